@@ -1,0 +1,1 @@
+"""Device drivers: interfaces, protocol codecs, transports and protocol simulators."""

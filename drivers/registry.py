@@ -1,0 +1,146 @@
+"""Driver registry: config names a driver and its settings; this builds it (or its simulator).
+
+Unknown driver names and invalid settings are `DriverConfigError`s naming the key path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from drivers.errors import DriverConfigError
+from drivers.interfaces import BillAcceptor, ReceiptPrinter
+
+DeviceKind = Literal["bill_acceptor", "printer"]
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SimulatedAcceptorSettings(_Settings):
+    pass
+
+
+class EscposSettings(_Settings):
+    # serial_for_url URL: /dev/ttyUSB0, socket://10.0.0.5:9100, spy://..., loop://
+    url: str = Field(min_length=1)
+    timeout_s: float = Field(default=2.0, gt=0, le=30)
+    profile: str = "TM-T88V"
+    chinese: bool = True
+
+
+class Simulator:
+    """A running protocol simulator: where to reach it, and how to stop it."""
+
+    def __init__(self, url: str, stop: Callable[[], None], handle: object) -> None:
+        self.url = url
+        self.stop = stop
+        self.handle = handle  # the simulator object, for fault switches in demos and tests
+
+
+@dataclass(frozen=True)
+class BuiltDevice:
+    device: Any
+    simulator: Simulator | None
+
+
+@dataclass(frozen=True)
+class DriverSpec:
+    kind: DeviceKind
+    settings_model: type[_Settings]
+    build: Callable[[Any, Simulator | None, Mapping[str, Any]], Any]
+    start_simulator: Callable[[Any], Simulator] | None = None
+
+
+def _build_simulated_acceptor(
+    _settings: SimulatedAcceptorSettings, _sim: Simulator | None, context: Mapping[str, Any]
+) -> BillAcceptor:
+    from drivers.simulated.bill_acceptor import SimulatedBillAcceptor
+
+    return SimulatedBillAcceptor(known_denominations_fen=context["denominations_fen"])
+
+
+def _build_escpos(
+    settings: EscposSettings, sim: Simulator | None, _context: Mapping[str, Any]
+) -> ReceiptPrinter:
+    from drivers.escpos.driver import EscposPrinter
+
+    url = sim.url if sim is not None else settings.url
+    return EscposPrinter(
+        url, timeout_s=settings.timeout_s, profile=settings.profile, chinese=settings.chinese
+    )
+
+
+def _start_escpos_simulator(settings: EscposSettings) -> Simulator:
+    from drivers.escpos.simulator import EscposPrinterSimulator
+
+    parts = urlsplit(settings.url)
+    if parts.scheme != "socket" or not parts.hostname:
+        raise DriverConfigError(
+            "simulate needs a socket://HOST:PORT url (port 0 picks a free one)",
+            message_key="config.invalid",
+        )
+    simulator = EscposPrinterSimulator(host=parts.hostname, port=parts.port or 0)
+    simulator.start()
+    return Simulator(simulator.url, simulator.stop, simulator)
+
+
+DRIVERS: dict[str, DriverSpec] = {
+    "simulated": DriverSpec("bill_acceptor", SimulatedAcceptorSettings, _build_simulated_acceptor),
+    "escpos.serial": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
+    "escpos.network": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
+}
+
+
+def _spec(kind: DeviceKind, name: str, key_path: str) -> DriverSpec:
+    spec = DRIVERS.get(name)
+    if spec is None or spec.kind != kind:
+        known = ", ".join(sorted(n for n, s in DRIVERS.items() if s.kind == kind))
+        raise DriverConfigError(f"{key_path}.driver: unknown driver {name!r} (known: {known})")
+    return spec
+
+
+def validate_settings(
+    kind: DeviceKind, name: str, settings: Mapping[str, Any], *, simulate: bool, key_path: str
+) -> _Settings:
+    """Check a device section; raise DriverConfigError naming the key path."""
+    spec = _spec(kind, name, key_path)
+    try:
+        model = spec.settings_model.model_validate(dict(settings))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        problem = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        raise DriverConfigError(f"{key_path}.settings.{where}: {problem}") from None
+    if simulate and spec.start_simulator is None and name != "simulated":
+        raise DriverConfigError(f"{key_path}.simulate: driver {name!r} has no simulator")
+    return model
+
+
+def build_device(
+    kind: DeviceKind,
+    name: str,
+    settings: Mapping[str, Any],
+    *,
+    simulate: bool,
+    key_path: str,
+    context: Mapping[str, Any] | None = None,
+) -> BuiltDevice:
+    """Build a device; with `simulate`, start its protocol simulator and point the driver at it."""
+    model = validate_settings(kind, name, settings, simulate=simulate, key_path=key_path)
+    spec = DRIVERS[name]
+    simulator = (
+        spec.start_simulator(model) if simulate and spec.start_simulator is not None else None
+    )
+    try:
+        device = spec.build(model, simulator, context or {})
+    except Exception:
+        if simulator is not None:
+            simulator.stop()
+        raise
+    return BuiltDevice(device, simulator)

@@ -1,0 +1,1 @@
+"""In-process device simulators behind the device interfaces (for flows, UI and demos)."""

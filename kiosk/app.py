@@ -1,0 +1,224 @@
+"""Composition root: builds the kiosk from config.yaml. The only module naming drivers.
+
+Start order: embedded central (if configured) → journal → recovery → outbox sync → devices.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import offline_queue
+from drivers import registry
+from drivers.errors import DriverConfigError, DriverError
+from drivers.interfaces import (
+    BillAcceptor,
+    BillAcceptorSimulatorControls,
+    DeviceHealth,
+    HealthLevel,
+    ReceiptPrinter,
+)
+from kiosk.cash_router import CashRouter
+from kiosk.central_process import EmbeddedCentral
+from kiosk.config import DeviceSection, KioskConfig
+from kiosk.errors import ConfigError, JournalError
+from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot
+from kiosk.journal import Journal
+from kiosk.recovery import RecoveryAction, recover
+
+log = logging.getLogger(__name__)
+
+JOURNAL_FILE = "kiosk.db"
+
+
+def validate_config(config: KioskConfig) -> None:
+    """Beyond the schema: each device's driver name and settings. Raises ConfigError."""
+    for name, section in _device_sections(config).items():
+        try:
+            registry.validate_settings(
+                name,  # type: ignore[arg-type]
+                section.driver,
+                section.settings,
+                simulate=section.simulate,
+                key_path=f"devices.{name}",
+            )
+        except DriverConfigError as exc:
+            raise ConfigError(f"{config.source}: {exc}") from None
+
+
+def _device_sections(config: KioskConfig) -> dict[str, DeviceSection]:
+    return {"bill_acceptor": config.devices.bill_acceptor, "printer": config.devices.printer}
+
+
+@dataclass(frozen=True)
+class DeviceCheck:
+    name: str
+    driver: str
+    health: DeviceHealth
+
+
+class KioskApp:
+    """Owns every long-lived object. Not thread-affine; the UI calls it via the core thread."""
+
+    def __init__(self, config: KioskConfig) -> None:
+        validate_config(config)
+        self.config = config
+        self.data_dir = config.data_dir
+        self.central: EmbeddedCentral | None = None
+        self.central_url = config.central.url
+        self.journal: Journal | None = None
+        self.store: offline_queue.OutboxStore | None = None
+        self.worker: offline_queue.SyncWorker | None = None
+        self.acceptor: BillAcceptor | None = None
+        self.printer: ReceiptPrinter | None = None
+        self.simulators: dict[str, registry.Simulator] = {}
+        self.router = CashRouter()
+        self.recovered: list[RecoveryAction] = []
+        self.out_of_service_reason: str | None = None
+        self._online = threading.Event()
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise JournalError(f"cannot create data folder {self.data_dir}: {exc}") from exc
+        if self.config.central.embedded is not None:
+            self.central = EmbeddedCentral(self.config.central, self.config.kiosk.id, self.data_dir)
+            self.central_url = self.central.start()
+        self.journal = Journal(self.data_dir / JOURNAL_FILE)
+        self.recovered = recover(self.journal)
+        self._start_sync()
+        self._start_devices()
+
+    def _start_sync(self) -> None:
+        central = self.config.central
+        sync = self.config.sync
+        self.store = offline_queue.OutboxStore(self.data_dir / JOURNAL_FILE)
+        sender = offline_queue.HttpBatchSender(
+            self.central_url,
+            self.config.kiosk.id,
+            central.token,
+            timeout_s=central.timeout_s,
+            ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
+        )
+        self.worker = offline_queue.SyncWorker(
+            self.store,
+            sender,
+            batch_size=sync.batch_size,
+            backoff_base_s=sync.backoff_base_s,
+            backoff_max_s=sync.backoff_max_s,
+            idle_poll_s=sync.idle_poll_s,
+            on_event=self._on_sync_event,
+        )
+        self.worker.start()
+
+    def _on_sync_event(self, event: object) -> None:
+        if isinstance(event, offline_queue.BatchDelivered):
+            self._online.set()
+        elif isinstance(event, offline_queue.TransientFailure | offline_queue.AuthFailure):
+            self._online.clear()
+            log.warning("sync: %s", event)
+        elif isinstance(event, offline_queue.ItemDeadLettered):
+            log.error("sync: dead letter: %s", event)
+
+    def _start_devices(self) -> None:
+        devices = self.config.devices
+        acceptor = self._build("bill_acceptor", devices.bill_acceptor)
+        acceptor.start(self.router.on_event, self.router.escrow_policy)
+        self.acceptor = acceptor
+        self.printer = self._build("printer", devices.printer)
+
+    def _build(self, kind: registry.DeviceKind, section: DeviceSection) -> Any:
+        built = registry.build_device(
+            kind,
+            section.driver,
+            section.settings,
+            simulate=section.simulate,
+            key_path=f"devices.{kind}",
+            context={"denominations_fen": self.config.topup.denominations_fen},
+        )
+        if built.simulator is not None:
+            self.simulators[kind] = built.simulator
+        return built.device
+
+    def stop(self) -> None:
+        for closer in (
+            self.acceptor.close if self.acceptor else None,
+            self.printer.close if self.printer else None,
+            *(sim.stop for sim in self.simulators.values()),
+            self.worker.stop if self.worker else None,
+            self.store.close if self.store else None,
+            self.journal.close if self.journal else None,
+            self.central.stop if self.central else None,
+        ):
+            if closer is None:
+                continue
+            try:
+                closer()
+            except Exception:
+                log.exception("error while stopping")
+
+    # --- services ---------------------------------------------------------------------------
+
+    def new_topup(self, listener: Callable[[TopUpSnapshot], None]) -> TopUpFlow:
+        assert self.journal is not None and self.acceptor is not None
+        if self.out_of_service_reason:
+            raise JournalError(self.out_of_service_reason, message_key="error.out_of_service")
+        topup = self.config.topup
+        context = TopUpContext(
+            kiosk_id=self.config.kiosk.id,
+            kiosk_name=self.config.kiosk.name,
+            journal=self.journal,
+            acceptor=self.acceptor,
+            printer=self.printer,
+            limits=TopUpLimits(topup.max_fen, topup.denominations_fen),
+            wait_delivered=self.wait_delivered,
+            receipt_wait_s=self.config.sync.receipt_wait_s,
+            on_storage_failure=self._storage_failed,
+            is_online=self._online.is_set,
+        )
+        flow = TopUpFlow(context, listener)
+        self.router.attach(flow)
+        return flow
+
+    def end_flow(self) -> None:
+        self.router.attach(None)
+        if self.acceptor is not None:
+            self.acceptor.disable()
+
+    def wait_delivered(self, key: str, timeout_s: float) -> dict[str, Any] | None:
+        assert self.store is not None and self.worker is not None
+        self.worker.kick()
+        return self.store.wait_until_acked(key, timeout_s)
+
+    def _storage_failed(self, error: JournalError) -> None:
+        # A disk that cannot record makes the kiosk stop taking money; no blind fsync retry.
+        log.critical("out of service: %s", error)
+        self.out_of_service_reason = str(error)
+        if self.acceptor is not None:
+            self.acceptor.disable()
+
+    @property
+    def simulator_controls(self) -> BillAcceptorSimulatorControls | None:
+        acceptor = self.acceptor
+        return acceptor if isinstance(acceptor, BillAcceptorSimulatorControls) else None
+
+    def doctor(self) -> list[DeviceCheck]:
+        """Ask each device for its health now."""
+        checks = []
+        for name, device in (("bill_acceptor", self.acceptor), ("printer", self.printer)):
+            section = _device_sections(self.config)[name]
+            if device is None:
+                health = DeviceHealth(HealthLevel.ERROR, "not_started", "device.unavailable")
+            else:
+                try:
+                    health = device.health()
+                except DriverError as exc:
+                    health = DeviceHealth(HealthLevel.ERROR, "error", exc.message_key, str(exc))
+            checks.append(DeviceCheck(name, section.driver, health))
+        return checks

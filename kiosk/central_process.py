@@ -1,0 +1,89 @@
+"""Starts the embedded reference central backend as a child process and waits until it serves.
+
+A process boundary, not an import: central/ and the kiosk share only the HTTP contract.
+"""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kiosk.config import CentralSection
+from kiosk.errors import CentralUnavailable
+
+READY_PREFIX = "central listening on "
+
+
+class EmbeddedCentral:
+    def __init__(self, section: CentralSection, kiosk_id: str, data_dir: Path) -> None:
+        if section.embedded is None:
+            raise ValueError("central.embedded is not configured")
+        self._section = section
+        self._embedded = section.embedded
+        self._kiosk_id = kiosk_id
+        self._data_dir = data_dir
+        self._process: subprocess.Popen[str] | None = None
+        self.url = section.url
+        self.log_lines: list[str] = []
+
+    def _db_url(self) -> str:
+        db = self._embedded.db
+        return db if "://" in db else f"sqlite:///{self._data_dir / db}"
+
+    def start(self) -> str:
+        """Start central; return the URL it listens on (port 0 in the config picks a free one)."""
+        parts = urlsplit(self._section.url)
+        command = [
+            sys.executable, "-m", "central", "serve",
+            "--host", parts.hostname or "127.0.0.1",
+            "--port", str(parts.port or 80),
+            "--db", self._db_url(),
+            "--ops-token", self._embedded.ops_token,
+            "--kiosk", f"{self._kiosk_id}:{self._section.token}",
+        ]  # fmt: skip
+        self._process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+        )
+        lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(
+            target=self._pump, args=(self._process, lines), name="central-log", daemon=True
+        ).start()
+        while True:
+            try:
+                line = lines.get(timeout=self._embedded.start_timeout_s)
+            except queue.Empty:
+                self.stop()
+                raise CentralUnavailable("embedded central did not start in time") from None
+            if line is None:
+                tail = " | ".join(self.log_lines[-3:])
+                raise CentralUnavailable(f"embedded central exited: {tail}")
+            if line.startswith(READY_PREFIX):
+                self.url = line[len(READY_PREFIX) :].strip().rstrip("/")
+                return self.url
+
+    def _pump(self, process: subprocess.Popen[str], lines: queue.Queue[str | None]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self.log_lines.append(line.rstrip())
+            del self.log_lines[:-200]
+            lines.put(line)
+        lines.put(None)
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -1,0 +1,197 @@
+"""The `kiosk` command line: run, demo, doctor, queue status, central serve, config check.
+
+The GUI is plugged in by ui/ (which imports this module, never the reverse): `main(frontend=...)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import offline_queue
+from kiosk import __version__
+from kiosk.app import JOURNAL_FILE, KioskApp, validate_config
+from kiosk.central_ops import central_health
+from kiosk.config import DEFAULT_CONFIG_NAME, KioskConfig, load_config
+from kiosk.errors import CentralUnavailable, ConfigError, KioskError
+from kiosk.lock import DataFolderLock
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class Frontend(Protocol):
+    """What ui/ provides: the touch UI, and the scripted demo."""
+
+    def run(self, app: KioskApp, *, windowed: bool) -> int: ...
+
+    def demo(self, app: KioskApp, *, out_dir: Path, headless: bool | None) -> int: ...
+
+
+def _default_config() -> Path:
+    return Path(os.environ.get("KIOSK_CONFIG", DEFAULT_CONFIG_NAME))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Telecom self-service kiosk (自助终端)."
+    )
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    parser.add_argument(
+        "-c", "--config", type=Path, default=None,
+        help="config file (default: $KIOSK_CONFIG or ./config.yaml)",
+    )  # fmt: skip
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the touch UI (fullscreen by default)")
+    run.add_argument("--windowed", action="store_true", help="a window instead of fullscreen")
+
+    demo = commands.add_parser(
+        "demo",
+        help="start central, simulators and the UI; headless: a scripted cash top-up",
+        description="Starts the embedded central backend, the device simulators and the UI. "
+        "Without a display it runs a scripted cash top-up, saves a PNG of every screen, and "
+        "prints the receipt and what central recorded.",
+    )
+    demo.add_argument("--out", type=Path, default=Path("demo-out"), help="folder for PNGs")
+    mode = demo.add_mutually_exclusive_group()
+    mode.add_argument("--headless", dest="headless", action="store_true", default=None,
+                      help="scripted run even when a display is present")  # fmt: skip
+    mode.add_argument("--interactive", dest="headless", action="store_false",
+                      help="open the UI even without auto-detected display")  # fmt: skip
+
+    commands.add_parser("doctor", help="self-test journal, central and every device")
+
+    queue = commands.add_parser("queue", help="the outbox to central")
+    queue_commands = queue.add_subparsers(dest="queue_command", required=True, metavar="ACTION")
+    queue_commands.add_parser("status", help="pending, delivered and dead-letter counts")
+
+    central = commands.add_parser("central", help="the reference central backend")
+    central_commands = central.add_subparsers(dest="central_command", required=True)
+    serve = central_commands.add_parser(
+        "serve", help="run it (arguments go to `python -m central serve`)", add_help=False
+    )
+    serve.add_argument("central_args", nargs=argparse.REMAINDER)
+
+    config = commands.add_parser("config", help="configuration")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    check = config_commands.add_parser("check", help="validate a config file; exit 2 if bad")
+    check.add_argument("file", nargs="?", type=Path, default=None)
+    return parser
+
+
+def _load(path: Path) -> KioskConfig:
+    config = load_config(path)
+    validate_config(config)
+    return config
+
+
+def cmd_config_check(path: Path) -> int:
+    config = _load(path)
+    devices = config.devices
+    print(
+        f"{path}: ok (kiosk {config.kiosk.id}; central {config.central.url}; "
+        f"acceptor {devices.bill_acceptor.driver}; printer {devices.printer.driver})"
+    )
+    return EXIT_OK
+
+
+def cmd_queue_status(config: KioskConfig) -> int:
+    path = config.data_dir / JOURNAL_FILE
+    if not path.exists():
+        print(f"no queue yet at {path}")
+        return EXIT_OK
+    store = offline_queue.OutboxStore(path)
+    try:
+        stats = store.stats()
+    finally:
+        store.close()
+    age = "-" if stats.oldest_pending_age_s is None else f"{stats.oldest_pending_age_s:.0f} s"
+    print(f"pending        {stats.pending}")
+    print(f"delivered      {stats.acked}")
+    print(f"dead letters   {stats.dead}")
+    print(f"oldest pending {age}")
+    return EXIT_OK
+
+
+def cmd_doctor(config: KioskConfig) -> int:
+    app = KioskApp(config)
+    rows: list[tuple[str, str, str, str]] = []
+    with DataFolderLock(config.data_dir):
+        try:
+            app.start()
+            assert app.journal is not None
+            chain = "ok" if app.journal.verify_chain() else "hash chain broken"
+            rows.append(("journal", "sqlite", "ok" if chain == "ok" else "error", chain))
+            try:
+                rows.append(("central", app.central_url, "ok", central_health(app.central_url)))
+            except CentralUnavailable as exc:
+                rows.append(("central", app.central_url, "error", str(exc)))
+            for check in app.doctor():
+                health = check.health
+                detail = f"{health.code} {health.detail}".strip()
+                rows.append((check.name, check.driver, health.level.value, detail))
+        finally:
+            app.stop()
+    width = max(len(r[1]) for r in rows)
+    print(f"{'CHECK':<14} {'DRIVER':<{width}} {'RESULT':<8} DETAIL")
+    for name, driver, result, detail in rows:
+        print(f"{name:<14} {driver:<{width}} {result:<8} {detail}")
+    failed = [r for r in rows if r[2] not in ("ok", "warning")]
+    return EXIT_FAILURE if failed else EXIT_OK
+
+
+def cmd_central_serve(args: Sequence[str]) -> int:
+    # A process boundary, not an import: the kiosk and central share only the HTTP contract.
+    argv = [sys.executable, "-m", "central", "serve", *args]
+    os.execv(sys.executable, argv)  # noqa: S606
+    return EXIT_FAILURE  # pragma: no cover
+
+
+def _run_gui(frontend: Frontend | None, config: KioskConfig, args: argparse.Namespace) -> int:
+    if frontend is None:
+        print("kiosk: this entry point has no user interface; use the `kiosk` command",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    app = KioskApp(config)
+    with DataFolderLock(config.data_dir):
+        try:
+            app.start()
+            if args.command == "run":
+                return frontend.run(app, windowed=args.windowed)
+            return frontend.demo(app, out_dir=args.out, headless=args.headless)
+        finally:
+            app.stop()
+
+
+def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config_path = args.config or _default_config()
+    try:
+        if args.command == "config":
+            return cmd_config_check(args.file or config_path)
+        if args.command == "central":
+            return cmd_central_serve(args.central_args)
+        config = _load(config_path)
+        if args.command == "queue":
+            return cmd_queue_status(config)
+        if args.command == "doctor":
+            return cmd_doctor(config)
+        return _run_gui(frontend, config, args)
+    except ConfigError as exc:
+        print(f"kiosk: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (KioskError, offline_queue.QueueError) as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""config.yaml loaded into strict pydantic models; every problem becomes one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from kiosk.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "config.yaml"
+NOTE_DENOMINATIONS_FEN = frozenset({100, 500, 1000, 2000, 5000, 10000})
+
+PositiveFen = Annotated[int, Field(gt=0, strict=True)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KioskSection(_Strict):
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = "自助终端"
+    data_dir: Path = Path("data")
+    language: Literal["zh_CN", "en"] = "zh_CN"
+    idle_timeout_s: int = Field(default=90, ge=10, le=3600)
+
+
+class EmbeddedCentral(_Strict):
+    """Start the reference central backend as a child process (demo, tests, a lone kiosk)."""
+
+    db: str = "central.db"  # relative to the data folder, or an SQLAlchemy URL
+    ops_token: str = Field(min_length=8)
+    start_timeout_s: float = Field(default=20.0, gt=0)
+
+
+class CentralSection(_Strict):
+    url: str
+    token: str = Field(min_length=8)
+    timeout_s: float = Field(default=10.0, gt=0, le=120)
+    ca_bundle: Path | None = None
+    embedded: EmbeddedCentral | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// URL with a host")
+        return value.rstrip("/")
+
+
+class SyncSection(_Strict):
+    batch_size: int = Field(default=100, ge=1, le=500)
+    backoff_base_s: float = Field(default=1.0, gt=0)
+    backoff_max_s: float = Field(default=300.0, gt=0)
+    idle_poll_s: float = Field(default=5.0, gt=0)
+    # How long a payment waits for central's answer before its receipt says "pending".
+    receipt_wait_s: float = Field(default=3.0, ge=0, le=30)
+
+
+class TopUpSection(_Strict):
+    max_fen: PositiveFen = 100_000
+    denominations_fen: frozenset[int] = NOTE_DENOMINATIONS_FEN
+
+    @field_validator("denominations_fen")
+    @classmethod
+    def _known_notes(cls, value: frozenset[int]) -> frozenset[int]:
+        unknown = value - NOTE_DENOMINATIONS_FEN
+        if unknown:
+            raise ValueError(f"not a CNY note in fen: {sorted(unknown)}")
+        if not value:
+            raise ValueError("at least one denomination must be accepted")
+        return value
+
+
+class DeviceSection(_Strict):
+    """One device: `driver` picks the implementation, `settings` are checked by that driver."""
+
+    driver: str
+    settings: dict[str, Any] = Field(default_factory=dict)
+    # Start the driver's protocol simulator and point the driver at it.
+    simulate: bool = False
+    # A required device that is down makes the services that need it unavailable.
+    required: bool = True
+
+
+class DevicesSection(_Strict):
+    bill_acceptor: DeviceSection
+    printer: DeviceSection
+
+
+class UiSection(_Strict):
+    fullscreen: bool = True
+    width: int = Field(default=1920, ge=480)
+    height: int = Field(default=1080, ge=480)
+
+
+class KioskConfig(_Strict):
+    kiosk: KioskSection
+    central: CentralSection
+    sync: SyncSection = SyncSection()
+    topup: TopUpSection = TopUpSection()
+    devices: DevicesSection
+    ui: UiSection = UiSection()
+    # Where the file was read from; relative paths in it are relative to its folder.
+    source: Path = Field(default=Path(DEFAULT_CONFIG_NAME), exclude=True)
+
+    @property
+    def data_dir(self) -> Path:
+        return (self.source.parent / self.kiosk.data_dir).resolve()
+
+
+def _key_path(location: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(top level)"
+
+
+def _describe(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required key is missing"
+    return str(error["msg"])
+
+
+def parse_config(data: object, source: Path) -> KioskConfig:
+    """Validate already-parsed YAML; raise ConfigError naming file, key path and problem."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: top level must be a mapping of sections")
+    try:
+        return KioskConfig.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = exc.error_count() - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise ConfigError(
+            f"{source}: {_key_path(first['loc'])}: {_describe(first)}{suffix}"
+        ) from None
+
+
+def load_config(path: Path | str) -> KioskConfig:
+    """Read and validate a config file. Every failure is a ConfigError with one line."""
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{source}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: cannot read: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{source}: {where}invalid YAML: {problem}") from None
+    return parse_config(data, source)

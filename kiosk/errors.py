@@ -1,0 +1,38 @@
+"""Exception hierarchy of the kiosk core; user-facing errors carry a message key for ui/."""
+
+from __future__ import annotations
+
+
+class KioskError(Exception):
+    """Base of every core error. `message_key` is translated by the UI; `str()` is for logs."""
+
+    message_key = "error.generic"
+
+    def __init__(self, detail: str, *, message_key: str | None = None) -> None:
+        super().__init__(detail)
+        if message_key is not None:
+            self.message_key = message_key
+
+
+class ConfigError(KioskError):
+    """config.yaml is missing, unreadable or invalid. `str()` is one line naming file and key."""
+
+    message_key = "error.config"
+
+
+class JournalError(KioskError):
+    """The journal could not record durably: the kiosk must go out of service."""
+
+    message_key = "error.journal_storage"
+
+
+class FlowError(KioskError):
+    """A customer action is not allowed in the flow's current state."""
+
+    message_key = "error.flow"
+
+
+class CentralUnavailable(KioskError):
+    """The central backend could not be started or reached."""
+
+    message_key = "error.central_unavailable"

@@ -1,0 +1,1 @@
+"""Customer transaction flows: explicit state machines journalled before every irreversible step."""

@@ -1,0 +1,342 @@
+"""Cash top-up flow: number → insert notes → confirm → commit (journal + outbox) → receipt.
+
+States and the events that move between them are the table `TRANSITIONS`; every state change is
+journalled, and a note becomes money only on the acceptor's vend-valid event (`NoteCredited`),
+journalled with the cash box in the same transaction.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from drivers.errors import DriverError
+from drivers.interfaces import (
+    AcceptorHealthChanged,
+    BillAcceptor,
+    BillEvent,
+    EscrowDecision,
+    NoteCredited,
+    NoteEscrowed,
+    NoteRejected,
+    NoteReturned,
+    ReceiptPrinter,
+)
+from kiosk.errors import FlowError, JournalError
+from kiosk.journal import Entry, Journal, OutboxMessage
+from kiosk.msisdn import is_valid_mobile
+from kiosk.receipt import topup_receipt
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "topup.cash"
+OUTBOX_KIND = "topup.v1"
+
+
+class State(enum.Enum):
+    NUMBER = "number"
+    CASH = "cash"
+    COMMITTED = "committed"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    FAILED = "failed"  # the journal could not record: out of service
+
+
+class Event(enum.Enum):
+    SUBMIT_NUMBER = "submit_number"
+    NOTE_CREDITED = "note_credited"
+    CONFIRM = "confirm"
+    RECEIPT_DONE = "receipt_done"
+    CANCEL = "cancel"
+    STORAGE_FAILED = "storage_failed"
+
+
+TRANSITIONS: dict[tuple[State, Event], State] = {
+    (State.NUMBER, Event.SUBMIT_NUMBER): State.CASH,
+    (State.NUMBER, Event.CANCEL): State.CANCELLED,
+    (State.CASH, Event.NOTE_CREDITED): State.CASH,
+    (State.CASH, Event.CONFIRM): State.COMMITTED,
+    (State.CASH, Event.CANCEL): State.CANCELLED,  # guarded: only with no money inserted
+    (State.COMMITTED, Event.RECEIPT_DONE): State.DONE,
+    **{(s, Event.STORAGE_FAILED): State.FAILED for s in State},
+}
+
+
+@dataclass(frozen=True)
+class TopUpLimits:
+    max_fen: int
+    denominations_fen: frozenset[int]
+
+
+@dataclass(frozen=True)
+class TopUpSnapshot:
+    """What the UI shows; immutable, published after every change."""
+
+    state: State
+    txn_id: str
+    msisdn: str = ""
+    credited_fen: int = 0
+    notes_fen: tuple[int, ...] = ()
+    max_fen: int = 0
+    message_key: str = ""  # the last thing worth telling the customer
+    credited_online: bool | None = None  # central confirmed before the receipt
+    receipt_printed: bool | None = None
+
+    @property
+    def remaining_fen(self) -> int:
+        return max(self.max_fen - self.credited_fen, 0)
+
+
+@dataclass(frozen=True)
+class TopUpContext:
+    kiosk_id: str
+    kiosk_name: str
+    journal: Journal
+    acceptor: BillAcceptor
+    printer: ReceiptPrinter | None
+    limits: TopUpLimits
+    # Wait up to `timeout` s for central to acknowledge an outbox key; the result or None.
+    wait_delivered: Callable[[str, float], dict[str, Any] | None]
+    receipt_wait_s: float
+    on_storage_failure: Callable[[JournalError], None]
+    is_online: Callable[[], bool]
+    clock: Callable[[], datetime] = datetime.now
+    settle_timeout_s: float = 10.0
+
+
+def new_txn_id() -> str:
+    return uuid.uuid4().hex
+
+
+class TopUpFlow:
+    """One customer's cash top-up. Methods are called on the core thread; note events arrive on
+    the acceptor thread; a lock keeps them apart."""
+
+    def __init__(self, context: TopUpContext, listener: Callable[[TopUpSnapshot], None]) -> None:
+        self._ctx = context
+        self._listener = listener
+        self._lock = threading.RLock()
+        self._settled = threading.Condition(self._lock)
+        self._in_escrow = 0  # fen decided STACK but not yet credited or returned
+        self._snap = TopUpSnapshot(
+            State.NUMBER, new_txn_id(), max_fen=context.limits.max_fen, message_key="topup.enter"
+        )
+
+    @property
+    def snapshot(self) -> TopUpSnapshot:
+        with self._lock:
+            return self._snap
+
+    # --- customer actions -----------------------------------------------------------------
+
+    def submit_number(self, msisdn: str) -> None:
+        with self._lock:
+            self._require(Event.SUBMIT_NUMBER)
+            if not is_valid_mobile(msisdn):
+                self._publish(replace(self._snap, message_key="topup.invalid_number"))
+                raise FlowError(
+                    f"not a mobile number: {msisdn!r}", message_key="topup.invalid_number"
+                )
+            data = {"msisdn": msisdn, "credited_fen": 0, "notes_fen": []}
+            self._journal("topup.started", {"msisdn": msisdn}, State.CASH, data)
+            self._publish(
+                replace(self._snap, state=State.CASH, msisdn=msisdn, message_key="topup.insert")
+            )
+        self._ctx.acceptor.enable(self._ctx.limits.denominations_fen)
+
+    def confirm(self) -> TopUpSnapshot:
+        """Stop taking notes, commit the top-up with its outbox row, then print the receipt."""
+        with self._lock:
+            self._require(Event.CONFIRM)
+            if self._snap.credited_fen == 0:
+                raise FlowError("no money inserted", message_key="topup.no_money")
+        self._ctx.acceptor.disable()
+        with self._lock:
+            # A note decided STACK before disable() still becomes money: wait for its outcome.
+            if not self._settled.wait_for(lambda: self._in_escrow == 0, self._ctx.settle_timeout_s):
+                log.error("txn %s: note still in escrow after confirm", self._snap.txn_id)
+            self._commit()
+        self._print_receipt()
+        return self.snapshot
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._require(Event.CANCEL)
+            if self._snap.credited_fen > 0 or self._in_escrow > 0:
+                # Stacked notes cannot be given back: the customer confirms the top-up instead.
+                self._publish(replace(self._snap, message_key="topup.cannot_cancel_with_money"))
+                raise FlowError("money inserted", message_key="topup.cannot_cancel_with_money")
+            started = self._snap.state is State.CASH
+            if started:
+                self._journal("topup.cancelled", {}, State.CANCELLED, self._data())
+            self._publish(replace(self._snap, state=State.CANCELLED, message_key="topup.cancelled"))
+        if started:
+            self._ctx.acceptor.disable()
+
+    # --- acceptor thread --------------------------------------------------------------------
+
+    def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
+        with self._lock:
+            total = self._snap.credited_fen + self._in_escrow + denomination_fen
+            if self._snap.state is not State.CASH or total > self._ctx.limits.max_fen:
+                return EscrowDecision.RETURN
+            self._in_escrow += denomination_fen
+            return EscrowDecision.STACK
+
+    def on_bill_event(self, event: BillEvent) -> None:
+        with self._lock:
+            if isinstance(event, NoteCredited):
+                self._credit(event.denomination_fen)
+            elif isinstance(event, NoteReturned):
+                self._settle(event.denomination_fen)
+                over = self._snap.credited_fen + event.denomination_fen > self._ctx.limits.max_fen
+                key = "topup.note_over_limit" if over else "topup.note_returned"
+                self._publish(replace(self._snap, message_key=key))
+            elif isinstance(event, NoteRejected):
+                self._publish(replace(self._snap, message_key="topup.note_rejected"))
+            elif isinstance(event, NoteEscrowed):
+                self._publish(replace(self._snap, message_key="topup.note_checking"))
+            elif isinstance(event, AcceptorHealthChanged) and not event.health.usable:
+                self._publish(replace(self._snap, message_key=event.health.message_key))
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _credit(self, note: int) -> None:
+        self._settle(note)
+        snap = self._snap
+        # Money is in the cash box whatever our state: journal it, always.
+        credited = snap.credited_fen + note
+        notes = (*snap.notes_fen, note)
+        data = {"msisdn": snap.msisdn, "credited_fen": credited, "notes_fen": list(notes)}
+        state = snap.state if snap.state is not State.NUMBER else State.CASH
+        self._journal(
+            "cash.note_credited", {"denomination_fen": note}, state, data, cash_in=(note,)
+        )
+        self._publish(
+            replace(snap, credited_fen=credited, notes_fen=notes, message_key="topup.note_accepted")
+        )
+        if snap.state is not State.CASH:
+            log.error("txn %s: note credited in state %s", snap.txn_id, snap.state.value)
+
+    def _settle(self, note: int) -> None:
+        self._in_escrow = max(self._in_escrow - note, 0)
+        self._settled.notify_all()
+
+    def _commit(self) -> None:
+        snap = self._snap
+        body = topup_body(
+            snap.txn_id,
+            snap.msisdn,
+            snap.credited_fen,
+            self._ctx.clock(),
+            offline=not self._ctx.is_online(),
+        )
+        self._journal(
+            "topup.committed",
+            {"amount_fen": snap.credited_fen, "outbox_key": outbox_key(snap.txn_id)},
+            State.COMMITTED,
+            self._data(),
+            outbox=(OutboxMessage(outbox_key(snap.txn_id), OUTBOX_KIND, body),),
+        )
+        self._publish(replace(snap, state=State.COMMITTED, message_key="topup.printing"))
+
+    def _print_receipt(self) -> None:
+        snap = self.snapshot
+        result = self._ctx.wait_delivered(outbox_key(snap.txn_id), self._ctx.receipt_wait_s)
+        credited_online = result is not None
+        printed = False
+        error = ""
+        if self._ctx.printer is not None:
+            document = topup_receipt(
+                kiosk_id=self._ctx.kiosk_id,
+                kiosk_name=self._ctx.kiosk_name,
+                txn_id=snap.txn_id,
+                msisdn=snap.msisdn,
+                amount_fen=snap.credited_fen,
+                notes_fen=snap.notes_fen,
+                credited=credited_online,
+                at=self._ctx.clock(),
+            )
+            try:
+                self._ctx.printer.print_receipt(document)
+                printed = True
+            except DriverError as exc:
+                error = exc.message_key
+                log.warning("txn %s: receipt not printed: %s", snap.txn_id, exc)
+        with self._lock:
+            kind = "receipt.printed" if printed else "receipt.failed"
+            self._journal(kind, {"error": error} if error else {}, State.DONE, self._data())
+            key = "topup.done" if printed else "topup.done_no_receipt"
+            self._publish(
+                replace(
+                    self._snap,
+                    state=State.DONE,
+                    credited_online=credited_online,
+                    receipt_printed=printed,
+                    message_key=key,
+                )
+            )
+
+    def _data(self) -> dict[str, Any]:
+        snap = self._snap
+        return {
+            "msisdn": snap.msisdn,
+            "credited_fen": snap.credited_fen,
+            "notes_fen": list(snap.notes_fen),
+        }
+
+    def _require(self, event: Event) -> None:
+        if (self._snap.state, event) not in TRANSITIONS:
+            raise FlowError(f"{event.value} not allowed in state {self._snap.state.value}")
+
+    def _journal(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        state: State,
+        data: dict[str, Any],
+        *,
+        cash_in: tuple[int, ...] = (),
+        outbox: tuple[OutboxMessage, ...] = (),
+    ) -> None:
+        entry = Entry(
+            self._snap.txn_id, kind, payload, FLOW_NAME, state.value, data, cash_in, outbox
+        )
+        try:
+            self._ctx.journal.record(entry)
+        except JournalError as exc:
+            self._publish(replace(self._snap, state=State.FAILED, message_key=exc.message_key))
+            self._ctx.on_storage_failure(exc)
+            raise
+
+    def _publish(self, snap: TopUpSnapshot) -> None:
+        self._snap = snap
+        try:
+            self._listener(snap)
+        except Exception:  # a UI bug must never undo a journalled step
+            log.exception("top-up listener failed")
+
+
+def outbox_key(txn_id: str) -> str:
+    """The idempotency key central sees; fixed by the txn id, stored before the first send."""
+    return f"{txn_id}:topup"
+
+
+def topup_body(
+    txn_id: str, msisdn: str, amount_fen: int, at: datetime, *, offline: bool
+) -> dict[str, Any]:
+    return {
+        "txn_id": txn_id,
+        "msisdn": msisdn,
+        "amount_fen": amount_fen,
+        "currency": "CNY",
+        "method": "cash",
+        "created_at": at.astimezone().isoformat(timespec="seconds"),
+        "offline": offline,
+    }

@@ -1,0 +1,50 @@
+"""Receipt documents for customer transactions, bilingual (简体中文 first, English)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from drivers.interfaces import Align, ReceiptDocument, ReceiptLine
+from kiosk.money import format_cny
+from kiosk.msisdn import mask_mobile
+
+
+def topup_receipt(
+    *,
+    kiosk_id: str,
+    kiosk_name: str,
+    txn_id: str,
+    msisdn: str,
+    amount_fen: int,
+    notes_fen: tuple[int, ...],
+    credited: bool,
+    at: datetime,
+) -> ReceiptDocument:
+    """The customer's proof of a cash top-up. The number is masked; the amount is exact."""
+    status = (
+        ReceiptLine("状态: 已到账  Status: credited", bold=True)
+        if credited
+        else ReceiptLine("状态: 处理中，稍后到账  Status: pending", bold=True)
+    )
+    counts: dict[int, int] = {}
+    for note in notes_fen:
+        counts[note] = counts.get(note, 0) + 1
+    note_lines = tuple(
+        ReceiptLine(f"  {format_cny(note)} x {count}") for note, count in sorted(counts.items())
+    )
+    lines = (
+        ReceiptLine(kiosk_name, Align.CENTER, bold=True),
+        ReceiptLine("话费充值  Mobile top-up", Align.CENTER, bold=True),
+        ReceiptLine("-" * 32),
+        ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
+        ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
+        ReceiptLine(f"流水号 Ref: {txn_id}"),
+        ReceiptLine(f"手机号码 Number: {mask_mobile(msisdn)}"),
+        ReceiptLine("支付方式 Paid by: 现金 cash"),
+        *note_lines,
+        ReceiptLine(f"金额 Amount: {format_cny(amount_fen)}", Align.CENTER, bold=True, double=True),
+        status,
+        ReceiptLine("-" * 32),
+        ReceiptLine("请妥善保管此凭条  Please keep this receipt", Align.CENTER),
+    )
+    return ReceiptDocument(lines=lines, qr_data=f"TOPUP:{txn_id}")

@@ -1,0 +1,87 @@
+"""Recovery on boot: every unfinished transaction in the journal is resolved, by table lookup.
+
+A cash top-up that holds money is never dropped: it is committed for the credited amount and
+sent to central; one that holds none is cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.flows import topup
+from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RecoveryAction:
+    txn_id: str
+    from_state: str
+    action: str
+
+
+def _resolve_topup(journal: Journal, txn: TxnRecord, now: datetime) -> str:
+    credited = int(txn.data.get("credited_fen", 0))
+    done = topup.State.DONE.value
+    if txn.state in (topup.State.NUMBER.value, topup.State.CASH.value) and credited == 0:
+        journal.record(
+            Entry(
+                txn.txn_id,
+                "topup.cancelled",
+                {"recovered": True},
+                topup.FLOW_NAME,
+                topup.State.CANCELLED.value,
+                txn.data,
+            )
+        )
+        return "cancelled"
+    if txn.state == topup.State.CASH.value:
+        key = topup.outbox_key(txn.txn_id)
+        body = topup.topup_body(txn.txn_id, txn.data["msisdn"], credited, now, offline=True)
+        journal.record(
+            Entry(
+                txn.txn_id,
+                "topup.committed",
+                {"amount_fen": credited, "outbox_key": key, "recovered": True},
+                topup.FLOW_NAME,
+                topup.State.COMMITTED.value,
+                txn.data,
+                outbox=(OutboxMessage(key, topup.OUTBOX_KIND, body),),
+            )
+        )
+    # Committed (now or before the restart): central gets it through the outbox; the customer
+    # left without a receipt, which the journal records for the reprint desk.
+    journal.record(
+        Entry(
+            txn.txn_id,
+            "receipt.failed",
+            {"error": "recovered_after_restart"},
+            topup.FLOW_NAME,
+            done,
+            txn.data,
+        )
+    )
+    return "committed" if txn.state == topup.State.CASH.value else "closed"
+
+
+RESOLVERS: dict[str, Callable[[Journal, TxnRecord, datetime], str]] = {
+    topup.FLOW_NAME: _resolve_topup,
+}
+
+
+def recover(journal: Journal, now: datetime | None = None) -> list[RecoveryAction]:
+    """Resolve every open transaction; unknown flows are logged and left for an engineer."""
+    actions = []
+    for txn in journal.open_transactions():
+        resolver = RESOLVERS.get(txn.flow)
+        if resolver is None:
+            log.error("no recovery for flow %r (txn %s)", txn.flow, txn.txn_id)
+            continue
+        action = resolver(journal, txn, now or datetime.now().astimezone())
+        log.warning("recovered txn %s from %s: %s", txn.txn_id, txn.state, action)
+        actions.append(RecoveryAction(txn.txn_id, txn.state, action))
+    return actions
