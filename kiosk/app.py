@@ -208,6 +208,15 @@ class KioskApp:
         acceptor = self.acceptor
         return acceptor if isinstance(acceptor, BillAcceptorSimulatorControls) else None
 
+    def simulated_receipt_texts(self) -> list[str]:
+        """Receipts the simulated printer received, as text (demo and tests)."""
+        from drivers.escpos.simulator import EscposPrinterSimulator
+
+        simulator = self.simulators.get("printer")
+        if simulator is None or not isinstance(simulator.handle, EscposPrinterSimulator):
+            return []
+        return simulator.handle.job_texts()
+
     def doctor(self) -> list[DeviceCheck]:
         """Ask each device for its health now."""
         checks = []

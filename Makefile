@@ -1,0 +1,31 @@
+# The two commands of the README. Each installs what it needs (scripts/bootstrap.sh:
+# Debian packages, .venv) and is quick when run again.
+VENV := .venv
+BIN := $(VENV)/bin
+PY_DIRS := kiosk drivers ui offline_queue central tests benchmarks
+
+.PHONY: demo test setup lint typecheck imports pytest run
+
+setup:
+	@bash scripts/bootstrap.sh
+
+demo: setup
+	$(BIN)/kiosk demo
+
+run: setup
+	$(BIN)/kiosk run --windowed
+
+lint: setup
+	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/ruff format --check $(PY_DIRS)
+
+typecheck: setup
+	$(BIN)/mypy --strict kiosk drivers offline_queue central
+
+imports: setup
+	$(BIN)/lint-imports
+
+pytest: setup
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest
+
+test: lint typecheck imports pytest

@@ -1,0 +1,1 @@
+"""Benchmarks: measured ratios against a baseline run in the same process, never asserted."""

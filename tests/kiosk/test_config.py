@@ -1,0 +1,98 @@
+"""config.yaml: the shipped file is valid; every kind of bad file is one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.app import validate_config
+from kiosk.config import load_config
+from kiosk.errors import ConfigError
+from tests.conftest import REPO, write_config
+
+
+def test_shipped_config_is_valid() -> None:
+    config = load_config(REPO / "config.yaml")
+    validate_config(config)
+    assert config.kiosk.id == "KIOSK-DEMO-0001"
+    assert config.devices.printer.simulate is True
+    assert config.central.embedded is not None
+    assert config.data_dir == (REPO / "data").resolve()
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        validate_config(load_config(path))
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(str(path) + ": ")
+    return message
+
+
+def test_misspelled_key_names_its_path(tmp_path: Path) -> None:
+    path = write_config(tmp_path, **{"kiosk.idle_timout_s": 30})
+    assert _error(path) == f"{path}: kiosk.idle_timout_s: unknown key"
+
+
+def test_wrong_type_names_path_and_problem(tmp_path: Path) -> None:
+    path = write_config(tmp_path, **{"topup.max_fen": "a lot"})
+    assert _error(path).startswith(f"{path}: topup.max_fen: Input should be a valid integer")
+
+
+def test_float_money_is_rejected(tmp_path: Path) -> None:
+    path = write_config(tmp_path, **{"topup.max_fen": 100.5})
+    assert "topup.max_fen" in _error(path)
+
+
+def test_missing_section(tmp_path: Path) -> None:
+    path = write_config(tmp_path, central=None)
+    assert _error(path) == f"{path}: central: required key is missing"
+
+
+def test_unknown_denomination(tmp_path: Path) -> None:
+    path = write_config(tmp_path, **{"topup.denominations_fen": [100, 300]})
+    assert "topup.denominations_fen" in _error(path)
+    assert "[300]" in _error(path)
+
+
+def test_bad_central_url(tmp_path: Path) -> None:
+    path = write_config(tmp_path, **{"central.url": "ftp://x"})
+    assert "central.url" in _error(path)
+
+
+def test_unknown_driver(tmp_path: Path) -> None:
+    path = write_config(tmp_path, **{"devices.printer.driver": "escpos.carrier-pigeon"})
+    message = _error(path)
+    assert "devices.printer.driver: unknown driver 'escpos.carrier-pigeon'" in message
+    assert "escpos.network" in message
+
+
+def test_unknown_driver_setting(tmp_path: Path) -> None:
+    path = write_config(tmp_path, **{"devices.printer.settings.baud": 9600})
+    assert _error(path) == f"{path}: devices.printer.settings.baud: unknown key"
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.yaml"
+    assert _error(path) == f"{path}: file not found"
+
+
+def test_invalid_yaml_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text("kiosk:\n  id: [unclosed\n", encoding="utf-8")
+    message = _error(path)
+    assert "invalid YAML" in message
+    assert "line 3" in message
+
+
+def test_top_level_not_a_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "list.yaml"
+    path.write_text("- a\n- b\n", encoding="utf-8")
+    assert _error(path) == f"{path}: top level must be a mapping of sections"
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"kiosk: \xff\xfe\n")
+    assert "cannot read" in _error(path)

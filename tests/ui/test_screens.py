@@ -1,0 +1,55 @@
+"""Every screen loads without a QML warning, in both languages, with Chinese glyphs present."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+
+from kiosk.app import KioskApp
+from tests.ui.conftest import save_screen
+from ui.frontend import CJK_FONT, UiSession
+from ui.touch import find_item, tap, wait_until
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def test_cjk_font_renders_chinese(qapp: object) -> None:
+    assert CJK_FONT in QFontDatabase.families()
+    metrics = QFontMetrics(QFont(CJK_FONT))
+    assert all(metrics.inFont(ch) for ch in "话费充值请触摸屏幕开始已到账")
+
+
+def test_language_switch_retranslates(ui_session: UiSession) -> None:
+    window, vm = ui_session.window, ui_session.vm
+    tap(window, "attract.start")
+    assert wait_until(lambda: vm.screen == "menu")
+    assert find_item(window, "menu.topup").property("label") == "话费充值"
+    tap(window, "lang.toggle")
+    assert wait_until(lambda: vm.language == "en")
+    assert find_item(window, "menu.topup").property("label") == "Top up"
+    save_screen(ui_session, "menu-english")
+    tap(window, "nav.back")  # back from the menu: home, language reset for the next customer
+    assert wait_until(lambda: vm.screen == "attract")
+    assert vm.language == "zh_CN"
+    assert ui_session.warnings == []
+
+
+def test_wrong_number_says_so(ui_session: UiSession) -> None:
+    window, vm = ui_session.window, ui_session.vm
+    tap(window, "attract.start")
+    tap(window, "menu.topup")
+    assert wait_until(lambda: vm.screen == "number")
+    vm.submitNumber()  # even if called without a valid number, nothing is journalled
+    assert vm.messageKey == "topup.invalid_number"
+    assert "手机号码有误" in find_item(window, "number.prompt").property("text")
+    save_screen(ui_session, "number-invalid")
+    assert ui_session.warnings == []
+
+
+def test_out_of_service_screen(ui_session: UiSession, kiosk_app: KioskApp) -> None:
+    kiosk_app.out_of_service_reason = "disk I/O error"
+    window, vm = ui_session.window, ui_session.vm
+    tap(window, "attract.start")
+    assert wait_until(lambda: vm.screen == "out_of_service")
+    save_screen(ui_session, "out-of-service")
+    assert ui_session.warnings == []

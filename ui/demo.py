@@ -1,0 +1,82 @@
+"""The scripted demo: a cash top-up tapped through every screen, each saved as a PNG."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kiosk.central_ops import recorded_topups
+from kiosk.errors import CentralUnavailable
+from ui.frontend import UiSession
+from ui.touch import screenshot, tap, wait_until
+
+DEMO_NUMBER = "13800138000"
+DEMO_NOTES_FEN = (5000, 10000)
+
+
+class DemoFailed(RuntimeError):
+    pass
+
+
+def scripted_topup(session: UiSession, out_dir: Path) -> int:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    window, vm, app = session.window, session.vm, session.app
+    shots: list[Path] = []
+
+    def shot(name: str) -> None:
+        path = out_dir / f"{len(shots) + 1:02d}-{name}.png"
+        if not screenshot(window).save(str(path)):
+            raise DemoFailed(f"cannot write {path}")
+        shots.append(path)
+
+    def expect(condition_name: str, condition: object) -> None:
+        if not wait_until(condition, 15.0):  # type: ignore[arg-type]
+            raise DemoFailed(f"demo stuck waiting for {condition_name} (screen {vm.screen})")
+
+    expect("attract screen", lambda: vm.screen == "attract")
+    shot("attract")
+    tap(window, "attract.start")
+    expect("menu", lambda: vm.screen == "menu")
+    shot("menu")
+    tap(window, "menu.topup")
+    expect("number entry", lambda: vm.screen == "number")
+    shot("number-empty")
+    for digit in DEMO_NUMBER:
+        tap(window, f"key.{digit}")
+    shot("number-entered")
+    tap(window, "number.next")
+    expect("cash screen", lambda: vm.screen == "cash")
+    shot("cash-empty")
+    total = 0
+    for note in DEMO_NOTES_FEN:
+        tap(window, f"sim.note.{note}")
+        total += note
+        expect(f"{total} fen credited", lambda t=total: vm.creditedFen == t)  # type: ignore[misc]
+    shot("cash-inserted")
+    tap(window, "cash.confirm")
+    expect("result screen", lambda: vm.screen == "result")
+    shot("result")
+    tap(window, "lang.toggle")
+    expect("English", lambda: vm.language == "en")
+    shot("result-english")
+
+    print(f"Screens ({len(shots)}) saved in {out_dir}/:")
+    for path in shots:
+        print(f"  {path.name}")
+    print("\nReceipt printed on the simulated ESC/POS printer:")
+    receipts = app.simulated_receipt_texts()
+    print(receipts[-1] if receipts else "  (no receipt was printed)")
+    embedded = app.config.central.embedded
+    if embedded is not None:
+        try:
+            records = recorded_topups(app.central_url, embedded.ops_token, DEMO_NUMBER)
+        except CentralUnavailable as exc:
+            print(f"\nCentral could not be asked: {exc}")
+            return 1
+        print(f"\nCentral ({app.central_url}) recorded for {DEMO_NUMBER}:")
+        for record in records:
+            print("  " + json.dumps(record, ensure_ascii=False, sort_keys=True))
+    if session.warnings:
+        print("\nQML warnings:\n  " + "\n  ".join(session.warnings))
+        return 1
+    return 0

@@ -1,0 +1,124 @@
+"""Starts the Qt UI over a started KioskApp: interactive (`kiosk run`) or scripted (`kiosk demo`)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QtMsgType, QUrl
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtQml import QQmlApplicationEngine, QQmlError
+from PySide6.QtQuick import QQuickWindow
+
+from kiosk.app import KioskApp
+from ui.bridge import GuiBridge
+from ui.i18n import LanguageSwitcher
+from ui.viewmodel import KioskViewModel
+
+log = logging.getLogger(__name__)
+
+QML_MAIN = Path(__file__).parent / "qml" / "Main.qml"
+CJK_FONT = "WenQuanYi Micro Hei"
+
+
+def has_display() -> bool:
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def prepare_environment(*, headless: bool) -> None:
+    """Before the QGuiApplication exists: pick the offscreen platform when there is no screen."""
+    if headless or not has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        # No GPU offscreen: Qt Quick's software renderer still grabs pixel-exact screenshots.
+        os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+
+def ensure_application() -> QGuiApplication:
+    existing = QGuiApplication.instance()
+    if isinstance(existing, QGuiApplication):
+        return existing
+    application = QGuiApplication(sys.argv[:1])
+    if CJK_FONT in QFontDatabase.families():
+        application.setFont(QFont(CJK_FONT))
+    else:
+        log.warning("font %r not installed: Chinese may not render", CJK_FONT)
+    return application
+
+
+@dataclass
+class UiSession:
+    """Everything the UI holds for one running kiosk."""
+
+    app: KioskApp
+    engine: QQmlApplicationEngine
+    window: QQuickWindow
+    vm: KioskViewModel
+    bridge: GuiBridge
+    languages: LanguageSwitcher
+    warnings: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.window.close()
+        self.bridge.shutdown()
+        self.engine.deleteLater()
+
+
+def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:
+    """Load Main.qml with the view-model; QML warnings are logged and kept in `warnings`."""
+    ensure_application()
+    engine = QQmlApplicationEngine()
+    warnings: list[str] = []
+
+    def on_warnings(errors: list[QQmlError]) -> None:
+        for error in errors:
+            if error.messageType() != QtMsgType.QtDebugMsg:
+                warnings.append(error.toString())
+                log.warning("QML: %s", error.toString())
+
+    engine.warnings.connect(on_warnings)
+    bridge = GuiBridge()
+    languages = LanguageSwitcher(engine, app.data_dir / "ui-cache")
+    vm = KioskViewModel(app, bridge, on_language=languages.set_language)
+    languages.set_language(app.config.kiosk.language)
+    engine.rootContext().setContextProperty("vm", vm)
+    engine.load(QUrl.fromLocalFile(str(QML_MAIN)))
+    roots = engine.rootObjects()
+    if not roots or not isinstance(roots[0], QQuickWindow):
+        raise RuntimeError(f"cannot load {QML_MAIN}: {'; '.join(warnings)}")
+    window = roots[0]
+    ui = app.config.ui
+    window.resize(ui.width, ui.height)
+    if ui.fullscreen and not windowed:
+        window.showFullScreen()
+    else:
+        window.show()
+    return UiSession(app, engine, window, vm, bridge, languages, warnings)
+
+
+def run_ui(app: KioskApp, *, windowed: bool) -> int:
+    prepare_environment(headless=False)
+    application = ensure_application()
+    session = open_ui(app, windowed=windowed)
+    try:
+        return application.exec()
+    finally:
+        session.close()
+
+
+def run_demo(app: KioskApp, *, out_dir: Path, headless: bool | None) -> int:
+    scripted = headless if headless is not None else not has_display()
+    prepare_environment(headless=scripted)
+    if not scripted:
+        return run_ui(app, windowed=True)
+    from ui.demo import scripted_topup
+
+    ensure_application()
+    session = open_ui(app, windowed=True)
+    try:
+        return scripted_topup(session, out_dir)
+    finally:
+        session.close()

@@ -1,0 +1,92 @@
+import QtQuick
+
+// Insert cash: the live total, how much more may be inserted, Confirm when done.
+Item {
+    id: screen
+    objectName: "screen.cash"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    Texts { id: texts }
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 30 * screen.u
+
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Topping up %1").arg(vm.numberDisplay)
+            font.pixelSize: 52 * screen.u
+            color: "#1B2A3A"
+        }
+        Text {
+            objectName: "cash.message"
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: texts.message(vm.messageKey)
+            font.pixelSize: 44 * screen.u
+            color: "#33507A"
+        }
+        Rectangle {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 900 * screen.u; height: 260 * screen.u
+            radius: 20 * screen.u
+            color: "white"
+            Column {
+                anchors.centerIn: parent
+                spacing: 10 * screen.u
+                Text {
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    text: qsTr("Inserted")
+                    font.pixelSize: 40 * screen.u
+                    color: "#5A6B80"
+                }
+                Text {
+                    objectName: "cash.total"
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    text: vm.creditedText
+                    font.pixelSize: 120 * screen.u
+                    font.bold: true
+                    color: "#1E8E3E"
+                }
+            }
+        }
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("%n note(s) accepted · up to %1 more", "", vm.noteCount).arg(vm.remainingText)
+            font.pixelSize: 36 * screen.u
+            color: "#5A6B80"
+        }
+        KioskButton {
+            objectName: "cash.confirm"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 820 * screen.u; height: 130 * screen.u
+            u: screen.u
+            enabled: vm.canConfirm
+            label: vm.busy ? qsTr("Please wait…") : qsTr("Confirm top-up of %1").arg(vm.creditedText)
+            onClicked: vm.confirm()
+        }
+    }
+
+    // Developer aid, shown only with a simulated acceptor: put notes into it.
+    Row {
+        visible: vm.simulator
+        anchors { right: parent.right; bottom: parent.bottom; margins: 24 * screen.u }
+        spacing: 12 * screen.u
+        Text {
+            anchors.verticalCenter: parent.verticalCenter
+            text: qsTr("Simulator:")
+            font.pixelSize: 28 * screen.u
+            color: "#8A97A8"
+        }
+        Repeater {
+            model: [1000, 2000, 5000, 10000]
+            KioskButton {
+                required property int modelData
+                objectName: "sim.note." + modelData
+                width: 150 * screen.u; height: 80 * screen.u
+                u: screen.u * 0.7
+                secondary: true
+                label: "¥" + (modelData / 100)
+                onClicked: vm.insertNote(modelData)
+            }
+        }
+    }
+}

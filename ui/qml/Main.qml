@@ -1,0 +1,61 @@
+import QtQuick
+import QtQuick.Window
+
+// Root window: a header with the language switch, the current screen, and a bottom bar whose
+// Back and Cancel buttons are always in the same place.
+Window {
+    id: root
+    objectName: "root"
+    width: 1920
+    height: 1080
+    visible: true
+    color: "#F2F5FA"
+    title: qsTr("Self-service kiosk")
+
+    // One design unit: the screen is laid out for 1920×1080 and scales to any size.
+    readonly property real u: Math.min(width / 1920, height / 1080)
+    readonly property bool portrait: height > width
+
+    Texts { id: texts }
+
+    MouseArea {
+        anchors.fill: parent
+        propagateComposedEvents: true
+        onPressed: function(mouse) { vm.touched(); mouse.accepted = false }
+    }
+
+    Header {
+        id: header
+        visible: vm.screen !== "attract"
+        anchors { left: parent.left; right: parent.right; top: parent.top }
+        height: visible ? 120 * root.u : 0
+        u: root.u
+    }
+
+    Loader {
+        id: screenLoader
+        objectName: "screenLoader"
+        anchors {
+            left: parent.left; right: parent.right
+            top: header.bottom; bottom: footer.top
+        }
+        source: {
+            switch (vm.screen) {
+            case "attract": return "AttractScreen.qml"
+            case "menu": return "MenuScreen.qml"
+            case "number": return "NumberScreen.qml"
+            case "cash": return "CashScreen.qml"
+            case "result": return "ResultScreen.qml"
+            default: return "OutOfServiceScreen.qml"
+            }
+        }
+    }
+
+    Footer {
+        id: footer
+        visible: vm.screen !== "attract" && vm.screen !== "out_of_service"
+        anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
+        height: visible ? 150 * root.u : 0
+        u: root.u
+    }
+}

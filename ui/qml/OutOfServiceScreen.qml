@@ -1,0 +1,34 @@
+import QtQuick
+
+// Out of service: the kiosk takes no money until a technician has fixed it.
+Rectangle {
+    id: screen
+    objectName: "screen.out_of_service"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    color: "#3A3F47"
+    Texts { id: texts }
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 30 * screen.u
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Out of service")
+            font.pixelSize: 96 * screen.u
+            font.bold: true
+            color: "white"
+        }
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: texts.message(vm.messageKey === "" ? "error.out_of_service" : vm.messageKey)
+            font.pixelSize: 44 * screen.u
+            color: "#E0E4EA"
+        }
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Please use another kiosk or the service counter.")
+            font.pixelSize: 40 * screen.u
+            color: "#E0E4EA"
+        }
+    }
+}

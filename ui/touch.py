@@ -1,0 +1,48 @@
+"""Drives the QML screens by touch (a click at an item's centre): for the demo and the tests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QPointF, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtQuick import QQuickItem, QQuickWindow
+from PySide6.QtTest import QTest
+
+
+class TouchError(AssertionError):
+    """The item to tap is missing, hidden or disabled: a customer could not tap it either."""
+
+
+def find_item(window: QQuickWindow, name: str) -> QQuickItem:
+    item = window.contentItem().findChild(QQuickItem, name)
+    if item is None:
+        raise TouchError(f"no item named {name!r} on screen")
+    return item
+
+
+def tap(window: QQuickWindow, name: str) -> None:
+    item = find_item(window, name)
+    if not item.isVisible() or not item.isEnabled():
+        raise TouchError(f"{name!r} is not tappable (visible={item.isVisible()}, "
+                         f"enabled={item.isEnabled()})")  # fmt: skip
+    centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
+    QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
+    QCoreApplication.processEvents()
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> bool:
+    """Run the event loop until `condition()` holds or the time is up."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        if condition():
+            return True
+        QTest.qWait(10)
+    return condition()
+
+
+def screenshot(window: QQuickWindow) -> QImage:
+    QCoreApplication.processEvents()
+    return window.grabWindow()
