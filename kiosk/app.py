@@ -166,7 +166,8 @@ class KioskApp:
     # --- services ---------------------------------------------------------------------------
 
     def new_topup(self, listener: Callable[[TopUpSnapshot], None]) -> TopUpFlow:
-        assert self.journal is not None and self.acceptor is not None
+        assert self.journal is not None
+        assert self.acceptor is not None
         if self.out_of_service_reason:
             raise JournalError(self.out_of_service_reason, message_key="error.out_of_service")
         topup = self.config.topup
@@ -192,7 +193,8 @@ class KioskApp:
             self.acceptor.disable()
 
     def wait_delivered(self, key: str, timeout_s: float) -> dict[str, Any] | None:
-        assert self.store is not None and self.worker is not None
+        assert self.store is not None
+        assert self.worker is not None
         self.worker.kick()
         return self.store.wait_until_acked(key, timeout_s)
 

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 import offline_queue
 from kiosk import __version__
@@ -146,11 +146,10 @@ def cmd_doctor(config: KioskConfig) -> int:
     return EXIT_FAILURE if failed else EXIT_OK
 
 
-def cmd_central_serve(args: Sequence[str]) -> int:
+def cmd_central_serve(args: Sequence[str]) -> NoReturn:
     # A process boundary, not an import: the kiosk and central share only the HTTP contract.
     argv = [sys.executable, "-m", "central", "serve", *args]
     os.execv(sys.executable, argv)  # noqa: S606
-    return EXIT_FAILURE  # pragma: no cover
 
 
 def _run_gui(frontend: Frontend | None, config: KioskConfig, args: argparse.Namespace) -> int:
@@ -180,11 +179,9 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
         if args.command == "central":
             return cmd_central_serve(args.central_args)
         config = _load(config_path)
-        if args.command == "queue":
-            return cmd_queue_status(config)
-        if args.command == "doctor":
-            return cmd_doctor(config)
-        return _run_gui(frontend, config, args)
+        if args.command in ("run", "demo"):
+            return _run_gui(frontend, config, args)
+        return cmd_queue_status(config) if args.command == "queue" else cmd_doctor(config)
     except ConfigError as exc:
         print(f"kiosk: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,4 +1,4 @@
-"""Starts the Qt UI over a started KioskApp: interactive (`kiosk run`) or scripted (`kiosk demo`)."""
+"""Starts the Qt UI over a started KioskApp: interactive (`kiosk run`) or scripted (`demo`)."""
 
 from __future__ import annotations
 

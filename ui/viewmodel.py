@@ -272,8 +272,8 @@ class KioskViewModel(QObject):
         self._bridge.post(lambda: self._apply(snap))
 
     def _apply(self, snap: TopUpSnapshot) -> None:
-        if self._flow is None or snap.txn_id != self._flow.snapshot.txn_id:
-            return  # a late event of a finished session
+        if self._snap is None or snap.txn_id != self._snap.txn_id:
+            return  # a late event of a finished session (never block on the flow's lock here)
         self._snap = snap
         self._message_key = snap.message_key
         if snap.state is State.CASH:

@@ -97,7 +97,8 @@ class SimulatedBillAcceptor:
                 log.exception("bill acceptor listener failed")
 
     def _handle(self, denomination: int) -> None:
-        assert self._listener is not None and self._policy is not None
+        assert self._listener is not None
+        assert self._policy is not None
         with self._lock:
             enabled = self._enabled
         if self._health.level is HealthLevel.ERROR:

@@ -90,7 +90,10 @@ def test_doctor_fails_when_printer_does_not_answer(tmp_path: Path) -> None:
     """GIVEN a printer URL where nothing listens THEN doctor says so and exits 1."""
     path = write_config(
         tmp_path,
-        **{"devices.printer.simulate": False, "devices.printer.settings.url": "socket://127.0.0.1:9"},
+        **{
+            "devices.printer.simulate": False,
+            "devices.printer.settings.url": "socket://127.0.0.1:9",
+        },
     )
     result = run("-c", str(path), "doctor")
     assert result.returncode == 1

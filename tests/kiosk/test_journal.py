@@ -74,6 +74,6 @@ def test_unwritable_location_is_a_journal_error(tmp_path: Path) -> None:
 
 
 def test_database_is_wal_with_full_sync(journal: Journal) -> None:
-    conn = journal._conn  # noqa: SLF001 - checking the durability settings themselves
+    conn = journal._conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL

@@ -66,8 +66,10 @@ class Harness:
         self.acceptor.insert_note(note)
         with self.changed:
             assert self.changed.wait_for(
-                lambda: self.flow.snapshot.credited_fen == expect_credited
-                and self.flow.snapshot.message_key != "topup.note_checking",
+                lambda: (
+                    self.flow.snapshot.credited_fen == expect_credited
+                    and self.flow.snapshot.message_key != "topup.note_checking"
+                ),
                 timeout=5,
             ), self.flow.snapshot
 
@@ -183,7 +185,8 @@ def test_cancel_without_money_journals_cancelled(harness: Harness) -> None:
     harness.flow.submit_number("13800138000")
     harness.flow.cancel()
     txn = harness.journal.transaction(harness.flow.snapshot.txn_id)
-    assert txn is not None and txn.state == "cancelled"
+    assert txn is not None
+    assert txn.state == "cancelled"
     harness.acceptor.insert_note(1000)  # acceptor is disabled again: the note is refused
     harness.wait_message("topup.note_rejected")
     assert harness.journal.cashbox() == {}

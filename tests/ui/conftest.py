@@ -11,9 +11,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
-from kiosk.app import KioskApp  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
-from tests.conftest import REPO, write_config  # noqa: E402
+from kiosk.app import KioskApp
+from kiosk.config import load_config
+from tests.conftest import REPO, write_config
 
 ARTIFACTS = REPO / "test-artifacts" / "screens"
 

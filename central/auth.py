@@ -1,0 +1,88 @@
+"""Bearer-token authentication of kiosks and ops, as FastAPI dependencies; tokens kept hashed.
+
+No `from __future__ import annotations` here: FastAPI reads these signatures at runtime.
+"""
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from typing import Annotated, cast
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from central.db import Kiosk, Storage, utcnow
+from central.errors import AuthError
+
+# Compared against when the kiosk id is unknown, so the answer takes the same time.
+_NO_TOKEN = "0" * 64
+
+kiosk_bearer = HTTPBearer(
+    scheme_name="KioskToken",
+    description="The kiosk's token; the kiosk id goes in the X-Kiosk-Id header.",
+    auto_error=False,
+)
+ops_bearer = HTTPBearer(scheme_name="OpsToken", description="The ops token.", auto_error=False)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 hex: tokens are random, so a fast hash is enough and nothing secret is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def tokens_match(presented: str, stored_sha256: str) -> bool:
+    return hmac.compare_digest(hash_token(presented), stored_sha256)
+
+
+def register_kiosks(storage: Storage, kiosks: Mapping[str, str]) -> None:
+    """Upsert each kiosk id with the hash of its token."""
+    if not kiosks:
+        return
+    with storage.sessions.begin() as session:
+        for kiosk_id, token in kiosks.items():
+            row = session.get(Kiosk, kiosk_id)
+            if row is None:
+                session.add(
+                    Kiosk(
+                        id=kiosk_id,
+                        token_sha256=hash_token(token),
+                        registered_at=utcnow(),
+                        last_seen=None,
+                    )
+                )
+            else:
+                row.token_sha256 = hash_token(token)
+
+
+def storage_of(request: Request) -> Storage:
+    return cast(Storage, request.app.state.storage)
+
+
+def authenticate_kiosk(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(kiosk_bearer)],
+    x_kiosk_id: Annotated[str | None, Header()] = None,
+) -> str:
+    """The id of the calling kiosk, after checking its token; stamps its last_seen."""
+    if not x_kiosk_id or credentials is None:
+        raise AuthError("missing X-Kiosk-Id header or bearer token")
+    storage = storage_of(request)
+    with storage.sessions.begin() as session:
+        row = session.get(Kiosk, x_kiosk_id)
+        ok = tokens_match(credentials.credentials, row.token_sha256 if row else _NO_TOKEN)
+        if row is None or not ok:
+            raise AuthError("invalid kiosk id or token")
+        row.last_seen = utcnow()
+    return x_kiosk_id
+
+
+def require_ops(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(ops_bearer)],
+) -> None:
+    """Let the request through only with the ops token."""
+    if credentials is None:
+        raise AuthError("missing bearer token")
+    stored = cast(str, request.app.state.ops_token_sha256)
+    if not tokens_match(credentials.credentials, stored):
+        raise AuthError("invalid ops token")

@@ -1,0 +1,178 @@
+"""Storage of central: typed ORM tables and the engine factory (SQLite or PostgreSQL by URL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+from central.errors import ConfigError, StorageError
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+URL_EXAMPLE = "e.g. sqlite:///central.db or postgresql+psycopg://user@host/central"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime, stored as naive UTC so SQLite and PostgreSQL behave the same."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Kiosk(Base):
+    """A registered kiosk; only the SHA-256 of its bearer token is stored."""
+
+    __tablename__ = "kiosks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SyncRecord(Base):
+    """The first answer given to one (kiosk, idempotency key); replays are answered from it."""
+
+    __tablename__ = "sync_records"
+
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    result_json: Mapped[str] = mapped_column(Text)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Topup(Base):
+    """A credited top-up (kind topup.v1). One row per (kiosk, txn_id)."""
+
+    __tablename__ = "topups"
+    __table_args__ = (UniqueConstraint("kiosk_id", "txn_id", name="uq_topups_kiosk_txn"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    txn_id: Mapped[str] = mapped_column(String(128))
+    msisdn: Mapped[str] = mapped_column(String(11), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    method: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[str] = mapped_column(String(64))  # ISO-8601 exactly as the kiosk sent it
+    offline: Mapped[bool] = mapped_column(Boolean)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+@dataclass(frozen=True)
+class Storage:
+    """The engine and the session factory every request uses."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def parse_db_url(text: str) -> URL:
+    """The SQLAlchemy URL in `text`, or ConfigError (the raw text is not echoed: passwords)."""
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):
+        raise ConfigError(f"not a database URL ({URL_EXAMPLE})") from None
+    if not url.drivername:
+        raise ConfigError(f"not a database URL ({URL_EXAMPLE})")
+    return url
+
+
+def _is_sqlite_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            if wal:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+        finally:
+            cursor.close()
+
+
+def make_engine(db_url: str) -> Engine:
+    """An engine for `db_url`; SQLite gets WAL, a busy timeout and foreign keys on connect."""
+    url = parse_db_url(db_url)
+    safe = url.render_as_string(hide_password=True)
+    kwargs: dict[str, Any] = {}
+    sqlite = url.get_backend_name() == "sqlite"
+    memory = sqlite and _is_sqlite_memory(url)
+    if sqlite:
+        kwargs["connect_args"] = {"check_same_thread": False}
+        if memory:
+            kwargs["poolclass"] = StaticPool
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(url, **kwargs)
+    except (NoSuchModuleError, ImportError, ArgumentError, TypeError) as exc:
+        raise ConfigError(f"unsupported database URL {safe}: {exc}") from None
+    if sqlite:
+        _sqlite_pragmas(engine, wal=not memory)
+    return engine
+
+
+def open_storage(db_url: str) -> Storage:
+    """Connect to `db_url` and create the tables that are missing."""
+    engine = make_engine(db_url)
+    try:
+        Base.metadata.create_all(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        safe = engine.url.render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StorageError(f"cannot open database {safe}: {reason}") from None
+    return Storage(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,31 @@
+"""Exception hierarchy of central: every error central raises on purpose derives from CentralError."""
+
+from __future__ import annotations
+
+
+class CentralError(Exception):
+    """Base of every central error. `str()` is one line, safe to show an operator."""
+
+
+class ConfigError(CentralError):
+    """A bad command-line value or database URL: the CLI exits 2 with this one line."""
+
+
+class StorageError(CentralError):
+    """The database could not be opened or prepared."""
+
+
+class ServeError(CentralError):
+    """The server could not listen on the requested address."""
+
+
+class AuthError(CentralError):
+    """A request lacks valid credentials: answered with HTTP 401 and a JSON error body."""
+
+
+class ItemRejected(CentralError):
+    """A sync item's kind is unknown or its body is invalid; the reason names the field."""
+
+
+class ItemConflict(CentralError):
+    """A sync item clashes with something already recorded; nothing was processed."""
