@@ -1,4 +1,4 @@
-"""Exception hierarchy of central: every error central raises on purpose derives from CentralError."""
+"""Exception hierarchy of central: every error raised on purpose derives from CentralError."""
 
 from __future__ import annotations
 

@@ -80,9 +80,7 @@ class TopupV1(BaseModel):
         try:
             moment = datetime.fromisoformat(value)
         except ValueError:
-            raise PydanticCustomError(
-                "iso_datetime", "must be an ISO-8601 date and time"
-            ) from None
+            raise PydanticCustomError("iso_datetime", "must be an ISO-8601 date and time") from None
         if moment.tzinfo is None:
             raise PydanticCustomError("iso_datetime", "must include a UTC offset")
         return value

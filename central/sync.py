@@ -7,11 +7,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
 from central.db import Storage, SyncRecord, utcnow
 from central.errors import ItemConflict, ItemRejected
-from central.kinds import KINDS
+from central.kinds import KINDS, KindSpec
 from central.schemas import SyncItem, SyncResult
 
 
@@ -46,20 +47,28 @@ def _stored(storage: Storage, kiosk_id: str, key: str) -> SyncRecord | None:
         return session.get(SyncRecord, (kiosk_id, key))
 
 
-def process_item(storage: Storage, kiosk_id: str, item: SyncItem) -> SyncResult:
-    """Process one item unless its key was seen; the business rows and the record commit together."""
-    digest = body_digest(item.body)
-    record = _stored(storage, kiosk_id, item.key)
-    if record is not None:
-        return _replay(record, item, digest)
+def _parse(item: SyncItem) -> tuple[KindSpec[Any], BaseModel] | SyncResult:
+    """The kind and validated body of a new item, or its `rejected` answer."""
     spec = KINDS.get(item.kind)
     if spec is None:
         known = ", ".join(sorted(KINDS))
         return _answer(item.key, "rejected", f"kind: unknown kind {item.kind!r} (known: {known})")
     try:
-        body = spec.parse(item.body)
+        return spec, spec.parse(item.body)
     except ItemRejected as exc:
         return _answer(item.key, "rejected", str(exc))
+
+
+def process_item(storage: Storage, kiosk_id: str, item: SyncItem) -> SyncResult:
+    """Process a new item: its business rows and its idempotency record commit together."""
+    digest = body_digest(item.body)
+    record = _stored(storage, kiosk_id, item.key)
+    if record is not None:
+        return _replay(record, item, digest)
+    parsed = _parse(item)
+    if isinstance(parsed, SyncResult):
+        return parsed
+    spec, body = parsed
     try:
         with storage.sessions.begin() as session:
             result = spec.apply(session, kiosk_id, body)
@@ -73,13 +82,13 @@ def process_item(storage: Storage, kiosk_id: str, item: SyncItem) -> SyncResult:
                     processed_at=utcnow(),
                 )
             )
-    except ItemConflict as exc:
-        return _answer(item.key, "conflict", str(exc))
-    except IntegrityError:
-        # A concurrent request stored this key (or the same business record) first.
+    except (ItemConflict, IntegrityError) as exc:
+        # A concurrent delivery of this key may have committed first: answer as a replay.
         record = _stored(storage, kiosk_id, item.key)
         if record is not None:
             return _replay(record, item, digest)
+        if isinstance(exc, ItemConflict):
+            return _answer(item.key, "conflict", str(exc))
         reason = "clashes with a record already stored under another key; nothing processed"
         return _answer(item.key, "conflict", reason)
     return _answer(item.key, "accepted", None, result)

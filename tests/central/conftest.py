@@ -1,0 +1,125 @@
+"""Fixtures: a real central server on a free port in a background thread, and a client for it."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from fastapi import FastAPI
+
+from central.app import create_app
+from central.auth import register_kiosks
+from central.db import Storage, open_storage
+from central.server import bind_socket, make_server, socket_url
+
+OPS_TOKEN = "ops-secret-token"
+KIOSKS = {"K1": "token-one", "K2": "token-two"}
+
+
+def topup_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "txn_id": "T-0001",
+        "msisdn": "13800138000",
+        "amount_fen": 5000,
+        "currency": "CNY",
+        "method": "cash",
+        "created_at": "2025-03-01T10:15:00+08:00",
+        "offline": False,
+    }
+    body.update(changes)
+    return body
+
+
+def item(key: str, body: dict[str, Any] | None = None, kind: str = "topup.v1") -> dict[str, Any]:
+    return {"key": key, "kind": kind, "body": topup_body() if body is None else body}
+
+
+@dataclass
+class Central:
+    """A running server and shortcuts to call it."""
+
+    url: str
+    storage: Storage
+    app: FastAPI
+
+    def sync(
+        self, items: list[dict[str, Any]], kiosk: str = "K1", token: str | None = None
+    ) -> requests.Response:
+        headers = {"X-Kiosk-Id": kiosk, "Authorization": f"Bearer {token or KIOSKS[kiosk]}"}
+        return requests.post(
+            f"{self.url}/v1/sync", json={"items": items}, headers=headers, timeout=10
+        )
+
+    def sync_results(self, items: list[dict[str, Any]], kiosk: str = "K1") -> list[Any]:
+        reply = self.sync(items, kiosk)
+        assert reply.status_code == 200, reply.text
+        results: list[Any] = reply.json()["results"]
+        return results
+
+    def ops(
+        self, path: str, params: Mapping[str, str] | None = None, token: str = OPS_TOKEN
+    ) -> requests.Response:
+        return requests.get(
+            f"{self.url}/v1/ops/{path}",
+            params=params,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+
+    def topups(self, **params: str) -> list[dict[str, Any]]:
+        reply = self.ops("topups", params)
+        assert reply.status_code == 200, reply.text
+        topups: list[dict[str, Any]] = reply.json()["topups"]
+        return topups
+
+
+@contextlib.contextmanager
+def run_central(db_url: str, kiosks: Mapping[str, str] = KIOSKS) -> Iterator[Central]:
+    """create_app + uvicorn on a pre-bound port-0 socket in a thread; stopped on exit."""
+    app = create_app(db_url, OPS_TOKEN, kiosks)
+    storage: Storage = app.state.storage
+    sock = bind_socket("127.0.0.1", 0)
+    server = make_server(app, log_level="warning")
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        assert server.ready.wait(10), "central did not start"
+        yield Central(url=socket_url(sock), storage=storage, app=app)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+        storage.close()
+    assert not thread.is_alive(), "central did not stop"
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'central.db'}"
+
+
+@pytest.fixture(scope="session")
+def shared_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
+    """One server for the whole session (starting and stopping one costs ~0.2 s)."""
+    with run_central(sqlite_url(tmp_path_factory.mktemp("shared"))) as running:
+        yield running
+
+
+@pytest.fixture
+def central(shared_central: Central, tmp_path: Path) -> Iterator[Central]:
+    """The shared server, switched to a fresh database of its own for this test."""
+    app = shared_central.app
+    storage = open_storage(sqlite_url(tmp_path))
+    register_kiosks(storage, KIOSKS)
+    previous = app.state.storage
+    app.state.storage = storage
+    try:
+        yield Central(url=shared_central.url, storage=storage, app=app)
+    finally:
+        app.state.storage = previous
+        storage.close()

@@ -1,0 +1,242 @@
+"""`python -m central` as a subprocess: usage errors, serve/ready line/signals, openapi drift."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+
+from central.cli import main, openapi_text
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.timeout(60)
+
+READY = re.compile(r"central listening on (http://127\.0\.0\.1:(\d+))\n")
+
+
+def env() -> dict[str, str]:
+    variables = {k: v for k, v in os.environ.items() if k != "CENTRAL_OPS_TOKEN"}
+    variables["PYTHONPATH"] = str(REPO)
+    return variables
+
+
+def central(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "central", *args],
+        cwd=REPO,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def serve_args(tmp_path: Path, *extra: str) -> list[str]:
+    return [
+        "serve",
+        "--port",
+        "0",
+        "--db",
+        f"sqlite:///{tmp_path / 'central.db'}",
+        "--ops-token",
+        "ops-token",
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--kiosk", "K1"], "argument --kiosk: expected KIOSK_ID:TOKEN"),
+        (
+            ["--kiosk", ":tok"],
+            "argument --kiosk: kiosk id must be 1-64 letters, digits, '.', '_' or '-' "
+            "(expected KIOSK_ID:TOKEN)",
+        ),
+        (
+            ["--kiosk", "K1:"],
+            "argument --kiosk: token of kiosk K1 must be non-empty, printable, without spaces",
+        ),
+        (
+            ["--kiosk", "K1:a b"],
+            "argument --kiosk: token of kiosk K1 must be non-empty, printable, without spaces",
+        ),
+        (["--kiosk", "K1:a", "--kiosk", "K1:b"], "argument --kiosk: kiosk K1 given twice"),
+        (["--port", "70000"], "argument --port: port must be 0-65535, not 70000"),
+    ],
+)
+def test_bad_serve_arguments_exit_2_with_one_line(
+    tmp_path: Path, args: list[str], error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*serve_args(tmp_path), *args])
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"central: error: {error}\n"
+    assert not (tmp_path / "central.db").exists()
+
+
+def test_bad_kiosk_in_a_real_process_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = central(*serve_args(tmp_path), "--kiosk", "K1")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "central: error: argument --kiosk: expected KIOSK_ID:TOKEN\n"
+
+
+@pytest.mark.parametrize(
+    ("db", "error"),
+    [
+        (
+            "not a url",
+            "argument --db: not a database URL (e.g. sqlite:///central.db or "
+            "postgresql+psycopg://user@host/central)",
+        ),
+        ("nosuchdb://host/x", "unsupported database URL nosuchdb://host/x: "),
+    ],
+)
+def test_bad_db_url_exits_2_with_one_line(tmp_path: Path, db: str, error: str) -> None:
+    result = central("serve", "--port", "0", "--db", db, "--ops-token", "t")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"central: error: {error}")
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_ops_token_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CENTRAL_OPS_TOKEN", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--db", f"sqlite:///{tmp_path / 'c.db'}"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == (
+        "central: error: argument --ops-token: required (or $CENTRAL_OPS_TOKEN), without spaces\n"
+    )
+
+
+def test_unopenable_database_exits_1_with_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'missing-dir' / 'c.db'}"
+    result = central("serve", "--port", "0", "--db", url, "--ops-token", "t")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"central: error: cannot open database {url}: unable to open database file\n"
+    )
+
+
+def test_port_in_use_exits_1_with_one_line(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        args = serve_args(tmp_path)
+        args[args.index("--port") + 1] = str(port)
+        result = central(*args)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"central: error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    )
+
+
+def _read_lines(stream: object, lines: queue.Queue[str]) -> None:
+    for line in stream:  # type: ignore[attr-defined]
+        lines.put(line)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serve_port_0_prints_ready_line_serves_and_exits_0_on_signal(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "central", *serve_args(tmp_path, "--kiosk", "K1:tok:with:colons")],
+        cwd=REPO,
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True).start()
+        ready = READY.fullmatch(lines.get(timeout=20))
+        assert ready is not None
+        url, port = ready.group(1), int(ready.group(2))
+        assert port != 0
+        assert requests.get(f"{url}/v1/health", timeout=5).json() == {"status": "ok"}
+        reply = requests.post(
+            f"{url}/v1/sync",
+            json={"items": [{"key": "k", "kind": "nope", "body": {}}]},
+            headers={"X-Kiosk-Id": "K1", "Authorization": "Bearer tok:with:colons"},
+            timeout=5,
+        )
+        assert reply.status_code == 200
+        assert reply.json()["results"][0]["status"] == "rejected"
+        process.send_signal(sig)
+        assert process.wait(timeout=15) == 0
+        assert lines.empty()  # the ready line is the only thing on stdout
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=5)
+        assert process.stderr is not None
+        stderr = process.stderr.read()
+        process.stderr.close()
+        assert process.stdout is not None
+        process.stdout.close()
+    assert "Traceback" not in stderr
+
+
+def test_committed_openapi_matches_generated() -> None:
+    committed = (REPO / "central" / "openapi.json").read_text(encoding="utf-8")
+    assert committed == openapi_text(), (
+        "regenerate: python -m central openapi > central/openapi.json"
+    )
+
+
+def test_openapi_command_prints_sorted_document() -> None:
+    result = central("openapi")
+    assert result.returncode == 0
+    assert result.stdout == (REPO / "central" / "openapi.json").read_text(encoding="utf-8")
+    document = json.loads(result.stdout)
+    assert sorted(document["paths"]) == [
+        "/v1/health",
+        "/v1/ops/kiosks",
+        "/v1/ops/topups",
+        "/v1/sync",
+    ]
+    assert document["x-sync-kinds"] == {"topup.v1": {"$ref": "#/components/schemas/TopupV1"}}
+    topup = document["components"]["schemas"]["TopupV1"]
+    assert topup["additionalProperties"] is False
+    assert sorted(topup["required"]) == sorted(
+        ["txn_id", "msisdn", "amount_fen", "currency", "method", "created_at", "offline"]
+    )
+    sync_item = document["components"]["schemas"]["SyncItem"]
+    assert sync_item["additionalProperties"] is False
+
+
+def test_central_imports_nothing_from_the_kiosk_side() -> None:
+    code = (
+        "import sys, central.cli, central.server, central.app\n"
+        "bad = sorted(m for m in sys.modules\n"
+        "             if m.split('.')[0] in {'kiosk', 'drivers', 'ui', 'offline_queue'})\n"
+        "print(bad)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert result.stdout == "[]\n"
