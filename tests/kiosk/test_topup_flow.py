@@ -62,20 +62,26 @@ class Harness:
     changed: threading.Condition
     storage_failures: list[JournalError]
 
+    def latest(self) -> TopUpSnapshot | None:
+        # Read under `changed` only: taking the flow's lock here could deadlock with the
+        # acceptor thread, which publishes while holding it.
+        return self.snapshots[-1] if self.snapshots else None
+
     def insert(self, note: int, expect_credited: int) -> None:
         self.acceptor.insert_note(note)
         with self.changed:
             assert self.changed.wait_for(
-                lambda: (
-                    self.flow.snapshot.credited_fen == expect_credited
-                    and self.flow.snapshot.message_key != "topup.note_checking"
-                ),
+                lambda: (snap := self.latest()) is not None
+                and snap.credited_fen == expect_credited
+                and snap.message_key == "topup.note_accepted",
                 timeout=5,
-            ), self.flow.snapshot
+            ), self.latest()
 
     def wait_message(self, key: str) -> None:
         with self.changed:
-            assert self.changed.wait_for(lambda: self.flow.snapshot.message_key == key, 5)
+            assert self.changed.wait_for(
+                lambda: (snap := self.latest()) is not None and snap.message_key == key, 5
+            ), self.latest()
 
 
 def make_harness(
