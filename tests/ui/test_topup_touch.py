@@ -71,7 +71,7 @@ def test_cash_topup_by_touch_reaches_central_once(
     jobs = printer.jobs  # type: ignore[attr-defined]
     assert len(jobs) == 1
     assert b"150.00" in jobs[0]
-    assert "¥150.00".encode("gb18030") in jobs[0]
+    assert "￥150.00".encode("gb18030") in jobs[0]  # full-width: GBK printers have no ¥
     assert "138****8000" in kiosk_app.simulated_receipt_texts()[0]
 
     tap(window, "nav.cancel")  # "Finish" on the result screen

@@ -1,0 +1,52 @@
+"""Pure renderer: a ReceiptDocument to ESC/POS bytes, built with python-escpos's Dummy printer.
+
+Chinese text goes out as GB18030 inside Chinese mode (`FS &` … `FS .`, protocols.md), because
+python-escpos's code-page logic has no GB18030.
+"""
+
+from __future__ import annotations
+
+from escpos.printer import Dummy
+
+from drivers.interfaces import ReceiptDocument, ReceiptLine
+
+FS_CHINESE_ON = b"\x1c\x26"
+FS_CHINESE_OFF = b"\x1c\x2e"
+
+
+def encode_text(text: str, *, chinese: bool) -> bytes:
+    """ASCII as is; anything else in Chinese mode as GB18030 (or '?' without Chinese mode).
+    The half-width yen sign is not in GBK, which most printers' Chinese fonts are: print the
+    full-width ￥ (GBK A3A4) instead."""
+    if text.isascii():
+        return text.encode("ascii")
+    if not chinese:
+        return text.encode("ascii", errors="replace")
+    return FS_CHINESE_ON + text.replace("¥", "￥").encode("gb18030") + FS_CHINESE_OFF
+
+
+def _line(printer: Dummy, line: ReceiptLine, *, chinese: bool) -> None:
+    printer.set(
+        align=line.align.value,
+        bold=line.bold,
+        double_height=line.double,
+        double_width=line.double,
+        normal_textsize=not line.double,
+    )
+    printer._raw(encode_text(line.text, chinese=chinese) + b"\n")
+
+
+def render_receipt(
+    document: ReceiptDocument, *, profile: str = "TM-T88V", chinese: bool = True
+) -> bytes:
+    printer = Dummy(profile=profile)
+    printer.hw("INIT")
+    for line in document.lines:
+        _line(printer, line, chinese=chinese)
+    printer.set(align="center", bold=False, normal_textsize=True)
+    if document.qr_data:
+        printer.qr(document.qr_data, native=True, size=6)
+    if document.cut:
+        printer.cut()
+    output: bytes = printer.output
+    return output
