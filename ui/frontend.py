@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QtMsgType, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, QUrl
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine, QQmlError
 from PySide6.QtQuick import QQuickWindow
@@ -62,9 +62,13 @@ class UiSession:
     warnings: list[str] = field(default_factory=list)
 
     def close(self) -> None:
+        """Tear the QML down before the view-model it binds to goes away."""
         self.window.close()
-        self.bridge.shutdown()
+        self.window.deleteLater()
         self.engine.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+        self.bridge.shutdown()
 
 
 def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:

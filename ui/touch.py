@@ -15,11 +15,22 @@ class TouchError(AssertionError):
     """The item to tap is missing, hidden or disabled: a customer could not tap it either."""
 
 
+def _walk(item: QQuickItem) -> list[QQuickItem]:
+    found = [item]
+    for child in item.childItems():
+        found.extend(_walk(child))
+    return found
+
+
 def find_item(window: QQuickWindow, name: str) -> QQuickItem:
-    item = window.contentItem().findChild(QQuickItem, name)
-    if item is None:
+    """The one visible item with this objectName (the visual tree: Loader items included)."""
+    matches = [i for i in _walk(window.contentItem()) if i.objectName() == name]
+    visible = [i for i in matches if i.isVisible()] or matches
+    if not visible:
         raise TouchError(f"no item named {name!r} on screen")
-    return item
+    if len(visible) > 1:
+        raise TouchError(f"{len(visible)} visible items are named {name!r}")
+    return visible[0]
 
 
 def tap(window: QQuickWindow, name: str) -> None:

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.timeout(60)
 def test_cjk_font_renders_chinese(qapp: object) -> None:
     assert CJK_FONT in QFontDatabase.families()
     metrics = QFontMetrics(QFont(CJK_FONT))
-    assert all(metrics.inFont(ch) for ch in "话费充值请触摸屏幕开始已到账")
+    assert all(metrics.inFontUcs4(ord(ch)) for ch in "话费充值请触摸屏幕开始已到账")
 
 
 def test_language_switch_retranslates(ui_session: UiSession) -> None:

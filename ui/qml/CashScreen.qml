@@ -68,7 +68,7 @@ Item {
     // Developer aid, shown only with a simulated acceptor: put notes into it.
     Row {
         visible: vm.simulator
-        anchors { right: parent.right; bottom: parent.bottom; margins: 24 * screen.u }
+        anchors { left: parent.left; top: parent.top; margins: 24 * screen.u }
         spacing: 12 * screen.u
         Text {
             anchors.verticalCenter: parent.verticalCenter
