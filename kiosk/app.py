@@ -22,9 +22,10 @@ from drivers.interfaces import (
     ReceiptPrinter,
 )
 from kiosk.cash_router import CashRouter
+from kiosk.central_ops import central_health
 from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
-from kiosk.errors import ConfigError, JournalError
+from kiosk.errors import CentralUnavailable, ConfigError, JournalError
 from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot
 from kiosk.journal import Journal
 from kiosk.recovery import RecoveryAction, recover
@@ -115,6 +116,11 @@ class KioskApp:
             idle_poll_s=sync.idle_poll_s,
             on_event=self._on_sync_event,
         )
+        try:
+            central_health(self.central_url, timeout_s=min(central.timeout_s, 3.0))
+            self._online.set()
+        except CentralUnavailable as exc:
+            log.warning("starting offline: %s", exc)
         self.worker.start()
 
     def _on_sync_event(self, event: object) -> None:

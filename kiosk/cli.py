@@ -169,7 +169,12 @@ def _run_gui(frontend: Frontend | None, config: KioskConfig, args: argparse.Name
 
 
 def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "central":
+        args.central_args = [*args.central_args, *extra]  # `--help` etc. belong to central
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config_path = args.config or _default_config()

@@ -116,6 +116,7 @@ def test_demo_headless_writes_screens_and_prints_receipt(tmp_path: Path) -> None
     pngs = sorted(p.name for p in out.glob("*.png"))
     assert pngs[0] == "01-attract.png"
     assert len(pngs) == 8
-    assert "¥150.00" in result.stdout
+    assert "￥150.00" in result.stdout  # the receipt as the printer decoded it (GBK yen)
+    assert '"offline": false' in result.stdout
     assert '"amount_fen": 15000' in result.stdout
     assert '"msisdn": "13800138000"' in result.stdout

@@ -71,9 +71,11 @@ class Harness:
         self.acceptor.insert_note(note)
         with self.changed:
             assert self.changed.wait_for(
-                lambda: (snap := self.latest()) is not None
-                and snap.credited_fen == expect_credited
-                and snap.message_key == "topup.note_accepted",
+                lambda: (
+                    (snap := self.latest()) is not None
+                    and snap.credited_fen == expect_credited
+                    and snap.message_key == "topup.note_accepted"
+                ),
                 timeout=5,
             ), self.latest()
 
