@@ -73,9 +73,12 @@ def scripted_topup(session: UiSession, out_dir: Path) -> int:
         except CentralUnavailable as exc:
             print(f"\nCentral could not be asked: {exc}")
             return 1
-        print(f"\nCentral ({app.central_url}) recorded for {DEMO_NUMBER}:")
-        for record in records:
+        mine = [r for r in records if r.get("txn_id") == vm.txnRef]
+        print(f"\nCentral ({app.central_url}) recorded this top-up {len(mine)} time(s):")
+        for record in mine:
             print("  " + json.dumps(record, ensure_ascii=False, sort_keys=True))
+        if len(mine) != 1:
+            return 1
     if session.warnings:
         print("\nQML warnings:\n  " + "\n  ".join(session.warnings))
         return 1

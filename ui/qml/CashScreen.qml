@@ -66,12 +66,12 @@ Item {
     }
 
     // Developer aid, shown only with a simulated acceptor: put notes into it.
-    Row {
+    Column {
         visible: vm.simulator
-        anchors { left: parent.left; top: parent.top; margins: 24 * screen.u }
-        spacing: 12 * screen.u
+        anchors { right: parent.right; rightMargin: 48 * screen.u; verticalCenter: parent.verticalCenter }
+        spacing: 16 * screen.u
         Text {
-            anchors.verticalCenter: parent.verticalCenter
+            anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("Simulator:")
             font.pixelSize: 28 * screen.u
             color: "#8A97A8"
@@ -81,8 +81,8 @@ Item {
             KioskButton {
                 required property int modelData
                 objectName: "sim.note." + modelData
-                width: 150 * screen.u; height: 80 * screen.u
-                u: screen.u * 0.7
+                width: 200 * screen.u; height: 90 * screen.u
+                u: screen.u * 0.8
                 secondary: true
                 label: "¥" + (modelData / 100)
                 onClicked: vm.insertNote(modelData)
