@@ -104,6 +104,14 @@ def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:
 
 
 def run_ui(app: KioskApp, *, windowed: bool) -> int:
+    if not has_display() and not os.environ.get("QT_QPA_PLATFORM"):
+        # A kiosk without X or Wayland sets QT_QPA_PLATFORM (eglfs, linuxfb) explicitly.
+        print(
+            "kiosk: no display (DISPLAY and WAYLAND_DISPLAY unset, no QT_QPA_PLATFORM); "
+            "`kiosk demo` runs headless",
+            file=sys.stderr,
+        )
+        return 2
     prepare_environment(headless=False)
     application = ensure_application()
     session = open_ui(app, windowed=windowed)

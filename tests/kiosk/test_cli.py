@@ -120,3 +120,18 @@ def test_demo_headless_writes_screens_and_prints_receipt(tmp_path: Path) -> None
     assert '"offline": false' in result.stdout
     assert '"amount_fen": 15000' in result.stdout
     assert '"msisdn": "13800138000"' in result.stdout
+
+
+def test_run_without_a_display_says_so(tmp_path: Path) -> None:
+    path = write_config(tmp_path)
+    result = subprocess.run(
+        [KIOSK, "-c", str(path), "run", "--windowed"],
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2
+    assert "no display" in result.stderr
+    assert "Traceback" not in result.stderr
