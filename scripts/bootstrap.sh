@@ -35,8 +35,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 if [ ! -f .venv/.installed ] || [ pyproject.toml -nt .venv/.installed ]; then
   echo "bootstrap: installing Python packages into .venv"
-  # This machine's pip config may name local mirrors that do not exist: hide that noise only.
-  quiet() { "$@" 2>&1 | { grep -v -e "is ignored: it is neither" -e "BuildBackendWarning" || true; }; }
+  # pip's warnings are noise on success; on failure the whole output is shown.
+  quiet() {
+    local log; log=$(mktemp)
+    if ! "$@" >"$log" 2>&1; then cat "$log"; rm -f "$log"; return 1; fi
+    rm -f "$log"
+  }
   quiet .venv/bin/python -m pip install -q --upgrade pip
   quiet .venv/bin/python -m pip install -q -e '.[dev]'
   touch .venv/.installed

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.central_ops import recorded_topups
@@ -18,20 +20,13 @@ class DemoFailed(RuntimeError):
     pass
 
 
-def scripted_topup(session: UiSession, out_dir: Path) -> int:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    window, vm, app = session.window, session.vm, session.app
-    shots: list[Path] = []
+def _tap_through(session: UiSession, shot: Callable[[str], None]) -> None:
+    """The customer's journey, tap by tap, with a screenshot of every screen."""
+    window, vm = session.window, session.vm
 
-    def shot(name: str) -> None:
-        path = out_dir / f"{len(shots) + 1:02d}-{name}.png"
-        if not screenshot(window).save(str(path)):
-            raise DemoFailed(f"cannot write {path}")
-        shots.append(path)
-
-    def expect(condition_name: str, condition: object) -> None:
-        if not wait_until(condition, 15.0):  # type: ignore[arg-type]
-            raise DemoFailed(f"demo stuck waiting for {condition_name} (screen {vm.screen})")
+    def expect(what: str, condition: Callable[[], bool]) -> None:
+        if not wait_until(condition, 15.0):
+            raise DemoFailed(f"demo stuck waiting for {what} (screen {vm.screen})")
 
     expect("attract screen", lambda: vm.screen == "attract")
     shot("attract")
@@ -60,26 +55,49 @@ def scripted_topup(session: UiSession, out_dir: Path) -> int:
     expect("English", lambda: vm.language == "en")
     shot("result-english")
 
+
+def _report_central(session: UiSession) -> int:
+    app, vm = session.app, session.vm
+    embedded = app.config.central.embedded
+    if embedded is None:
+        print("\nCentral is not embedded: ask its operator what it recorded.")
+        return 0
+    try:
+        records = recorded_topups(app.central_url, embedded.ops_token, DEMO_NUMBER)
+    except CentralUnavailable as exc:
+        print(f"\nCentral could not be asked: {exc}")
+        return 1
+    mine = [r for r in records if r.get("txn_id") == vm.txnRef]
+    print(f"\nCentral ({app.central_url}) recorded this top-up {len(mine)} time(s):")
+    for record in mine:
+        print("  " + json.dumps(record, ensure_ascii=False, sort_keys=True))
+    return 0 if len(mine) == 1 else 1
+
+
+def scripted_topup(session: UiSession, out_dir: Path) -> int:
+    """Run the journey headless; print the screens, the receipt and central's record."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+
+    def shot(name: str) -> None:
+        path = out_dir / f"{len(shots) + 1:02d}-{name}.png"
+        if not screenshot(session.window).save(str(path)):
+            raise DemoFailed(f"cannot write {path}")
+        shots.append(path)
+
+    try:
+        _tap_through(session, shot)
+    except DemoFailed as exc:
+        print(f"kiosk demo: {exc}", file=sys.stderr)
+        return 1
     print(f"Screens ({len(shots)}) saved in {out_dir}/:")
     for path in shots:
         print(f"  {path.name}")
     print("\nReceipt printed on the simulated ESC/POS printer:")
-    receipts = app.simulated_receipt_texts()
+    receipts = session.app.simulated_receipt_texts()
     print(receipts[-1] if receipts else "  (no receipt was printed)")
-    embedded = app.config.central.embedded
-    if embedded is not None:
-        try:
-            records = recorded_topups(app.central_url, embedded.ops_token, DEMO_NUMBER)
-        except CentralUnavailable as exc:
-            print(f"\nCentral could not be asked: {exc}")
-            return 1
-        mine = [r for r in records if r.get("txn_id") == vm.txnRef]
-        print(f"\nCentral ({app.central_url}) recorded this top-up {len(mine)} time(s):")
-        for record in mine:
-            print("  " + json.dumps(record, ensure_ascii=False, sort_keys=True))
-        if len(mine) != 1:
-            return 1
+    status = _report_central(session)
     if session.warnings:
         print("\nQML warnings:\n  " + "\n  ".join(session.warnings))
         return 1
-    return 0
+    return status
