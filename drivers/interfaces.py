@@ -78,7 +78,24 @@ class AcceptorHealthChanged:
     health: DeviceHealth
 
 
-BillEvent = NoteEscrowed | NoteCredited | NoteReturned | NoteRejected | AcceptorHealthChanged
+@dataclass(frozen=True)
+class PowerUpWithNote:
+    """The acceptor lost power with a note inside. `location` "stacker": the note is in the
+    cash box although vend valid never came; "acceptor": the reset hands it back. The driver
+    names the note's value if it had decided to stack it; the journal decides the rest."""
+
+    location: str
+    pending_denomination_fen: int | None
+
+
+BillEvent = (
+    NoteEscrowed
+    | NoteCredited
+    | NoteReturned
+    | NoteRejected
+    | AcceptorHealthChanged
+    | PowerUpWithNote
+)
 BillEventListener = Callable[[BillEvent], None]
 # Called on the acceptor's thread with the escrowed denomination; decides stack or return.
 EscrowPolicy = Callable[[int], EscrowDecision]

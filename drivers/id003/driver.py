@@ -1,0 +1,295 @@
+"""ID-003 bill acceptor driver: polls on its own thread through `serial_for_url` (9600 8E1).
+
+Money rule (protocols.md): a note is credited only on vend valid, and the credit is handed to
+the listener (which journals it) *before* the ACK goes out, so a crash between the two can
+repeat the vend valid but never lose the note. Repeated vend valids of one note credit once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import serial
+
+from drivers.errors import DeviceUnavailable
+from drivers.id003.codec import (
+    ERROR_STATES,
+    POWER_UP_STATES,
+    REJECT_REASONS,
+    Command,
+    Frame,
+    FrameReader,
+    Status,
+    enable_mask,
+)
+from drivers.interfaces import (
+    HEALTH_OK,
+    AcceptorHealthChanged,
+    BillEvent,
+    BillEventListener,
+    DeviceHealth,
+    EscrowDecision,
+    EscrowPolicy,
+    HealthLevel,
+    NoteCredited,
+    NoteEscrowed,
+    NoteRejected,
+    NoteReturned,
+    PowerUpWithNote,
+)
+
+log = logging.getLogger(__name__)
+
+NO_ANSWER = DeviceHealth(HealthLevel.UNKNOWN, "no_answer", "acceptor.no_answer")
+
+
+@dataclass
+class _Note:
+    """The note between escrow and its end (stacked or returned)."""
+
+    code: int
+    fen: int | None
+    decision: EscrowDecision
+    credited: bool = False
+
+
+class Id003BillAcceptor:
+    def __init__(
+        self,
+        url: str,
+        *,
+        codes_fen: Mapping[int, int],
+        first_code: int = 0x61,
+        poll_interval_s: float = 0.2,
+        timeout_s: float = 0.3,
+        max_silent_polls: int = 5,
+    ) -> None:
+        self.url = url
+        self._codes_fen = dict(codes_fen)
+        self._fen_codes = {fen: code for code, fen in self._codes_fen.items()}
+        self._first_code = first_code
+        self._poll_s = poll_interval_s
+        self._timeout_s = timeout_s
+        self._max_silent = max_silent_polls
+        self._port: Any = None
+        self._reader = FrameReader()
+        self._listener: BillEventListener | None = None
+        self._policy: EscrowPolicy | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._want_codes: frozenset[int] = frozenset()
+        self._settings_dirty = True
+        self._health = DeviceHealth(HealthLevel.UNKNOWN, "starting", "acceptor.starting")
+        self._note: _Note | None = None
+        self._reported_reject = False
+        self._silent = 0
+        self.last_status: Status | None = None
+
+    # --- BillAcceptor -----------------------------------------------------------------------
+
+    def start(self, listener: BillEventListener, escrow_policy: EscrowPolicy) -> None:
+        if self._thread is not None:
+            raise RuntimeError("acceptor already started")
+        self._listener, self._policy = listener, escrow_policy
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="id003", daemon=True)
+        self._thread.start()
+
+    def enable(self, denominations_fen: frozenset[int]) -> None:
+        with self._lock:
+            self._want_codes = frozenset(
+                self._fen_codes[f] for f in denominations_fen if f in self._fen_codes
+            )
+            self._settings_dirty = True
+
+    def disable(self) -> None:
+        with self._lock:
+            self._want_codes = frozenset()
+            self._settings_dirty = True
+
+    def health(self) -> DeviceHealth:
+        return self._health
+
+    def close(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._drop()
+
+    # --- transport --------------------------------------------------------------------------
+
+    def _open(self) -> Any:
+        if self._port is None:
+            try:
+                self._port = serial.serial_for_url(
+                    self.url,
+                    baudrate=9600,
+                    bytesize=serial.EIGHTBITS,
+                    parity=serial.PARITY_EVEN,
+                    stopbits=serial.STOPBITS_ONE,
+                    timeout=0.02,
+                    write_timeout=self._timeout_s,
+                )
+            except (serial.SerialException, OSError, ValueError) as exc:
+                raise DeviceUnavailable(f"cannot open acceptor {self.url}: {exc}") from exc
+        return self._port
+
+    def _drop(self) -> None:
+        port, self._port = self._port, None
+        if port is not None:
+            try:
+                port.close()
+            except (serial.SerialException, OSError):
+                log.debug("closing a broken acceptor port failed", exc_info=True)
+
+    def _exchange(self, frame: Frame, *, expect_reply: bool = True) -> Frame | None:
+        """Send one frame; return the first valid frame back within the timeout, or None."""
+        port = self._open()
+        try:
+            port.reset_input_buffer()
+            self._reader.clear()
+            port.write(frame.encode())
+            port.flush()
+            if not expect_reply:
+                return None
+            deadline = time.monotonic() + self._timeout_s
+            while time.monotonic() < deadline:
+                frames = self._reader.feed(port.read(64))
+                if frames:
+                    return frames[0]
+        except (serial.SerialException, OSError) as exc:
+            self._drop()
+            raise DeviceUnavailable(f"acceptor {self.url}: {exc}") from exc
+        return None
+
+    # --- polling ----------------------------------------------------------------------------
+
+    def _emit(self, event: BillEvent) -> None:
+        if self._listener is not None:
+            self._listener(event)
+
+    def _set_health(self, health: DeviceHealth) -> None:
+        if health != self._health:
+            self._health = health
+            self._emit(AcceptorHealthChanged(health))
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._cycle()
+            except DeviceUnavailable as exc:
+                self._set_health(
+                    DeviceHealth(HealthLevel.ERROR, "unavailable", "acceptor.unavailable", str(exc))
+                )
+                self._stopping.wait(1.0)
+            except Exception:  # a listener bug must not stop the polling of money
+                log.exception("id003 poll cycle failed")
+            self._stopping.wait(self._poll_s)
+
+    def _cycle(self) -> None:
+        if self.last_status in (Status.IDLING, Status.DISABLED):
+            self._apply_settings()
+        reply = self._exchange(Frame(Command.STATUS_REQUEST))
+        if reply is None:
+            self._silent += 1
+            if self._silent >= self._max_silent:
+                self._set_health(NO_ANSWER)
+            return
+        self._silent = 0
+        self._on_status(reply)
+
+    def _apply_settings(self) -> None:
+        with self._lock:
+            if not self._settings_dirty:
+                return
+            codes, self._settings_dirty = self._want_codes, False
+        all_codes = frozenset(self._codes_fen)
+        mask = enable_mask(codes or all_codes, all_codes, self._first_code)
+        echoes = (
+            self._exchange(Frame(Command.SET_ENABLE, mask)),
+            self._exchange(Frame(Command.SET_INHIBIT, b"\x00" if codes else b"\x01")),
+        )
+        if any(echo is None or echo.command >= Status.INVALID_COMMAND for echo in echoes):
+            with self._lock:
+                self._settings_dirty = True  # try again on the next idle poll
+
+    def _on_status(self, frame: Frame) -> None:
+        try:
+            status = Status(frame.command)
+        except ValueError:
+            log.warning("id003: unknown status %#04x", frame.command)
+            return
+        self.last_status = status
+        if status in POWER_UP_STATES:
+            self._power_up(status)
+        elif status in ERROR_STATES:
+            code, key = ERROR_STATES[status]
+            self._set_health(DeviceHealth(HealthLevel.ERROR, code, key))
+        else:
+            self._set_health(HEALTH_OK)
+            self._on_note_status(status, frame.data)
+        if status is not Status.REJECTING:
+            self._reported_reject = False
+
+    def _power_up(self, status: Status) -> None:
+        note, self._note = self._note, None
+        if status is not Status.POWER_UP:
+            location = "stacker" if status is Status.POWER_UP_BILL_IN_STACKER else "acceptor"
+            pending = None
+            if note is not None and note.decision is EscrowDecision.STACK and not note.credited:
+                pending = note.fen
+            self._emit(PowerUpWithNote(location, pending))
+        self._set_health(DeviceHealth(HealthLevel.WARNING, "power_up", "acceptor.power_up"))
+        self._exchange(Frame(Command.RESET))
+        with self._lock:
+            self._settings_dirty = True
+
+    def _on_note_status(self, status: Status, data: bytes) -> None:
+        note = self._note
+        if status is Status.ESCROW and data:
+            if note is None or note.code != data[0]:
+                self._escrow(data[0])
+        elif status is Status.VEND_VALID:
+            if note is not None and note.fen is not None and not note.credited:
+                self._emit(NoteCredited(note.fen))  # journalled by the listener, then ACK
+                note.credited = True
+            elif note is None or not note.credited:
+                log.error("id003: vend valid for a note this driver did not escrow")
+            self._exchange(Frame(Command.ACK), expect_reply=False)
+        elif status is Status.REJECTING and not self._reported_reject:
+            self._reported_reject = True
+            reason = REJECT_REASONS.get(data[0], f"reason_{data[0]:02x}") if data else "unknown"
+            self._emit(NoteRejected(reason))
+        elif status in (Status.RETURNING, Status.IDLING, Status.DISABLED, Status.STACKED):
+            self._finish_note(status)
+
+    def _escrow(self, code: int) -> None:
+        fen = self._codes_fen.get(code)
+        decision = EscrowDecision.RETURN
+        if fen is not None and self._policy is not None:
+            self._emit(NoteEscrowed(fen))
+            decision = self._policy(fen)
+        command = Command.STACK_1 if decision is EscrowDecision.STACK else Command.RETURN
+        reply = self._exchange(Frame(command))
+        if reply is not None and reply.command == Command.ACK:
+            self._note = _Note(code, fen, decision)
+        else:
+            # No ACK: the acceptor keeps the note in escrow and we decide again next poll.
+            log.warning("id003: %s not acknowledged", command.name)
+            if fen is not None and decision is EscrowDecision.STACK:
+                self._emit(NoteReturned(fen, "not_acknowledged"))  # undo the policy's count
+
+    def _finish_note(self, status: Status) -> None:
+        """The note left escrow without a credit (or was stacked): close its story."""
+        note, self._note = self._note, None
+        if note is None or note.credited or note.fen is None or status is Status.STACKED:
+            return
+        reason = "host_return" if note.decision is EscrowDecision.RETURN else "acceptor_return"
+        self._emit(NoteReturned(note.fen, reason))
