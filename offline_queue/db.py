@@ -1,87 +1,131 @@
 """Opening the shared SQLite file durably, and the outbox schema with numbered migrations.
 
 The kiosk journal lives in the same file (transactional outbox), so the outbox keeps its schema
-version in its own table rather than in PRAGMA user_version.
+version in its own table `outbox_meta` and never touches PRAGMA user_version.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 from offline_queue.errors import QueueStorageError
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the outbox and the index that keeps claiming the next batch O(log n).
-    """
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        key TEXT NOT NULL UNIQUE,
-        kind TEXT NOT NULL,
-        body TEXT NOT NULL,
-        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'dead')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        next_attempt_at REAL NOT NULL,
-        created_at REAL NOT NULL,
-        acked_at REAL,
-        result TEXT,
-        last_error TEXT
-    );
-    CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id);
-    """,
+# Migration N is MIGRATIONS[N - 1]: statements applied in order, never edited once shipped.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: the outbox, and the index that serves the next due batch in O(log n + batch).
+    (
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            created_at REAL NOT NULL,
+            acked_at REAL,
+            result TEXT,
+            last_error TEXT
+        )
+        """,
+        "CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id)",
+    ),
+    # 2: the age of the oldest pending item (health report) without scanning the backlog.
+    ("CREATE INDEX outbox_age ON outbox (state, created_at)",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+BUSY_TIMEOUT_MS = 5000
+
 
 def connect(path: Path | str) -> sqlite3.Connection:
-    """WAL, synchronous=FULL, explicit transactions (isolation_level=None), usable across threads
-    by callers that serialise access themselves."""
+    """Open the shared database: WAL, synchronous=FULL, foreign keys on, a 5 s busy timeout and
+    explicit transactions (isolation_level=None: callers write BEGIN IMMEDIATE ... COMMIT).
+
+    The connection may be used from several threads by callers that serialise access."""
+    conn: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=5)
-        conn.execute("PRAGMA journal_mode=WAL")
+        conn = sqlite3.connect(
+            str(path),
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise QueueStorageError(f"queue database {path} cannot use WAL (journal_mode={mode})")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
     except (sqlite3.Error, OSError) as exc:
+        if conn is not None:
+            conn.close()
         raise QueueStorageError(f"cannot open queue database {path}: {exc}") from exc
+    except QueueStorageError:
+        if conn is not None:
+            conn.close()
+        raise
     return conn
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox_meta'"
-    ).fetchone()
-    if not exists:
+    """The outbox schema version recorded in this database; 0 if it has none yet."""
+    try:
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox_meta'"
+        ).fetchone()
+        if not exists:
+            return 0
+        row = conn.execute("SELECT value FROM outbox_meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.Error as exc:
+        raise QueueStorageError(f"cannot read queue schema version: {exc}") from exc
+    if row is None:
         return 0
-    row = conn.execute("SELECT value FROM outbox_meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    try:
+        return int(row[0])
+    except (TypeError, ValueError) as exc:
+        raise QueueStorageError(f"queue schema version is not a number: {row[0]!r}") from exc
+
+
+def _rollback_quietly(conn: sqlite3.Connection) -> None:
+    """Undo our open transaction; a failure here would hide the error worth reporting."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
 
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
-    """Apply the migrations this database has not seen yet, each in its own transaction."""
+    """Apply, in order and in one transaction, the migrations this database has not seen yet.
+
+    Idempotent and safe against a concurrent caller (BEGIN IMMEDIATE serialises them). Must be
+    called outside any open transaction."""
+    if conn.in_transaction:
+        raise QueueStorageError("ensure_schema must not run inside an open transaction")
     try:
         conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT)"
-            )
-            current = schema_version(conn)
-            if current > SCHEMA_VERSION:
-                raise QueueStorageError(
-                    f"queue schema {current} is newer than this software ({SCHEMA_VERSION})"
-                )
-            for number in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[number - 1].split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-            conn.execute(
-                "INSERT INTO outbox_meta VALUES ('schema_version', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (str(SCHEMA_VERSION),),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     except sqlite3.Error as exc:
         raise QueueStorageError(f"cannot prepare queue schema: {exc}") from exc
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT)")
+        current = schema_version(conn)
+        if current > SCHEMA_VERSION:
+            raise QueueStorageError(
+                f"queue schema {current} is newer than this software ({SCHEMA_VERSION})"
+            )
+        for number in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[number - 1]:
+                conn.execute(statement)
+        conn.execute(
+            "INSERT INTO outbox_meta (key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(SCHEMA_VERSION),),
+        )
+        conn.execute("COMMIT")
+    except BaseException as exc:
+        _rollback_quietly(conn)
+        if isinstance(exc, sqlite3.Error):
+            raise QueueStorageError(f"cannot prepare queue schema: {exc}") from exc
+        raise

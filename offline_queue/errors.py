@@ -4,6 +4,8 @@ from __future__ import annotations
 
 
 class QueueError(Exception):
+    """Base of every error this package raises; `message_key` names it for translation."""
+
     message_key = "queue.error"
 
 
@@ -13,6 +15,12 @@ class QueueStorageError(QueueError):
     message_key = "queue.storage_failed"
 
 
+class InvalidItemError(QueueError, ValueError):
+    """An item central could never accept: bad key or kind, a body that is not strict JSON."""
+
+    message_key = "queue.invalid_item"
+
+
 class DuplicateKeyError(QueueError):
     """An item with this idempotency key is already queued."""
 
@@ -20,11 +28,25 @@ class DuplicateKeyError(QueueError):
 
 
 class SendError(QueueError):
+    """A whole batch was not delivered; every item in it stays pending."""
+
     message_key = "queue.send_failed"
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status, when central answered at all
 
 
 class TransientSendError(SendError):
     """Central did not answer usefully (5xx, timeout, connection, malformed): retry later."""
+
+
+class RefusedSendError(TransientSendError):
+    """Central refused the whole batch with a 4xx other than 401/403: a contract mismatch.
+
+    Still retried (money is never dropped), but worth an alert: it will not heal by itself."""
+
+    message_key = "queue.batch_refused"
 
 
 class AuthSendError(SendError):

@@ -1,75 +1,31 @@
-"""Delivers a batch to central's POST /v1/sync and classifies the answer for each item."""
+"""Delivers a batch to central's POST /v1/sync over HTTP and classifies the answer."""
 
 from __future__ import annotations
 
-import enum
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import requests
 
-from offline_queue.errors import AuthSendError, TransientSendError
-from offline_queue.store import OutboxItem
+from offline_queue.errors import AuthSendError, RefusedSendError, TransientSendError
+from offline_queue.protocol import ItemOutcome, WireItem, classify, decode_response, encode_request
 
-
-class Verdict(enum.Enum):
-    ACKED = "acked"  # accepted, or a duplicate answered with the first result
-    DEAD = "dead"  # rejected for good: never resend
-    RETRY = "retry"  # no usable answer for this item
-
-
-@dataclass(frozen=True)
-class ItemOutcome:
-    key: str
-    verdict: Verdict
-    result: dict[str, Any] | None = None
-    reason: str = ""
-    conflict: bool = False  # same key, different body: an alert for ops
+# Statuses that say "try again later" rather than "this request is wrong".
+_TRANSIENT_4XX = frozenset({408, 425, 429})
+_HEADER_VALUE = re.compile(r"[\x21-\x7e]+")  # visible ASCII: no spaces, CR or LF
 
 
 class BatchSender(Protocol):
-    def send(self, items: Sequence[OutboxItem]) -> list[ItemOutcome]: ...
+    """Delivers items and answers one outcome per item, or raises a SendError subclass."""
 
-
-_STATUS = {
-    "accepted": Verdict.ACKED,
-    "duplicate": Verdict.ACKED,
-    "conflict": Verdict.DEAD,
-    "rejected": Verdict.DEAD,
-}
-
-
-def classify(items: Sequence[OutboxItem], payload: object) -> list[ItemOutcome]:
-    """Per-item outcomes from a 200 body; raise TransientSendError if the body is malformed."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
-        raise TransientSendError("central answered 200 without a results list")
-    answers: dict[str, dict[str, Any]] = {}
-    for entry in payload["results"]:
-        if isinstance(entry, dict) and isinstance(entry.get("key"), str):
-            answers[entry["key"]] = entry
-    outcomes = []
-    for item in items:
-        answer = answers.get(item.key)
-        verdict = _STATUS.get(answer.get("status")) if answer else None  # type: ignore[arg-type]
-        if answer is None or verdict is None:
-            outcomes.append(ItemOutcome(item.key, Verdict.RETRY, reason="no valid result"))
-            continue
-        result = answer.get("result")
-        outcomes.append(
-            ItemOutcome(
-                item.key,
-                verdict,
-                result=result if isinstance(result, dict) else None,
-                reason=str(answer.get("reason") or answer.get("status")),
-                conflict=answer.get("status") == "conflict",
-            )
-        )
-    return outcomes
+    def send(self, items: Sequence[WireItem]) -> list[ItemOutcome]: ...
 
 
 class HttpBatchSender:
-    """requests with a keep-alive session, timeouts, TLS verification and optional mTLS."""
+    """requests with a keep-alive session, a timeout, TLS verification and optional mTLS.
+
+    Not thread-safe; one SyncWorker owns it."""
 
     def __init__(
         self,
@@ -81,30 +37,48 @@ class HttpBatchSender:
         ca_bundle: str | None = None,
         client_cert: tuple[str, str] | None = None,
     ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"central base URL must be http(s): {base_url!r}")
+        for name, value in (("kiosk_id", kiosk_id), ("token", token)):
+            if not _HEADER_VALUE.fullmatch(value):
+                raise ValueError(f"{name} must be non-empty visible ASCII")
+        if timeout_s <= 0:
+            raise ValueError("timeout_s must be positive")
         self.url = base_url.rstrip("/") + "/v1/sync"
         self._timeout = timeout_s
         self._session = requests.Session()
-        self._session.headers.update({"X-Kiosk-Id": kiosk_id, "Authorization": f"Bearer {token}"})
+        self._session.headers.update(
+            {
+                "X-Kiosk-Id": kiosk_id,
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            }
+        )
         self._session.verify = ca_bundle if ca_bundle is not None else True
         if client_cert is not None:
             self._session.cert = client_cert
 
-    def send(self, items: Sequence[OutboxItem]) -> list[ItemOutcome]:
-        body = {"items": [{"key": i.key, "kind": i.kind, "body": i.body} for i in items]}
+    def send(self, items: Sequence[WireItem]) -> list[ItemOutcome]:
+        data = encode_request(items)
         try:
-            reply = self._session.post(self.url, json=body, timeout=self._timeout)
+            reply = self._session.post(
+                self.url, data=data, timeout=self._timeout, allow_redirects=False
+            )
+            status, content = reply.status_code, reply.content
         except requests.RequestException as exc:
             raise TransientSendError(f"{type(exc).__name__}: {exc}") from exc
-        if reply.status_code in (401, 403):
-            raise AuthSendError(f"central refused credentials: HTTP {reply.status_code}")
-        if reply.status_code != 200:
-            # 5xx, and any other whole-batch refusal: money is never dropped, only delayed.
-            raise TransientSendError(f"central answered HTTP {reply.status_code}")
-        try:
-            payload = reply.json()
-        except ValueError as exc:
-            raise TransientSendError("central answered 200 with a body that is not JSON") from exc
-        return classify(items, payload)
+        if status in (401, 403):
+            raise AuthSendError(f"central refused our credentials: HTTP {status}", status=status)
+        if status >= 500 or status in _TRANSIENT_4XX:
+            raise TransientSendError(f"central answered HTTP {status}", status=status)
+        if status != 200:
+            # Any other whole-batch refusal (3xx, 4xx, a 2xx that is not 200): money is never
+            # dropped, only delayed, and the refusal is reported because it will not heal.
+            snippet = content[:200].decode("utf-8", "replace")
+            message = f"central refused the batch: HTTP {status}: {snippet}"
+            raise RefusedSendError(message, status=status)
+        return classify([item.key for item in items], decode_response(content))
 
     def close(self) -> None:
         self._session.close()

@@ -1,4 +1,5 @@
-"""The durable outbox: enqueue inside the caller's transaction; claim, ack, retry, dead-letter."""
+"""The durable outbox: enqueue inside the caller's transaction; serve due batches, record acks,
+retries and dead letters; report queue health."""
 
 from __future__ import annotations
 
@@ -6,33 +7,35 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from offline_queue.db import connect, ensure_schema
-from offline_queue.errors import DuplicateKeyError, QueueStorageError
+from offline_queue.errors import DuplicateKeyError, QueueError, QueueStorageError
+from offline_queue.protocol import canonical, canonical_body, check_item
+
+State = Literal["pending", "acked", "dead"]
 
 _COLUMNS = (
     "id, key, kind, body, state, attempts, next_attempt_at, created_at, acked_at, result, "
     "last_error"
 )
-
-
-def canonical(body: Mapping[str, Any]) -> str:
-    """Sorted keys, no spaces, no NaN: the bytes central compares for idempotency."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)  # fmt: skip
+_SELECT = f"SELECT {_COLUMNS} FROM outbox"  # noqa: S608 - constant column list
+_MAX_ERROR_CHARS = 1000
 
 
 @dataclass(frozen=True)
 class OutboxItem:
+    """One outbox row. `acked_at` is when it left `pending` (acked or dead-lettered);
+    `attempts` counts the sends that reached a verdict or failed."""
+
     id: int
     key: str
     kind: str
     body: dict[str, Any]
-    state: str
+    state: State
     attempts: int
     next_attempt_at: float
     created_at: float
@@ -65,22 +68,28 @@ def _item(row: tuple[Any, ...]) -> OutboxItem:
     )
 
 
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_ERROR_CHARS else text[: _MAX_ERROR_CHARS - 1] + "…"
+
+
 def enqueue(
     conn: sqlite3.Connection,
     *,
     key: str,
     kind: str,
-    body: Mapping[str, Any],
+    body: Mapping[str, object],
     now: float | None = None,
 ) -> None:
-    """Insert one pending item with the caller's connection, inside the caller's transaction.
-    Never begins or commits: the caller's journal event and this row commit together."""
-    if not key or not kind:
-        raise ValueError("key and kind must not be empty")
-    try:
-        payload = canonical(body)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"body is not JSON: {exc}") from exc
+    """Insert one pending item with the caller's connection, inside the caller's open
+    transaction (BEGIN IMMEDIATE ... COMMIT). Never begins or commits: the caller's journal
+    event and this row commit together or not at all.
+
+    Raises InvalidItemError (a ValueError) for a key, kind or body central could not take,
+    DuplicateKeyError for a key already queued, QueueStorageError for a database failure."""
+    check_item(key, kind)
+    payload = canonical_body(body)
+    if not conn.in_transaction:
+        raise QueueError("enqueue must run inside the caller's transaction (BEGIN IMMEDIATE)")
     stamp = time.time() if now is None else now
     try:
         conn.execute(
@@ -89,16 +98,31 @@ def enqueue(
             (key, kind, payload, stamp, stamp),
         )
     except sqlite3.IntegrityError as exc:
-        raise DuplicateKeyError(f"outbox key {key!r} already queued") from exc
+        if "outbox.key" in str(exc):
+            raise DuplicateKeyError(f"outbox key {key!r} already queued") from exc
+        raise QueueStorageError(f"outbox insert failed: {exc}") from exc
+    except sqlite3.Error as exc:
+        raise QueueStorageError(f"outbox insert failed: {exc}") from exc
 
 
 class OutboxStore:
-    """The sync side's own connection to the shared file; thread-safe."""
+    """The sync side's own connection to the shared file. Thread-safe: one lock serialises
+    the connection; every write is one short BEGIN IMMEDIATE transaction."""
 
     def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
         self._conn = connect(path)
-        ensure_schema(self._conn)
+        try:
+            ensure_schema(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
         self._lock = threading.Lock()
+        # Writers bump the generation so wait_until_acked wakes at once in this process.
+        self._changed = threading.Condition()
+        self._generation = 0
+
+    # --- plumbing ---------------------------------------------------------------------------
 
     def _query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
@@ -107,94 +131,157 @@ class OutboxStore:
             except sqlite3.Error as exc:
                 raise QueueStorageError(f"queue read failed: {exc}") from exc
 
-    def _write(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    def _write(self, batches: Iterable[tuple[str, Sequence[Sequence[Any]]]]) -> int:
+        """Run (statement, rows) pairs in one transaction; the number of rows changed."""
+        changed = 0
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
-                    for sql, args in statements:
-                        self._conn.execute(sql, tuple(args))
+                    for sql, rows in batches:
+                        if rows:
+                            changed += self._conn.executemany(sql, rows).rowcount
                     self._conn.execute("COMMIT")
                 except BaseException:
-                    self._conn.execute("ROLLBACK")
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
                 raise QueueStorageError(f"queue write failed: {exc}") from exc
+        with self._changed:
+            self._generation += 1
+            self._changed.notify_all()
+        return changed
+
+    # --- the sync worker's side -------------------------------------------------------------
 
     def due_batch(self, limit: int, now: float | None = None) -> list[OutboxItem]:
-        """Pending items whose next attempt is due, oldest first (served by `outbox_due`)."""
+        """Up to `limit` pending items whose next attempt is due, returned in id order.
+
+        The rows are picked by walking the `outbox_due` index (state, next_attempt_at, id): the
+        longest-due first, so a big backlog costs O(log n + limit) and items waiting out a
+        backoff are never scanned."""
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
         stamp = time.time() if now is None else now
         rows = self._query(
-            f"SELECT {_COLUMNS} FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "  # noqa: S608
+            f"{_SELECT} WHERE state = 'pending' AND next_attempt_at <= ? "
             "ORDER BY next_attempt_at, id LIMIT ?",
             (stamp, limit),
         )
-        return [_item(row) for row in rows]
+        return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
     def next_due_at(self) -> float | None:
+        """When the earliest pending item is due (index lookup), or None if none is pending."""
         rows = self._query("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
-        return rows[0][0] if rows and rows[0][0] is not None else None
+        return None if rows[0][0] is None else float(rows[0][0])
+
+    def record_outcomes(
+        self,
+        *,
+        acked: Sequence[tuple[str, Mapping[str, Any] | None]] = (),
+        dead: Sequence[tuple[str, str]] = (),
+        retry: Sequence[tuple[str, str, float]] = (),
+        now: float | None = None,
+    ) -> int:
+        """Record a whole batch's verdicts in ONE transaction (one fsync, not one per item):
+        acked (key, result), dead (key, reason), retry (key, error, next_attempt_at).
+        Only pending rows change; the number changed is returned."""
+        stamp = time.time() if now is None else now
+        return self._write(
+            [
+                (
+                    "UPDATE outbox SET state = 'acked', acked_at = ?, result = ?, "
+                    "attempts = attempts + 1, last_error = NULL "
+                    "WHERE key = ? AND state = 'pending'",
+                    [
+                        (stamp, None if result is None else canonical(result), key)
+                        for key, result in acked
+                    ],
+                ),
+                (
+                    "UPDATE outbox SET state = 'dead', acked_at = ?, last_error = ?, "
+                    "attempts = attempts + 1 WHERE key = ? AND state = 'pending'",
+                    [(stamp, _clip(reason), key) for key, reason in dead],
+                ),
+                (
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
+                    "next_attempt_at = ? WHERE key = ? AND state = 'pending'",
+                    [(_clip(error), at, key) for key, error, at in retry],
+                ),
+            ]
+        )
 
     def mark_acked(
         self, key: str, result: Mapping[str, Any] | None, now: float | None = None
-    ) -> None:
-        stamp = time.time() if now is None else now
-        payload = canonical(result) if result is not None else None
-        self._write([(
-            "UPDATE outbox SET state = 'acked', acked_at = ?, result = ?, "
-            "attempts = attempts + 1, last_error = NULL WHERE key = ? AND state = 'pending'",
-            (stamp, payload, key),
-        )])  # fmt: skip
+    ) -> bool:
+        """Central took the item; keep its answer. False if `key` was not pending."""
+        return self.record_outcomes(acked=[(key, result)], now=now) == 1
 
-    def mark_dead(self, key: str, reason: str, now: float | None = None) -> None:
-        stamp = time.time() if now is None else now
-        self._write([(
-            "UPDATE outbox SET state = 'dead', acked_at = ?, last_error = ?, "
-            "attempts = attempts + 1 WHERE key = ? AND state = 'pending'",
-            (stamp, reason, key),
-        )])  # fmt: skip
+    def mark_dead(self, key: str, reason: str, now: float | None = None) -> bool:
+        """Never send again; keep as a dead letter. False if `key` was not pending."""
+        return self.record_outcomes(dead=[(key, reason)], now=now) == 1
 
-    def mark_retry(self, keys: Sequence[str], error: str, next_attempt_at: float) -> None:
-        self._write([
-            ("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
-             "WHERE key = ? AND state = 'pending'", (error, next_attempt_at, key))
-            for key in keys
-        ])  # fmt: skip
+    def mark_retry(self, keys: Sequence[str], error: str, next_attempt_at: float) -> int:
+        """Send these again, not before `next_attempt_at`; the number of pending rows changed."""
+        return self.record_outcomes(retry=[(key, error, next_attempt_at) for key in keys])
+
+    # --- the kiosk's and the technician's side ----------------------------------------------
 
     def get(self, key: str) -> OutboxItem | None:
-        rows = self._query(f"SELECT {_COLUMNS} FROM outbox WHERE key = ?", (key,))  # noqa: S608
+        rows = self._query(f"{_SELECT} WHERE key = ?", (key,))
         return _item(rows[0]) if rows else None
 
     def stats(self, now: float | None = None) -> QueueStats:
+        """Counts by state and the age of the oldest pending item.
+
+        The age is an index lookup; the counts walk the state index (cheap, but linear)."""
         stamp = time.time() if now is None else now
-        counts = dict(self._query("SELECT state, COUNT(*) FROM outbox GROUP BY state"))
+        counts = {
+            str(state): int(count)
+            for state, count in self._query("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+        }
         oldest = self._query("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")[0][0]
         return QueueStats(
-            pending=int(counts.get("pending", 0)),
-            acked=int(counts.get("acked", 0)),
-            dead=int(counts.get("dead", 0)),
-            oldest_pending_age_s=None if oldest is None else max(stamp - oldest, 0.0),
+            pending=counts.get("pending", 0),
+            acked=counts.get("acked", 0),
+            dead=counts.get("dead", 0),
+            oldest_pending_age_s=None if oldest is None else max(stamp - float(oldest), 0.0),
         )
 
     def dead_letters(self, limit: int = 100) -> list[OutboxItem]:
-        rows = self._query(
-            f"SELECT {_COLUMNS} FROM outbox WHERE state = 'dead' ORDER BY id DESC LIMIT ?",  # noqa: S608
-            (limit,),
-        )
+        """The most recent dead letters first."""
+        rows = self._query(f"{_SELECT} WHERE state = 'dead' ORDER BY id DESC LIMIT ?", (limit,))
         return [_item(row) for row in rows]
 
+    def purge_acked(self, settled_before: float) -> int:
+        """Delete acked rows settled before the given time (their personal data leaves the
+        kiosk once central has it). Pending and dead rows are never purged."""
+        return self._write(
+            [("DELETE FROM outbox WHERE state = 'acked' AND acked_at < ?", [(settled_before,)])]
+        )
+
     def wait_until_acked(
-        self, key: str, timeout_s: float, poll_s: float = 0.05
+        self, key: str, timeout_s: float, poll_s: float = 0.2
     ) -> dict[str, Any] | None:
-        """Central's result for `key` once acknowledged within `timeout_s`, else None."""
+        """Central's result for `key` ({} if it sent none) once acked within `timeout_s`;
+        None if it is still pending at the deadline, dead-lettered, or unknown.
+
+        Wakes at once on this store's own writes; polls every `poll_s` for writes made by
+        another connection."""
         deadline = time.monotonic() + timeout_s
         while True:
+            with self._changed:
+                seen = self._generation
             item = self.get(key)
             if item is not None and item.state == "acked":
-                return item.result or {}
-            if item is None or item.state == "dead" or time.monotonic() >= deadline:
+                return item.result if item.result is not None else {}
+            remaining = deadline - time.monotonic()
+            if item is None or item.state == "dead" or remaining <= 0:
                 return None
-            time.sleep(poll_s)
+            with self._changed:
+                if self._generation == seen:
+                    self._changed.wait(min(poll_s, remaining))
 
     def close(self) -> None:
         with self._lock:

@@ -1,7 +1,10 @@
-"""The sync worker: a thread that delivers due outbox items in batches, with backoff.
+"""The sync worker: a daemon thread that delivers due outbox items to central in batches.
 
-It never busy-loops (it waits on an event with a timeout) and never runs on the GUI thread.
-An item sent but not answered is simply sent again later under the same key.
+Whole-request failures back off exponentially with full jitter (capped) and hold the whole loop
+back, so an outage costs one request per backoff period however big the backlog. The loop never
+busy-waits: it sleeps on an event that kick() and stop() set. An item sent but not answered stays
+pending and is simply sent again later under the same key; central answers a replay with the
+first answer.
 """
 
 from __future__ import annotations
@@ -13,15 +16,27 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from offline_queue.errors import AuthSendError, QueueError, TransientSendError
-from offline_queue.sender import BatchSender, Verdict
-from offline_queue.store import OutboxStore
+from offline_queue.errors import (
+    AuthSendError,
+    QueueError,
+    RefusedSendError,
+    SendError,
+    TransientSendError,
+)
+from offline_queue.protocol import MAX_BATCH, Verdict
+from offline_queue.sender import BatchSender
+from offline_queue.store import OutboxItem, OutboxStore
 
 log = logging.getLogger(__name__)
+
+_MIN_WAIT_S = 0.05  # floor after any failure, whatever the jitter draws
+_MAX_EXPONENT = 62  # 2.0 ** n stays finite however long the outage lasts
 
 
 @dataclass(frozen=True)
 class BatchDelivered:
+    """Central answered a batch (the kiosk is online)."""
+
     acked: int
     dead: int
     retried: int
@@ -29,33 +44,67 @@ class BatchDelivered:
 
 @dataclass(frozen=True)
 class ItemDeadLettered:
+    """An item will never be sent again. A conflict (same key, different body) is an alert."""
+
     key: str
     reason: str
-    conflict: bool  # an alert: same key, different body
+    conflict: bool
+
+    @property
+    def alert(self) -> bool:
+        return self.conflict
 
 
 @dataclass(frozen=True)
 class TransientFailure:
+    """The batch was not delivered (network, timeout, 5xx, malformed answer); it will retry."""
+
     error: str
     retry_in_s: float
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class BatchRefused(TransientFailure):
+    """Central refused the whole batch with a 4xx: retried, but an alert (it will not heal)."""
 
 
 @dataclass(frozen=True)
 class AuthFailure:
+    """Central refused our credentials (401/403): an alert; the items stay pending."""
+
     error: str
     retry_in_s: float
+    status: int | None = None
 
 
-SyncEvent = BatchDelivered | ItemDeadLettered | TransientFailure | AuthFailure
+@dataclass(frozen=True)
+class StorageFailure:
+    """The worker could not read or write the queue database."""
+
+    error: str
+
+
+SyncEvent = (
+    BatchDelivered
+    | ItemDeadLettered
+    | TransientFailure
+    | BatchRefused
+    | AuthFailure
+    | StorageFailure
+)
 
 
 @dataclass(frozen=True)
 class SyncReport:
+    """What one run_once() did. `failed` means the whole request failed (all items retry)."""
+
     sent: int
     acked: int
     dead: int
     retried: int
     failed: bool
+    error: str | None = None
 
 
 class SyncWorker:
@@ -72,6 +121,12 @@ class SyncWorker:
         clock: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
     ) -> None:
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be 1 to {MAX_BATCH}")
+        if not 0 < backoff_base_s <= backoff_max_s:
+            raise ValueError("backoff needs 0 < backoff_base_s <= backoff_max_s")
+        if idle_poll_s <= 0:
+            raise ValueError("idle_poll_s must be positive")
         self._store = store
         self._sender = sender
         self._batch_size = batch_size
@@ -81,14 +136,22 @@ class SyncWorker:
         self._on_event = on_event
         self._clock = clock
         self._rng = rng
-        self._failures = 0
+        self._failures = 0  # consecutive whole-request failures
+        self._resume_at = 0.0  # the loop sends nothing before this (clock time) unless kicked
+        self._run_lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def consecutive_failures(self) -> int:
+        return self._failures
+
     def backoff_s(self, failures: int) -> float:
-        """Full jitter: uniform in [0, min(max, base·2^(failures-1))]."""
-        ceiling: float = min(self._max, self._base * 2.0 ** max(failures - 1, 0))
+        """Full jitter: uniform in [0, min(max, base * 2**(failures - 1))]; 0 for no failure."""
+        if failures < 1:
+            return 0.0
+        ceiling = min(self._max, self._base * 2.0 ** min(failures - 1, _MAX_EXPONENT))
         return ceiling * self._rng()
 
     def _emit(self, event: SyncEvent) -> None:
@@ -96,72 +159,129 @@ class SyncWorker:
             try:
                 self._on_event(event)
             except Exception:
-                log.exception("sync event listener failed")
+                log.exception("sync event listener failed on %r", event)
+
+    # --- one batch --------------------------------------------------------------------------
 
     def run_once(self) -> SyncReport:
-        """Send one batch of due items and record each outcome."""
-        now = self._clock()
-        items = self._store.due_batch(self._batch_size, now)
-        if not items:
-            return SyncReport(0, 0, 0, 0, failed=False)
-        try:
-            outcomes = self._sender.send(items)
-        except (TransientSendError, AuthSendError) as exc:
-            self._failures += 1
-            delay = self.backoff_s(self._failures)
-            self._store.mark_retry([i.key for i in items], str(exc), now + delay)
-            event_type = AuthFailure if isinstance(exc, AuthSendError) else TransientFailure
-            self._emit(event_type(str(exc), delay))
-            return SyncReport(len(items), 0, 0, len(items), failed=True)
-        self._failures = 0
-        acked = dead = 0
-        retry = []
-        for outcome in outcomes:
-            if outcome.verdict is Verdict.ACKED:
-                self._store.mark_acked(outcome.key, outcome.result, now)
-                acked += 1
-            elif outcome.verdict is Verdict.DEAD:
-                self._store.mark_dead(outcome.key, outcome.reason, now)
-                dead += 1
-                self._emit(ItemDeadLettered(outcome.key, outcome.reason, outcome.conflict))
-            else:
-                retry.append(outcome.key)
-        if retry:
-            self._store.mark_retry(retry, "no result for item", now + self.backoff_s(1))
-        self._emit(BatchDelivered(acked, dead, len(retry)))
-        return SyncReport(len(items), acked, dead, len(retry), failed=False)
+        """Send one batch of due items and record every outcome (in one transaction).
 
-    def _wait_s(self) -> float:
-        due = self._store.next_due_at()
-        if due is None:
+        Raises QueueStorageError if the queue database fails; never raises for the network."""
+        with self._run_lock:
+            now = self._clock()
+            items = self._store.due_batch(self._batch_size, now)
+            if not items:
+                return SyncReport(0, 0, 0, 0, failed=False)
+            try:
+                outcomes = self._sender.send(items)
+                if [o.key for o in outcomes] != [i.key for i in items]:
+                    raise TransientSendError("sender answered for other items than it sent")
+            except SendError as exc:
+                return self._whole_batch_failed(items, now, exc)
+            except Exception as exc:  # a sender bug must neither kill the thread nor lose items
+                log.exception("sync sender failed unexpectedly")
+                error = TransientSendError(f"unexpected {type(exc).__name__}: {exc}")
+                return self._whole_batch_failed(items, now, error)
+            self._failures = 0
+            self._resume_at = 0.0
+            attempts = {item.key: item.attempts for item in items}
+            acked = [(o.key, o.result) for o in outcomes if o.verdict is Verdict.ACKED]
+            dead = [o for o in outcomes if o.verdict is Verdict.DEAD]
+            retry = [
+                (o.key, o.reason, now + self.backoff_s(attempts[o.key] + 1))
+                for o in outcomes
+                if o.verdict is Verdict.RETRY
+            ]
+            self._store.record_outcomes(
+                acked=acked, dead=[(o.key, o.reason) for o in dead], retry=retry, now=now
+            )
+            for outcome in dead:
+                self._emit(ItemDeadLettered(outcome.key, outcome.reason, outcome.conflict))
+            self._emit(BatchDelivered(len(acked), len(dead), len(retry)))
+            return SyncReport(len(items), len(acked), len(dead), len(retry), failed=False)
+
+    def _whole_batch_failed(
+        self, items: list[OutboxItem], now: float, error: SendError
+    ) -> SyncReport:
+        self._failures += 1
+        delay = self.backoff_s(self._failures)
+        self._resume_at = now + delay
+        self._store.mark_retry([item.key for item in items], str(error), now + delay)
+        event: SyncEvent
+        if isinstance(error, AuthSendError):
+            event = AuthFailure(str(error), delay, error.status)
+        elif isinstance(error, RefusedSendError):
+            event = BatchRefused(str(error), delay, error.status)
+        else:
+            event = TransientFailure(str(error), delay, error.status)
+        log.warning("sync: %s (retry in %.1f s)", error, delay)
+        self._emit(event)
+        return SyncReport(len(items), 0, 0, len(items), failed=True, error=str(error))
+
+    # --- the thread -------------------------------------------------------------------------
+
+    def _cycle(self) -> float:
+        """One batch; how long to wait before the next."""
+        try:
+            report = self.run_once()
+        except QueueError as exc:
+            log.error("sync worker: %s", exc)
+            self._emit(StorageFailure(str(exc)))
             return self._idle
-        return min(max(due - self._clock(), 0.0), self._idle)
+        except Exception as exc:
+            log.exception("sync worker: unexpected error")
+            self._emit(StorageFailure(f"unexpected {type(exc).__name__}: {exc}"))
+            return self._idle
+        if report.failed:
+            return max(self._resume_at - self._clock(), _MIN_WAIT_S)
+        if report.sent >= self._batch_size:
+            return 0.0  # a full batch: more may be due
+        due = self._store.next_due_at()
+        wait = self._idle if due is None else min(max(due - self._clock(), 0.0), self._idle)
+        return max(wait, _MIN_WAIT_S) if report.retried else wait
 
     def _run(self) -> None:
+        kicked = False
         while not self._stopping.is_set():
-            try:
-                report = self.run_once()
-                more = report.sent == self._batch_size and not report.failed
-                wait = 0.0 if more else self._wait_s()
-            except QueueError as exc:
-                log.error("sync worker: %s", exc)
-                wait = self._idle
-            if wait > 0:
-                self._wake.wait(wait)
+            held_back = self._resume_at - self._clock()
+            if held_back > 0 and not kicked:
+                kicked = self._wake.wait(held_back)
                 self._wake.clear()
+                continue
+            self._wake.clear()  # before the batch: a kick during it is not lost
+            try:
+                wait = self._cycle()
+            except Exception:  # belt and braces: the delivery thread must not die
+                log.exception("sync worker: unexpected error")
+                wait = self._idle
+            kicked = self._wake.wait(wait) if wait > 0 else False
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="outbox-sync", daemon=True)
-            self._thread.start()
+        """Run the delivery loop on a daemon thread (no-op if already running)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="outbox-sync", daemon=True)
+        self._thread.start()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def kick(self) -> None:
-        """Deliver now (a new item was just queued)."""
+        """Deliver now (a new item was just queued), even while backing off."""
         self._wake.set()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Stop the loop and join the thread; False if it did not end within `timeout`
+        (it may be inside an HTTP request, bounded by the sender's own timeout)."""
         self._stopping.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        thread = self._thread
+        if thread is None:
+            return True
+        thread.join(timeout)
+        if thread.is_alive():
+            return False
+        self._thread = None
+        return True

@@ -48,6 +48,15 @@ log = logging.getLogger(__name__)
 NO_ANSWER = DeviceHealth(HealthLevel.UNKNOWN, "no_answer", "acceptor.no_answer")
 
 
+def _answers(request: int, reply: int) -> bool:
+    """Whether `reply` can answer `request`: a late answer to an earlier request cannot."""
+    if request == Command.STATUS_REQUEST:
+        return reply <= Status.INVALID_COMMAND
+    if request >= Command.SET_ENABLE:  # settings are echoed
+        return reply in (request, Status.INVALID_COMMAND)
+    return reply in (Command.ACK, Status.INVALID_COMMAND)
+
+
 @dataclass
 class _Note:
     """The note between escrow and its end (stacked or returned)."""
@@ -161,9 +170,10 @@ class Id003BillAcceptor:
                 return None
             deadline = time.monotonic() + self._timeout_s
             while time.monotonic() < deadline:
-                frames = self._reader.feed(port.read(64))
-                if frames:
-                    return frames[0]
+                for reply in self._reader.feed(port.read(64)):
+                    if _answers(frame.command, reply.command):
+                        return reply
+                    log.debug("id003: stale reply %#04x to %#04x", reply.command, frame.command)
         except (serial.SerialException, OSError) as exc:
             self._drop()
             raise DeviceUnavailable(f"acceptor {self.url}: {exc}") from exc

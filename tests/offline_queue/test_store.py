@@ -1,155 +1,155 @@
-"""Outbox store: transactional enqueue, schema migrations, crash safety, canonical bodies."""
+"""Outbox store: transactional enqueue, crash safety, verdicts, stats, canonical bodies."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import offline_queue
-from offline_queue import DuplicateKeyError, OutboxStore, QueueStorageError, connect, enqueue
+from offline_queue import (
+    MAX_BODY_BYTES,
+    DuplicateKeyError,
+    InvalidItemError,
+    OutboxStore,
+    QueueError,
+    QueueStats,
+    QueueStorageError,
+    connect,
+    enqueue,
+)
+from tests.offline_queue.conftest import fill, fresh_db
 
 pytestmark = pytest.mark.timeout(60)
 
 
-def _fresh(path: Path) -> sqlite3.Connection:
-    conn = connect(path)
-    offline_queue.ensure_schema(conn)
-    conn.execute("CREATE TABLE IF NOT EXISTS business (id INTEGER PRIMARY KEY, note TEXT)")
-    return conn
+# --- the transactional outbox ---------------------------------------------------------------
 
 
 def test_enqueue_commits_and_rolls_back_with_the_callers_transaction(tmp_path: Path) -> None:
-    conn = _fresh(tmp_path / "q.db")
+    conn = fresh_db(tmp_path / "q.db")
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("INSERT INTO business (note) VALUES ('kept')")
-    enqueue(conn, key="k1", kind="topup.v1", body={"amount_fen": 100})
+    enqueue(conn, key="k1", kind="topup.v1", body={"amount_fen": 100}, now=5.0)
     conn.execute("COMMIT")
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("INSERT INTO business (note) VALUES ('dropped')")
-    enqueue(conn, key="k2", kind="topup.v1", body={"amount_fen": 200})
+    enqueue(conn, key="k2", kind="topup.v1", body={"amount_fen": 200}, now=6.0)
     conn.execute("ROLLBACK")
-    assert [r[0] for r in conn.execute("SELECT note FROM business")] == ["kept"]
+
+    assert conn.execute("SELECT note FROM business").fetchall() == [("kept",)]
     store = OutboxStore(tmp_path / "q.db")
-    assert [i.key for i in store.due_batch(10)] == ["k1"]
+    item = store.get("k1")
+    assert item is not None
+    assert (item.key, item.kind, item.body, item.state) == (
+        "k1", "topup.v1", {"amount_fen": 100}, "pending"
+    )  # fmt: skip
+    assert (item.attempts, item.next_attempt_at, item.created_at) == (0, 5.0, 5.0)
+    assert (item.acked_at, item.result, item.last_error) == (None, None, None)
     assert store.get("k2") is None
     store.close()
 
 
 def test_enqueue_does_not_commit_on_its_own(tmp_path: Path) -> None:
     path = tmp_path / "q.db"
-    conn = _fresh(path)
+    conn = fresh_db(path)
+    other = connect(path)
     conn.execute("BEGIN IMMEDIATE")
     enqueue(conn, key="k1", kind="x", body={})
-    other = connect(path)  # another connection sees nothing until the caller commits
+    assert conn.in_transaction
     assert other.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
     conn.execute("COMMIT")
     assert other.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 1
 
 
-def test_duplicate_key_is_refused(tmp_path: Path) -> None:
-    conn = _fresh(tmp_path / "q.db")
-    enqueue(conn, key="k1", kind="x", body={})
-    with pytest.raises(DuplicateKeyError):
+def test_enqueue_outside_a_transaction_is_refused(tmp_path: Path) -> None:
+    """An outbox row must never commit on its own, without the journal event it belongs to."""
+    conn = fresh_db(tmp_path / "q.db")
+    with pytest.raises(QueueError, match="inside the caller's transaction"):
         enqueue(conn, key="k1", kind="x", body={})
+    assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
 
 
-@pytest.mark.parametrize("body", [{"x": float("nan")}, {"x": object()}])
-def test_body_must_be_strict_json(tmp_path: Path, body: dict[str, object]) -> None:
-    conn = _fresh(tmp_path / "q.db")
-    with pytest.raises(ValueError, match="not JSON"):
-        enqueue(conn, key="k", kind="x", body=body)
+def test_duplicate_key_is_refused_and_the_transaction_survives(tmp_path: Path) -> None:
+    conn = fresh_db(tmp_path / "q.db")
+    conn.execute("BEGIN IMMEDIATE")
+    enqueue(conn, key="k1", kind="x", body={"a": 1})
+    with pytest.raises(DuplicateKeyError, match="'k1' already queued") as caught:
+        enqueue(conn, key="k1", kind="x", body={"a": 2})
+    assert caught.value.message_key == "queue.duplicate_key"
+    assert conn.in_transaction  # the caller decides: here it commits the first row
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT key, body FROM outbox").fetchall() == [("k1", '{"a":1}')]
 
 
-def test_schema_is_idempotent_and_versioned(tmp_path: Path) -> None:
-    conn = _fresh(tmp_path / "q.db")
-    offline_queue.ensure_schema(conn)
-    assert offline_queue.schema_version(conn) == offline_queue.SCHEMA_VERSION
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0  # left to the journal
+@pytest.mark.parametrize(
+    ("key", "kind", "body", "match"),
+    [
+        ("k", "x", {"x": float("nan")}, "not JSON"),
+        ("k", "x", {"x": math.inf}, "not JSON"),
+        ("k", "x", {"x": object()}, "not JSON"),
+        ("k", "x", {1: "int key"}, "round trip"),
+        ("k", "x", {"x": (1, 2)}, "round trip"),
+        ("k", "x", {"x": "\ud800"}, "not JSON"),  # a lone surrogate cannot be UTF-8
+        ("k", "x", ["not", "an", "object"], "JSON object is required"),
+        ("k", "x", {"x": "y" * MAX_BODY_BYTES}, "the limit is 65536"),
+        ("", "x", {}, "key must be a string of 1 to 128"),
+        ("k" * 129, "x", {}, "key must be a string of 1 to 128"),
+        (7, "x", {}, "key must be a string"),
+        ("k", "", {}, "kind must be a string of 1 to 64"),
+        ("k", "x" * 65, {}, "kind must be a string of 1 to 64"),
+    ],
+)
+def test_items_central_could_not_take_are_refused(
+    tmp_path: Path, key: object, kind: object, body: object, match: str
+) -> None:
+    conn = fresh_db(tmp_path / "q.db")
+    conn.execute("BEGIN IMMEDIATE")
+    with pytest.raises(InvalidItemError, match=match) as caught:
+        enqueue(conn, key=key, kind=kind, body=body)  # type: ignore[arg-type]
+    assert isinstance(caught.value, ValueError)
+    assert caught.value.message_key == "queue.invalid_item"
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
 
 
-def test_opens_a_database_written_at_schema_1(tmp_path: Path) -> None:
-    """GIVEN a file written by schema version 1 WHEN today's code opens it THEN it migrates
-    and the old rows are still delivered."""
-    path = tmp_path / "old.db"
-    raw = sqlite3.connect(path)
-    raw.executescript(offline_queue.db.MIGRATIONS[0])
-    raw.execute("CREATE TABLE outbox_meta (key TEXT PRIMARY KEY, value TEXT)")
-    raw.execute("INSERT INTO outbox_meta VALUES ('schema_version', '1')")
-    raw.execute(
-        "INSERT INTO outbox (key, kind, body, next_attempt_at, created_at) "
-        "VALUES ('old', 'topup.v1', '{}', 0, 0)"
-    )
-    raw.commit()
-    raw.close()
-    store = OutboxStore(path)
-    assert [i.key for i in store.due_batch(10)] == ["old"]
-    store.close()
+def test_limits_are_inclusive(tmp_path: Path) -> None:
+    conn = fresh_db(tmp_path / "q.db")
+    big = {"x": "y" * (MAX_BODY_BYTES - len('{"x":""}'))}
+    conn.execute("BEGIN IMMEDIATE")
+    enqueue(conn, key="k" * 128, kind="x" * 64, body=big)
+    conn.execute("COMMIT")
+    assert len(conn.execute("SELECT body FROM outbox").fetchone()[0]) == MAX_BODY_BYTES
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    conn = _fresh(tmp_path / "q.db")
-    conn.execute("UPDATE outbox_meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(QueueStorageError, match="newer"):
-        offline_queue.ensure_schema(conn)
-
-
-def test_unopenable_path_is_a_storage_error(tmp_path: Path) -> None:
-    with pytest.raises(QueueStorageError):
-        connect(tmp_path / "missing-folder" / "q.db")
-
-
-def test_due_batch_uses_the_index(tmp_path: Path) -> None:
-    conn = _fresh(tmp_path / "q.db")
-    plan = conn.execute(
-        "EXPLAIN QUERY PLAN SELECT id FROM outbox WHERE state = 'pending' "
-        "AND next_attempt_at <= 1 ORDER BY next_attempt_at, id LIMIT 100"
-    ).fetchall()
-    assert any("outbox_due" in row[-1] for row in plan), plan
-
-
-def test_ack_dead_retry_and_stats(tmp_path: Path) -> None:
-    conn = _fresh(tmp_path / "q.db")
-    for n in range(3):
-        enqueue(conn, key=f"k{n}", kind="x", body={"n": n}, now=100.0)
-    store = OutboxStore(tmp_path / "q.db")
-    store.mark_acked("k0", {"topup_id": 7}, now=110.0)
-    store.mark_dead("k1", "rejected: msisdn", now=110.0)
-    store.mark_retry(["k2"], "HTTP 503", next_attempt_at=200.0)
-    assert store.due_batch(10, now=150.0) == []
-    assert [i.key for i in store.due_batch(10, now=200.0)] == ["k2"]
-    assert store.get("k0").result == {"topup_id": 7}  # type: ignore[union-attr]
-    assert store.get("k2").attempts == 1  # type: ignore[union-attr]
-    assert [i.last_error for i in store.dead_letters()] == ["rejected: msisdn"]
-    stats = store.stats(now=160.0)
-    assert (stats.pending, stats.acked, stats.dead) == (1, 1, 1)
-    assert stats.oldest_pending_age_s == 60.0
-    assert store.wait_until_acked("k0", 0) == {"topup_id": 7}
-    assert store.wait_until_acked("k1", 0) is None
-    assert store.wait_until_acked("k2", 0.1) is None
-    store.close()
-
+# --- crash safety ---------------------------------------------------------------------------
 
 _CHILD = textwrap.dedent(
     """
-    import os, sys
+    import sys
     import offline_queue
     conn = offline_queue.connect(sys.argv[1])
     offline_queue.ensure_schema(conn)
+    conn.execute("CREATE TABLE business (note TEXT)")
     conn.execute("BEGIN IMMEDIATE")
-    offline_queue.enqueue(conn, key="committed", kind="x", body={})
+    conn.execute("INSERT INTO business VALUES ('committed')")
+    offline_queue.enqueue(conn, key="committed", kind="x", body={"n": 1})
     conn.execute("COMMIT")
     conn.execute("BEGIN IMMEDIATE")
-    offline_queue.enqueue(conn, key="uncommitted", kind="x", body={})
+    conn.execute("INSERT INTO business VALUES ('uncommitted')")
+    offline_queue.enqueue(conn, key="uncommitted", kind="x", body={"n": 2})
     print("ready", flush=True)
     sys.stdin.read()
     """
@@ -158,44 +158,236 @@ _CHILD = textwrap.dedent(
 
 def test_kill_9_keeps_committed_and_loses_uncommitted(tmp_path: Path) -> None:
     path = tmp_path / "q.db"
+    root = Path(__file__).resolve().parents[2]
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD, str(path)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "ready"
     os.kill(child.pid, signal.SIGKILL)
-    child.wait(10)
+    assert child.wait(10) == -signal.SIGKILL
+
     store = OutboxStore(path)
-    assert store.get("committed") is not None
+    committed = store.get("committed")
+    assert committed is not None
+    assert committed.body == {"n": 1}
     assert store.get("uncommitted") is None
     store.close()
-    with sqlite3.connect(path) as check:
-        assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    check = sqlite3.connect(path)
+    assert check.execute("SELECT note FROM business").fetchall() == [("committed",)]
+    assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    check.close()
 
 
+# --- the worker's side ----------------------------------------------------------------------
+
+
+def test_due_batch_takes_the_longest_due_and_returns_them_in_id_order(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    conn = fresh_db(path)
+    conn.execute("BEGIN IMMEDIATE")
+    for key, due in (("a", 50.0), ("b", 10.0), ("c", 30.0), ("d", 500.0)):
+        enqueue(conn, key=key, kind="x", body={}, now=due)
+    conn.execute("COMMIT")
+    store = OutboxStore(path)
+    assert [i.key for i in store.due_batch(2, now=100.0)] == ["b", "c"]
+    assert [i.key for i in store.due_batch(10, now=100.0)] == ["a", "b", "c"]
+    assert [i.key for i in store.due_batch(10, now=9.0)] == []
+    assert store.next_due_at() == 10.0
+    with pytest.raises(ValueError, match="limit"):
+        store.due_batch(0, now=100.0)
+    store.close()
+
+
+def test_ack_dead_retry_and_stats(tmp_path: Path) -> None:
+    fill(tmp_path / "q.db", 4, now=100.0)
+    store = OutboxStore(tmp_path / "q.db")
+    assert store.mark_acked("k0", {"topup_id": 7}, now=110.0) is True
+    assert store.mark_dead("k1", "rejected: msisdn", now=111.0) is True
+    assert store.mark_retry(["k2", "k3", "nope"], "HTTP 503", next_attempt_at=200.0) == 2
+
+    assert store.due_batch(10, now=199.0) == []
+    assert [i.key for i in store.due_batch(10, now=200.0)] == ["k2", "k3"]
+    acked, dead, retried = store.get("k0"), store.get("k1"), store.get("k2")
+    assert acked is not None
+    assert dead is not None
+    assert retried is not None
+    assert (acked.state, acked.result, acked.acked_at, acked.attempts) == (
+        "acked", {"topup_id": 7}, 110.0, 1
+    )  # fmt: skip
+    assert (dead.state, dead.last_error, dead.acked_at, dead.attempts) == (
+        "dead", "rejected: msisdn", 111.0, 1
+    )  # fmt: skip
+    assert (retried.state, retried.last_error, retried.next_attempt_at, retried.attempts) == (
+        "pending", "HTTP 503", 200.0, 1
+    )  # fmt: skip
+    assert [i.key for i in store.dead_letters()] == ["k1"]
+    assert store.stats(now=160.0) == QueueStats(
+        pending=2, acked=1, dead=1, oldest_pending_age_s=60.0
+    )
+    # Settled items never change again.
+    assert store.mark_dead("k0", "late", now=120.0) is False
+    assert store.mark_acked("k1", {}, now=120.0) is False
+    assert store.mark_retry(["k0", "k1"], "late", 300.0) == 0
+    assert store.get("k0") == acked
+    assert store.get("k1") == dead
+    store.close()
+
+
+def test_empty_queue_stats(tmp_path: Path) -> None:
+    store = OutboxStore(tmp_path / "q.db")
+    assert store.stats(now=1.0) == QueueStats(0, 0, 0, None)
+    assert store.next_due_at() is None
+    assert store.dead_letters() == []
+    store.close()
+
+
+def test_record_outcomes_is_one_transaction(tmp_path: Path) -> None:
+    fill(tmp_path / "q.db", 3)
+    store = OutboxStore(tmp_path / "q.db")
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    changed = store.record_outcomes(
+        acked=[("k0", {"id": 1})], dead=[("k1", "rejected")], retry=[("k2", "lost", 9.0)], now=5.0
+    )
+    assert changed == 3
+    assert [s for s in statements if s in ("BEGIN IMMEDIATE", "COMMIT")] == [
+        "BEGIN IMMEDIATE",
+        "COMMIT",
+    ]
+    assert [store.get(k).state for k in ("k0", "k1", "k2")] == ["acked", "dead", "pending"]  # type: ignore[union-attr]
+    store.close()
+
+
+def test_a_failed_write_is_a_storage_error_and_changes_nothing(tmp_path: Path) -> None:
+    fill(tmp_path / "q.db", 1)
+    store = OutboxStore(tmp_path / "q.db")
+    store._conn.execute("PRAGMA query_only = ON")  # every write now fails, like a bad disk
+    with pytest.raises(QueueStorageError, match="queue write failed") as caught:
+        store.mark_acked("k0", {}, now=1.0)
+    assert caught.value.message_key == "queue.storage_failed"
+    assert not store._conn.in_transaction
+    assert store.get("k0").state == "pending"  # type: ignore[union-attr]
+    store.close()
+    with pytest.raises(QueueStorageError, match="queue read failed"):
+        store.get("k0")
+
+
+def test_purge_acked_removes_only_old_acked_rows(tmp_path: Path) -> None:
+    fill(tmp_path / "q.db", 4)
+    store = OutboxStore(tmp_path / "q.db")
+    store.mark_acked("k0", {}, now=10.0)
+    store.mark_acked("k1", {}, now=20.0)
+    store.mark_dead("k2", "rejected", now=5.0)
+    assert store.purge_acked(settled_before=15.0) == 1
+    assert [k for k in ("k0", "k1", "k2", "k3") if store.get(k) is not None] == ["k1", "k2", "k3"]
+    store.close()
+
+
+# --- waiting for central's answer -----------------------------------------------------------
+
+
+def test_wait_until_acked_answers_at_once_for_settled_items(tmp_path: Path) -> None:
+    fill(tmp_path / "q.db", 3)
+    store = OutboxStore(tmp_path / "q.db")
+    store.mark_acked("k0", {"topup_id": 7}, now=1.0)
+    store.mark_acked("k1", None, now=1.0)
+    store.mark_dead("k2", "rejected", now=1.0)
+    assert store.wait_until_acked("k0", 0) == {"topup_id": 7}
+    assert store.wait_until_acked("k1", 0) == {}
+    assert store.wait_until_acked("k2", 5.0) is None  # dead: no point waiting
+    assert store.wait_until_acked("unknown", 5.0) is None
+    store.close()
+
+
+def test_wait_until_acked_times_out_on_a_pending_item(tmp_path: Path) -> None:
+    fill(tmp_path / "q.db", 1)
+    store = OutboxStore(tmp_path / "q.db")
+    started = time.monotonic()
+    assert store.wait_until_acked("k0", 0.3, poll_s=0.05) is None
+    assert 0.3 <= time.monotonic() - started < 2.0
+    store.close()
+
+
+def test_wait_until_acked_wakes_on_this_stores_write(tmp_path: Path) -> None:
+    """poll_s is 30 s: an answer within 5 s means the store's own write woke the waiter."""
+    fill(tmp_path / "q.db", 1)
+    store = OutboxStore(tmp_path / "q.db")
+    timer = threading.Timer(0.2, lambda: store.mark_acked("k0", {"ok": True}, now=1.0))
+    timer.start()
+    started = time.monotonic()
+    assert store.wait_until_acked("k0", 20.0, poll_s=30.0) == {"ok": True}
+    assert time.monotonic() - started < 5.0
+    timer.join()
+    store.close()
+
+
+def test_wait_until_acked_sees_another_connections_write(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    fill(path, 1)
+    store = OutboxStore(path)
+    other = OutboxStore(path)
+    timer = threading.Timer(0.2, lambda: other.mark_acked("k0", {"by": "other"}, now=1.0))
+    timer.start()
+    assert store.wait_until_acked("k0", 10.0, poll_s=0.05) == {"by": "other"}
+    timer.join()
+    other.close()
+    store.close()
+
+
+# --- bodies are stored canonically and come back unchanged ---------------------------------
+
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
+    json_scalars,
     lambda children: (
         st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
     ),
-    max_leaves=12,
+    max_leaves=15,
 )
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.fixture(scope="module")
+def shared_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite3.Connection, OutboxStore]:
+    path = tmp_path_factory.mktemp("roundtrip") / "q.db"
+    return fresh_db(path), OutboxStore(path)
+
+
+_KEYS = itertools.count()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(body=st.dictionaries(st.text(max_size=8), json_values, max_size=6))
 def test_bodies_round_trip_canonically(
-    tmp_path_factory: pytest.TempPathFactory, body: dict[str, object]
+    shared_db: tuple[sqlite3.Connection, OutboxStore], body: dict[str, object]
 ) -> None:
-    path = tmp_path_factory.mktemp("rt") / "q.db"
-    conn = _fresh(path)
-    enqueue(conn, key="k", kind="x", body=body)
-    stored = conn.execute("SELECT body FROM outbox WHERE key = 'k'").fetchone()[0]
-    assert stored == json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    store = OutboxStore(path)
-    assert store.get("k").body == body  # type: ignore[union-attr]
-    store.close()
-    conn.close()
+    conn, store = shared_db
+    key = f"k{next(_KEYS)}"
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        enqueue(conn, key=key, kind="x", body=body)
+    finally:
+        conn.execute("COMMIT")
+    stored = conn.execute("SELECT body FROM outbox WHERE key = ?", (key,)).fetchone()[0]
+    expected = json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    assert stored == expected
+    item = store.get(key)
+    assert item is not None
+    assert item.body == body
+    again = json.dumps(item.body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert again == stored

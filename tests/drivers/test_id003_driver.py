@@ -1,0 +1,305 @@
+"""The ID-003 driver against its simulator on a real pseudo-terminal, fault by fault.
+
+Every test checks the money: what the driver credited (plus a note it reports as pending after
+a power cut) equals what the simulator physically stacked.
+"""
+
+from __future__ import annotations
+
+import queue
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drivers.id003.codec import Command, Frame, Status
+from drivers.id003.driver import Id003BillAcceptor
+from drivers.id003.simulator import DEFAULT_CODES_FEN, Id003Simulator
+from drivers.interfaces import (
+    AcceptorHealthChanged,
+    BillEvent,
+    EscrowDecision,
+    HealthLevel,
+    NoteCredited,
+    NoteEscrowed,
+    NoteRejected,
+    NoteReturned,
+    PowerUpWithNote,
+)
+
+pytestmark = pytest.mark.timeout(60)
+ALL_NOTES = frozenset(DEFAULT_CODES_FEN.values())
+
+
+@dataclass
+class Rig:
+    sim: Id003Simulator
+    driver: Id003BillAcceptor
+    events: list[BillEvent] = field(default_factory=list)
+    inbox: queue.Queue[BillEvent] = field(default_factory=queue.Queue)
+    decide: Callable[[int], EscrowDecision] = lambda _fen: EscrowDecision.STACK
+
+    def listener(self, event: BillEvent) -> None:
+        self.events.append(event)
+        self.inbox.put(event)
+
+    def wait_for(self, predicate: Callable[[BillEvent], bool], timeout: float = 5.0) -> BillEvent:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                event = self.inbox.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if predicate(event):
+                return event
+        raise AssertionError(f"event not seen; got {self.events}")
+
+    def wait_health(self, code: str, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.driver.health().code != code:
+            time.sleep(0.01)
+        assert self.driver.health().code == code, self.driver.health()
+
+    def wait_idle(self) -> None:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if self.sim.state in (Status.IDLING, Status.DISABLED) and not self.sim._queue:
+                time.sleep(0.1)  # a few more polls for the last events
+                return
+            time.sleep(0.01)
+        raise AssertionError(f"simulator stuck in {self.sim.state!r}")
+
+    def credited(self) -> list[int]:
+        return [e.denomination_fen for e in self.events if isinstance(e, NoteCredited)]
+
+    def pending_after_power_cut(self) -> list[int]:
+        return [
+            e.pending_denomination_fen
+            for e in self.events
+            if isinstance(e, PowerUpWithNote)
+            and e.location == "stacker"
+            and e.pending_denomination_fen is not None
+        ]
+
+    def assert_money_balances(self) -> None:
+        assert sorted(self.credited() + self.pending_after_power_cut()) == sorted(
+            self.sim.stacked_fen
+        )
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    with Id003Simulator(power_off_polls=3) as sim:
+        driver = Id003BillAcceptor(
+            sim.url, codes_fen=DEFAULT_CODES_FEN, poll_interval_s=0.01, timeout_s=0.1,
+            max_silent_polls=3,
+        )  # fmt: skip
+        made = Rig(sim, driver)
+        driver.start(made.listener, lambda fen: made.decide(fen))  # noqa: PLW0108 - late-bound
+        driver.enable(ALL_NOTES)
+        made.wait_health("ok")
+        yield made
+        driver.close()
+
+
+def test_notes_are_credited_only_after_vend_valid(rig: Rig) -> None:
+    for fen in (10000, 5000, 100):
+        rig.sim.insert_note(fen)
+    rig.wait_idle()
+    assert rig.credited() == [10000, 5000, 100]
+    notes = [e for e in rig.events if isinstance(e, NoteEscrowed | NoteCredited)]
+    assert notes == [
+        NoteEscrowed(10000), NoteCredited(10000),
+        NoteEscrowed(5000), NoteCredited(5000),
+        NoteEscrowed(100), NoteCredited(100),
+    ]  # fmt: skip
+    rig.assert_money_balances()
+
+
+def test_host_return_is_never_credited(rig: Rig) -> None:
+    rig.decide = lambda fen: EscrowDecision.RETURN if fen == 10000 else EscrowDecision.STACK
+    rig.sim.insert_note(10000)
+    rig.sim.insert_note(2000)
+    rig.wait_idle()
+    assert NoteReturned(10000, "host_return") in rig.events
+    assert rig.credited() == [2000]
+    assert rig.sim.returned == [0x66]
+    rig.assert_money_balances()
+
+
+def test_disabled_denomination_is_rejected_by_the_acceptor(rig: Rig) -> None:
+    rig.driver.enable(frozenset({5000}))
+    time.sleep(0.2)
+    rig.sim.insert_note(1000)
+    event = rig.wait_for(lambda e: isinstance(e, NoteRejected))
+    assert event == NoteRejected("inhibited_or_return_command")
+    rig.sim.insert_note(5000)
+    rig.wait_for(lambda e: isinstance(e, NoteCredited))
+    rig.assert_money_balances()
+
+
+def test_disable_stops_accepting(rig: Rig) -> None:
+    rig.driver.disable()
+    rig.sim.insert_note(5000)
+    time.sleep(0.5)
+    assert rig.credited() == []
+    assert rig.sim.state is Status.DISABLED
+    rig.driver.enable(ALL_NOTES)
+    rig.wait_for(lambda e: isinstance(e, NoteCredited))
+    rig.assert_money_balances()
+
+
+@pytest.mark.parametrize(
+    ("reason", "name"), [(0x76, "discrimination_error"), (0x71, "insertion_error")]
+)
+def test_rejected_note(rig: Rig, reason: int, name: str) -> None:
+    rig.sim.faults.reject_next = reason
+    rig.sim.insert_note(5000)
+    assert rig.wait_for(lambda e: isinstance(e, NoteRejected)) == NoteRejected(name)
+    rig.wait_idle()
+    assert rig.credited() == []
+    rig.assert_money_balances()
+
+
+def test_foreign_note_is_rejected(rig: Rig) -> None:
+    rig.sim.insert_note(300)
+    assert rig.wait_for(lambda e: isinstance(e, NoteRejected)) == NoteRejected(
+        "discrimination_error"
+    )
+    rig.assert_money_balances()
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        ("acceptor_jam", "acceptor_jam"),
+        ("stacker_jam", "stacker_jam"),
+        ("stacker_full", "stacker_full"),
+        ("cassette_removed", "stacker_open"),
+    ],
+)
+def test_faults_are_reported_and_clear(rig: Rig, fault: str, code: str) -> None:
+    setattr(rig.sim.faults, fault, True)
+    rig.wait_health(code)
+    assert rig.driver.health().level is HealthLevel.ERROR
+    rig.sim.insert_note(2000)  # waits in the slot while the unit is faulted
+    time.sleep(0.2)
+    assert rig.credited() == []
+    setattr(rig.sim.faults, fault, False)
+    rig.wait_health("ok")
+    rig.wait_for(lambda e: isinstance(e, NoteCredited))
+    changes = [e.health.code for e in rig.events if isinstance(e, AcceptorHealthChanged)]
+    assert code in changes
+    rig.assert_money_balances()
+
+
+def test_power_cut_while_stacking_reports_the_note_in_the_stacker(rig: Rig) -> None:
+    """GIVEN a power cut after the stack command WHEN the unit comes back reporting a bill in
+    the stacker THEN the driver names the pending note (no vend valid, so no NoteCredited)."""
+    rig.sim.faults.power_cut_during_stacking = True
+    rig.sim.insert_note(5000)
+    event = rig.wait_for(lambda e: isinstance(e, PowerUpWithNote))
+    assert event == PowerUpWithNote("stacker", 5000)
+    rig.wait_health("ok")
+    assert rig.credited() == []
+    assert rig.sim.stacked_fen == [5000]
+    rig.assert_money_balances()
+    rig.sim.insert_note(100)  # and it works again after the reset
+    rig.wait_for(lambda e: isinstance(e, NoteCredited))
+    rig.assert_money_balances()
+
+
+def test_power_cut_with_bill_in_acceptor_hands_it_back(rig: Rig) -> None:
+    rig.sim.faults.power_cut_with_bill_in_acceptor = True
+    rig.sim.insert_note(5000)
+    assert rig.wait_for(lambda e: isinstance(e, PowerUpWithNote)) == PowerUpWithNote(
+        "acceptor", 5000
+    )
+    rig.wait_health("ok")
+    assert rig.sim.returned == [0x65]
+    assert rig.sim.stacked_fen == []
+    rig.assert_money_balances()
+
+
+def test_slow_replies_within_the_timeout_still_work(rig: Rig) -> None:
+    rig.sim.faults.reply_delay_s = 0.05
+    rig.sim.insert_note(1000)
+    rig.wait_for(lambda e: isinstance(e, NoteCredited), timeout=10)
+    rig.assert_money_balances()
+
+
+def test_silence_is_reported_as_no_answer_then_recovers(rig: Rig) -> None:
+    rig.sim.faults.reply_delay_s = 2.0  # far past the driver's 0.1 s timeout
+    rig.wait_health("no_answer")
+    assert rig.driver.health().level is HealthLevel.UNKNOWN
+    rig.sim.faults.reply_delay_s = 0.0
+    rig.wait_health("ok", timeout=10)
+    rig.sim.insert_note(2000)
+    rig.wait_for(lambda e: isinstance(e, NoteCredited), timeout=10)
+    rig.wait_idle()
+    rig.assert_money_balances()
+
+
+@pytest.mark.parametrize("fault", ["garble_replies", "truncate_replies"])
+def test_garbled_and_truncated_replies_never_make_phantom_credits(rig: Rig, fault: str) -> None:
+    for fen in (5000, 10000):
+        setattr(rig.sim.faults, fault, 6)
+        rig.sim.insert_note(fen)
+        rig.wait_idle()
+    time.sleep(0.3)
+    assert rig.credited() == [5000, 10000]
+    rig.assert_money_balances()
+
+
+def test_unopenable_port_is_reported() -> None:
+    events: list[BillEvent] = []
+    driver = Id003BillAcceptor("/dev/does-not-exist", codes_fen=DEFAULT_CODES_FEN,
+                               poll_interval_s=0.01)  # fmt: skip
+    driver.start(events.append, lambda _fen: EscrowDecision.STACK)
+    deadline = time.monotonic() + 5
+    while driver.health().code != "unavailable" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert driver.health().message_key == "acceptor.unavailable"
+    driver.close()
+
+
+class ScriptedAcceptor(Id003BillAcceptor):
+    """The driver's state handling fed directly with frames (no wire): for fuzzing."""
+
+    def __init__(self) -> None:
+        super().__init__("loop://", codes_fen=DEFAULT_CODES_FEN)
+        self.sent: list[int] = []
+
+    def _exchange(self, frame: Frame, *, expect_reply: bool = True) -> Frame | None:
+        self.sent.append(frame.command)
+        return Frame(Command.ACK) if expect_reply else None
+
+
+statuses = st.builds(
+    Frame,
+    st.sampled_from([s.value for s in Status] + [0x00, 0x7F]),
+    st.binary(max_size=2) | st.sampled_from([b"\x61", b"\x65", b"\x66", b"\x7f"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(statuses, max_size=40))
+def test_fuzzed_status_sequences_never_credit_a_phantom(frames: list[Frame]) -> None:
+    """Whatever the acceptor says, in any order: no exception, every credit follows an escrow
+    of the same note that was stacked, and one escrow is credited at most once."""
+    events: list[BillEvent] = []
+    driver = ScriptedAcceptor()
+    driver._listener = events.append
+    driver._policy = lambda _fen: EscrowDecision.STACK
+    for frame in frames:
+        driver._on_status(frame)
+    open_escrows: list[int] = []
+    for event in events:
+        if isinstance(event, NoteEscrowed):
+            open_escrows.append(event.denomination_fen)
+        elif isinstance(event, NoteCredited):
+            assert event.denomination_fen in open_escrows
+            open_escrows.remove(event.denomination_fen)

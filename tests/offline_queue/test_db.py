@@ -1,0 +1,209 @@
+"""Opening the shared file, and the outbox schema: fresh, idempotent, migrated from version 1."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+import offline_queue
+from offline_queue import QueueStorageError, connect, ensure_schema, schema_version
+from tests.offline_queue.conftest import fresh_db
+
+# Schema version 1 exactly as it shipped (commit 5517b35). Frozen here on purpose: if someone
+# edits migration 1 instead of adding migration 3, databases in the field stop matching.
+V1_DDL = """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'acked', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    created_at REAL NOT NULL,
+    acked_at REAL,
+    result TEXT,
+    last_error TEXT
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_at, id);
+CREATE TABLE outbox_meta (key TEXT PRIMARY KEY, value TEXT);
+INSERT INTO outbox_meta VALUES ('schema_version', '1');
+"""
+
+
+def _indexes(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
+    return [row[0] for row in rows]
+
+
+def test_connect_sets_the_durability_pragmas(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "q.db")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert conn.isolation_level is None
+    conn.execute("CREATE TABLE t (x)")  # autocommit outside BEGIN: visible to others at once
+    other = connect(tmp_path / "q.db")
+    assert other.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 0
+
+
+def test_connection_is_usable_from_another_thread(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "q.db")
+    seen: list[int] = []
+    thread = threading.Thread(target=lambda: seen.append(conn.execute("SELECT 7").fetchone()[0]))
+    thread.start()
+    thread.join()
+    assert seen == [7]
+
+
+def test_missing_folder_is_a_storage_error(tmp_path: Path) -> None:
+    with pytest.raises(QueueStorageError, match="cannot open queue database") as caught:
+        connect(tmp_path / "missing-folder" / "q.db")
+    assert caught.value.message_key == "queue.storage_failed"
+
+
+def test_a_folder_in_place_of_the_file_is_a_storage_error(tmp_path: Path) -> None:
+    (tmp_path / "q.db").mkdir()
+    with pytest.raises(QueueStorageError):
+        connect(tmp_path / "q.db")
+
+
+def test_a_file_that_is_not_a_database_is_a_storage_error(tmp_path: Path) -> None:
+    (tmp_path / "q.db").write_bytes(b"this is not sqlite, " * 100)
+    with pytest.raises(QueueStorageError):
+        connect(tmp_path / "q.db")
+
+
+def test_fresh_schema(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "q.db")
+    assert schema_version(conn) == 0
+    ensure_schema(conn)
+    assert schema_version(conn) == offline_queue.SCHEMA_VERSION == 2
+    assert _indexes(conn) == ["outbox_age", "outbox_due"]
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(outbox)")]
+    assert columns == [
+        "id", "key", "kind", "body", "state", "attempts", "next_attempt_at", "created_at",
+        "acked_at", "result", "last_error",
+    ]  # fmt: skip
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0  # the journal's to use
+
+
+def test_ensure_schema_is_idempotent_and_keeps_rows(tmp_path: Path) -> None:
+    conn = fresh_db(tmp_path / "q.db")
+    conn.execute("BEGIN IMMEDIATE")
+    offline_queue.enqueue(conn, key="k", kind="x", body={"a": 1})
+    conn.execute("COMMIT")
+    for _ in range(3):
+        ensure_schema(conn)
+    assert schema_version(conn) == 2
+    assert conn.execute("SELECT key, body FROM outbox").fetchall() == [("k", '{"a":1}')]
+    assert conn.execute("SELECT key, value FROM outbox_meta").fetchall() == [
+        ("schema_version", "2")
+    ]
+
+
+def test_the_journal_user_version_is_left_alone(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "q.db")
+    conn.execute("PRAGMA user_version = 41")
+    ensure_schema(conn)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 41
+
+
+def test_a_version_1_database_migrates_and_keeps_its_items(tmp_path: Path) -> None:
+    """GIVEN a file written at schema version 1 with a pending item
+    WHEN today's code opens it THEN migration 2 runs and the item is still delivered."""
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    raw.executescript(V1_DDL)
+    raw.execute(
+        "INSERT INTO outbox (key, kind, body, next_attempt_at, created_at) "
+        "VALUES ('old', 'topup.v1', '{\"amount_fen\":100}', 5, 5)"
+    )
+    raw.commit()
+    raw.close()
+
+    store = offline_queue.OutboxStore(path)
+    assert [(i.key, i.body) for i in store.due_batch(10, now=10.0)] == [
+        ("old", {"amount_fen": 100})
+    ]
+    assert store.stats(now=15.0).oldest_pending_age_s == 10.0
+    store.close()
+    conn = connect(path)
+    assert schema_version(conn) == 2
+    assert _indexes(conn) == ["outbox_age", "outbox_due"]
+
+
+def test_migration_1_still_reproduces_version_1(tmp_path: Path) -> None:
+    """The migrations list replays version 1 exactly like the frozen DDL above."""
+    frozen = sqlite3.connect(tmp_path / "a.db")
+    frozen.executescript(V1_DDL)
+    replayed = sqlite3.connect(tmp_path / "b.db")
+    for statement in offline_queue.MIGRATIONS[0]:
+        replayed.execute(statement)
+
+    def shape(conn: sqlite3.Connection) -> list[tuple[object, ...]]:
+        return [
+            *conn.execute("PRAGMA table_info(outbox)").fetchall(),
+            *conn.execute("PRAGMA index_xinfo(outbox_due)").fetchall(),
+        ]
+
+    assert shape(replayed) == shape(frozen)
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    conn = fresh_db(tmp_path / "q.db")
+    conn.execute("UPDATE outbox_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(QueueStorageError, match="newer"):
+        ensure_schema(conn)
+    assert not conn.in_transaction
+    with pytest.raises(QueueStorageError, match="newer"):
+        offline_queue.OutboxStore(tmp_path / "q.db")
+
+
+def test_a_garbled_version_is_a_storage_error(tmp_path: Path) -> None:
+    conn = fresh_db(tmp_path / "q.db")
+    conn.execute("UPDATE outbox_meta SET value = 'two' WHERE key = 'schema_version'")
+    with pytest.raises(QueueStorageError, match="not a number"):
+        ensure_schema(conn)
+
+
+def test_ensure_schema_does_not_touch_a_callers_transaction(tmp_path: Path) -> None:
+    conn = fresh_db(tmp_path / "q.db")
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO business (note) VALUES ('mine')")
+    with pytest.raises(QueueStorageError, match="inside an open transaction"):
+        ensure_schema(conn)
+    assert conn.in_transaction  # not rolled back behind the caller's back
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT note FROM business").fetchall() == [("mine",)]
+
+
+def _plan(conn: sqlite3.Connection, sql: str, *args: object) -> str:
+    return " | ".join(str(row[-1]) for row in conn.execute("EXPLAIN QUERY PLAN " + sql, args))
+
+
+def test_the_hot_queries_are_index_lookups(tmp_path: Path) -> None:
+    """Due batch, next due time and oldest pending age never scan the table or sort."""
+    conn = fresh_db(tmp_path / "q.db")
+    due = _plan(
+        conn,
+        "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at, id LIMIT ?",
+        1.0,
+        100,
+    )
+    assert "SEARCH outbox USING INDEX outbox_due (state=? AND next_attempt_at<?)" in due
+    assert "TEMP B-TREE" not in due
+    nxt = _plan(conn, "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
+    assert "outbox_due" in nxt
+    age = _plan(conn, "SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")
+    assert "outbox_age" in age
+    by_key = _plan(conn, "SELECT * FROM outbox WHERE key = ?", "k")
+    assert "USING INDEX sqlite_autoindex_outbox_1 (key=?)" in by_key
