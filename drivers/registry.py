@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from drivers.errors import DriverConfigError
+from drivers.id003.codec import DEFAULT_ESCROW_CODES
 from drivers.interfaces import BillAcceptor, ReceiptPrinter
 
 DeviceKind = Literal["bill_acceptor", "printer"]
@@ -24,6 +25,26 @@ class _Settings(BaseModel):
 
 class SimulatedAcceptorSettings(_Settings):
     pass
+
+
+class Id003Settings(_Settings):
+    # serial_for_url URL of the acceptor's port: /dev/ttyS1, rfc2217://..., spy://...
+    url: str = Field(default="", description="empty with simulate: the simulator's pty")
+    # Escrow code → denomination in fen, from the firmware's sheet (protocols.md: check).
+    escrow_codes: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_ESCROW_CODES))
+    poll_interval_s: float = Field(default=0.2, gt=0, le=2)
+    timeout_s: float = Field(default=0.3, gt=0, le=5)
+
+    @field_validator("escrow_codes")
+    @classmethod
+    def _codes(cls, value: dict[int, int]) -> dict[int, int]:
+        if not value:
+            raise ValueError("at least one escrow code is needed")
+        if any(not 0x61 <= code <= 0x70 for code in value):
+            raise ValueError("escrow codes are 0x61..0x70 (97..112)")
+        if any(fen <= 0 for fen in value.values()):
+            raise ValueError("denominations are positive fen")
+        return value
 
 
 class EscposSettings(_Settings):
@@ -65,6 +86,31 @@ def _build_simulated_acceptor(
     return SimulatedBillAcceptor(known_denominations_fen=context["denominations_fen"])
 
 
+def _build_id003(
+    settings: Id003Settings, sim: Simulator | None, _context: Mapping[str, Any]
+) -> BillAcceptor:
+    from drivers.id003.driver import Id003BillAcceptor
+
+    url = sim.url if sim is not None else settings.url
+    if not url:
+        raise DriverConfigError("id003 needs settings.url (or simulate: true)")
+    return Id003BillAcceptor(
+        url,
+        codes_fen=settings.escrow_codes,
+        first_code=min(settings.escrow_codes),
+        poll_interval_s=settings.poll_interval_s,
+        timeout_s=settings.timeout_s,
+    )
+
+
+def _start_id003_simulator(settings: Id003Settings) -> Simulator:
+    from drivers.id003.simulator import Id003Simulator
+
+    simulator = Id003Simulator(codes_fen=settings.escrow_codes)
+    simulator.start()
+    return Simulator(simulator.url, simulator.stop, simulator)
+
+
 def _build_escpos(
     settings: EscposSettings, sim: Simulator | None, _context: Mapping[str, Any]
 ) -> ReceiptPrinter:
@@ -92,6 +138,7 @@ def _start_escpos_simulator(settings: EscposSettings) -> Simulator:
 
 DRIVERS: dict[str, DriverSpec] = {
     "simulated": DriverSpec("bill_acceptor", SimulatedAcceptorSettings, _build_simulated_acceptor),
+    "id003": DriverSpec("bill_acceptor", Id003Settings, _build_id003, _start_id003_simulator),
     "escpos.serial": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.network": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
 }

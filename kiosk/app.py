@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,12 +29,13 @@ from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
 from kiosk.errors import CentralUnavailable, ConfigError, JournalError
 from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot
-from kiosk.journal import Journal
+from kiosk.journal import Entry, Journal
 from kiosk.recovery import RecoveryAction, recover
 
 log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "kiosk.db"
+TRANSIENT_HEALTH = frozenset({"starting", "power_up"})
 
 
 def validate_config(config: KioskConfig) -> None:
@@ -76,7 +79,7 @@ class KioskApp:
         self.acceptor: BillAcceptor | None = None
         self.printer: ReceiptPrinter | None = None
         self.simulators: dict[str, registry.Simulator] = {}
-        self.router = CashRouter()
+        self.router = CashRouter(on_orphan=self._orphan_note)
         self.recovered: list[RecoveryAction] = []
         self.out_of_service_reason: str | None = None
         self._online = threading.Event()
@@ -204,6 +207,18 @@ class KioskApp:
         self.worker.kick()
         return self.store.wait_until_acked(key, timeout_s)
 
+    def _orphan_note(self, fen: int) -> None:
+        """A note reached the cash box with no customer flow: on the record for ops."""
+        if self.journal is None:
+            return
+        try:
+            self.journal.record(
+                Entry(f"orphan-{uuid.uuid4().hex}", "cash.orphan_note",
+                      {"denomination_fen": fen}, cash_in_fen=(fen,))
+            )  # fmt: skip
+        except JournalError as exc:
+            self._storage_failed(exc)
+
     def _storage_failed(self, error: JournalError) -> None:
         # A disk that cannot record makes the kiosk stop taking money; no blind fsync retry.
         log.critical("out of service: %s", error)
@@ -213,8 +228,13 @@ class KioskApp:
 
     @property
     def simulator_controls(self) -> BillAcceptorSimulatorControls | None:
-        acceptor = self.acceptor
-        return acceptor if isinstance(acceptor, BillAcceptorSimulatorControls) else None
+        """Where notes can be "inserted" by hand: the in-process acceptor, or the protocol
+        simulator behind a real driver. None on real hardware."""
+        simulator = self.simulators.get("bill_acceptor")
+        for candidate in (self.acceptor, simulator.handle if simulator else None):
+            if isinstance(candidate, BillAcceptorSimulatorControls):
+                return candidate
+        return None
 
     def simulated_receipt_texts(self) -> list[str]:
         """Receipts the simulated printer received, as text (demo and tests)."""
@@ -225,8 +245,15 @@ class KioskApp:
             return []
         return simulator.handle.job_texts()
 
-    def doctor(self) -> list[DeviceCheck]:
-        """Ask each device for its health now."""
+    def doctor(self, settle_s: float = 5.0) -> list[DeviceCheck]:
+        """Ask each device for its health, after giving a just-started device time to settle
+        (an acceptor reports power-up and initialises first)."""
+        deadline = time.monotonic() + settle_s
+        while time.monotonic() < deadline and any(
+            d is not None and d.health().code in TRANSIENT_HEALTH
+            for d in (self.acceptor, self.printer)
+        ):
+            time.sleep(0.05)
         checks = []
         for name, device in (("bill_acceptor", self.acceptor), ("printer", self.printer)):
             section = _device_sections(self.config)[name]

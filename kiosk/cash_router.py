@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
-from drivers.interfaces import BillEvent, DeviceHealth, EscrowDecision, NoteCredited
+from drivers.interfaces import (
+    BillEvent,
+    DeviceHealth,
+    EscrowDecision,
+    NoteCredited,
+    PowerUpWithNote,
+)
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +25,8 @@ class CashFlow(Protocol):
 
 
 class CashRouter:
-    def __init__(self) -> None:
+    def __init__(self, on_orphan: Callable[[int], None] | None = None) -> None:
+        self._on_orphan = on_orphan  # journals money that arrived with no flow, for ops
         self._lock = threading.Lock()
         self._active: CashFlow | None = None
         self.last_health: DeviceHealth | None = None
@@ -40,4 +48,17 @@ class CashRouter:
             flow.on_bill_event(event)
         elif isinstance(event, NoteCredited):
             log.error("note of %d fen credited with no active flow", event.denomination_fen)
-            self.orphan_credits_fen.append(event.denomination_fen)
+            self._orphan(event.denomination_fen)
+        elif (
+            isinstance(event, PowerUpWithNote)
+            and event.location == "stacker"
+            and event.pending_denomination_fen is not None
+        ):
+            log.error("note of %d fen stacked at power-up with no active flow",
+                      event.pending_denomination_fen)  # fmt: skip
+            self._orphan(event.pending_denomination_fen)
+
+    def _orphan(self, fen: int) -> None:
+        self.orphan_credits_fen.append(fen)
+        if self._on_orphan is not None:
+            self._on_orphan(fen)

@@ -188,7 +188,7 @@ class SyncWorker:
             acked = [(o.key, o.result) for o in outcomes if o.verdict is Verdict.ACKED]
             dead = [o for o in outcomes if o.verdict is Verdict.DEAD]
             retry = [
-                (o.key, o.reason, now + self.backoff_s(attempts[o.key] + 1))
+                (o.key, o.reason, now + self.backoff_s(1))
                 for o in outcomes
                 if o.verdict is Verdict.RETRY
             ]

@@ -11,6 +11,11 @@ import enum
 from dataclasses import dataclass
 
 SYNC = 0xFC
+# Escrow codes for CNY 1, 5, 10, 20, 50, 100 as our simulated firmware sends them *(a real
+# unit's codes come from its firmware sheet and go into config)*.
+DEFAULT_ESCROW_CODES: dict[int, int] = {
+    0x61: 100, 0x62: 500, 0x63: 1000, 0x64: 2000, 0x65: 5000, 0x66: 10000,
+}  # fmt: skip
 MIN_FRAME = 5  # SYNC LNG CMD CRC-L CRC-H
 MAX_FRAME = 250
 

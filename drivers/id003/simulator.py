@@ -17,15 +17,18 @@ import time
 import tty
 from dataclasses import dataclass
 
-from drivers.id003.codec import Command, Frame, FrameReader, Status, enabled_codes
+from drivers.id003.codec import (
+    DEFAULT_ESCROW_CODES,
+    Command,
+    Frame,
+    FrameReader,
+    Status,
+    enabled_codes,
+)
 
 log = logging.getLogger(__name__)
 
-# The escrow codes our simulated firmware uses for CNY 1, 5, 10, 20, 50, 100 *(a real unit's
-# codes come from its firmware sheet and go into config)*.
-DEFAULT_CODES_FEN: dict[int, int] = {
-    0x61: 100, 0x62: 500, 0x63: 1000, 0x64: 2000, 0x65: 5000, 0x66: 10000,
-}  # fmt: skip
+DEFAULT_CODES_FEN = DEFAULT_ESCROW_CODES
 FIRST_CODE = 0x61
 
 

@@ -26,6 +26,7 @@ from drivers.interfaces import (
     NoteEscrowed,
     NoteRejected,
     NoteReturned,
+    PowerUpWithNote,
     ReceiptPrinter,
 )
 from kiosk.errors import FlowError, JournalError
@@ -204,10 +205,24 @@ class TopUpFlow:
                 self._publish(replace(self._snap, message_key="topup.note_checking"))
             elif isinstance(event, AcceptorHealthChanged) and not event.health.usable:
                 self._publish(replace(self._snap, message_key=event.health.message_key))
+            elif isinstance(event, PowerUpWithNote):
+                self._power_up(event)
+
+    def _power_up(self, event: PowerUpWithNote) -> None:
+        """Power cut mid-note (protocols.md): a note we sent to the stacker and that is in the
+        stacker now is money although vend valid never came; one in the acceptor goes back."""
+        note = event.pending_denomination_fen
+        if note is None:
+            return
+        if event.location == "stacker":
+            self._credit(note, power_up=True)
+        else:
+            self._settle(note)
+            self._publish(replace(self._snap, message_key="topup.note_returned"))
 
     # --- internals --------------------------------------------------------------------------
 
-    def _credit(self, note: int) -> None:
+    def _credit(self, note: int, *, power_up: bool = False) -> None:
         self._settle(note)
         snap = self._snap
         # Money is in the cash box whatever our state: journal it, always.
@@ -215,9 +230,10 @@ class TopUpFlow:
         notes = (*snap.notes_fen, note)
         data = {"msisdn": snap.msisdn, "credited_fen": credited, "notes_fen": list(notes)}
         state = snap.state if snap.state is not State.NUMBER else State.CASH
-        self._journal(
-            "cash.note_credited", {"denomination_fen": note}, state, data, cash_in=(note,)
-        )
+        payload: dict[str, Any] = {"denomination_fen": note}
+        if power_up:
+            payload["power_up"] = True
+        self._journal("cash.note_credited", payload, state, data, cash_in=(note,))
         self._publish(
             replace(snap, credited_fen=credited, notes_fen=notes, message_key="topup.note_accepted")
         )

@@ -94,7 +94,10 @@ def test_unanswered_ambiguous_and_unknown_items_retry() -> None:
         ({"results": [{"status": "accepted"}]}, r"results\[0\] has no string key"),
         ({"results": [entry("k", "accepted"), {"key": 5, "status": "x"}]}, r"results\[1\] has no"),
         ({"results": [{"key": "k"}]}, "has no string status"),
-        ({"results": [entry("k", "rejected", 42)]}, "reason that is not a string"),
+        (
+            {"results": [{"key": "k", "status": "rejected", "reason": 42, "result": None}]},
+            "reason that is not a string",
+        ),
         ({"results": [entry("k", "accepted", None, [1])]}, "result that is not an object"),
     ],
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from collections.abc import Sequence
@@ -258,9 +259,7 @@ def test_an_auth_failure_keeps_the_money_and_raises_an_alert(
     assert worker.run_once() == SyncReport(
         3, 0, 0, 3, failed=True, error=f"central refused our credentials: HTTP {status}"
     )
-    assert events == [
-        AuthFailure(f"central refused our credentials: HTTP {status}", 4.0, status)
-    ]
+    assert events == [AuthFailure(f"central refused our credentials: HTTP {status}", 4.0, status)]
     assert store.stats(now=clock.now) == offline_queue.QueueStats(3, 0, 0, clock.now)
     assert store.dead_letters() == []
 
@@ -367,18 +366,18 @@ def test_a_failing_listener_does_not_stop_delivery(
 
 
 @pytest.mark.parametrize(
-    "kwargs",
+    ("kwargs", "match"),
     [
-        {"batch_size": 0},
-        {"batch_size": 501},
-        {"backoff_base_s": 0},
-        {"backoff_base_s": 10, "backoff_max_s": 5},
-        {"idle_poll_s": 0},
+        ({"batch_size": 0}, "batch_size must be 1 to 500"),
+        ({"batch_size": 501}, "batch_size must be 1 to 500"),
+        ({"backoff_base_s": 0}, "0 < backoff_base_s <= backoff_max_s"),
+        ({"backoff_base_s": 10, "backoff_max_s": 5}, "0 < backoff_base_s <= backoff_max_s"),
+        ({"idle_poll_s": 0}, "idle_poll_s must be positive"),
     ],
 )
-def test_bad_settings_are_refused(tmp_path: Path, kwargs: dict[str, Any]) -> None:
+def test_bad_settings_are_refused(tmp_path: Path, kwargs: dict[str, Any], match: str) -> None:
     store = OutboxStore(tmp_path / "q.db")
-    with pytest.raises(ValueError, match="batch_size|backoff|idle_poll_s"):
+    with pytest.raises(ValueError, match=re.escape(match)):
         SyncWorker(store, BrokenSender([]), **kwargs)
 
 
@@ -394,9 +393,7 @@ def wait_for(predicate: Any, timeout_s: float = 5.0) -> bool:
     return False
 
 
-def test_kick_wakes_the_thread_and_stop_joins_it(
-    central: ScriptedCentral, tmp_path: Path
-) -> None:
+def test_kick_wakes_the_thread_and_stop_joins_it(central: ScriptedCentral, tmp_path: Path) -> None:
     """idle_poll_s is 30 s: delivery within 5 s means kick() woke the thread."""
     store, worker, _, _ = make(tmp_path, central.url, 0, idle_poll_s=30.0, clock=time.time)
     worker.start()
@@ -410,9 +407,9 @@ def test_kick_wakes_the_thread_and_stop_joins_it(
     worker.kick()
     assert store.wait_until_acked("late", 5.0) == {"echo": {"amount_fen": 100}}
     assert time.monotonic() - started < 5.0
-    assert worker.running
+    was_running = worker.running
     assert worker.stop(timeout=5) is True
-    assert not worker.running
+    assert (was_running, worker.running) == (True, False)
     assert central.sent_keys() == [["late"]]
 
 
@@ -465,11 +462,13 @@ def test_a_storage_failure_is_reported_and_the_thread_survives(
     central: ScriptedCentral, tmp_path: Path
 ) -> None:
     store, worker, events, _ = make(tmp_path, central.url, 1, idle_poll_s=0.1, clock=time.time)
-    store._conn.execute("PRAGMA query_only = ON")  # recording the answer will fail
+    with store._lock:
+        store._conn.execute("PRAGMA query_only = ON")  # recording the answer will fail
     worker.start()
     assert wait_for(lambda: any(isinstance(e, StorageFailure) for e in events))
     assert worker.running
-    store._conn.execute("PRAGMA query_only = OFF")
+    with store._lock:
+        store._conn.execute("PRAGMA query_only = OFF")
     assert store.wait_until_acked("k0", 5.0) == {"echo": {"n": 0}}
     assert worker.stop(timeout=5)
     failure = next(e for e in events if isinstance(e, StorageFailure))
