@@ -191,3 +191,13 @@ def build_device(
             simulator.stop()
         raise
     return BuiltDevice(device, simulator)
+
+
+def start_simulator(name: str, settings: Mapping[str, Any]) -> Simulator:
+    """Start a driver's protocol simulator on its own (`kiosk sim NAME`)."""
+    spec = DRIVERS.get(name)
+    if spec is None or spec.start_simulator is None:
+        known = ", ".join(sorted(n for n, s in DRIVERS.items() if s.start_simulator))
+        raise DriverConfigError(f"no simulator for {name!r} (known: {known})")
+    model = validate_settings(spec.kind, name, settings, simulate=True, key_path=name)
+    return spec.start_simulator(model)

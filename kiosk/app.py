@@ -38,6 +38,11 @@ JOURNAL_FILE = "kiosk.db"
 TRANSIENT_HEALTH = frozenset({"starting", "power_up"})
 
 
+def start_simulator(driver: str, settings: dict[str, Any]) -> registry.Simulator:
+    """A device simulator on its own, for `kiosk sim` (only this module names drivers)."""
+    return registry.start_simulator(driver, settings)
+
+
 def validate_config(config: KioskConfig) -> None:
     """Beyond the schema: each device's driver name and settings. Raises ConfigError."""
     for name, section in _device_sections(config).items():

@@ -9,17 +9,19 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, Protocol
 
 import offline_queue
+from drivers.errors import DriverConfigError
 from kiosk import __version__
-from kiosk.app import JOURNAL_FILE, KioskApp, validate_config
+from kiosk.app import JOURNAL_FILE, KioskApp, start_simulator, validate_config
 from kiosk.central_ops import central_health
 from kiosk.config import DEFAULT_CONFIG_NAME, KioskConfig, load_config
 from kiosk.errors import CentralUnavailable, ConfigError, KioskError
 from kiosk.lock import DataFolderLock
+from kiosk.simulators import serve_interactively
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
@@ -77,6 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="run it (arguments go to `python -m central serve`)", add_help=False
     )
     serve.add_argument("central_args", nargs=argparse.REMAINDER)
+
+    sim = commands.add_parser(
+        "sim",
+        help="run a device's protocol simulator standalone (id003, escpos.network)",
+        description="Starts the simulator and prints where it listens; type `help` for "
+        "commands (insert notes, flip fault switches, show printed receipts).",
+    )
+    sim.add_argument("driver", help="id003 or escpos.network")
+    sim.add_argument(
+        "--url", default=None, help="escpos: socket://HOST:PORT to listen on (127.0.0.1:9100)"
+    )
 
     config = commands.add_parser("config", help="configuration")
     config_commands = config.add_subparsers(dest="config_command", required=True)
@@ -146,6 +159,16 @@ def cmd_doctor(config: KioskConfig) -> int:
     return EXIT_FAILURE if failed else EXIT_OK
 
 
+def cmd_sim(driver: str, url: str | None) -> int:
+    settings = {"url": url or "socket://127.0.0.1:9100"} if driver.startswith("escpos") else {}
+    try:
+        simulator = start_simulator(driver, settings)
+    except DriverConfigError as exc:
+        print(f"kiosk sim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return serve_interactively(simulator.url, simulator.handle, simulator.stop)
+
+
 def cmd_central_serve(args: Sequence[str]) -> NoReturn:
     # A process boundary, not an import: the kiosk and central share only the HTTP contract.
     argv = [sys.executable, "-m", "central", "serve", *args]
@@ -178,11 +201,14 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config_path = args.config or _default_config()
+    without_config: dict[str, Callable[[], int]] = {
+        "config": lambda: cmd_config_check(args.file or config_path),
+        "central": lambda: cmd_central_serve(args.central_args),
+        "sim": lambda: cmd_sim(args.driver, args.url),
+    }
     try:
-        if args.command == "config":
-            return cmd_config_check(args.file or config_path)
-        if args.command == "central":
-            return cmd_central_serve(args.central_args)
+        if args.command in without_config:
+            return without_config[args.command]()
         config = _load(config_path)
         if args.command in ("run", "demo"):
             return _run_gui(frontend, config, args)
