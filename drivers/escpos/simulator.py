@@ -27,6 +27,7 @@ class PrinterFaults:
     paper_near_end: bool = False
     cover_open: bool = False
     offline: bool = False
+    cutter_error: bool = False
     silent: bool = False  # never answers a status query
     garbled_status: bool = False  # answers with bytes that break the fixed bits
     drop_connection_after_bytes: int | None = None
@@ -35,12 +36,14 @@ class PrinterFaults:
 def status_byte(n: int, faults: PrinterFaults) -> int:
     """The reply to DLE EOT n; bits 1 and 4 always set (protocols.md)."""
     value = 0x12
-    stopped = faults.paper_out or faults.cover_open
+    stopped = faults.paper_out or faults.cover_open or faults.cutter_error
     if n == 1 and (faults.offline or stopped):
         value |= 0x08
     elif n == 2:
         value |= (0x04 if faults.cover_open else 0) | (0x20 if faults.paper_out else 0)
-        value |= 0x40 if faults.offline else 0
+        value |= 0x40 if faults.offline or faults.cutter_error else 0
+    elif n == 3:
+        value |= 0x08 if faults.cutter_error else 0
     elif n == 4:
         value |= 0x0C if faults.paper_near_end or faults.paper_out else 0
         value |= 0x60 if faults.paper_out else 0

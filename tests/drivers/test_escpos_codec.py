@@ -82,6 +82,7 @@ def test_no_answer_is_never_ok() -> None:
         (PrinterFaults(paper_out=True), "paper_out"),
         (PrinterFaults(cover_open=True), "cover_open"),
         (PrinterFaults(offline=True), "offline"),
+        (PrinterFaults(cutter_error=True), "cutter_error"),
     ],
 )
 def test_simulator_status_bytes_decode_to_its_fault(faults: PrinterFaults, code: str) -> None:

@@ -43,6 +43,7 @@ def test_prints_a_receipt(simulator: EscposPrinterSimulator, printer: EscposPrin
         ("paper_out", "printer.paper_out"),
         ("cover_open", "printer.cover_open"),
         ("offline", "printer.offline"),
+        ("cutter_error", "printer.cutter_error"),
         ("silent", "printer.no_answer"),
         ("garbled_status", "printer.error"),
     ],
@@ -124,3 +125,28 @@ def test_a_device_that_echoes_is_garbage_not_ok() -> None:
         driver.print_receipt(DOC)
     assert caught.value.message_key == "printer.error"
     driver.close()
+
+
+def test_a_topup_receipt_reads_back_with_amount_masked_number_and_reference(
+    simulator: EscposPrinterSimulator, printer: EscposPrinter
+) -> None:
+    from datetime import datetime
+
+    from kiosk.receipt import topup_receipt
+
+    document = topup_receipt(
+        kiosk_id="K-9", kiosk_name="自助终端", txn_id="abc123def", msisdn="13912345678",
+        amount_fen=12300, notes_fen=(10000, 2000, 100, 100, 100), credited=False,
+        at=datetime(2026, 11, 22, 9, 30),
+    )  # fmt: skip
+    printer.print_receipt(document)
+    assert simulator.wait_for_jobs(1)
+    text = simulator.job_texts()[0]
+    assert "金额 Amount: ￥123.00" in text
+    assert "手机号码 Number: 139****5678" in text
+    assert "13912345678" not in text
+    assert "流水号 Ref: abc123def" in text
+    assert "[QR TOPUP:abc123def]" in text
+    assert "￥1.00 x 3" in text
+    assert "处理中" in text
+    assert "Status: pending" in text
