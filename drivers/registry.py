@@ -55,6 +55,17 @@ class EscposSettings(_Settings):
     chinese: bool = True
 
 
+class EscposUsbSettings(_Settings):
+    vendor_id: int = Field(ge=0, le=0xFFFF)
+    product_id: int = Field(ge=0, le=0xFFFF)
+    interface: int = Field(default=0, ge=0)
+    out_endpoint: int = Field(default=0x01, ge=0, le=0xFF)
+    in_endpoint: int = Field(default=0x82, ge=0, le=0xFF)
+    timeout_s: float = Field(default=2.0, gt=0, le=30)
+    profile: str = "TM-T88V"
+    chinese: bool = True
+
+
 class Simulator:
     """A running protocol simulator: where to reach it, and how to stop it."""
 
@@ -122,6 +133,32 @@ def _build_escpos(
     )
 
 
+def _build_escpos_usb(
+    settings: EscposUsbSettings, _sim: Simulator | None, _context: Mapping[str, Any]
+) -> ReceiptPrinter:
+    from drivers.escpos.driver import EscposPrinter
+    from drivers.escpos.usb_transport import UsbTransport
+
+    def open_usb() -> UsbTransport:
+        return UsbTransport(
+            settings.vendor_id,
+            settings.product_id,
+            interface=settings.interface,
+            out_endpoint=settings.out_endpoint,
+            in_endpoint=settings.in_endpoint,
+            timeout_s=settings.timeout_s,
+        )
+
+    name = f"usb://{settings.vendor_id:04x}:{settings.product_id:04x}"
+    return EscposPrinter(
+        name,
+        timeout_s=settings.timeout_s,
+        profile=settings.profile,
+        chinese=settings.chinese,
+        opener=open_usb,
+    )
+
+
 def _start_escpos_simulator(settings: EscposSettings) -> Simulator:
     from drivers.escpos.simulator import EscposPrinterSimulator
 
@@ -141,6 +178,7 @@ DRIVERS: dict[str, DriverSpec] = {
     "id003": DriverSpec("bill_acceptor", Id003Settings, _build_id003, _start_id003_simulator),
     "escpos.serial": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.network": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
+    "escpos.usb": DriverSpec("printer", EscposUsbSettings, _build_escpos_usb),
 }
 
 

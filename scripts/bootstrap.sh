@@ -8,6 +8,8 @@ APT_PACKAGES=(
   # PC/SC stack: pyscard builds against libpcsclite (no Linux wheel) with swig;
   # pcscd + vsmartcard-vpcd give the virtual reader the SIM simulator plugs into.
   pcscd libpcsclite-dev swig vsmartcard-vpcd
+  # USB receipt printers through pyusb.
+  libusb-1.0-0
   # CJK font so Chinese renders in screenshots and on the kiosk.
   fonts-wqy-microhei fontconfig
   # Libraries Qt 6 (PySide6 wheels) loads for the xcb and offscreen platforms.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import serial
@@ -36,8 +37,11 @@ class EscposPrinter:
         timeout_s: float = 2.0,
         profile: str = "TM-T88V",
         chinese: bool = True,
+        opener: Callable[[], Any] | None = None,
     ) -> None:
+        """`url` for serial_for_url, or `opener` returning a port-like transport (USB)."""
         self.url = url
+        self._opener = opener
         self._timeout = timeout_s
         self._profile = profile
         self._chinese = chinese
@@ -49,9 +53,12 @@ class EscposPrinter:
     def _open(self) -> Any:
         if self._port is None:
             try:
-                self._port = serial.serial_for_url(
-                    self.url, timeout=self._timeout, write_timeout=self._timeout
-                )
+                if self._opener is not None:
+                    self._port = self._opener()
+                else:
+                    self._port = serial.serial_for_url(
+                        self.url, timeout=self._timeout, write_timeout=self._timeout
+                    )
             except (serial.SerialException, OSError, ValueError) as exc:
                 raise DeviceUnavailable(f"cannot open printer {self.url}: {exc}") from exc
         return self._port
