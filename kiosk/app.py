@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import offline_queue
@@ -241,14 +242,26 @@ class KioskApp:
                 return candidate
         return None
 
-    def simulated_receipt_texts(self) -> list[str]:
-        """Receipts the simulated printer received, as text (demo and tests)."""
+    def _printer_simulator(self) -> Any:
         from drivers.escpos.simulator import EscposPrinterSimulator
 
         simulator = self.simulators.get("printer")
         if simulator is None or not isinstance(simulator.handle, EscposPrinterSimulator):
-            return []
-        return simulator.handle.job_texts()
+            return None
+        return simulator.handle
+
+    def simulated_receipt_texts(self) -> list[str]:
+        """Receipts the simulated printer received, as text (demo and tests)."""
+        simulator = self._printer_simulator()
+        return [] if simulator is None else list(simulator.job_texts())
+
+    def save_simulated_receipt(self, path: Path) -> Path | None:
+        """A PNG of the last simulated receipt, or None without a simulated printer."""
+        simulator = self._printer_simulator()
+        if simulator is None or not simulator.jobs:
+            return None
+        saved: Path = simulator.save_png(-1, path)
+        return saved
 
     def doctor(self, settle_s: float = 5.0) -> list[DeviceCheck]:
         """Ask each device for its health, after giving a just-started device time to settle

@@ -96,6 +96,9 @@ def scripted_topup(session: UiSession, out_dir: Path) -> int:
     print("\nReceipt printed on the simulated ESC/POS printer:")
     receipts = session.app.simulated_receipt_texts()
     print(receipts[-1] if receipts else "  (no receipt was printed)")
+    picture = session.app.save_simulated_receipt(out_dir / "receipt.png")
+    if picture is not None:
+        print(f"(as the customer sees it: {picture})")
     status = _report_central(session)
     if session.warnings:
         print("\nQML warnings:\n  " + "\n  ".join(session.warnings))

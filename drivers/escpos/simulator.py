@@ -12,9 +12,11 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from drivers.errors import ProtocolError
 from drivers.escpos.decode import Command, Cut, StatusQuery, StreamDecoder, receipt_text
+from drivers.escpos.preview import render_png
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,10 @@ class EscposPrinterSimulator:
         with self._lock:
             jobs = list(self.jobs)
         return [receipt_text(job) for job in jobs]
+
+    def save_png(self, index: int, path: Path) -> Path:
+        """A picture of job `index` as the customer would see it."""
+        return render_png(self.job_texts()[index], path)
 
     def wait_for_jobs(self, count: int, timeout_s: float = 5.0) -> bool:
         deadline = time.monotonic() + timeout_s

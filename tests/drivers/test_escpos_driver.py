@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +151,17 @@ def test_a_topup_receipt_reads_back_with_amount_masked_number_and_reference(
     assert "￥1.00 x 3" in text
     assert "处理中" in text
     assert "Status: pending" in text
+
+
+def test_receipt_picture(
+    simulator: EscposPrinterSimulator, printer: EscposPrinter, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    printer.print_receipt(DOC)
+    assert simulator.wait_for_jobs(1)
+    path = simulator.save_png(0, tmp_path / "r.png")
+    with Image.open(path) as image:
+        assert image.width == 576
+        assert image.height > 60
+        assert image.getextrema() == (0, 255)  # black ink on white paper

@@ -113,9 +113,10 @@ def test_demo_headless_writes_screens_and_prints_receipt(tmp_path: Path) -> None
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    pngs = sorted(p.name for p in out.glob("*.png"))
-    assert pngs[0] == "01-attract.png"
-    assert len(pngs) == 8
+    screens = sorted(p.name for p in out.glob("[0-9][0-9]-*.png"))
+    assert screens[0] == "01-attract.png"
+    assert len(screens) == 8
+    assert (out / "receipt.png").stat().st_size > 1000
     assert "￥150.00" in result.stdout  # the receipt as the printer decoded it (GBK yen)
     assert '"offline": false' in result.stdout
     assert '"amount_fen": 15000' in result.stdout
