@@ -40,7 +40,7 @@ class EmbeddedCentral:
         command = [
             sys.executable, "-m", "central", "serve",
             "--host", parts.hostname or "127.0.0.1",
-            "--port", str(parts.port or 80),
+            "--port", str(parts.port if parts.port is not None else 80),  # 0: a free port
             "--db", self._db_url(),
             "--ops-token", self._embedded.ops_token,
             "--kiosk", f"{self._kiosk_id}:{self._section.token}",
