@@ -137,7 +137,7 @@ class SyncWorker:
         self._clock = clock
         self._rng = rng
         self._failures = 0  # consecutive whole-request failures
-        self._resume_at = 0.0  # the loop sends nothing before this (clock time) unless kicked
+        self._resume_at = 0.0  # after a failure the loop waits until then, unless kicked
         self._run_lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -188,7 +188,7 @@ class SyncWorker:
             acked = [(o.key, o.result) for o in outcomes if o.verdict is Verdict.ACKED]
             dead = [o for o in outcomes if o.verdict is Verdict.DEAD]
             retry = [
-                (o.key, o.reason, now + self.backoff_s(1))
+                (o.key, o.reason, now + self.backoff_s(attempts[o.key] + 1))
                 for o in outcomes
                 if o.verdict is Verdict.RETRY
             ]
@@ -241,20 +241,15 @@ class SyncWorker:
         return max(wait, _MIN_WAIT_S) if report.retried else wait
 
     def _run(self) -> None:
-        kicked = False
         while not self._stopping.is_set():
-            held_back = self._resume_at - self._clock()
-            if held_back > 0 and not kicked:
-                kicked = self._wake.wait(held_back)
-                self._wake.clear()
-                continue
             self._wake.clear()  # before the batch: a kick during it is not lost
             try:
                 wait = self._cycle()
             except Exception:  # belt and braces: the delivery thread must not die
                 log.exception("sync worker: unexpected error")
                 wait = self._idle
-            kicked = self._wake.wait(wait) if wait > 0 else False
+            if wait > 0:
+                self._wake.wait(wait)  # kick() and stop() cut it short
 
     def start(self) -> None:
         """Run the delivery loop on a daemon thread (no-op if already running)."""

@@ -41,6 +41,7 @@ class ScriptedCentral:
     respond: Callable[[Items], Reply] = accept_all
     requests: list[dict[str, Any]] = field(default_factory=list)
     delay_s: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)  # extra reply headers
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def sent_keys(self) -> list[list[str]]:
@@ -66,6 +67,8 @@ def central() -> Iterator[ScriptedCentral]:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
+                for name, value in script.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
             except OSError:

@@ -89,9 +89,18 @@ def test_fresh_schema(tmp_path: Path) -> None:
     assert _indexes(conn) == ["outbox_age", "outbox_due"]
     columns = [row[1] for row in conn.execute("PRAGMA table_info(outbox)")]
     assert columns == [
-        "id", "key", "kind", "body", "state", "attempts", "next_attempt_at", "created_at",
-        "acked_at", "result", "last_error",
-    ]  # fmt: skip
+        "id",
+        "key",
+        "kind",
+        "body",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
+        "acked_at",
+        "result",
+        "last_error",
+    ]
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 0  # the journal's to use
 
 

@@ -54,8 +54,11 @@ def test_enqueue_commits_and_rolls_back_with_the_callers_transaction(tmp_path: P
     item = store.get("k1")
     assert item is not None
     assert (item.key, item.kind, item.body, item.state) == (
-        "k1", "topup.v1", {"amount_fen": 100}, "pending"
-    )  # fmt: skip
+        "k1",
+        "topup.v1",
+        {"amount_fen": 100},
+        "pending",
+    )
     assert (item.attempts, item.next_attempt_at, item.created_at) == (0, 5.0, 5.0)
     assert (item.acked_at, item.result, item.last_error) == (None, None, None)
     assert store.get("k2") is None
@@ -218,14 +221,23 @@ def test_ack_dead_retry_and_stats(tmp_path: Path) -> None:
     assert dead is not None
     assert retried is not None
     assert (acked.state, acked.result, acked.acked_at, acked.attempts) == (
-        "acked", {"topup_id": 7}, 110.0, 1
-    )  # fmt: skip
+        "acked",
+        {"topup_id": 7},
+        110.0,
+        1,
+    )
     assert (dead.state, dead.last_error, dead.acked_at, dead.attempts) == (
-        "dead", "rejected: msisdn", 111.0, 1
-    )  # fmt: skip
+        "dead",
+        "rejected: msisdn",
+        111.0,
+        1,
+    )
     assert (retried.state, retried.last_error, retried.next_attempt_at, retried.attempts) == (
-        "pending", "HTTP 503", 200.0, 1
-    )  # fmt: skip
+        "pending",
+        "HTTP 503",
+        200.0,
+        1,
+    )
     assert [i.key for i in store.dead_letters()] == ["k1"]
     assert store.stats(now=160.0) == QueueStats(
         pending=2, acked=1, dead=1, oldest_pending_age_s=60.0
@@ -300,8 +312,10 @@ def test_wait_until_acked_answers_at_once_for_settled_items(tmp_path: Path) -> N
     store.mark_dead("k2", "rejected", now=1.0)
     assert store.wait_until_acked("k0", 0) == {"topup_id": 7}
     assert store.wait_until_acked("k1", 0) == {}
+    started = time.monotonic()
     assert store.wait_until_acked("k2", 5.0) is None  # dead: no point waiting
     assert store.wait_until_acked("unknown", 5.0) is None
+    assert time.monotonic() - started < 2.0
     store.close()
 
 

@@ -80,8 +80,11 @@ def test_accepted_items_are_acked_with_the_contract_headers(
     item = store.get("k1")
     assert item is not None
     assert (item.state, item.result, item.acked_at, item.attempts) == (
-        "acked", {"echo": {"n": 1}}, clock.now, 1
-    )  # fmt: skip
+        "acked",
+        {"echo": {"n": 1}},
+        clock.now,
+        1,
+    )
     request = central.requests[0]
     assert request["path"] == "/v1/sync"
     assert request["headers"]["X-Kiosk-Id"] == "K1"
@@ -124,10 +127,15 @@ def test_a_partial_batch_settles_each_item_on_its_own(
 
     def respond(items: Items) -> Reply:
         body = [
-            {"key": i["key"], "status": answers[i["key"]][0], "reason": answers[i["key"]][1],
-             "result": answers[i["key"]][2]}
-            for i in items if i["key"] in answers
-        ]  # fmt: skip
+            {
+                "key": i["key"],
+                "status": answers[i["key"]][0],
+                "reason": answers[i["key"]][1],
+                "result": answers[i["key"]][2],
+            }
+            for i in items
+            if i["key"] in answers
+        ]
         return 200, json.dumps({"results": body}).encode()
 
     central.respond = respond
@@ -216,8 +224,10 @@ def test_a_refused_batch_is_kept_retried_and_reported(
     central: ScriptedCentral, tmp_path: Path, status: int
 ) -> None:
     central.respond = lambda _items: (status, b'{"detail": "items: field required"}')
+    central.headers["Location"] = central.url + "/v1/sync"  # a redirect is not followed
     store, worker, events, clock = make(tmp_path, central.url, 2)
     assert worker.run_once().failed
+    assert len(central.requests) == 1
     assert len(events) == 1
     event = events[0]
     assert type(event) is BatchRefused
@@ -268,16 +278,23 @@ def test_an_auth_failure_keeps_the_money_and_raises_an_alert(
 
 
 def test_backoff_grows_and_is_capped(tmp_path: Path) -> None:
-    _, worker, _, _ = make(tmp_path, "http://127.0.0.1:1", 0, backoff_base_s=1.0,
-                           backoff_max_s=10.0)  # fmt: skip
+    _, worker, _, _ = make(
+        tmp_path, "http://127.0.0.1:1", 0, backoff_base_s=1.0, backoff_max_s=10.0
+    )
     assert [worker.backoff_s(n) for n in range(0, 7)] == [0.0, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
     assert worker.backoff_s(100_000) == 10.0  # a week-long outage does not overflow
 
 
 def test_backoff_is_full_jitter(tmp_path: Path) -> None:
     draws = iter([0.0, 0.25, 0.5, 0.999])
-    _, worker, _, _ = make(tmp_path, "http://127.0.0.1:1", 0, rng=lambda: next(draws),
-                           backoff_base_s=2.0, backoff_max_s=300.0)  # fmt: skip
+    _, worker, _, _ = make(
+        tmp_path,
+        "http://127.0.0.1:1",
+        0,
+        rng=lambda: next(draws),
+        backoff_base_s=2.0,
+        backoff_max_s=300.0,
+    )
     assert [worker.backoff_s(4) for _ in range(4)] == [0.0, 4.0, 8.0, 15.984]
 
 
@@ -345,8 +362,9 @@ def test_a_broken_sender_neither_raises_nor_loses_items(
     fill(tmp_path / "q.db", 1)
     store = OutboxStore(tmp_path / "q.db")
     events: list[SyncEvent] = []
-    worker = SyncWorker(store, BrokenSender(answer), on_event=events.append,
-                        clock=FakeClock(), rng=lambda: 1.0)  # fmt: skip
+    worker = SyncWorker(
+        store, BrokenSender(answer), on_event=events.append, clock=FakeClock(), rng=lambda: 1.0
+    )
     assert worker.run_once() == SyncReport(1, 0, 0, 1, failed=True, error=error)
     assert events == [TransientFailure(error, 1.0, None)]
     assert state(store, "k0")[0] == "pending"
@@ -384,6 +402,19 @@ def test_bad_settings_are_refused(tmp_path: Path, kwargs: dict[str, Any], match:
 # --- the thread -----------------------------------------------------------------------------
 
 
+def count_polls(store: OutboxStore, monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record when the worker asks the store for a due batch (to catch busy loops)."""
+    calls: list[float] = []
+    original = store.due_batch
+
+    def spy(limit: int, now: float | None = None) -> list[offline_queue.OutboxItem]:
+        calls.append(time.monotonic())
+        return original(limit, now)
+
+    monkeypatch.setattr(store, "due_batch", spy)
+    return calls
+
+
 def wait_for(predicate: Any, timeout_s: float = 5.0) -> bool:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -393,12 +424,18 @@ def wait_for(predicate: Any, timeout_s: float = 5.0) -> bool:
     return False
 
 
-def test_kick_wakes_the_thread_and_stop_joins_it(central: ScriptedCentral, tmp_path: Path) -> None:
-    """idle_poll_s is 30 s: delivery within 5 s means kick() woke the thread."""
+def test_kick_wakes_the_thread_and_stop_joins_it(
+    central: ScriptedCentral, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """idle_poll_s is 30 s: delivery within 5 s means kick() woke the thread; afterwards it
+    sleeps again instead of spinning."""
     store, worker, _, _ = make(tmp_path, central.url, 0, idle_poll_s=30.0, clock=time.time)
+    polls = count_polls(store, monkeypatch)
     worker.start()
     worker.start()  # no second thread
-    time.sleep(0.2)  # the thread is idle now, waiting up to 30 s
+    assert wait_for(lambda: len(polls) == 1)
+    time.sleep(0.2)
+    assert len(polls) == 1  # idle: waiting up to 30 s
     conn = offline_queue.connect(tmp_path / "q.db")
     conn.execute("BEGIN IMMEDIATE")
     enqueue(conn, key="late", kind="topup.v1", body={"amount_fen": 100})
@@ -407,6 +444,8 @@ def test_kick_wakes_the_thread_and_stop_joins_it(central: ScriptedCentral, tmp_p
     worker.kick()
     assert store.wait_until_acked("late", 5.0) == {"echo": {"amount_fen": 100}}
     assert time.monotonic() - started < 5.0
+    time.sleep(0.5)
+    assert len(polls) == 2  # one batch for the kick, then asleep again: no busy loop
     was_running = worker.running
     assert worker.stop(timeout=5) is True
     assert (was_running, worker.running) == (True, False)
@@ -416,8 +455,9 @@ def test_kick_wakes_the_thread_and_stop_joins_it(central: ScriptedCentral, tmp_p
 def test_the_thread_drains_a_backlog_without_waiting(
     central: ScriptedCentral, tmp_path: Path
 ) -> None:
-    store, worker, events, _ = make(tmp_path, central.url, 35, batch_size=10,
-                                    idle_poll_s=30.0, clock=time.time)  # fmt: skip
+    store, worker, events, _ = make(
+        tmp_path, central.url, 35, batch_size=10, idle_poll_s=30.0, clock=time.time
+    )
     worker.start()
     assert wait_for(lambda: store.stats().acked == 35)
     assert worker.stop(timeout=5)
@@ -426,24 +466,34 @@ def test_the_thread_drains_a_backlog_without_waiting(
 
 
 def test_an_outage_costs_one_request_per_backoff_period(
-    central: ScriptedCentral, tmp_path: Path
+    central: ScriptedCentral, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With central down, the loop waits out each backoff instead of firing the rest of the
     backlog: requests at about 0 s, 1 s, 3 s with base 1 s (no jitter)."""
     central.respond = lambda _items: (503, b"")
-    _, worker, events, _ = make(tmp_path, central.url, 100, batch_size=10,
-                                backoff_base_s=1.0, idle_poll_s=30.0, clock=time.time)  # fmt: skip
+    store, worker, events, _ = make(
+        tmp_path,
+        central.url,
+        100,
+        batch_size=10,
+        backoff_base_s=1.0,
+        idle_poll_s=30.0,
+        clock=time.time,
+    )
+    polls = count_polls(store, monkeypatch)
     worker.start()
     time.sleep(2.0)
     assert worker.stop(timeout=5)
     assert [len(batch) for batch in central.sent_keys()] == [10, 10]
     assert [type(e) for e in events] == [TransientFailure, TransientFailure]
+    assert len(polls) == 2
 
 
 def test_kick_probes_central_during_a_backoff(central: ScriptedCentral, tmp_path: Path) -> None:
     central.respond = lambda _items: (503, b"")
-    store, worker, _, _ = make(tmp_path, central.url, 1, backoff_base_s=30.0,
-                               backoff_max_s=60.0, clock=time.time)  # fmt: skip
+    store, worker, _, _ = make(
+        tmp_path, central.url, 1, backoff_base_s=30.0, backoff_max_s=60.0, clock=time.time
+    )
     worker.start()
     assert wait_for(lambda: len(central.requests) == 1)
     central.respond = accept_all  # central is back; the worker would wait 30 s
