@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "kiosk.db"
 TRANSIENT_HEALTH = frozenset({"starting", "power_up"})
+# SQLite's words for a disk that fails (a busy lock is not one of them).
+DISK_FAILURE_SIGNS = ("disk i/o error", "disk is full", "readonly", "malformed", "not a database")
 
 
 def start_simulator(driver: str, settings: dict[str, Any]) -> registry.Simulator:
@@ -140,6 +142,11 @@ class KioskApp:
             log.warning("sync: %s", event)
         elif isinstance(event, offline_queue.ItemDeadLettered):
             log.error("sync: dead letter: %s", event)
+        elif isinstance(event, offline_queue.StorageFailure):
+            log.error("sync: storage: %s", event.error)
+            if any(sign in event.error.lower() for sign in DISK_FAILURE_SIGNS):
+                # The disk itself fails: stop taking money (no blind retries of an fsync).
+                self._storage_failed(JournalError(f"outbox storage failed: {event.error}"))
 
     def _start_devices(self) -> None:
         devices = self.config.devices
