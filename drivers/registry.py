@@ -16,7 +16,7 @@ from drivers.errors import DriverConfigError
 from drivers.id003.codec import DEFAULT_ESCROW_CODES
 from drivers.interfaces import BillAcceptor, ReceiptPrinter
 
-DeviceKind = Literal["bill_acceptor", "printer"]
+DeviceKind = Literal["bill_acceptor", "printer", "id_card_reader"]
 
 
 class _Settings(BaseModel):
@@ -45,6 +45,13 @@ class Id003Settings(_Settings):
         if any(fen <= 0 for fen in value.values()):
             raise ValueError("denominations are positive fen")
         return value
+
+
+class IdCardSettings(_Settings):
+    url: str = Field(default="", description="empty with simulate: the simulator's pty")
+    baudrate: int = Field(default=115200, description="some modules default to 9600")
+    poll_s: float = Field(default=0.3, ge=0.3, le=5)  # protocols.md: no faster than 300 ms
+    timeout_s: float = Field(default=1.0, gt=0, le=10)
 
 
 class EscposSettings(_Settings):
@@ -122,6 +129,27 @@ def _start_id003_simulator(settings: Id003Settings) -> Simulator:
     return Simulator(simulator.url, simulator.stop, simulator)
 
 
+def _build_idcard(
+    settings: IdCardSettings, sim: Simulator | None, _context: Mapping[str, Any]
+) -> Any:
+    from drivers.idcard.driver import IdCardReaderDriver
+
+    url = sim.url if sim is not None else settings.url
+    if not url:
+        raise DriverConfigError("idcard needs settings.url (or simulate: true)")
+    return IdCardReaderDriver(
+        url, baudrate=settings.baudrate, poll_s=settings.poll_s, timeout_s=settings.timeout_s
+    )
+
+
+def _start_idcard_simulator(_settings: IdCardSettings) -> Simulator:
+    from drivers.idcard.simulator import IdCardSimulator
+
+    simulator = IdCardSimulator()
+    simulator.start()
+    return Simulator(simulator.url, simulator.stop, simulator)
+
+
 def _build_escpos(
     settings: EscposSettings, sim: Simulator | None, _context: Mapping[str, Any]
 ) -> ReceiptPrinter:
@@ -179,6 +207,7 @@ DRIVERS: dict[str, DriverSpec] = {
     "escpos.serial": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.network": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.usb": DriverSpec("printer", EscposUsbSettings, _build_escpos_usb),
+    "idcard": DriverSpec("id_card_reader", IdCardSettings, _build_idcard, _start_idcard_simulator),
 }
 
 

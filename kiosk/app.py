@@ -22,6 +22,8 @@ from drivers.interfaces import (
     BillAcceptorSimulatorControls,
     DeviceHealth,
     HealthLevel,
+    IdCardEvent,
+    IdCardReader,
     ReceiptPrinter,
 )
 from kiosk.cash_router import CashRouter
@@ -62,7 +64,11 @@ def validate_config(config: KioskConfig) -> None:
 
 
 def _device_sections(config: KioskConfig) -> dict[str, DeviceSection]:
-    return {"bill_acceptor": config.devices.bill_acceptor, "printer": config.devices.printer}
+    devices = config.devices
+    sections = {"bill_acceptor": devices.bill_acceptor, "printer": devices.printer}
+    if devices.id_card_reader is not None:
+        sections["id_card_reader"] = devices.id_card_reader
+    return sections
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class KioskApp:
         self.worker: offline_queue.SyncWorker | None = None
         self.acceptor: BillAcceptor | None = None
         self.printer: ReceiptPrinter | None = None
+        self.id_card_reader: IdCardReader | None = None
         self.simulators: dict[str, registry.Simulator] = {}
         self.router = CashRouter(on_orphan=self._orphan_note)
         self.recovered: list[RecoveryAction] = []
@@ -154,6 +161,14 @@ class KioskApp:
         acceptor.start(self.router.on_event, self.router.escrow_policy)
         self.acceptor = acceptor
         self.printer = self._build("printer", devices.printer)
+        if devices.id_card_reader is not None:
+            reader = self._build("id_card_reader", devices.id_card_reader)
+            reader.start(self._on_id_card_event)
+            self.id_card_reader = reader
+
+    def _on_id_card_event(self, event: IdCardEvent) -> None:
+        # No flow uses the reader yet (SIM sale, issue 8); records mask themselves in logs.
+        log.info("ID card reader: %s", event)
 
     def _build(self, kind: registry.DeviceKind, section: DeviceSection) -> Any:
         built = registry.build_device(
@@ -171,6 +186,7 @@ class KioskApp:
     def stop(self) -> None:
         for closer in (
             self.acceptor.close if self.acceptor else None,
+            self.id_card_reader.close if self.id_card_reader else None,
             self.printer.close if self.printer else None,
             *(sim.stop for sim in self.simulators.values()),
             self.worker.stop if self.worker else None,
@@ -276,11 +292,14 @@ class KioskApp:
         deadline = time.monotonic() + settle_s
         while time.monotonic() < deadline and any(
             d is not None and d.health().code in TRANSIENT_HEALTH
-            for d in (self.acceptor, self.printer)
+            for d in (self.acceptor, self.printer, self.id_card_reader)
         ):
             time.sleep(0.05)
         checks = []
-        for name, device in (("bill_acceptor", self.acceptor), ("printer", self.printer)):
+        devices: dict[str, Any] = {"bill_acceptor": self.acceptor, "printer": self.printer}
+        if self.config.devices.id_card_reader is not None:
+            devices["id_card_reader"] = self.id_card_reader
+        for name, device in devices.items():
             section = _device_sections(self.config)[name]
             if device is None:
                 health = DeviceHealth(HealthLevel.ERROR, "not_started", "device.unavailable")

@@ -82,11 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim = commands.add_parser(
         "sim",
-        help="run a device's protocol simulator standalone (id003, escpos.network)",
+        help="run a device's protocol simulator standalone (id003, escpos.network, idcard)",
         description="Starts the simulator and prints where it listens; type `help` for "
         "commands (insert notes, flip fault switches, show printed receipts).",
     )
-    sim.add_argument("driver", help="id003 or escpos.network")
+    sim.add_argument("driver", help="id003, escpos.network or idcard")
     sim.add_argument(
         "--url", default=None, help="escpos: socket://HOST:PORT to listen on (127.0.0.1:9100)"
     )

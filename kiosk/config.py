@@ -91,6 +91,7 @@ class DeviceSection(_Strict):
 class DevicesSection(_Strict):
     bill_acceptor: DeviceSection
     printer: DeviceSection
+    id_card_reader: DeviceSection | None = None  # needed by SIM sale and replacement
 
 
 class UiSection(_Strict):

@@ -1,8 +1,8 @@
 """`kiosk sim NAME`: a device's protocol simulator on its own, driven by typed commands.
 
 A developer points a real driver (or a vendor tool) at the printed port, then inserts notes and
-flips fault switches from the keyboard. Commands: insert YUAN · fault NAME VALUE · faults ·
-jobs · stacked · help · quit.
+flips fault switches from the keyboard. Commands: insert YUAN · place IDENTITY · remove ·
+fault NAME VALUE · faults · jobs · stacked · help · quit.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any, TextIO
 
 HELP = """commands:
   insert YUAN          a customer inserts a note (acceptor simulators)
+  place [IDENTITY]     put an ID card on the reader: valid, for_life, expired, bad_check
+  remove               take the ID card away
   fault NAME VALUE     set a fault switch: on/off, a number, or none
   faults               show every fault switch
   jobs                 receipts printed so far (printer simulators)
@@ -56,6 +58,27 @@ def _insert(handle: Any, args: list[str], out: TextIO) -> None:
     print(f"inserted ¥{args[0]}", file=out)
 
 
+def _place(handle: Any, args: list[str], out: TextIO) -> None:
+    if not hasattr(handle, "place_card"):
+        print("place: ID card reader simulators only", file=out)
+        return
+    identity = args[0] if args else "valid"
+    try:
+        handle.place_card(identity)
+    except KeyError:
+        print(f"no test identity {identity!r}", file=out)
+        return
+    print(f"card placed: {identity}", file=out)
+
+
+def _remove(handle: Any, out: TextIO) -> None:
+    if not hasattr(handle, "remove_card"):
+        print("remove: ID card reader simulators only", file=out)
+        return
+    handle.remove_card()
+    print("card removed", file=out)
+
+
 def _show(handle: Any, attribute: str, out: TextIO) -> None:
     value = getattr(handle, attribute, None)
     if value is None:
@@ -69,6 +92,8 @@ def command_loop(handle: Any, lines: TextIO, out: TextIO) -> bool:
     """Read commands until `quit` (True) or the end of input (False)."""
     commands: dict[str, Callable[[list[str]], None]] = {
         "insert": lambda a: _insert(handle, a, out),
+        "place": lambda a: _place(handle, a, out),
+        "remove": lambda _a: _remove(handle, out),
         "fault": lambda a: _fault(handle, a, out),
         "faults": lambda _a: print(handle.faults, file=out),
         "jobs": lambda _a: _show(handle, "job_texts", out),

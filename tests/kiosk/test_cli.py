@@ -80,6 +80,7 @@ def test_doctor_reports_every_device(tmp_path: Path) -> None:
         "central": "ok",
         "bill_acceptor": "ok",
         "printer": "ok",
+        "id_card_reader": "ok",
     }
     status = run("-c", str(path), "queue", "status")
     assert status.returncode == 0

@@ -59,3 +59,16 @@ def test_unknown_simulator_exits_2() -> None:
     )
     assert result.returncode == 2
     assert "no simulator for 'teleporter'" in result.stderr
+
+
+def test_id_card_simulator_commands() -> None:
+    from drivers.idcard.simulator import IDENTITIES, IdCardSimulator
+
+    sim = IdCardSimulator()
+    out = io.StringIO()
+    command_loop(sim, io.StringIO("place expired\nplace nobody\nfault no_sam on\n"), out)
+    assert sim._card == IDENTITIES["expired"]
+    assert sim.faults.no_sam is True
+    assert "no test identity 'nobody'" in out.getvalue()
+    command_loop(sim, io.StringIO("remove\n"), out)
+    assert sim._card is None
