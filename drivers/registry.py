@@ -16,7 +16,7 @@ from drivers.errors import DriverConfigError
 from drivers.id003.codec import DEFAULT_ESCROW_CODES
 from drivers.interfaces import BillAcceptor, ReceiptPrinter
 
-DeviceKind = Literal["bill_acceptor", "printer", "id_card_reader"]
+DeviceKind = Literal["bill_acceptor", "printer", "id_card_reader", "card_dispenser"]
 
 
 class _Settings(BaseModel):
@@ -52,6 +52,11 @@ class IdCardSettings(_Settings):
     baudrate: int = Field(default=115200, description="some modules default to 9600")
     poll_s: float = Field(default=0.3, ge=0.3, le=5)  # protocols.md: no faster than 300 ms
     timeout_s: float = Field(default=1.0, gt=0, le=10)
+
+
+class SimulatedDispenserSettings(_Settings):
+    stock: int = Field(default=50, ge=0)
+    low_at: int = Field(default=5, ge=0)
 
 
 class EscposSettings(_Settings):
@@ -150,6 +155,16 @@ def _start_idcard_simulator(_settings: IdCardSettings) -> Simulator:
     return Simulator(simulator.url, simulator.stop, simulator)
 
 
+def _build_simulated_dispenser(
+    settings: SimulatedDispenserSettings, _sim: Simulator | None, _context: Mapping[str, Any]
+) -> Any:
+    from drivers.dispenser.driver import DispenserDriver
+    from drivers.dispenser.simulator import DispenserSimulator
+
+    mechanism = DispenserSimulator(stock=settings.stock, low_at=settings.low_at)
+    return DispenserDriver(mechanism, low_at=settings.low_at)
+
+
 def _build_escpos(
     settings: EscposSettings, sim: Simulator | None, _context: Mapping[str, Any]
 ) -> ReceiptPrinter:
@@ -207,6 +222,9 @@ DRIVERS: dict[str, DriverSpec] = {
     "escpos.serial": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.network": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.usb": DriverSpec("printer", EscposUsbSettings, _build_escpos_usb),
+    "dispenser.simulated": DriverSpec(
+        "card_dispenser", SimulatedDispenserSettings, _build_simulated_dispenser
+    ),
     "idcard": DriverSpec("id_card_reader", IdCardSettings, _build_idcard, _start_idcard_simulator),
 }
 

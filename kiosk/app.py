@@ -20,6 +20,7 @@ from drivers.errors import DriverConfigError, DriverError
 from drivers.interfaces import (
     BillAcceptor,
     BillAcceptorSimulatorControls,
+    CardDispenser,
     DeviceHealth,
     HealthLevel,
     IdCardEvent,
@@ -68,6 +69,8 @@ def _device_sections(config: KioskConfig) -> dict[str, DeviceSection]:
     sections = {"bill_acceptor": devices.bill_acceptor, "printer": devices.printer}
     if devices.id_card_reader is not None:
         sections["id_card_reader"] = devices.id_card_reader
+    if devices.card_dispenser is not None:
+        sections["card_dispenser"] = devices.card_dispenser
     return sections
 
 
@@ -93,6 +96,7 @@ class KioskApp:
         self.acceptor: BillAcceptor | None = None
         self.printer: ReceiptPrinter | None = None
         self.id_card_reader: IdCardReader | None = None
+        self.card_dispenser: CardDispenser | None = None
         self.simulators: dict[str, registry.Simulator] = {}
         self.router = CashRouter(on_orphan=self._orphan_note)
         self.recovered: list[RecoveryAction] = []
@@ -165,6 +169,8 @@ class KioskApp:
             reader = self._build("id_card_reader", devices.id_card_reader)
             reader.start(self._on_id_card_event)
             self.id_card_reader = reader
+        if devices.card_dispenser is not None:
+            self.card_dispenser = self._build("card_dispenser", devices.card_dispenser)
 
     def _on_id_card_event(self, event: IdCardEvent) -> None:
         # No flow uses the reader yet (SIM sale, issue 8); records mask themselves in logs.
@@ -187,6 +193,7 @@ class KioskApp:
         for closer in (
             self.acceptor.close if self.acceptor else None,
             self.id_card_reader.close if self.id_card_reader else None,
+            self.card_dispenser.close if self.card_dispenser else None,
             self.printer.close if self.printer else None,
             *(sim.stop for sim in self.simulators.values()),
             self.worker.stop if self.worker else None,
@@ -296,10 +303,14 @@ class KioskApp:
         ):
             time.sleep(0.05)
         checks = []
-        devices: dict[str, Any] = {"bill_acceptor": self.acceptor, "printer": self.printer}
-        if self.config.devices.id_card_reader is not None:
-            devices["id_card_reader"] = self.id_card_reader
-        for name, device in devices.items():
+        built: dict[str, Any] = {
+            "bill_acceptor": self.acceptor,
+            "printer": self.printer,
+            "id_card_reader": self.id_card_reader,
+            "card_dispenser": self.card_dispenser,
+        }
+        for name in _device_sections(self.config):
+            device = built[name]
             section = _device_sections(self.config)[name]
             if device is None:
                 health = DeviceHealth(HealthLevel.ERROR, "not_started", "device.unavailable")

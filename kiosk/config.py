@@ -92,6 +92,7 @@ class DevicesSection(_Strict):
     bill_acceptor: DeviceSection
     printer: DeviceSection
     id_card_reader: DeviceSection | None = None  # needed by SIM sale and replacement
+    card_dispenser: DeviceSection | None = None  # needed by SIM sale
 
 
 class UiSection(_Strict):

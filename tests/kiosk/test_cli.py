@@ -81,6 +81,7 @@ def test_doctor_reports_every_device(tmp_path: Path) -> None:
         "bill_acceptor": "ok",
         "printer": "ok",
         "id_card_reader": "ok",
+        "card_dispenser": "ok",
     }
     status = run("-c", str(path), "queue", "status")
     assert status.returncode == 0
