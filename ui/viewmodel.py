@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 SCREENS = ("attract", "menu", "number", "cash", "result", "out_of_service")
 RESULT_SCREEN_TIMEOUT_MS = 20_000
+IDLE_WARNING_S = 15  # the countdown shown before a session ends for inactivity
 
 
 class KioskViewModel(QObject):
@@ -51,6 +52,9 @@ class KioskViewModel(QObject):
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self._on_idle)
         self._idle_ms = app.config.kiosk.idle_timeout_s * 1000
+        self._countdown = QTimer(self)  # ticks the "are you still there?" countdown
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
         if app.out_of_service_reason:
             self._screen = "out_of_service"
 
@@ -145,11 +149,29 @@ class KioskViewModel(QObject):
         self.changed.emit()
 
     def _touch(self) -> None:
-        if self._screen == "attract":
+        if self._screen in ("attract", "out_of_service"):
             self._idle.stop()
+            self._countdown.stop()
         else:
             timeout = RESULT_SCREEN_TIMEOUT_MS if self._screen == "result" else self._idle_ms
             self._idle.start(timeout)
+            self._countdown.start()
+        self._tick()
+
+    def _tick(self) -> None:
+        left = self._get_idle_seconds_left()
+        if left != getattr(self, "_shown_left", None):
+            self._shown_left = left
+            self.changed.emit()
+
+    def _get_idle_seconds_left(self) -> int:
+        """Seconds before the session ends, when the warning should show; else 0."""
+        if not self._idle.isActive() or self._screen == "result":
+            return 0
+        left = -(-self._idle.remainingTime() // 1000)  # ceiling
+        return left if 0 < left <= IDLE_WARNING_S else 0
+
+    idleSecondsLeft = Property(int, _get_idle_seconds_left, notify=changed)  # noqa: N815
 
     @Slot()
     def touched(self) -> None:

@@ -53,3 +53,23 @@ def test_out_of_service_screen(ui_session: UiSession, kiosk_app: KioskApp) -> No
     assert wait_until(lambda: vm.screen == "out_of_service")
     save_screen(ui_session, "out-of-service")
     assert ui_session.warnings == []
+
+
+def test_idle_countdown_warns_and_a_tap_continues(ui_session: UiSession) -> None:
+    """GIVEN a customer who stops touching WHEN 15 s are left THEN a countdown asks whether
+    they are still there; Continue restarts the clock; at zero the session ends."""
+    window, vm = ui_session.window, ui_session.vm
+    tap(window, "attract.start")
+    assert wait_until(lambda: vm.screen == "menu")
+    vm._idle_ms = 16_000  # a short session clock for the test
+    vm.touched()
+    assert vm.idleSecondsLeft == 0
+    assert wait_until(lambda: find_item(window, "idle.warning").isVisible(), 5)
+    assert vm.idleSecondsLeft in range(1, 16)
+    save_screen(ui_session, "idle-warning")
+    tap(window, "idle.continue")
+    assert vm.idleSecondsLeft == 0
+    vm._idle_ms = 1_500
+    vm.touched()
+    assert wait_until(lambda: vm.screen == "attract", 5)
+    assert ui_session.warnings == []

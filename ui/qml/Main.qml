@@ -51,6 +51,12 @@ Window {
         }
     }
 
+    IdleWarning {
+        anchors.fill: parent
+        z: 10
+        u: root.u
+    }
+
     Footer {
         id: footer
         visible: vm.screen !== "attract" && vm.screen !== "out_of_service"
