@@ -125,7 +125,10 @@ class Journal:
                     seq = self._write(entry, payload, at)
                     self._conn.execute("COMMIT")
                 except BaseException:
-                    self._conn.execute("ROLLBACK")
+                    # SQLite may already have rolled back itself (SQLITE_FULL, I/O errors):
+                    # a second ROLLBACK would fail and hide the real cause.
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
                     raise
             except (sqlite3.Error, offline_queue.QueueError) as exc:
                 # Never retry an fsync blindly: the caller puts the kiosk out of service.

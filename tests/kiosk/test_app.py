@@ -61,3 +61,44 @@ def test_out_of_service_refuses_new_customers(app: KioskApp) -> None:
     with pytest.raises(JournalError) as caught:
         app.new_topup(lambda _s: None)
     assert caught.value.message_key == "error.out_of_service"
+
+
+def _fill(journal: object) -> None:
+    """Write until not even a tiny event fits any more."""
+    from kiosk.errors import JournalError
+    from kiosk.journal import Entry
+
+    for size in (4000, 1000, 200, 20, 1):
+        try:
+            for n in range(10_000):
+                journal.record(Entry(f"filler-{size}-{n}", "filler", {"blob": "x" * size}))  # type: ignore[attr-defined]
+        except JournalError:
+            continue
+
+
+def test_full_disk_puts_the_kiosk_out_of_service_and_takes_no_money(app: KioskApp) -> None:
+    """GIVEN the journal's disk is full (SQLITE_FULL, simulated with max_page_count)
+    WHEN a customer's step must be journalled THEN the kiosk goes out of service, refuses new
+    customers, and the acceptor takes no further note."""
+    from kiosk.errors import JournalError
+
+    journal = app.journal
+    assert journal is not None
+    conn = journal._conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    _fill(journal)
+    flow = app.new_topup(lambda _s: None)
+    with pytest.raises(JournalError) as caught:
+        flow.submit_number("13800138000")
+    assert "full" in str(caught.value)
+    assert app.out_of_service_reason is not None
+    with pytest.raises(JournalError):
+        app.new_topup(lambda _s: None)
+    controls = app.simulator_controls
+    assert controls is not None
+    controls.insert_note(10000)
+    time.sleep(1.0)
+    simulator = app.simulators["bill_acceptor"].handle
+    assert simulator.stacked_fen == []  # type: ignore[attr-defined]
+    assert journal.cashbox() == {}
