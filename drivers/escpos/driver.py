@@ -25,6 +25,7 @@ from drivers.escpos.status import (
     status_query,
 )
 from drivers.interfaces import DeviceHealth, HealthLevel, PrinterStatus, ReceiptDocument
+from drivers.serial_port import LazyPort
 
 log = logging.getLogger(__name__)
 
@@ -41,38 +42,18 @@ class EscposPrinter:
     ) -> None:
         """`url` for serial_for_url, or `opener` returning a port-like transport (USB)."""
         self.url = url
-        self._opener = opener
         self._timeout = timeout_s
         self._profile = profile
         self._chinese = chinese
-        self._port: Any = None
+        self._port = LazyPort(
+            url, what="printer", opener=opener, timeout=timeout_s, write_timeout=timeout_s
+        )
         self._lock = threading.Lock()
 
     # --- transport --------------------------------------------------------------------------
 
-    def _open(self) -> Any:
-        if self._port is None:
-            try:
-                if self._opener is not None:
-                    self._port = self._opener()
-                else:
-                    self._port = serial.serial_for_url(
-                        self.url, timeout=self._timeout, write_timeout=self._timeout
-                    )
-            except (serial.SerialException, OSError, ValueError) as exc:
-                raise DeviceUnavailable(f"cannot open printer {self.url}: {exc}") from exc
-        return self._port
-
-    def _drop(self) -> None:
-        port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except (serial.SerialException, OSError):
-                log.debug("closing a broken printer port failed", exc_info=True)
-
     def _read_status(self) -> StatusBytes:
-        port = self._open()
+        port = self._port.get()
         try:
             port.reset_input_buffer()
             replies: list[int | None] = []
@@ -82,7 +63,7 @@ class EscposPrinter:
                 reply = port.read(1)
                 replies.append(check_reply_byte(reply[0]) if reply else None)
         except (serial.SerialException, OSError) as exc:
-            self._drop()
+            self._port.drop()
             raise DeviceUnavailable(f"printer {self.url}: {exc}") from exc
         return StatusBytes(*replies)
 
@@ -105,7 +86,7 @@ class EscposPrinter:
         try:
             health = health_from_status(combine(self._read_status()))
         except ProtocolError as exc:
-            self._drop()
+            self._port.drop()
             raise PrinterError(f"garbled status: {exc}", message_key="printer.error") from exc
         except DeviceUnavailable as exc:
             raise PrinterError(str(exc), message_key="printer.unavailable") from exc
@@ -118,11 +99,11 @@ class EscposPrinter:
         with self._lock:
             self._require_ready()
             try:
-                port = self._open()
+                port = self._port.get()
                 port.write(data)
                 port.flush()
             except (serial.SerialException, OSError, DeviceUnavailable) as exc:
-                self._drop()
+                self._port.drop()
                 raise PrinterError(
                     f"print failed: {exc}", message_key="printer.unavailable"
                 ) from exc
@@ -130,4 +111,4 @@ class EscposPrinter:
 
     def close(self) -> None:
         with self._lock:
-            self._drop()
+            self._port.drop()

@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import serial
 
@@ -42,6 +41,7 @@ from drivers.interfaces import (
     NoteReturned,
     PowerUpWithNote,
 )
+from drivers.serial_port import LazyPort
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,16 @@ class Id003BillAcceptor:
         self._poll_s = poll_interval_s
         self._timeout_s = timeout_s
         self._max_silent = max_silent_polls
-        self._port: Any = None
+        self._port = LazyPort(
+            url,
+            what="acceptor",
+            baudrate=9600,
+            bytesize=serial.EIGHTBITS,
+            parity=serial.PARITY_EVEN,
+            stopbits=serial.STOPBITS_ONE,
+            timeout=0.02,
+            write_timeout=timeout_s,
+        )
         self._reader = FrameReader()
         self._listener: BillEventListener | None = None
         self._policy: EscrowPolicy | None = None
@@ -130,37 +139,13 @@ class Id003BillAcceptor:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
-        self._drop()
+        self._port.drop()
 
     # --- transport --------------------------------------------------------------------------
 
-    def _open(self) -> Any:
-        if self._port is None:
-            try:
-                self._port = serial.serial_for_url(
-                    self.url,
-                    baudrate=9600,
-                    bytesize=serial.EIGHTBITS,
-                    parity=serial.PARITY_EVEN,
-                    stopbits=serial.STOPBITS_ONE,
-                    timeout=0.02,
-                    write_timeout=self._timeout_s,
-                )
-            except (serial.SerialException, OSError, ValueError) as exc:
-                raise DeviceUnavailable(f"cannot open acceptor {self.url}: {exc}") from exc
-        return self._port
-
-    def _drop(self) -> None:
-        port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except (serial.SerialException, OSError):
-                log.debug("closing a broken acceptor port failed", exc_info=True)
-
     def _exchange(self, frame: Frame, *, expect_reply: bool = True) -> Frame | None:
         """Send one frame; return the first valid frame back within the timeout, or None."""
-        port = self._open()
+        port = self._port.get()
         try:
             port.reset_input_buffer()
             self._reader.clear()
@@ -175,7 +160,7 @@ class Id003BillAcceptor:
                         return reply
                     log.debug("id003: stale reply %#04x to %#04x", reply.command, frame.command)
         except (serial.SerialException, OSError) as exc:
-            self._drop()
+            self._port.drop()
             raise DeviceUnavailable(f"acceptor {self.url}: {exc}") from exc
         return None
 

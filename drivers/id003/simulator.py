@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import collections
 import logging
-import os
-import select
 import threading
 import time
-import tty
 from dataclasses import dataclass
 
 from drivers.id003.codec import (
@@ -25,6 +22,7 @@ from drivers.id003.codec import (
     Status,
     enabled_codes,
 )
+from drivers.pty_device import PtyDevice
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +46,11 @@ class AcceptorFaults:
     truncate_replies: int = 0  # send only half of this many next replies
 
 
-class Id003Simulator:
+class Id003Simulator(PtyDevice):
+    thread_name = "id003-sim"
+
     def __init__(self, codes_fen: dict[int, int] | None = None, power_off_polls: int = 3) -> None:
+        super().__init__()
         self.codes_fen = dict(codes_fen or DEFAULT_CODES_FEN)
         self.faults = AcceptorFaults()
         self.stacked: list[int] = []  # escrow codes physically in the cash box
@@ -65,43 +66,7 @@ class Id003Simulator:
         self._reject_reason = 0
         self._power_off_polls = power_off_polls
         self._lock = threading.Lock()
-        self._master: int | None = None
-        self._slave: int | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self.port_path = ""
-
-    # --- life cycle -------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return self.port_path
-
-    def start(self) -> None:
-        master, slave = os.openpty()
-        tty.setraw(master)
-        self._master, self._slave = master, slave
-        self.port_path = os.ttyname(slave)
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._serve, name="id003-sim", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        for fd in (self._master, self._slave):
-            if fd is not None:
-                os.close(fd)
-        self._master = self._slave = None
-
-    def __enter__(self) -> Id003Simulator:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        self._reader = FrameReader()
 
     # --- what a person does to the machine ----------------------------------------------------
 
@@ -128,24 +93,13 @@ class Id003Simulator:
 
     # --- the wire ----------------------------------------------------------------------------
 
-    def _serve(self) -> None:
-        reader = FrameReader()
-        while not self._stopping.is_set():
-            assert self._master is not None
-            ready, _, _ = select.select([self._master], [], [], 0.05)
-            if not ready:
-                continue
-            try:
-                data = os.read(self._master, 1024)
-            except OSError:
-                return
-            before = reader.errors
-            for frame in reader.feed(data):
-                reply = self._handle(frame)
-                if reply is not None:
-                    self._send(reply)
-            self.garbage_frames += reader.errors - before
-            reader.errors = before = 0
+    def received(self, data: bytes) -> None:
+        before = self._reader.errors
+        for frame in self._reader.feed(data):
+            reply = self._handle(frame)
+            if reply is not None:
+                self._send(reply)
+        self.garbage_frames += self._reader.errors - before
 
     def _send(self, reply: bytes) -> None:
         faults = self.faults
@@ -157,11 +111,7 @@ class Id003Simulator:
         elif faults.truncate_replies > 0:
             faults.truncate_replies -= 1
             reply = reply[: len(reply) // 2]
-        if self._master is not None:
-            try:
-                os.write(self._master, reply)
-            except OSError:
-                log.debug("id003 simulator: host went away")
+        self.send(reply)
 
     def _handle(self, frame: Frame) -> bytes | None:
         with self._lock:

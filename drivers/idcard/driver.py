@@ -11,7 +11,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import serial
 
@@ -36,6 +35,7 @@ from drivers.interfaces import (
     IdCardRecord,
     IdCardRemoved,
 )
+from drivers.serial_port import LazyPort
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +53,11 @@ class IdCardReaderDriver:
         timeout_s: float = 1.0,
     ) -> None:
         self.url = url
-        self._baudrate = baudrate
         self._poll_s = max(poll_s, MIN_POLL_S)
         self._timeout_s = timeout_s
-        self._port: Any = None
+        self._port = LazyPort(
+            url, what="ID card reader", baudrate=baudrate, timeout=0.02, write_timeout=1.0
+        )
         self._reader = FrameReader()
         self._listener: Callable[[IdCardEvent], None] | None = None
         self._thread: threading.Thread | None = None
@@ -83,31 +84,13 @@ class IdCardReaderDriver:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
-        self._drop()
+        self._port.drop()
 
     # --- transport --------------------------------------------------------------------------
 
-    def _open(self) -> Any:
-        if self._port is None:
-            try:
-                self._port = serial.serial_for_url(
-                    self.url, baudrate=self._baudrate, timeout=0.02, write_timeout=1.0
-                )
-            except (serial.SerialException, OSError, ValueError) as exc:
-                raise DeviceUnavailable(f"cannot open ID card reader {self.url}: {exc}") from exc
-        return self._port
-
-    def _drop(self) -> None:
-        port, self._port = self._port, None
-        if port is not None:
-            try:
-                port.close()
-            except (serial.SerialException, OSError):
-                log.debug("closing a broken reader port failed", exc_info=True)
-
     def _exchange(self, command: Command) -> Reply | None:
         """One request; its reply, or None when nothing valid came back in time."""
-        port = self._open()
+        port = self._port.get()
         try:
             port.reset_input_buffer()
             self._reader.clear()
@@ -118,7 +101,7 @@ class IdCardReaderDriver:
                 for frame in self._reader.feed(port.read(2048)):
                     return decode_reply(frame)
         except (serial.SerialException, OSError) as exc:
-            self._drop()
+            self._port.drop()
             raise DeviceUnavailable(f"ID card reader {self.url}: {exc}") from exc
         return None
 

@@ -8,17 +8,15 @@ module in use)*.
 from __future__ import annotations
 
 import logging
-import os
-import select
 import threading
 import time
-import tty
 from dataclasses import dataclass
 from datetime import date
 
 from drivers.idcard.codec import Command, FrameReader, Sw3, decode_request, encode_reply
 from drivers.idcard.record import PHOTO_BYTES, encode_record
 from drivers.interfaces import IdCardRecord, Sex
+from drivers.pty_device import PtyDevice
 
 log = logging.getLogger(__name__)
 
@@ -51,48 +49,17 @@ class IdCardFaults:
     reply_delay_s: float = 0.0
 
 
-class IdCardSimulator:
+class IdCardSimulator(PtyDevice):
+    thread_name = "idcard-sim"
+
     def __init__(self) -> None:
+        super().__init__()
         self.faults = IdCardFaults()
         self.requests: list[Command | None] = []
         self._card: bytes | None = None
         self._consumed = False
         self._lock = threading.Lock()
-        self._master: int | None = None
-        self._slave: int | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = threading.Event()
-        self.port_path = ""
-
-    @property
-    def url(self) -> str:
-        return self.port_path
-
-    def start(self) -> None:
-        master, slave = os.openpty()
-        tty.setraw(master)
-        self._master, self._slave = master, slave
-        self.port_path = os.ttyname(slave)
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._serve, name="idcard-sim", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-        for fd in (self._master, self._slave):
-            if fd is not None:
-                os.close(fd)
-        self._master = self._slave = None
-
-    def __enter__(self) -> IdCardSimulator:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        self._reader = FrameReader()
 
     def place_card(self, identity: str | bytes = "valid") -> None:
         """Put a card on the reader: a name from IDENTITIES or a raw 256-byte text block."""
@@ -105,22 +72,12 @@ class IdCardSimulator:
             self._card = None
             self._consumed = False
 
-    def _serve(self) -> None:
-        reader = FrameReader()
-        while not self._stopping.is_set():
-            assert self._master is not None
-            ready, _, _ = select.select([self._master], [], [], 0.05)
-            if not ready:
-                continue
-            try:
-                data = os.read(self._master, 1024)
-            except OSError:
-                return
-            for frame in reader.feed(data):
-                reply = self._handle(frame)
-                if reply and self._master is not None:
-                    time.sleep(self.faults.reply_delay_s)
-                    os.write(self._master, reply)
+    def received(self, data: bytes) -> None:
+        for frame in self._reader.feed(data):
+            reply = self._handle(frame)
+            if reply:
+                time.sleep(self.faults.reply_delay_s)
+                self.send(reply)
 
     def _handle(self, frame: bytes) -> bytes:  # noqa: PLR0911 - one answer per command
         try:
