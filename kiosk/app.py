@@ -27,7 +27,9 @@ from drivers.interfaces import (
     IdCardReader,
     ReceiptPrinter,
 )
+from kiosk import catalogue
 from kiosk.cash_router import CashRouter
+from kiosk.catalogue import ServiceState
 from kiosk.central_ops import central_health
 from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "kiosk.db"
 TRANSIENT_HEALTH = frozenset({"starting", "power_up"})
+HEALTH_REFRESH_S = 3.0
+DEVICE_SETTLE_S = 5.0
 # SQLite's words for a disk that fails (a busy lock is not one of them).
 DISK_FAILURE_SIGNS = ("disk i/o error", "disk is full", "readonly", "malformed", "not a database")
 
@@ -102,6 +106,10 @@ class KioskApp:
         self.recovered: list[RecoveryAction] = []
         self.out_of_service_reason: str | None = None
         self._online = threading.Event()
+        self._health: dict[str, DeviceHealth] = {}
+        self._health_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._monitor: threading.Thread | None = None
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -117,6 +125,63 @@ class KioskApp:
         self.recovered = recover(self.journal)
         self._start_sync()
         self._start_devices()
+        self._settle(DEVICE_SETTLE_S)
+        self._monitor = threading.Thread(target=self._watch_health, name="health", daemon=True)
+        self._monitor.start()
+
+    def _watch_health(self) -> None:
+        """Device health off the GUI thread (a printer status query is I/O)."""
+        while not self._stopping.wait(HEALTH_REFRESH_S):
+            self.refresh_health()
+
+    def _devices(self) -> dict[str, Any]:
+        built = {
+            "bill_acceptor": self.acceptor,
+            "printer": self.printer,
+            "id_card_reader": self.id_card_reader,
+            "card_dispenser": self.card_dispenser,
+        }
+        return {name: built[name] for name in _device_sections(self.config)}
+
+    def refresh_health(self) -> dict[str, DeviceHealth]:
+        fresh = {}
+        for name, device in self._devices().items():
+            if device is None:
+                fresh[name] = DeviceHealth(HealthLevel.ERROR, "not_started", "device.unavailable")
+                continue
+            try:
+                fresh[name] = device.health()
+            except DriverError as exc:
+                fresh[name] = DeviceHealth(HealthLevel.ERROR, "error", exc.message_key, str(exc))
+        with self._health_lock:
+            self._health = fresh
+        return fresh
+
+    def _settle(self, timeout_s: float) -> dict[str, DeviceHealth]:
+        """Give devices that just started time to initialise (an acceptor reports power-up
+        first); return their health then."""
+        deadline = time.monotonic() + timeout_s
+        health = self.refresh_health()
+        while time.monotonic() < deadline and any(
+            h.code in TRANSIENT_HEALTH for h in health.values()
+        ):
+            time.sleep(0.05)
+            health = self.refresh_health()
+        return health
+
+    def device_health(self) -> dict[str, DeviceHealth]:
+        """The last health of every device (refreshed every few seconds; no I/O here)."""
+        with self._health_lock:
+            return dict(self._health)
+
+    def services(self) -> list[ServiceState]:
+        return [
+            catalogue.topup_cash(
+                self.device_health(),
+                printer_required=self.config.devices.printer.required,
+                out_of_service=self.out_of_service_reason is not None,
+            )
+        ]
 
     def _start_sync(self) -> None:
         central = self.config.central
@@ -190,6 +255,10 @@ class KioskApp:
         return built.device
 
     def stop(self) -> None:
+        self._stopping.set()
+        if self._monitor is not None:
+            self._monitor.join(timeout=10)
+            self._monitor = None
         for closer in (
             self.acceptor.close if self.acceptor else None,
             self.id_card_reader.close if self.id_card_reader else None,
@@ -296,28 +365,8 @@ class KioskApp:
     def doctor(self, settle_s: float = 5.0) -> list[DeviceCheck]:
         """Ask each device for its health, after giving a just-started device time to settle
         (an acceptor reports power-up and initialises first)."""
-        deadline = time.monotonic() + settle_s
-        while time.monotonic() < deadline and any(
-            d is not None and d.health().code in TRANSIENT_HEALTH
-            for d in (self.acceptor, self.printer, self.id_card_reader)
-        ):
-            time.sleep(0.05)
-        checks = []
-        built: dict[str, Any] = {
-            "bill_acceptor": self.acceptor,
-            "printer": self.printer,
-            "id_card_reader": self.id_card_reader,
-            "card_dispenser": self.card_dispenser,
-        }
-        for name in _device_sections(self.config):
-            device = built[name]
-            section = _device_sections(self.config)[name]
-            if device is None:
-                health = DeviceHealth(HealthLevel.ERROR, "not_started", "device.unavailable")
-            else:
-                try:
-                    health = device.health()
-                except DriverError as exc:
-                    health = DeviceHealth(HealthLevel.ERROR, "error", exc.message_key, str(exc))
-            checks.append(DeviceCheck(name, section.driver, health))
-        return checks
+        health = self._settle(settle_s)
+        return [
+            DeviceCheck(name, section.driver, health[name])
+            for name, section in _device_sections(self.config).items()
+        ]

@@ -52,6 +52,11 @@ class KioskViewModel(QObject):
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self._on_idle)
         self._idle_ms = app.config.kiosk.idle_timeout_s * 1000
+        self._topup = app.services()[0]
+        self._services_timer = QTimer(self)  # device health changes: keep the menu honest
+        self._services_timer.setInterval(2000)
+        self._services_timer.timeout.connect(self._refresh_services)
+        self._services_timer.start()
         self._countdown = QTimer(self)  # ticks the "are you still there?" countdown
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
@@ -110,6 +115,21 @@ class KioskViewModel(QObject):
     def _get_txn_ref(self) -> str:
         return self._snap.txn_id if self._snap else ""
 
+    def _refresh_services(self) -> None:
+        state = self._app.services()[0]  # cached health: no device I/O on the GUI thread
+        if state != self._topup:
+            self._topup = state
+            self.changed.emit()
+
+    def _get_topup_available(self) -> bool:
+        return self._topup.available
+
+    def _get_topup_reason(self) -> str:
+        return self._topup.reason_key
+
+    def _get_topup_warning(self) -> str:
+        return self._topup.warning_key
+
     def _get_simulator(self) -> bool:
         return self._app.simulator_controls is not None
 
@@ -135,6 +155,9 @@ class KioskViewModel(QObject):
     receiptPrinted = Property(bool, _get_receipt_printed, notify=changed)  # noqa: N815
     creditedOnline = Property(bool, _get_credited_online, notify=changed)  # noqa: N815
     txnRef = Property(str, _get_txn_ref, notify=changed)  # noqa: N815
+    topupAvailable = Property(bool, _get_topup_available, notify=changed)  # noqa: N815
+    topupReason = Property(str, _get_topup_reason, notify=changed)  # noqa: N815
+    topupWarning = Property(str, _get_topup_warning, notify=changed)  # noqa: N815
     simulator = Property(bool, _get_simulator, constant=True)
     kioskName = Property(str, _get_kiosk_name, constant=True)  # noqa: N815
     maxText = Property(str, _get_max_text, constant=True)  # noqa: N815
@@ -206,6 +229,11 @@ class KioskViewModel(QObject):
 
     @Slot()
     def chooseTopUp(self) -> None:  # noqa: N802
+        self._refresh_services()
+        if not self._topup.available:
+            self._message_key = self._topup.reason_key
+            self.changed.emit()
+            return
         try:
             self._flow = self._app.new_topup(self._post_snapshot)
         except KioskError as exc:

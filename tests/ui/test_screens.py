@@ -73,3 +73,29 @@ def test_idle_countdown_warns_and_a_tap_continues(ui_session: UiSession) -> None
     vm.touched()
     assert wait_until(lambda: vm.screen == "attract", 5)
     assert ui_session.warnings == []
+
+
+def test_menu_follows_device_health(ui_session: UiSession, kiosk_app: KioskApp) -> None:
+    """GIVEN the printer runs out of paper THEN top-up stays open with a no-receipt warning
+    (printer not required); GIVEN the acceptor jams THEN top-up is greyed out with the reason."""
+    window, vm = ui_session.window, ui_session.vm
+    tap(window, "attract.start")
+    assert wait_until(lambda: vm.screen == "menu")
+    printer_sim = kiosk_app.simulators["printer"].handle
+    printer_sim.faults.paper_out = True  # type: ignore[attr-defined]
+    kiosk_app.refresh_health()
+    assert wait_until(lambda: vm.topupWarning == "service.no_receipt", 5)
+    assert find_item(window, "menu.topup.warning").isVisible()
+    save_screen(ui_session, "menu-no-receipt")
+    acceptor_sim = kiosk_app.simulators["bill_acceptor"].handle
+    acceptor_sim.faults.acceptor_jam = True  # type: ignore[attr-defined]
+    assert wait_until(lambda: kiosk_app.refresh_health()["bill_acceptor"].code == "acceptor_jam", 5)
+    assert wait_until(lambda: not vm.topupAvailable, 5)
+    assert vm.topupReason == "service.acceptor_down"
+    assert not find_item(window, "menu.topup").isEnabled()
+    assert "暂时无法收取现金" in find_item(window, "menu.topup").property("sublabel")
+    save_screen(ui_session, "menu-acceptor-down")
+    acceptor_sim.faults.acceptor_jam = False  # type: ignore[attr-defined]
+    assert wait_until(lambda: kiosk_app.refresh_health()["bill_acceptor"].usable, 5)
+    assert wait_until(lambda: vm.topupAvailable, 5)
+    assert ui_session.warnings == []

@@ -95,17 +95,17 @@
 <context>
     <name>MenuScreen</name>
     <message>
-        <location filename="../qml/MenuScreen.qml" line="14" />
+        <location filename="../qml/MenuScreen.qml" line="15" />
         <source>Choose a service</source>
         <translation>请选择业务</translation>
     </message>
     <message>
-        <location filename="../qml/MenuScreen.qml" line="24" />
+        <location filename="../qml/MenuScreen.qml" line="26" />
         <source>Top up</source>
         <translation>话费充值</translation>
     </message>
     <message>
-        <location filename="../qml/MenuScreen.qml" line="25" />
+        <location filename="../qml/MenuScreen.qml" line="27" />
         <source>Pay cash to any mobile number</source>
         <translation>现金为任意手机号码充值</translation>
     </message>
@@ -252,7 +252,22 @@
         <translation>出现问题，请重试。</translation>
     </message>
     <message>
+        <location filename="../qml/Texts.qml" line="24" />
+        <source>Cash cannot be accepted right now</source>
+        <translation>暂时无法收取现金</translation>
+    </message>
+    <message>
         <location filename="../qml/Texts.qml" line="25" />
+        <source>Unavailable: the receipt printer is out of order</source>
+        <translation>暂停办理：凭条打印机故障</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="26" />
+        <source>Note: no receipt can be printed right now</source>
+        <translation>提示：当前无法打印凭条</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="28" />
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>

@@ -14,7 +14,7 @@ Rectangle {
     readonly property color base: secondary ? "#FFFFFF" : "#0B5CAD"
     border.color: secondary ? "#0B5CAD" : "transparent"
     border.width: secondary ? 3 * u : 0
-    opacity: enabled ? 1 : 0.7
+    opacity: 1
 
     Column {
         anchors.centerIn: parent
@@ -22,7 +22,7 @@ Rectangle {
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
             text: button.label
-            color: button.secondary ? "#0B5CAD" : "white"
+            color: !button.enabled ? "#4A5566" : (button.secondary ? "#0B5CAD" : "white")
             font.pixelSize: 44 * button.u
             font.bold: true
         }
@@ -30,7 +30,7 @@ Rectangle {
             anchors.horizontalCenter: parent.horizontalCenter
             visible: button.sublabel !== ""
             text: button.sublabel
-            color: button.secondary ? "#33507A" : "#DCE8F7"
+            color: !button.enabled ? "#4A5566" : (button.secondary ? "#33507A" : "#DCE8F7")
             font.pixelSize: 28 * button.u
         }
     }

@@ -21,6 +21,9 @@ QtObject {
         case "error.journal_storage": return qsTr("This kiosk cannot record transactions right now.")
         case "error.out_of_service": return qsTr("This kiosk is out of service.")
         case "error.generic": return qsTr("Something went wrong. Please try again.")
+        case "service.acceptor_down": return qsTr("Cash cannot be accepted right now")
+        case "service.printer_down": return qsTr("Unavailable: the receipt printer is out of order")
+        case "service.no_receipt": return qsTr("Note: no receipt can be printed right now")
         case "": return ""
         default: return qsTr("Please wait")
         }
