@@ -16,7 +16,7 @@ from drivers.errors import DriverConfigError
 from drivers.id003.codec import DEFAULT_ESCROW_CODES
 from drivers.interfaces import BillAcceptor, ReceiptPrinter
 
-DeviceKind = Literal["bill_acceptor", "printer", "id_card_reader", "card_dispenser"]
+DeviceKind = Literal["bill_acceptor", "printer", "id_card_reader", "card_dispenser", "sim_reader"]
 
 
 class _Settings(BaseModel):
@@ -52,6 +52,12 @@ class IdCardSettings(_Settings):
     baudrate: int = Field(default=115200, description="some modules default to 9600")
     poll_s: float = Field(default=0.3, ge=0.3, le=5)  # protocols.md: no faster than 300 ms
     timeout_s: float = Field(default=1.0, gt=0, le=10)
+
+
+class PcscSettings(_Settings):
+    # Part of the PC/SC reader name to use ("" = the first reader pcscd lists).
+    reader: str = ""
+    poll_s: float = Field(default=0.5, gt=0, le=10)
 
 
 class SimulatedDispenserSettings(_Settings):
@@ -155,6 +161,12 @@ def _start_idcard_simulator(_settings: IdCardSettings) -> Simulator:
     return Simulator(simulator.url, simulator.stop, simulator)
 
 
+def _build_pcsc(settings: PcscSettings, _sim: Simulator | None, _ctx: Mapping[str, Any]) -> Any:
+    from drivers.simcard.driver import PcscSimCardReader
+
+    return PcscSimCardReader(settings.reader, poll_s=settings.poll_s)
+
+
 def _build_simulated_dispenser(
     settings: SimulatedDispenserSettings, _sim: Simulator | None, _context: Mapping[str, Any]
 ) -> Any:
@@ -222,6 +234,7 @@ DRIVERS: dict[str, DriverSpec] = {
     "escpos.serial": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.network": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.usb": DriverSpec("printer", EscposUsbSettings, _build_escpos_usb),
+    "pcsc": DriverSpec("sim_reader", PcscSettings, _build_pcsc),
     "dispenser.simulated": DriverSpec(
         "card_dispenser", SimulatedDispenserSettings, _build_simulated_dispenser
     ),

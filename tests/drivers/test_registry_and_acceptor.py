@@ -148,3 +148,15 @@ def test_faulted_acceptor_rejects() -> None:
     assert events[1] == NoteRejected("acceptor_fault")
     assert acceptor.health() == jam
     acceptor.close()
+
+
+def test_pcsc_driver_is_registered() -> None:
+    from drivers.interfaces import SimCardReader
+    from drivers.simcard.driver import PcscSimCardReader
+
+    built = registry.build_device(
+        "sim_reader", "pcsc", {"reader": "Virtual PCD"}, simulate=False, key_path="d"
+    )
+    assert isinstance(built.device, PcscSimCardReader)
+    assert isinstance(built.device, SimCardReader)
+    assert built.device.reader_name_filter == "Virtual PCD"
