@@ -26,6 +26,7 @@ from drivers.interfaces import (
     IdCardEvent,
     IdCardReader,
     ReceiptPrinter,
+    SimCardReader,
 )
 from kiosk import catalogue
 from kiosk.cash_router import CashRouter
@@ -75,6 +76,8 @@ def _device_sections(config: KioskConfig) -> dict[str, DeviceSection]:
         sections["id_card_reader"] = devices.id_card_reader
     if devices.card_dispenser is not None:
         sections["card_dispenser"] = devices.card_dispenser
+    if devices.sim_reader is not None:
+        sections["sim_reader"] = devices.sim_reader
     return sections
 
 
@@ -101,6 +104,7 @@ class KioskApp:
         self.printer: ReceiptPrinter | None = None
         self.id_card_reader: IdCardReader | None = None
         self.card_dispenser: CardDispenser | None = None
+        self.sim_reader: SimCardReader | None = None
         self.simulators: dict[str, registry.Simulator] = {}
         self.router = CashRouter(on_orphan=self._orphan_note)
         self.recovered: list[RecoveryAction] = []
@@ -140,6 +144,7 @@ class KioskApp:
             "printer": self.printer,
             "id_card_reader": self.id_card_reader,
             "card_dispenser": self.card_dispenser,
+            "sim_reader": self.sim_reader,
         }
         return {name: built[name] for name in _device_sections(self.config)}
 
@@ -236,10 +241,17 @@ class KioskApp:
             self.id_card_reader = reader
         if devices.card_dispenser is not None:
             self.card_dispenser = self._build("card_dispenser", devices.card_dispenser)
+        if devices.sim_reader is not None:
+            sim_reader = self._build("sim_reader", devices.sim_reader)
+            sim_reader.start(self._on_device_event)
+            self.sim_reader = sim_reader
 
     def _on_id_card_event(self, event: IdCardEvent) -> None:
         # No flow uses the reader yet (SIM sale, issue 8); records mask themselves in logs.
         log.info("ID card reader: %s", event)
+
+    def _on_device_event(self, event: object) -> None:
+        log.info("device event: %s", event)
 
     def _build(self, kind: registry.DeviceKind, section: DeviceSection) -> Any:
         built = registry.build_device(
@@ -263,6 +275,7 @@ class KioskApp:
             self.acceptor.close if self.acceptor else None,
             self.id_card_reader.close if self.id_card_reader else None,
             self.card_dispenser.close if self.card_dispenser else None,
+            self.sim_reader.close if self.sim_reader else None,
             self.printer.close if self.printer else None,
             *(sim.stop for sim in self.simulators.values()),
             self.worker.stop if self.worker else None,

@@ -93,6 +93,7 @@ class DevicesSection(_Strict):
     printer: DeviceSection
     id_card_reader: DeviceSection | None = None  # needed by SIM sale and replacement
     card_dispenser: DeviceSection | None = None  # needed by SIM sale
+    sim_reader: DeviceSection | None = None  # PC/SC SIM reader/writer (needs pcscd running)
 
 
 class UiSection(_Strict):
