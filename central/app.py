@@ -4,25 +4,38 @@ No `from __future__ import annotations` here: FastAPI reads route signatures at 
 """
 
 import logging
-from collections.abc import Mapping
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from datetime import datetime, tzinfo
+from typing import Annotated, Any, cast
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from central import API_VERSION
 from central.auth import (
     authenticate_kiosk,
+    clock_of,
     hash_token,
     register_kiosks,
     require_ops,
+    require_ops_page,
     storage_of,
 )
-from central.db import Kiosk, Topup, open_storage
-from central.errors import AuthError, StorageError
+from central.db import Kiosk, Topup, open_storage, utcnow
+from central.errors import AuthError, NotFound, StorageError
+from central.fleet import CHINA_STANDARD_TIME, build_fleet
+from central.fleet_page import render_fleet
+from central.fleet_schemas import (
+    CommandRequest,
+    Fleet,
+    HeartbeatRequest,
+    HeartbeatResponse,
+    IssuedCommand,
+)
+from central.heartbeat import issue_command, record_heartbeat
 from central.kinds import KINDS
 from central.schemas import (
     ErrorBody,
@@ -52,7 +65,20 @@ SYNC_DESCRIPTION = (
     "(unknown kind or invalid body, `reason` names the field; nothing stored, so the key may "
     "be sent again)."
 )
+HEARTBEAT_DESCRIPTION = (
+    "Report the kiosk's health. The latest heartbeat of each kiosk is kept. The answer lists "
+    "the remote commands issued to this kiosk that it has not acknowledged yet, oldest first; "
+    "a command is sent with every answer until its id comes back in `acked_commands`, then it "
+    "is done. Unknown ids, and ids of other kiosks' commands, are ignored."
+)
 UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}}
+OPS_ERRORS: dict[int | str, dict[str, Any]] = {**UNAUTHORIZED, 404: {"model": ErrorBody}}
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the URL may carry the token
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def health() -> Health:
@@ -98,6 +124,46 @@ def list_kiosks(request: Request) -> KioskList:
     return KioskList(kiosks=kiosks)
 
 
+def heartbeat(
+    request: Request,
+    beat: HeartbeatRequest,
+    kiosk_id: Annotated[str, Depends(authenticate_kiosk)],
+) -> HeartbeatResponse:
+    now = clock_of(request)()
+    commands = record_heartbeat(storage_of(request), kiosk_id, beat, now)
+    return HeartbeatResponse(commands=commands)
+
+
+def issue(
+    request: Request,
+    kiosk_id: Annotated[str, Path(min_length=1, max_length=64)],
+    command: CommandRequest,
+) -> IssuedCommand:
+    issued = issue_command(storage_of(request), kiosk_id, command.kind, clock_of(request)())
+    if issued is None:
+        raise NotFound(f"no kiosk {kiosk_id!r} is registered")
+    return issued
+
+
+def _fleet_of(request: Request) -> Fleet:
+    tz = cast(tzinfo, getattr(request.app.state, "fleet_tz", CHINA_STANDARD_TIME))
+    return build_fleet(storage_of(request), clock_of(request)(), tz)
+
+
+def fleet(request: Request) -> Fleet:
+    return _fleet_of(request)
+
+
+def fleet_page(request: Request) -> HTMLResponse:
+    tz = cast(tzinfo, getattr(request.app.state, "fleet_tz", CHINA_STANDARD_TIME))
+    page = render_fleet(_fleet_of(request), tz)
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=404)
+
+
 async def _auth_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(
         {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
@@ -140,6 +206,14 @@ def build_api() -> FastAPI:
         description=SYNC_DESCRIPTION,
         responses=UNAUTHORIZED,
     )
+    app.add_api_route(
+        "/v1/heartbeat",
+        heartbeat,
+        methods=["POST"],
+        tags=["kiosk"],
+        description=HEARTBEAT_DESCRIPTION,
+        responses=UNAUTHORIZED,
+    )
     ops = [Depends(require_ops)]
     app.add_api_route(
         "/v1/ops/topups",
@@ -162,14 +236,66 @@ def build_api() -> FastAPI:
         responses=UNAUTHORIZED,
         description="Registered kiosks and when each last made an authenticated request.",
     )
+    app.add_api_route(
+        "/v1/ops/kiosks/{kiosk_id}/commands",
+        issue,
+        methods=["POST"],
+        status_code=201,
+        tags=["ops"],
+        dependencies=ops,
+        responses=OPS_ERRORS,
+        description=(
+            "Issue a remote command to a kiosk: it is sent with the kiosk's heartbeat answers "
+            "until the kiosk acknowledges it. 404 if no such kiosk is registered."
+        ),
+    )
+    app.add_api_route(
+        "/v1/ops/fleet",
+        fleet,
+        methods=["GET"],
+        tags=["ops"],
+        dependencies=ops,
+        responses=UNAUTHORIZED,
+        description=(
+            "Every kiosk as of its latest heartbeat: online (a heartbeat within 3 of its "
+            "intervals) or offline, device alerts (level warning or error), queue backlog, "
+            "cash in the box, today's top-ups (by their created_at in the fleet's time zone), "
+            "with a summary. The data of the HTML page /ops/fleet."
+        ),
+    )
+    app.add_api_route(
+        "/ops/fleet",
+        fleet_page,
+        methods=["GET"],
+        tags=["ops"],
+        dependencies=[Depends(require_ops_page)],
+        response_class=HTMLResponse,
+        responses=UNAUTHORIZED,
+        description=(
+            "The fleet as an HTML page for a browser; the ops token goes in the Authorization "
+            "header or the `token` query parameter."
+        ),
+    )
     app.add_exception_handler(AuthError, _auth_error)
+    app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(OperationalError, _storage_error)
     app.openapi = lambda: _openapi_with_kinds(app)  # type: ignore[method-assign]
     return app
 
 
-def create_app(db_url: str, ops_token: str, kiosks: Mapping[str, str]) -> FastAPI:
-    """The full application: opens `db_url` (creating tables) and registers `kiosks`."""
+def create_app(
+    db_url: str,
+    ops_token: str,
+    kiosks: Mapping[str, str],
+    *,
+    clock: Callable[[], datetime] = utcnow,
+    fleet_tz: tzinfo = CHINA_STANDARD_TIME,
+) -> FastAPI:
+    """The full application: opens `db_url` (creating tables) and registers `kiosks`.
+
+    `clock` (aware datetimes) stamps heartbeats, commands and last_seen and decides who is
+    offline; `fleet_tz` is the zone of the business day the fleet view counts top-ups in.
+    """
     storage = open_storage(db_url)
     try:
         register_kiosks(storage, kiosks)
@@ -179,4 +305,6 @@ def create_app(db_url: str, ops_token: str, kiosks: Mapping[str, str]) -> FastAP
     app = build_api()
     app.state.storage = storage
     app.state.ops_token_sha256 = hash_token(ops_token)
+    app.state.clock = clock
+    app.state.fleet_tz = fleet_tz
     return app

@@ -5,10 +5,11 @@ No `from __future__ import annotations` here: FastAPI reads these signatures at 
 
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Annotated, cast
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from central.db import Kiosk, Storage, utcnow
@@ -58,6 +59,11 @@ def storage_of(request: Request) -> Storage:
     return cast(Storage, request.app.state.storage)
 
 
+def clock_of(request: Request) -> Callable[[], datetime]:
+    """The app's clock (create_app may be given one; tests move time with it)."""
+    return cast(Callable[[], datetime], getattr(request.app.state, "clock", utcnow))
+
+
 def authenticate_kiosk(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(kiosk_bearer)],
@@ -72,7 +78,7 @@ def authenticate_kiosk(
         ok = tokens_match(credentials.credentials, row.token_sha256 if row else _NO_TOKEN)
         if row is None or not ok:
             raise AuthError("invalid kiosk id or token")
-        row.last_seen = utcnow()
+        row.last_seen = clock_of(request)()
     return x_kiosk_id
 
 
@@ -85,4 +91,20 @@ def require_ops(
         raise AuthError("missing bearer token")
     stored = cast(str, request.app.state.ops_token_sha256)
     if not tokens_match(credentials.credentials, stored):
+        raise AuthError("invalid ops token")
+
+
+def require_ops_page(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(ops_bearer)],
+    token: Annotated[
+        str | None, Query(description="the ops token, for a browser (else the header)")
+    ] = None,
+) -> None:
+    """The ops token from the Authorization header or, for a browser, the `token` parameter."""
+    presented = credentials.credentials if credentials is not None else token
+    if not presented:
+        raise AuthError("missing ops token (Authorization header or token parameter)")
+    stored = cast(str, request.app.state.ops_token_sha256)
+    if not tokens_match(presented, stored):
         raise AuthError("invalid ops token")

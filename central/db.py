@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Dialect,
     Engine,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -101,6 +102,38 @@ class Topup(Base):
     created_at: Mapped[str] = mapped_column(String(64))  # ISO-8601 exactly as the kiosk sent it
     offline: Mapped[bool] = mapped_column(Boolean)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Heartbeat(Base):
+    """The latest heartbeat of each kiosk (replaced by the next one); lists kept as JSON text."""
+
+    __tablename__ = "heartbeats"
+
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the kiosk's clock
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())  # central's clock
+    software_version: Mapped[str] = mapped_column(String(64))
+    interval_s: Mapped[int] = mapped_column(Integer)
+    out_of_service: Mapped[bool] = mapped_column(Boolean)
+    devices_json: Mapped[str] = mapped_column(Text)
+    queue_pending: Mapped[int] = mapped_column(Integer)
+    queue_dead: Mapped[int] = mapped_column(Integer)
+    queue_oldest_pending_age_s: Mapped[float | None] = mapped_column(Float, nullable=True)
+    cash_box_json: Mapped[str] = mapped_column(Text)
+
+
+class RemoteCommand(Base):
+    """A command ops issued to one kiosk; sent with every heartbeat answer until acknowledged."""
+
+    __tablename__ = "remote_commands"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # order
+    id: Mapped[str] = mapped_column(String(64), unique=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    first_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
 
 
 @dataclass(frozen=True)

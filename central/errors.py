@@ -29,3 +29,7 @@ class ItemRejected(CentralError):
 
 class ItemConflict(CentralError):
     """A sync item clashes with something already recorded; nothing was processed."""
+
+
+class NotFound(CentralError):
+    """A resource named in the path does not exist: answered with HTTP 404 and a JSON body."""

@@ -6,6 +6,7 @@ import contextlib
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,37 @@ def item(key: str, body: dict[str, Any] | None = None, kind: str = "topup.v1") -
     return {"key": key, "kind": kind, "body": topup_body() if body is None else body}
 
 
+def heartbeat_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "sent_at": "2025-03-01T10:15:00+08:00",
+        "software_version": "1.4.2",
+        "interval_s": 15,
+        "out_of_service": False,
+        "devices": [
+            {"name": "printer", "level": "ok", "code": "ok", "message_key": "device.ok"},
+            {"name": "acceptor", "level": "ok", "code": "ok", "message_key": "device.ok"},
+        ],
+        "queue": {"pending": 0, "dead": 0, "oldest_pending_age_s": None},
+        "cash_box": {"10000": 3, "5000": 1, "1000": 2},
+        "acked_commands": [],
+    }
+    body.update(changes)
+    return body
+
+
+class FakeClock:
+    """A settable clock for create_app(clock=...): starts now, moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
 @dataclass
 class Central:
     """A running server and shortcuts to call it."""
@@ -71,6 +103,42 @@ class Central:
             headers={"Authorization": f"Bearer {token}"},
             timeout=10,
         )
+
+    def heartbeat(
+        self, body: dict[str, Any] | None = None, kiosk: str = "K1", token: str | None = None
+    ) -> requests.Response:
+        headers = {"X-Kiosk-Id": kiosk, "Authorization": f"Bearer {token or KIOSKS[kiosk]}"}
+        return requests.post(
+            f"{self.url}/v1/heartbeat",
+            json=heartbeat_body() if body is None else body,
+            headers=headers,
+            timeout=10,
+        )
+
+    def commands_for(self, kiosk: str = "K1", **changes: Any) -> list[dict[str, Any]]:
+        """Send a heartbeat (with `changes`) and return the commands of the answer."""
+        reply = self.heartbeat(heartbeat_body(**changes), kiosk)
+        assert reply.status_code == 200, reply.text
+        commands: list[dict[str, Any]] = reply.json()["commands"]
+        return commands
+
+    def issue(self, kiosk: str, payload: Any, token: str = OPS_TOKEN) -> requests.Response:
+        return requests.post(
+            f"{self.url}/v1/ops/kiosks/{kiosk}/commands",
+            json=payload,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+
+    def fleet(self) -> dict[str, Any]:
+        reply = self.ops("fleet")
+        assert reply.status_code == 200, reply.text
+        fleet: dict[str, Any] = reply.json()
+        return fleet
+
+    def fleet_kiosk(self, kiosk: str) -> dict[str, Any]:
+        [row] = [k for k in self.fleet()["kiosks"] if k["kiosk_id"] == kiosk]
+        return row
 
     def topups(self, **params: str) -> list[dict[str, Any]]:
         reply = self.ops("topups", params)
@@ -123,3 +191,15 @@ def central(shared_central: Central, tmp_path: Path) -> Iterator[Central]:
     finally:
         app.state.storage = previous
         storage.close()
+
+
+@pytest.fixture
+def clock(central: Central) -> Iterator[FakeClock]:
+    """The test's server runs on a FakeClock for the duration of the test."""
+    fake = FakeClock()
+    previous = central.app.state.clock
+    central.app.state.clock = fake
+    try:
+        yield fake
+    finally:
+        central.app.state.clock = previous

@@ -208,8 +208,12 @@ def test_openapi_command_prints_sorted_document() -> None:
     assert result.stdout == (REPO / "central" / "openapi.json").read_text(encoding="utf-8")
     document = json.loads(result.stdout)
     assert sorted(document["paths"]) == [
+        "/ops/fleet",
         "/v1/health",
+        "/v1/heartbeat",
+        "/v1/ops/fleet",
         "/v1/ops/kiosks",
+        "/v1/ops/kiosks/{kiosk_id}/commands",
         "/v1/ops/topups",
         "/v1/sync",
     ]

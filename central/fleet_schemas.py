@@ -1,0 +1,140 @@
+"""Models of the heartbeat, remote command and fleet APIs; every request model forbids extras.
+
+Numbers and flags are strict (a JSON string "5" is not an int, "true" is not a bool).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+DeviceLevel = Literal["ok", "warning", "error", "unknown"]
+CommandKind = Literal["out_of_service", "back_in_service", "restart", "sync_now", "upload_logs"]
+KioskStatus = Literal["online", "offline"]
+
+MAX_DEVICES = 32
+MAX_DENOMINATIONS = 32
+MAX_ACKS = 100
+MAX_COUNT = 1_000_000_000
+# A denomination in fen: a positive integer without leading zeros, at most ¥100,000.
+Denomination = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,6}$")]
+Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
+Text = Annotated[str, Field(min_length=1, max_length=64)]
+CommandId = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class DeviceState(BaseModel):
+    """One device as the kiosk sees it; `code` names the fault (paper_out, acceptor_jam...)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text
+    level: DeviceLevel
+    code: Annotated[str, Field(max_length=64)]
+    message_key: Annotated[str, Field(max_length=128)]
+
+
+class QueueState(BaseModel):
+    """The kiosk's outbox: items waiting, items given up on, age of the oldest waiting one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pending: Count
+    dead: Count
+    oldest_pending_age_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None
+
+
+class HeartbeatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sent_at: AwareDatetime = Field(description="ISO-8601 with a UTC offset, the kiosk's clock")
+    software_version: Text
+    interval_s: Annotated[StrictInt, Field(ge=5, le=3600)] = Field(
+        description="seconds until the next heartbeat; offline after 3 intervals without one"
+    )
+    out_of_service: StrictBool
+    devices: list[DeviceState] = Field(max_length=MAX_DEVICES)
+    queue: QueueState
+    cash_box: dict[Denomination, Count] = Field(
+        max_length=MAX_DENOMINATIONS,
+        description="notes or coins in the cash box: denomination in fen (as a string) → count",
+    )
+    acked_commands: list[CommandId] = Field(
+        max_length=MAX_ACKS, description="ids of commands carried out since the last heartbeat"
+    )
+
+
+class Command(BaseModel):
+    id: str
+    kind: CommandKind
+    issued_at: datetime
+
+
+class HeartbeatResponse(BaseModel):
+    commands: list[Command] = Field(description="commands not acknowledged yet, oldest first")
+
+
+class CommandRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CommandKind
+
+
+class IssuedCommand(BaseModel):
+    id: str
+    kiosk_id: str
+    kind: CommandKind
+    issued_at: datetime
+    status: Literal["pending"]
+
+
+class DeviceAlert(BaseModel):
+    device: str
+    level: Literal["warning", "error"]
+    code: str
+    message_key: str
+
+
+class QueueBacklog(BaseModel):
+    pending: int
+    dead: int
+    oldest_pending_age_s: float | None
+
+
+class FleetKiosk(BaseModel):
+    """One kiosk as of its latest heartbeat (null fields: it never sent one)."""
+
+    kiosk_id: str
+    status: KioskStatus
+    last_seen: datetime | None
+    last_heartbeat_at: datetime | None = Field(description="when central received it")
+    last_heartbeat_sent_at: datetime | None = Field(description="sent_at, the kiosk's clock")
+    interval_s: int | None
+    software_version: str | None
+    out_of_service: bool | None
+    alerts: list[DeviceAlert]
+    queue: QueueBacklog | None
+    cash_box: dict[str, int]
+    cash_fen: int
+    topups_today: int
+    topups_today_fen: int
+
+
+class FleetSummary(BaseModel):
+    kiosks: int
+    online: int
+    out_of_service: int
+    alerts: int
+    cash_fen: int
+    topups_today: int
+    topups_today_fen: int
+
+
+class Fleet(BaseModel):
+    generated_at: datetime
+    day: str = Field(description="the business day `topups_today` counts, YYYY-MM-DD")
+    utc_offset: str = Field(description="UTC offset of that day, e.g. +08:00")
+    summary: FleetSummary
+    kiosks: list[FleetKiosk]

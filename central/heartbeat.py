@@ -1,0 +1,90 @@
+"""Heartbeat ingest and remote commands: store the latest beat, hand out unacknowledged commands."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from central.db import Heartbeat, Kiosk, RemoteCommand, Storage
+from central.fleet_schemas import Command, CommandKind, HeartbeatRequest, IssuedCommand
+
+
+def record_heartbeat(
+    storage: Storage, kiosk_id: str, beat: HeartbeatRequest, now: datetime
+) -> list[Command]:
+    """In one transaction: replace the kiosk's latest heartbeat, mark the commands it
+    acknowledged done, and return its commands still not acknowledged, oldest first."""
+    try:
+        return _record(storage, kiosk_id, beat, now)
+    except IntegrityError:
+        # Two first heartbeats of one kiosk raced to insert its row: the loser now updates it.
+        return _record(storage, kiosk_id, beat, now)
+
+
+def _record(
+    storage: Storage, kiosk_id: str, beat: HeartbeatRequest, now: datetime
+) -> list[Command]:
+    devices = [device.model_dump() for device in beat.devices]
+    with storage.sessions.begin() as session:
+        row = session.get(Heartbeat, kiosk_id)
+        if row is None:
+            row = Heartbeat(kiosk_id=kiosk_id)
+            session.add(row)
+        row.sent_at = beat.sent_at
+        row.received_at = now
+        row.software_version = beat.software_version
+        row.interval_s = beat.interval_s
+        row.out_of_service = beat.out_of_service
+        row.devices_json = json.dumps(devices, ensure_ascii=False)
+        row.queue_pending = beat.queue.pending
+        row.queue_dead = beat.queue.dead
+        row.queue_oldest_pending_age_s = beat.queue.oldest_pending_age_s
+        row.cash_box_json = json.dumps(beat.cash_box, sort_keys=True)
+        if beat.acked_commands:
+            # Only this kiosk's commands: an id of another kiosk's command is ignored.
+            session.execute(
+                update(RemoteCommand)
+                .where(
+                    RemoteCommand.kiosk_id == kiosk_id,
+                    RemoteCommand.id.in_(set(beat.acked_commands)),
+                    RemoteCommand.acked_at.is_(None),
+                )
+                .values(acked_at=now)
+            )
+        pending = session.scalars(
+            select(RemoteCommand)
+            .where(RemoteCommand.kiosk_id == kiosk_id, RemoteCommand.acked_at.is_(None))
+            .order_by(RemoteCommand.seq)
+        ).all()
+        for command in pending:
+            if command.first_sent_at is None:
+                command.first_sent_at = now
+        return [
+            Command(id=c.id, kind=cast(CommandKind, c.kind), issued_at=c.issued_at) for c in pending
+        ]
+
+
+def issue_command(
+    storage: Storage, kiosk_id: str, kind: CommandKind, now: datetime
+) -> IssuedCommand | None:
+    """Queue `kind` for `kiosk_id`; None if no such kiosk is registered (nothing written)."""
+    with storage.sessions.begin() as session:
+        if session.get(Kiosk, kiosk_id) is None:
+            return None
+        command = RemoteCommand(
+            id=uuid.uuid4().hex,
+            kiosk_id=kiosk_id,
+            kind=kind,
+            issued_at=now,
+            first_sent_at=None,
+            acked_at=None,
+        )
+        session.add(command)
+    return IssuedCommand(
+        id=command.id, kiosk_id=kiosk_id, kind=kind, issued_at=now, status="pending"
+    )
