@@ -35,6 +35,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: the age of the oldest pending item (health report) without scanning the backlog.
     ("CREATE INDEX outbox_age ON outbox (state, created_at)",),
+    # 3: counts by state kept by triggers in the writer's own transaction, so stats() reads
+    # three rows instead of counting a backlog (and no writer can forget to maintain them).
+    (
+        "CREATE TABLE outbox_counts (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+        "INSERT INTO outbox_counts (state, n) "
+        "SELECT s.state, (SELECT COUNT(*) FROM outbox WHERE outbox.state = s.state) "
+        "FROM (SELECT 'pending' AS state UNION ALL SELECT 'acked' UNION ALL SELECT 'dead') s",
+        """
+        CREATE TRIGGER outbox_counts_insert AFTER INSERT ON outbox BEGIN
+            UPDATE outbox_counts SET n = n + 1 WHERE state = NEW.state;
+        END
+        """,
+        """
+        CREATE TRIGGER outbox_counts_delete AFTER DELETE ON outbox BEGIN
+            UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+        END
+        """,
+        """
+        CREATE TRIGGER outbox_counts_update AFTER UPDATE OF state ON outbox
+        WHEN OLD.state IS NOT NEW.state BEGIN
+            UPDATE outbox_counts SET n = n - 1 WHERE state = OLD.state;
+            UPDATE outbox_counts SET n = n + 1 WHERE state = NEW.state;
+        END
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

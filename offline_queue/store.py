@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from offline_queue.db import connect, ensure_schema
 from offline_queue.errors import DuplicateKeyError, QueueError, QueueStorageError
-from offline_queue.protocol import canonical, canonical_body, check_item
+from offline_queue.protocol import MAX_BATCH, canonical, canonical_body, check_item
 
 State = Literal["pending", "acked", "dead"]
 
@@ -131,16 +131,16 @@ class OutboxStore:
             except sqlite3.Error as exc:
                 raise QueueStorageError(f"queue read failed: {exc}") from exc
 
-    def _write(self, batches: Iterable[tuple[str, Sequence[Sequence[Any]]]]) -> int:
-        """Run (statement, rows) pairs in one transaction; the number of rows changed."""
-        changed = 0
+    def _write(self, batches: Iterable[tuple[str, Sequence[Sequence[Any]]]]) -> list[int]:
+        """Run (statement, rows) pairs in one transaction; the rows each pair changed."""
+        changed: list[int] = []
         with self._lock:
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     for sql, rows in batches:
-                        if rows:
-                            changed += self._conn.executemany(sql, rows).rowcount
+                        count = self._conn.executemany(sql, rows).rowcount if rows else 0
+                        changed.append(count)
                     self._conn.execute("COMMIT")
                 except BaseException:
                     if self._conn.in_transaction:
@@ -171,6 +171,19 @@ class OutboxStore:
         )
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
+    def pending_items(self, keys: Sequence[str]) -> list[OutboxItem]:
+        """Those of `keys` (at most MAX_BATCH) still pending, due or not, in id order."""
+        if not keys:
+            return []
+        if len(keys) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} keys")
+        marks = ",".join("?" * len(keys))
+        rows = self._query(
+            f"{_SELECT} WHERE state = 'pending' AND key IN ({marks}) ORDER BY id",
+            tuple(keys),
+        )
+        return [_item(row) for row in rows]
+
     def next_due_at(self) -> float | None:
         """When the earliest pending item is due (index lookup), or None if none is pending."""
         rows = self._query("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
@@ -183,12 +196,17 @@ class OutboxStore:
         dead: Sequence[tuple[str, str]] = (),
         retry: Sequence[tuple[str, str, float]] = (),
         now: float | None = None,
+        release_backoff: bool = False,
     ) -> int:
         """Record a whole batch's verdicts in ONE transaction (one fsync, not one per item):
         acked (key, result), dead (key, reason), retry (key, error, next_attempt_at).
-        Only pending rows change; the number changed is returned."""
+        Only pending rows change; the number changed is returned (released rows not counted).
+
+        `release_backoff`: central is back after failures, so every other pending item that is
+        backing off becomes due at `now` (same transaction; the `retry` rows keep their own
+        backoff, set after the release)."""
         stamp = time.time() if now is None else now
-        return self._write(
+        acked_n, dead_n, _released, retry_n = self._write(
             [
                 (
                     "UPDATE outbox SET state = 'acked', acked_at = ?, result = ?, "
@@ -205,12 +223,19 @@ class OutboxStore:
                     [(stamp, _clip(reason), key) for key, reason in dead],
                 ),
                 (
+                    # Walks the outbox_due index from `now` on: only items backing off.
+                    "UPDATE outbox SET next_attempt_at = ? "
+                    "WHERE state = 'pending' AND next_attempt_at > ?",
+                    [(stamp, stamp)] if release_backoff else [],
+                ),
+                (
                     "UPDATE outbox SET attempts = attempts + 1, last_error = ?, "
                     "next_attempt_at = ? WHERE key = ? AND state = 'pending'",
                     [(_clip(error), at, key) for key, error, at in retry],
                 ),
             ]
         )
+        return acked_n + dead_n + retry_n
 
     def mark_acked(
         self, key: str, result: Mapping[str, Any] | None, now: float | None = None
@@ -233,13 +258,13 @@ class OutboxStore:
         return _item(rows[0]) if rows else None
 
     def stats(self, now: float | None = None) -> QueueStats:
-        """Counts by state and the age of the oldest pending item.
-
-        The age is an index lookup; the counts walk the state index (cheap, but linear)."""
+        """Counts by state and the age of the oldest pending item, in O(log n) whatever the
+        backlog: the counts are three rows the triggers keep (migration 3), the age an index
+        lookup."""
         stamp = time.time() if now is None else now
         counts = {
             str(state): int(count)
-            for state, count in self._query("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+            for state, count in self._query("SELECT state, n FROM outbox_counts")
         }
         oldest = self._query("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")[0][0]
         return QueueStats(
@@ -259,7 +284,7 @@ class OutboxStore:
         kiosk once central has it). Pending and dead rows are never purged."""
         return self._write(
             [("DELETE FROM outbox WHERE state = 'acked' AND acked_at < ?", [(settled_before,)])]
-        )
+        )[0]
 
     def wait_until_acked(
         self, key: str, timeout_s: float, poll_s: float = 0.2

@@ -5,6 +5,16 @@ back, so an outage costs one request per backoff period however big the backlog.
 busy-waits: it sleeps on an event that kick() and stop() set. An item sent but not answered stays
 pending and is simply sent again later under the same key; central answers a replay with the
 first answer.
+
+Central refusing a whole batch (4xx: RefusedSendError) is usually one item it cannot take. The
+worker then bisects: it sends the halves of the refused batch on later attempts, depth first,
+until the refused item is alone. An item refused alone is dead-lettered (an alert), but only once
+central has accepted some batch since the previous unexplained refusal: if central refuses
+everything (a contract change, a proxy limit), nothing is dead-lettered and every item stays
+pending. The bisection lives in memory; after a restart it simply starts again.
+
+When central answers a batch after whole-request failures (or for the first time since start),
+every item still backing off becomes due at once: central is back.
 """
 
 from __future__ import annotations
@@ -44,15 +54,17 @@ class BatchDelivered:
 
 @dataclass(frozen=True)
 class ItemDeadLettered:
-    """An item will never be sent again. A conflict (same key, different body) is an alert."""
+    """An item will never be sent again. A conflict (same key, different body) is an alert, and
+    so is an item central refused on its own (`refused`: a whole-request 4xx for it alone)."""
 
     key: str
     reason: str
     conflict: bool
+    refused: bool = False
 
     @property
     def alert(self) -> bool:
-        return self.conflict
+        return self.conflict or self.refused
 
 
 @dataclass(frozen=True)
@@ -142,10 +154,24 @@ class SyncWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        # Bisection of a refused batch: key groups still to send (next first), items refused
+        # alone before central accepted anything, and whether central accepted a batch since
+        # the last refusal we could not explain.
+        self._suspects: list[tuple[str, ...]] = []
+        self._deferred: list[str] = []
+        self._accepted_since_refusal = False
+        # Items may be backing off from an outage (ours or a previous process's): release them
+        # on the next batch central answers.
+        self._release_on_success = True
 
     @property
     def consecutive_failures(self) -> int:
         return self._failures
+
+    @property
+    def bisecting(self) -> bool:
+        """A refused batch is being split to find the item central refuses."""
+        return bool(self._suspects or self._deferred)
 
     def backoff_s(self, failures: int) -> float:
         """Full jitter: uniform in [0, min(max, base * 2**(failures - 1))]; 0 for no failure."""
@@ -169,13 +195,15 @@ class SyncWorker:
         Raises QueueStorageError if the queue database fails; never raises for the network."""
         with self._run_lock:
             now = self._clock()
-            items = self._store.due_batch(self._batch_size, now)
+            items = self._next_items(now)
             if not items:
                 return SyncReport(0, 0, 0, 0, failed=False)
             try:
                 outcomes = self._sender.send(items)
                 if [o.key for o in outcomes] != [i.key for i in items]:
                     raise TransientSendError("sender answered for other items than it sent")
+            except RefusedSendError as exc:
+                return self._refused(items, now, exc)
             except SendError as exc:
                 return self._whole_batch_failed(items, now, exc)
             except Exception as exc:  # a sender bug must neither kill the thread nor lose items
@@ -184,6 +212,8 @@ class SyncWorker:
                 return self._whole_batch_failed(items, now, error)
             self._failures = 0
             self._resume_at = 0.0
+            self._accepted_since_refusal = True
+            release, self._release_on_success = self._release_on_success, False
             attempts = {item.key: item.attempts for item in items}
             acked = [(o.key, o.result) for o in outcomes if o.verdict is Verdict.ACKED]
             dead = [o for o in outcomes if o.verdict is Verdict.DEAD]
@@ -193,16 +223,57 @@ class SyncWorker:
                 if o.verdict is Verdict.RETRY
             ]
             self._store.record_outcomes(
-                acked=acked, dead=[(o.key, o.reason) for o in dead], retry=retry, now=now
+                acked=acked,
+                dead=[(o.key, o.reason) for o in dead],
+                retry=retry,
+                now=now,
+                release_backoff=release,
             )
             for outcome in dead:
                 self._emit(ItemDeadLettered(outcome.key, outcome.reason, outcome.conflict))
             self._emit(BatchDelivered(len(acked), len(dead), len(retry)))
             return SyncReport(len(items), len(acked), len(dead), len(retry), failed=False)
 
+    def _next_items(self, now: float) -> list[OutboxItem]:
+        """The next group of a bisection (sent whether due or not: the loop's own backoff paces
+        it), else the next due batch."""
+        while True:
+            if not self._suspects and self._deferred:
+                # Everything else is sent. Items refused alone while central accepted nothing
+                # are tried alone again, if central has accepted something since; otherwise
+                # this looks like central refusing everything: stop, keep them all pending.
+                if self._accepted_since_refusal:
+                    self._suspects = [(key,) for key in self._deferred]
+                self._deferred = []
+            if not self._suspects:
+                return self._store.due_batch(self._batch_size, now)
+            group = self._suspects.pop(0)
+            items = self._store.pending_items(group)
+            if items:
+                return items
+
+    def _refused(self, items: list[OutboxItem], now: float, error: RefusedSendError) -> SyncReport:
+        """Central refused the whole request: split it, or dead-letter an item refused alone."""
+        if len(items) == 1 and self._accepted_since_refusal:
+            key = items[0].key
+            reason = f"refused on its own: {error}"
+            self._store.record_outcomes(dead=[(key, reason)], now=now)
+            log.error("sync: dead letter %s: %s", key, reason)
+            self._emit(ItemDeadLettered(key, reason, conflict=False, refused=True))
+            return SyncReport(1, 0, 1, 0, failed=False)
+        self._accepted_since_refusal = False
+        if len(items) == 1:
+            self._deferred.append(items[0].key)
+        else:
+            keys = tuple(item.key for item in items)
+            half = (len(keys) + 1) // 2
+            self._suspects[:0] = [keys[:half], keys[half:]]
+        return self._whole_batch_failed(items, now, error)
+
     def _whole_batch_failed(
         self, items: list[OutboxItem], now: float, error: SendError
     ) -> SyncReport:
+        self._release_on_success = True
         self._failures += 1
         delay = self.backoff_s(self._failures)
         self._resume_at = now + delay
@@ -234,8 +305,8 @@ class SyncWorker:
             return self._idle
         if report.failed:
             return max(self._resume_at - self._clock(), _MIN_WAIT_S)
-        if report.sent >= self._batch_size:
-            return 0.0  # a full batch: more may be due
+        if report.sent >= self._batch_size or self.bisecting:
+            return 0.0  # a full batch: more may be due; or the next group of a bisection
         due = self._store.next_due_at()
         wait = self._idle if due is None else min(max(due - self._clock(), 0.0), self._idle)
         return max(wait, _MIN_WAIT_S) if report.retried else wait

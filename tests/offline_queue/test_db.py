@@ -42,6 +42,14 @@ def _indexes(conn: sqlite3.Connection) -> list[str]:
     return [row[0] for row in rows]
 
 
+def _triggers(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'outbox' "
+        "ORDER BY name"
+    )
+    return [row[0] for row in rows]
+
+
 def test_connect_sets_the_durability_pragmas(tmp_path: Path) -> None:
     conn = connect(tmp_path / "q.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -85,8 +93,18 @@ def test_fresh_schema(tmp_path: Path) -> None:
     conn = connect(tmp_path / "q.db")
     assert schema_version(conn) == 0
     ensure_schema(conn)
-    assert schema_version(conn) == offline_queue.SCHEMA_VERSION == 2
+    assert schema_version(conn) == offline_queue.SCHEMA_VERSION == 3
     assert _indexes(conn) == ["outbox_age", "outbox_due"]
+    assert _triggers(conn) == [
+        "outbox_counts_delete",
+        "outbox_counts_insert",
+        "outbox_counts_update",
+    ]
+    assert sorted(conn.execute("SELECT state, n FROM outbox_counts")) == [
+        ("acked", 0),
+        ("dead", 0),
+        ("pending", 0),
+    ]
     columns = [row[1] for row in conn.execute("PRAGMA table_info(outbox)")]
     assert columns == [
         "id",
@@ -111,11 +129,12 @@ def test_ensure_schema_is_idempotent_and_keeps_rows(tmp_path: Path) -> None:
     conn.execute("COMMIT")
     for _ in range(3):
         ensure_schema(conn)
-    assert schema_version(conn) == 2
+    assert schema_version(conn) == 3
     assert conn.execute("SELECT key, body FROM outbox").fetchall() == [("k", '{"a":1}')]
     assert conn.execute("SELECT key, value FROM outbox_meta").fetchall() == [
-        ("schema_version", "2")
+        ("schema_version", "3")
     ]
+    assert conn.execute("SELECT n FROM outbox_counts WHERE state = 'pending'").fetchone() == (1,)
 
 
 def test_the_journal_user_version_is_left_alone(tmp_path: Path) -> None:
@@ -127,13 +146,19 @@ def test_the_journal_user_version_is_left_alone(tmp_path: Path) -> None:
 
 def test_a_version_1_database_migrates_and_keeps_its_items(tmp_path: Path) -> None:
     """GIVEN a file written at schema version 1 with a pending item
-    WHEN today's code opens it THEN migration 2 runs and the item is still delivered."""
+    WHEN today's code opens it THEN migrations 2 and 3 run, the counts include the old rows,
+    and the item is still delivered."""
     path = tmp_path / "old.db"
     raw = sqlite3.connect(path)
     raw.executescript(V1_DDL)
     raw.execute(
         "INSERT INTO outbox (key, kind, body, next_attempt_at, created_at) "
         "VALUES ('old', 'topup.v1', '{\"amount_fen\":100}', 5, 5)"
+    )
+    raw.executemany(
+        "INSERT INTO outbox (key, kind, body, state, next_attempt_at, created_at, acked_at) "
+        "VALUES (?, 'topup.v1', '{}', ?, 1, 1, 2)",
+        [("a1", "acked"), ("a2", "acked"), ("d1", "dead")],
     )
     raw.commit()
     raw.close()
@@ -142,10 +167,12 @@ def test_a_version_1_database_migrates_and_keeps_its_items(tmp_path: Path) -> No
     assert [(i.key, i.body) for i in store.due_batch(10, now=10.0)] == [
         ("old", {"amount_fen": 100})
     ]
-    assert store.stats(now=15.0).oldest_pending_age_s == 10.0
+    stats = store.stats(now=15.0)
+    assert stats.oldest_pending_age_s == 10.0
+    assert (stats.pending, stats.acked, stats.dead) == (1, 2, 1)
     store.close()
     conn = connect(path)
-    assert schema_version(conn) == 2
+    assert schema_version(conn) == 3
     assert _indexes(conn) == ["outbox_age", "outbox_due"]
 
 

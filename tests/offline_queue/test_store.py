@@ -405,3 +405,40 @@ def test_bodies_round_trip_canonically(
     assert item.body == body
     again = json.dumps(item.body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert again == stored
+
+
+def test_stats_counts_follow_every_write_without_scanning(tmp_path: Path) -> None:
+    """The counts stats() reads are kept by triggers in the writers' own transactions: they
+    match a full GROUP BY after enqueues, a rollback, acks, dead letters, retries and purges."""
+    path = tmp_path / "q.db"
+    fill(path, 10)
+
+    def scanned() -> tuple[int, int, int]:
+        rows = dict(conn.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
+        return rows.get("pending", 0), rows.get("acked", 0), rows.get("dead", 0)
+
+    def counted() -> tuple[int, int, int]:
+        stats = store.stats(now=100.0)
+        return stats.pending, stats.acked, stats.dead
+
+    conn = fresh_db(path)
+    store = OutboxStore(path)
+    assert counted() == scanned() == (10, 0, 0)
+    conn.execute("BEGIN IMMEDIATE")
+    enqueue(conn, key="gone", kind="topup.v1", body={})
+    conn.execute("ROLLBACK")
+    assert counted() == scanned() == (10, 0, 0)
+    store.record_outcomes(
+        acked=[("k0", None), ("k1", {"id": 1}), ("k0", None)],  # k0 twice: counted once
+        dead=[("k2", "rejected")],
+        retry=[("k3", "later", 50.0)],
+        now=10.0,
+    )
+    assert counted() == scanned() == (7, 2, 1)
+    assert not store.mark_dead("k1", "too late")  # not pending: nothing moves
+    assert store.purge_acked(settled_before=20.0) == 2
+    assert counted() == scanned() == (7, 0, 1)
+    conn.execute("DELETE FROM outbox WHERE key = 'k2'")  # even a writer outside the store
+    conn.execute("UPDATE outbox SET state = 'dead' WHERE key = 'k4'")
+    assert counted() == scanned() == (6, 0, 1)
+    store.close()
