@@ -1,27 +1,65 @@
 """Pure, incremental ESC/POS stream parser: what a printer (our simulator) makes of the bytes.
 
-Knows the commands our renderer and python-escpos emit; an unknown command is a ProtocolError.
+Knows the commands our renderer and python-escpos emit and tracks the text state they set
+(alignment, bold, character size, code page, Chinese mode). An unknown command, a parameter out
+of range or text that is not valid in the current encoding is a ProtocolError; the error leaves
+the buffer as it was, so a caller can `skip` the bad byte and resynchronise.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from drivers.errors import ProtocolError
+from drivers.interfaces import Align
 
-ESC, GS, FS, DLE, LF, CR, HT = 0x1B, 0x1D, 0x1C, 0x10, 0x0A, 0x0D, 0x09
-# Number of parameter bytes after ESC x / GS x / FS x (fixed-length commands).
+ESC, GS, FS, DLE, EOT, ENQ = 0x1B, 0x1D, 0x1C, 0x10, 0x04, 0x05
+HT, LF, FF, CR = 0x09, 0x0A, 0x0C, 0x0D
+
+# Parameter bytes after ESC x / GS x / FS x for the fixed-length commands.
 ESC_ARGS = {
-    b"@": 0, b"a": 1, b"E": 1, b"!": 1, b"t": 1, b"d": 1, b"-": 1, b"G": 1, b"M": 1,
-    b"2": 0, b"3": 1, b"J": 1, b"p": 3, b"r": 1, b"{": 1, b"V": 1, b"R": 1, b"c": 2,
+    b"@": 0, b"2": 0, b"i": 0, b"m": 0,
+    b" ": 1, b"!": 1, b"-": 1, b"3": 1, b"=": 1, b"E": 1, b"G": 1, b"J": 1, b"M": 1, b"R": 1,
+    b"U": 1, b"V": 1, b"a": 1, b"d": 1, b"e": 1, b"r": 1, b"t": 1, b"{": 1,
+    b"$": 2, b"\\": 2, b"B": 2, b"c": 2,
+    b"p": 3,
 }  # fmt: skip
-GS_ARGS = {b"!": 1, b"B": 1, b"L": 2, b"W": 2, b"a": 1, b"h": 1, b"w": 1, b"H": 1, b"f": 1}
-FS_ARGS = {b"&": 0, b".": 0, b"!": 1, b"-": 1, b"W": 1}
+GS_ARGS = {
+    b"!": 1, b"B": 1, b"H": 1, b"a": 1, b"b": 1, b"f": 1, b"h": 1, b"w": 1, b"|": 1,
+    b"L": 2, b"P": 2, b"W": 2,
+}  # fmt: skip
+FS_ARGS = {b"&": 0, b".": 0, b"!": 1, b"-": 1, b"C": 1, b"W": 1, b"S": 2}
+
+# ESC t n: the code pages python-escpos's profiles name most; others decode as latin-1.
+CODE_PAGES = {
+    0: "cp437", 2: "cp850", 3: "cp860", 4: "cp863", 5: "cp865", 16: "cp1252", 17: "cp866",
+    18: "cp852", 19: "cp858",
+}  # fmt: skip
+ALIGN = {
+    0: Align.LEFT, 48: Align.LEFT, 1: Align.CENTER, 49: Align.CENTER,
+    2: Align.RIGHT, 50: Align.RIGHT,
+}  # fmt: skip
+CUT_MODES = {0: 3, 1: 3, 48: 3, 49: 3, 65: 4, 66: 4, 97: 4, 98: 4, 103: 4, 104: 4}
+QR_PRINT = b"1Q0"
+QR_STORE = b"1P0"
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    align: Align = Align.LEFT
+    bold: bool = False
+    width: int = 1  # character width multiplier, 1..8
+    height: int = 1
+
+    @property
+    def double(self) -> bool:
+        return self.width == 2 and self.height == 2
 
 
 @dataclass(frozen=True)
 class Text:
     text: str
+    style: TextStyle = TextStyle()
 
 
 @dataclass(frozen=True)
@@ -31,7 +69,7 @@ class Newline:
 
 @dataclass(frozen=True)
 class Cut:
-    pass
+    partial: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,67 +79,107 @@ class StatusQuery:
 
 @dataclass(frozen=True)
 class QrData:
+    """A QR code printed (GS ( k … 1Q0) with the data stored before it (1P0)."""
+
     data: str
 
 
 @dataclass(frozen=True)
+class Barcode:
+    symbology: int  # GS k m
+    data: str
+
+
+@dataclass(frozen=True)
+class Image:
+    width: int  # dots
+    height: int
+
+
+@dataclass(frozen=True)
 class Command:
-    """Any other well-formed command (formatting): kept for completeness."""
+    """Any other well-formed command (formatting, feeds, drawer kick): kept for completeness."""
 
     raw: bytes
 
 
-Event = Text | Newline | Cut | StatusQuery | QrData | Command
+Event = Text | Newline | Cut | StatusQuery | QrData | Barcode | Image | Command
+Step = tuple[int, Event | None]
 
 
 class StreamDecoder:
-    """Feed bytes as they arrive; complete events come out, partial commands wait."""
+    """Feed bytes as they arrive; complete events come out, a partial command waits."""
 
     def __init__(self) -> None:
         self._buffer = b""
-        self.chinese = False
+        self.reset()
 
-    def feed(self, data: bytes) -> list[Event]:
-        return [event for event, _raw in self.feed_raw(data)]
+    # --- buffer -----------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Forget a partial command and all state (new connection)."""
+        self._buffer = b""
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self.chinese = False
+        self.code_page = "cp437"
+        self.style = TextStyle()
+        self._qr_stored: str | None = None
+
+    @property
+    def pending(self) -> bytes:
+        """Bytes of an unfinished command (or character) still waiting for the rest."""
+        return self._buffer
+
+    def push(self, data: bytes) -> None:
+        self._buffer += data
+
+    def pop(self) -> tuple[Event | None, bytes] | None:
+        """The next complete command as (event, its bytes); None when more bytes are needed.
+        Event None means bytes the printer ignores (CR, HT, FF). A ProtocolError leaves the
+        buffer unchanged."""
+        if not self._buffer:
+            return None
+        step = self._step(self._buffer)
+        if step is None:
+            return None
+        consumed, event = step
+        raw, self._buffer = self._buffer[:consumed], self._buffer[consumed:]
+        return event, raw
+
+    def skip(self, count: int = 1) -> bytes:
+        """Throw away `count` bytes at the front (garbage), returning them."""
+        dropped, self._buffer = self._buffer[:count], self._buffer[count:]
+        return dropped
 
     def feed_raw(self, data: bytes) -> list[tuple[Event, bytes]]:
-        """Like `feed`, with the bytes each event was made of."""
-        self._buffer += data
+        """Push and pop everything complete, with the bytes each event was made of."""
+        self.push(data)
         events: list[tuple[Event, bytes]] = []
-        while self._buffer:
-            step = self._step(self._buffer)
-            if step is None:
-                break  # incomplete: wait for more bytes
-            consumed, event = step
-            raw, self._buffer = self._buffer[:consumed], self._buffer[consumed:]
+        while (item := self.pop()) is not None:
+            event, raw = item
             if event is not None:
                 events.append((event, raw))
         return events
 
-    def reset(self) -> None:
-        """Forget a partial command (after garbage or a new connection)."""
-        self._buffer = b""
-        self.chinese = False
+    def feed(self, data: bytes) -> list[Event]:
+        return [event for event, _raw in self.feed_raw(data)]
 
-    @property
-    def pending(self) -> bytes:
-        return self._buffer
+    # --- parser -----------------------------------------------------------------------------
 
-    def _step(self, buf: bytes) -> tuple[int, Event | None] | None:  # noqa: PLR0911
+    def _step(self, buf: bytes) -> Step | None:  # noqa: PLR0911
         first = buf[0]
         if first == LF:
             return 1, Newline()
-        if first in (CR, HT):
+        if first in (CR, HT, FF):
             return 1, None
         if first == ESC:
-            return self._fixed(buf, ESC_ARGS, "ESC")
-        if first == FS:
-            step = self._fixed(buf, FS_ARGS, "FS")
-            if step is not None:
-                self.chinese = {b"\x1c&": True, b"\x1c.": False}.get(buf[:2], self.chinese)
-            return step
+            return self._esc(buf)
         if first == GS:
             return self._gs(buf)
+        if first == FS:
+            return self._fs(buf)
         if first == DLE:
             return self._dle(buf)
         if first < 0x20 or first == 0x7F:
@@ -109,7 +187,8 @@ class StreamDecoder:
         return self._text(buf)
 
     @staticmethod
-    def _fixed(buf: bytes, table: dict[bytes, int], name: str) -> tuple[int, Event] | None:
+    def _fixed(buf: bytes, table: dict[bytes, int], name: str) -> tuple[int, bytes] | None:
+        """(size, parameters) of a fixed-length command, None while incomplete."""
         if len(buf) < 2:
             return None
         args = table.get(buf[1:2])
@@ -117,61 +196,270 @@ class StreamDecoder:
             raise ProtocolError(f"unknown command {name} {buf[1]:#04x}")
         if len(buf) < 2 + args:
             return None
-        return 2 + args, Command(buf[: 2 + args])
+        return 2 + args, buf[2 : 2 + args]
 
-    def _gs(self, buf: bytes) -> tuple[int, Event] | None:  # noqa: PLR0911
+    def _esc(self, buf: bytes) -> Step | None:
+        if buf[1:2] == b"*":  # ESC * m nL nH data: bit image, 8 or 24 dots high
+            if len(buf) < 5:
+                return None
+            if buf[2] not in (0, 1, 32, 33):
+                raise ProtocolError(f"ESC *: bad mode {buf[2]}")
+            width = buf[3] + buf[4] * 256
+            size = 5 + width * (1 if buf[2] < 32 else 3)
+            image = Image(width, 8 if buf[2] < 32 else 24)
+            return (size, image) if len(buf) >= size else None
+        if buf[1:2] == b"D":  # ESC D n1 ... nk NUL: tab positions
+            end = buf.find(b"\x00", 2)
+            if end < 0:
+                if len(buf) > 2 + 32:
+                    raise ProtocolError("ESC D: more than 32 tab positions")
+                return None
+            return end + 1, Command(buf[: end + 1])
+        fixed = self._fixed(buf, ESC_ARGS, "ESC")
+        if fixed is None:
+            return None
+        size, args = fixed
+        self._apply_esc(buf[1:2], args)
+        return size, Command(buf[:size])
+
+    def _apply_esc(self, command: bytes, args: bytes) -> None:
+        """The text state an ESC command sets."""
+        if command == b"@":
+            self._reset_state()
+        elif command == b"a":
+            if args[0] not in ALIGN:
+                raise ProtocolError(f"ESC a: bad alignment {args[0]}")
+            self.style = replace(self.style, align=ALIGN[args[0]])
+        elif command == b"E":
+            self.style = replace(self.style, bold=bool(args[0] & 1))
+        elif command == b"!":  # print mode: bit 3 bold, bit 4 double height, bit 5 double width
+            mode = args[0]
+            self.style = replace(
+                self.style,
+                bold=bool(mode & 0x08),
+                height=2 if mode & 0x10 else 1,
+                width=2 if mode & 0x20 else 1,
+            )
+        elif command == b"t":
+            self.code_page = CODE_PAGES.get(args[0], "latin-1")
+
+    def _gs(self, buf: bytes) -> Step | None:  # noqa: PLR0911
         if len(buf) < 2:
             return None
         sub = buf[1:2]
-        if sub == b"V":  # GS V m, or GS V m n for m = 65/66 (feed and cut)
+        if sub == b"V":  # GS V m, or GS V m n (feed and cut)
             if len(buf) < 3:
                 return None
-            size = 4 if buf[2] in (65, 66) else 3
-            if buf[2] not in (0, 1, 48, 49, 65, 66):
+            size = CUT_MODES.get(buf[2])
+            if size is None:
                 raise ProtocolError(f"GS V: bad mode {buf[2]}")
-            return (size, Cut()) if len(buf) >= size else None
-        if sub == b"(":  # GS ( k pL pH data: two-dimensional code functions
-            if len(buf) < 5:
+            return (size, Cut(partial=bool(buf[2] & 1))) if len(buf) >= size else None
+        if sub == b"(":  # GS ( fn pL pH data
+            return self._gs_paren(buf)
+        if sub == b"k":
+            return self._barcode(buf)
+        if sub == b"v":  # GS v 0 m xL xH yL yH data: raster image, x in bytes
+            if len(buf) < 8:
                 return None
-            if buf[2:3] != b"k":
-                raise ProtocolError(f"GS ( {buf[2]:#04x} not supported")
-            size = 5 + buf[3] + buf[4] * 256
-            if len(buf) < size:
-                return None
-            body = buf[5:size]
-            if body[:3] == b"1P0":  # store QR data
-                return size, QrData(body[3:].decode("latin-1"))
-            return size, Command(buf[:size])
-        return self._fixed(buf, GS_ARGS, "GS")
+            if buf[2] != 0x30 or buf[3] not in (0, 1, 2, 3, 48, 49, 50, 51):
+                raise ProtocolError("GS v: bad function or mode")
+            width_bytes, height = buf[4] + buf[5] * 256, buf[6] + buf[7] * 256
+            size = 8 + width_bytes * height
+            return (size, Image(width_bytes * 8, height)) if len(buf) >= size else None
+        fixed = self._fixed(buf, GS_ARGS, "GS")
+        if fixed is None:
+            return None
+        size, args = fixed
+        if sub == b"!":  # character size: high nibble width - 1, low nibble height - 1
+            width, height = (args[0] >> 4) + 1, (args[0] & 0x0F) + 1
+            if width > 8 or height > 8:
+                raise ProtocolError(f"GS !: bad size {args[0]:#04x}")
+            self.style = replace(self.style, width=width, height=height)
+        return size, Command(buf[:size])
+
+    def _gs_paren(self, buf: bytes) -> Step | None:
+        if len(buf) < 5:
+            return None
+        if buf[2:3] not in (b"k", b"L"):
+            raise ProtocolError(f"GS ( {buf[2]:#04x} not supported")
+        size = 5 + buf[3] + buf[4] * 256
+        if len(buf) < size:
+            return None
+        body = buf[5:size]
+        if buf[2:3] == b"k":  # two-dimensional codes; cn 1 (0x31) is QR
+            if body[:3] == QR_STORE:
+                self._qr_stored = body[3:].decode("utf-8", errors="replace")
+            elif body[:3] == QR_PRINT and self._qr_stored is not None:
+                return size, QrData(self._qr_stored)
+        elif body[:2] == b"0p" and len(body) >= 10:  # GS ( L: store raster graphics
+            width, height = body[6] + body[7] * 256, body[8] + body[9] * 256
+            return size, Image(width, height)
+        return size, Command(buf[:size])
 
     @staticmethod
-    def _dle(buf: bytes) -> tuple[int, Event] | None:
+    def _barcode(buf: bytes) -> Step | None:
+        """GS k m d1..dk NUL (m 0..6) or GS k m n d1..dn (m 65..79)."""
         if len(buf) < 3:
             return None
-        if buf[1] != 0x04 or buf[2] not in (1, 2, 3, 4):
-            raise ProtocolError(f"unknown command DLE {buf[1]:#04x} {buf[2]:#04x}")
-        return 3, StatusQuery(buf[2])
+        symbology = buf[2]
+        if symbology <= 6:
+            end = buf.find(b"\x00", 3)
+            if end < 0:
+                if len(buf) > 3 + 255:
+                    raise ProtocolError("GS k: barcode data without its NUL")
+                return None
+            return end + 1, Barcode(symbology, buf[3:end].decode("latin-1"))
+        if 65 <= symbology <= 79:
+            if len(buf) < 4:
+                return None
+            size = 4 + buf[3]
+            if len(buf) < size:
+                return None
+            return size, Barcode(symbology, buf[4:size].decode("latin-1"))
+        raise ProtocolError(f"GS k: bad barcode system {symbology}")
 
-    def _text(self, buf: bytes) -> tuple[int, Event] | None:
-        end = 0
+    def _fs(self, buf: bytes) -> Step | None:
+        fixed = self._fixed(buf, FS_ARGS, "FS")
+        if fixed is None:
+            return None
+        size, _args = fixed
+        if buf[1:2] == b"&":
+            self.chinese = True
+        elif buf[1:2] == b".":
+            self.chinese = False
+        return size, Command(buf[:size])
+
+    @staticmethod
+    def _dle(buf: bytes) -> Step | None:
+        if len(buf) < 3:
+            return None
+        if buf[1] == EOT and buf[2] in (1, 2, 3, 4):
+            return 3, StatusQuery(buf[2])
+        if buf[1] == ENQ and buf[2] in (1, 2):  # DLE ENQ n: real-time request
+            return 3, Command(buf[:3])
+        raise ProtocolError(f"unknown command DLE {buf[1]:#04x} {buf[2]:#04x}")
+
+    def _text(self, buf: bytes) -> Step | None:
+        end = 1
         while end < len(buf) and buf[end] >= 0x20 and buf[end] != 0x7F:
             end += 1
         chunk = buf[:end]
         if not self.chinese:
-            return end, Text(chunk.decode("latin-1"))
-        # GB18030 characters are 1, 2 or 4 bytes: decode the longest complete prefix.
-        for cut in range(end, max(end - 4, 0), -1):
-            try:
-                return cut, Text(chunk[:cut].decode("gb18030"))
-            except UnicodeDecodeError:
-                continue
-        if end < len(buf) or end >= 4:  # a command follows, or 4 bytes make no character
-            raise ProtocolError("text is not GB18030")
-        return None
+            return end, Text(chunk.decode(self.code_page, errors="replace"), self.style)
+        try:
+            return end, Text(chunk.decode("gb18030"), self.style)
+        except UnicodeDecodeError as exc:
+            if exc.start > 0:  # the text before the bad or unfinished character
+                return exc.start, Text(chunk[: exc.start].decode("gb18030"), self.style)
+            unfinished = exc.reason == "incomplete multibyte sequence" and exc.end == end
+            if unfinished and end == len(buf):
+                return None  # the rest of a 2- or 4-byte character is still on its way
+            raise ProtocolError(f"text is not GB18030: {chunk[:4]!r}") from exc
+
+
+# --- whole jobs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecodedLine:
+    text: str
+    align: Align = Align.LEFT
+    bold: bool = False
+    width: int = 1
+    height: int = 1
+
+    @property
+    def double(self) -> bool:
+        return self.width == 2 and self.height == 2
+
+
+@dataclass(frozen=True)
+class DecodedJob:
+    """One job: from ESC @ (or the start) to a cut (or the next ESC @ or the end)."""
+
+    lines: tuple[DecodedLine, ...]
+    cut: bool
+    qr: tuple[str, ...] = ()
+    barcodes: tuple[str, ...] = ()
+    images: tuple[Image, ...] = ()
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return tuple(line.text for line in self.lines)
+
+
+@dataclass
+class JobBuilder:
+    """Collects events into lines; the style of a line is that of its first text."""
+
+    lines: list[DecodedLine] = field(default_factory=list)
+    qr: list[str] = field(default_factory=list)
+    barcodes: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    _text: list[str] = field(default_factory=list)
+    _style: TextStyle | None = None
+
+    @property
+    def has_content(self) -> bool:
+        return bool(self.lines or self.qr or self.barcodes or self.images or self._text)
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, Text):
+            if self._style is None:
+                self._style = event.style
+            self._text.append(event.text)
+        elif isinstance(event, Newline):
+            self._end_line()
+        elif isinstance(event, QrData):
+            self.qr.append(event.data)
+        elif isinstance(event, Barcode):
+            self.barcodes.append(event.data)
+        elif isinstance(event, Image):
+            self.images.append(event)
+
+    def _end_line(self) -> None:
+        style = self._style or TextStyle()
+        self.lines.append(
+            DecodedLine("".join(self._text), style.align, style.bold, style.width, style.height)
+        )
+        self._text, self._style = [], None
+
+    def finish(self, *, cut: bool) -> DecodedJob:
+        if self._text:
+            self._end_line()
+        return DecodedJob(
+            tuple(self.lines), cut, tuple(self.qr), tuple(self.barcodes), tuple(self.images)
+        )
+
+
+def decode_stream(data: bytes) -> list[DecodedJob]:
+    """Every job in a complete byte stream. Status queries are not part of a job; ESC @ ends a
+    job that has content; a cut ends a job (even an empty one: paper was cut)."""
+    decoder = StreamDecoder()
+    jobs: list[DecodedJob] = []
+    builder = JobBuilder()
+    for event, raw in decoder.feed_raw(data):
+        if isinstance(event, StatusQuery):
+            continue
+        if raw == b"\x1b@":
+            if builder.has_content:
+                jobs.append(builder.finish(cut=False))
+            builder = JobBuilder()
+        elif isinstance(event, Cut):
+            jobs.append(builder.finish(cut=True))
+            builder = JobBuilder()
+        else:
+            builder.add(event)
+    if decoder.pending:
+        raise ProtocolError(f"stream ends inside a command: {decoder.pending[:8]!r}")
+    if builder.has_content:
+        jobs.append(builder.finish(cut=False))
+    return jobs
 
 
 def receipt_text(data: bytes) -> str:
-    """The printed text of a complete job: lines as a customer would read them."""
+    """The printed text, as a customer would read it: lines in order, a QR code as
+    `[QR data]`, a barcode as `[BARCODE data]`."""
     decoder = StreamDecoder()
     parts: list[str] = []
     for event in decoder.feed(data):
@@ -181,6 +469,8 @@ def receipt_text(data: bytes) -> str:
             parts.append("\n")
         elif isinstance(event, QrData):
             parts.append(f"[QR {event.data}]\n")
+        elif isinstance(event, Barcode):
+            parts.append(f"[BARCODE {event.data}]\n")
     if decoder.pending:
         raise ProtocolError(f"job ends inside a command: {decoder.pending[:8]!r}")
     return "".join(parts)

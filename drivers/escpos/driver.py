@@ -1,4 +1,4 @@
-"""ESC/POS receipt printer driver over any `serial_for_url` transport.
+"""ESC/POS receipt printer driver over any `serial_for_url` transport (or a USB opener).
 
 `/dev/ttyUSB0`, `socket://10.0.0.5:9100`, `spy://...` or `loop://` — config alone decides. The
 port is opened lazily and reopened after any error, because printers vanish on a power cycle
@@ -14,14 +14,14 @@ from typing import Any
 
 import serial
 
-from drivers.errors import DeviceUnavailable, PrinterError, ProtocolError
+from drivers.errors import DeviceUnavailable, DriverError, PrinterError, ProtocolError
 from drivers.escpos.render import render_receipt
 from drivers.escpos.status import (
     QUERIES,
-    StatusBytes,
-    check_reply_byte,
+    StatusReply,
     combine,
     health_from_status,
+    parse_status,
     status_query,
 )
 from drivers.interfaces import DeviceHealth, HealthLevel, PrinterStatus, ReceiptDocument
@@ -29,8 +29,14 @@ from drivers.serial_port import LazyPort
 
 log = logging.getLogger(__name__)
 
+# Each write call gets the whole write timeout; small chunks keep a long receipt on a slow
+# serial line (9600 baud is about 1 kB/s) from timing out as one big write would.
+WRITE_CHUNK = 256
+
 
 class EscposPrinter:
+    """A ReceiptPrinter. Thread-safe: one lock around all I/O."""
+
     def __init__(
         self,
         url: str,
@@ -42,7 +48,6 @@ class EscposPrinter:
     ) -> None:
         """`url` for serial_for_url, or `opener` returning a port-like transport (USB)."""
         self.url = url
-        self._timeout = timeout_s
         self._profile = profile
         self._chinese = chinese
         self._port = LazyPort(
@@ -52,62 +57,85 @@ class EscposPrinter:
 
     # --- transport --------------------------------------------------------------------------
 
-    def _read_status(self) -> StatusBytes:
+    def _read_status(self) -> list[StatusReply]:
+        """Ask n = 1..4 one at a time, one byte each. The first unanswered query ends the round:
+        a late answer must not be taken for the reply to the next n (the next round drains it)."""
         port = self._port.get()
+        replies: list[StatusReply] = []
         try:
             port.reset_input_buffer()
-            replies: list[int | None] = []
             for n in QUERIES:
                 port.write(status_query(n))
                 port.flush()
-                reply = port.read(1)
-                replies.append(check_reply_byte(reply[0]) if reply else None)
+                reply = parse_status(n, port.read(1))
+                replies.append(reply)
+                if not reply.answered:
+                    break
         except (serial.SerialException, OSError) as exc:
             self._port.drop()
             raise DeviceUnavailable(f"printer {self.url}: {exc}") from exc
-        return StatusBytes(*replies)
+        return replies
+
+    def _send(self, data: bytes) -> None:
+        try:
+            port = self._port.get()
+            for start in range(0, len(data), WRITE_CHUNK):
+                port.write(data[start : start + WRITE_CHUNK])
+            port.flush()
+        except DeviceUnavailable as exc:
+            raise PrinterError(str(exc), message_key="printer.unavailable") from exc
+        except (serial.SerialException, OSError) as exc:
+            self._port.drop()
+            raise PrinterError(
+                f"printer {self.url}: sending the job failed: {exc}",
+                message_key="printer.unavailable",
+            ) from exc
+
+    def _require_ready(self, when: str) -> None:
+        try:
+            status = combine(self._read_status())
+        except ProtocolError as exc:
+            raise PrinterError(
+                f"{when}: garbled status: {exc}", message_key="printer.error"
+            ) from exc
+        except DeviceUnavailable as exc:
+            raise PrinterError(f"{when}: {exc}", message_key="printer.unavailable") from exc
+        health = health_from_status(status)
+        if not health.usable:
+            raise PrinterError(
+                f"{when}: printer not ready: {health.code} ({health.detail})",
+                message_key=health.message_key,
+            )
 
     # --- ReceiptPrinter ---------------------------------------------------------------------
 
     def status(self) -> PrinterStatus:
-        """Real-time status; fields are None where the printer did not answer."""
+        """Real-time status; fields are None where the printer did not answer. Raises
+        DeviceUnavailable (cannot open, I/O failed) or ProtocolError (garbled answer)."""
         with self._lock:
             return combine(self._read_status())
 
     def health(self) -> DeviceHealth:
+        """Never raises: a printer that cannot be reached is an ERROR, not an exception."""
         try:
             return health_from_status(self.status())
         except DeviceUnavailable as exc:
             return DeviceHealth(HealthLevel.ERROR, "unavailable", "printer.unavailable", str(exc))
         except ProtocolError as exc:
             return DeviceHealth(HealthLevel.ERROR, "garbled", "printer.error", str(exc))
-
-    def _require_ready(self) -> None:
-        try:
-            health = health_from_status(combine(self._read_status()))
-        except ProtocolError as exc:
-            self._port.drop()
-            raise PrinterError(f"garbled status: {exc}", message_key="printer.error") from exc
-        except DeviceUnavailable as exc:
-            raise PrinterError(str(exc), message_key="printer.unavailable") from exc
-        if not health.usable:
-            raise PrinterError(f"printer not ready: {health.code}", message_key=health.message_key)
+        except (DriverError, ValueError, serial.SerialException, OSError) as exc:
+            log.exception("printer health check failed")
+            return DeviceHealth(HealthLevel.ERROR, "error", "printer.error", str(exc))
 
     def print_receipt(self, document: ReceiptDocument) -> None:
-        """Check, print, check again: paper running out mid-job is an error, not a success."""
+        """Check, print, check again. Nothing is sent unless the printer reports itself ready
+        (no answer is not ready); paper running out during the job is an error, not a
+        success. Raises PrinterError with the message key of the cause."""
         data = render_receipt(document, profile=self._profile, chinese=self._chinese)
         with self._lock:
-            self._require_ready()
-            try:
-                port = self._port.get()
-                port.write(data)
-                port.flush()
-            except (serial.SerialException, OSError, DeviceUnavailable) as exc:
-                self._port.drop()
-                raise PrinterError(
-                    f"print failed: {exc}", message_key="printer.unavailable"
-                ) from exc
-            self._require_ready()
+            self._require_ready("before printing")
+            self._send(data)
+            self._require_ready("after sending the job")
 
     def close(self) -> None:
         with self._lock:

@@ -12,12 +12,16 @@ from drivers.interfaces import ReceiptDocument, ReceiptLine
 
 FS_CHINESE_ON = b"\x1c\x26"
 FS_CHINESE_OFF = b"\x1c\x2e"
+# Control characters in a line's text would be commands to the printer (ESC p kicks a drawer):
+# every one becomes a space. A line is one line.
+_NO_CONTROLS = dict.fromkeys((*range(0x20), 0x7F), " ")
 
 
 def encode_text(text: str, *, chinese: bool) -> bytes:
     """ASCII as is; anything else in Chinese mode as GB18030 (or '?' without Chinese mode).
     The half-width yen sign is not in GBK, which most printers' Chinese fonts are: print the
     full-width ￥ (GBK A3A4) instead."""
+    text = text.translate(_NO_CONTROLS)
     if text.isascii():
         return text.encode("ascii")
     if not chinese:

@@ -1,68 +1,251 @@
-"""ESC/POS printer simulator on loopback TCP: the other end of the wire, with fault switches.
+"""ESC/POS printer simulator, the other end of the wire: loopback TCP (or a pseudo-terminal).
 
-Answers `DLE EOT n` from its switches (paper out, near end, cover open, offline, silent, garbled)
-and collects each job — from `ESC @` to the cut — for tests and the demo, like OctoPrint's
-virtual printer does for 3D printers.
+It parses the byte stream incrementally, answers `DLE EOT n` from its fault switches through the
+shared status table, and collects each job — from `ESC @` to the cut — for tests and the demo,
+like OctoPrint's virtual printer does for 3D printers. Bytes it cannot parse are counted in
+`protocol_errors` and skipped, never a crash.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from drivers.errors import ProtocolError
-from drivers.escpos.decode import Command, Cut, StatusQuery, StreamDecoder, receipt_text
+from drivers.escpos.decode import (
+    Barcode,
+    Cut,
+    DecodedJob,
+    Event,
+    Image,
+    Newline,
+    QrData,
+    StatusQuery,
+    StreamDecoder,
+    Text,
+    decode_stream,
+    receipt_text,
+)
 from drivers.escpos.preview import render_png
+from drivers.escpos.status import encode_status
+from drivers.pty_device import PtyDevice
 
 log = logging.getLogger(__name__)
+
+CONTENT = (Text, Newline, QrData, Barcode, Image)
+GARBLED_STATUS = 0xFF  # bits 0 and 7 set: violates the fixed bits
 
 
 @dataclass
 class PrinterFaults:
-    """Switches, changeable at any time."""
+    """Fault switches, changeable at any time from any thread."""
 
     paper_out: bool = False
     paper_near_end: bool = False
     cover_open: bool = False
-    offline: bool = False
+    offline: bool = False  # offline without a named cause
     cutter_error: bool = False
+    unrecoverable_error: bool = False
     silent: bool = False  # never answers a status query
-    garbled_status: bool = False  # answers with bytes that break the fixed bits
-    drop_connection_after_bytes: int | None = None
+    garbled_status: bool = False  # answers 0xFF: the fixed bits are wrong
+    status_delay_s: float = 0.0  # a slow printer: each status answer comes this late
+    drop_connection_after_bytes: int | None = None  # per TCP connection ("power cut")
+    paper_out_after_bytes: int | None = None  # paper runs out once this much print data came
+
+    @property
+    def stopped(self) -> bool:
+        """The printer cannot print now."""
+        return (
+            self.paper_out
+            or self.cover_open
+            or self.offline
+            or self.cutter_error
+            or self.unrecoverable_error
+        )
+
+
+def status_flags(n: int, faults: PrinterFaults) -> set[str]:
+    """What the printer reports for DLE EOT n: any stop makes it offline (n=1), n=2 says why."""
+    candidates = {
+        1: {"offline": faults.stopped},
+        2: {
+            "cover_open": faults.cover_open,
+            "stopped_paper_end": faults.paper_out,
+            "error": faults.cutter_error or faults.unrecoverable_error,
+        },
+        3: {
+            "cutter_error": faults.cutter_error,
+            "unrecoverable_error": faults.unrecoverable_error,
+        },
+        4: {
+            "paper_near_end": faults.paper_near_end or faults.paper_out,
+            "paper_end": faults.paper_out,
+        },
+    }[n]
+    return {name for name, on in candidates.items() if on}
 
 
 def status_byte(n: int, faults: PrinterFaults) -> int:
-    """The reply to DLE EOT n; bits 1 and 4 always set (protocols.md)."""
-    value = 0x12
-    stopped = faults.paper_out or faults.cover_open or faults.cutter_error
-    if n == 1 and (faults.offline or stopped):
-        value |= 0x08
-    elif n == 2:
-        value |= (0x04 if faults.cover_open else 0) | (0x20 if faults.paper_out else 0)
-        value |= 0x40 if faults.offline or faults.cutter_error else 0
-    elif n == 3:
-        value |= 0x08 if faults.cutter_error else 0
-    elif n == 4:
-        value |= 0x0C if faults.paper_near_end or faults.paper_out else 0
-        value |= 0x60 if faults.paper_out else 0
-    return value
+    """The reply to DLE EOT n for these faults (ignores `garbled_status` and `silent`)."""
+    return encode_status(n, status_flags(n, faults))
 
 
-class EscposPrinterSimulator:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.faults = PrinterFaults()
+class PrinterEngine:
+    """The printer itself, without a transport: bytes in, status answers out, jobs collected.
+
+    A job goes to `jobs` when it ends (cut, or ESC @ after content) and the printer was able to
+    print all of it; to `spoiled_jobs` when the printer was stopped while its content arrived,
+    or when the connection ended before the job did.
+    """
+
+    def __init__(self, faults: PrinterFaults, wait: Callable[[float], object] = time.sleep) -> None:
+        self.faults = faults
+        self._wait = wait
+        self.lock = threading.Lock()
+        self._decoder = StreamDecoder()
         self.jobs: list[bytes] = []
-        self.protocol_errors = 0
+        self.spoiled_jobs: list[bytes] = []
+        self.protocol_errors = 0  # garbage bytes skipped
+        self.status_queries = 0
+        self.print_bytes = 0  # every byte that is not a status query
+        self._job = bytearray()
+        self._job_has_content = False
+        self._job_spoiled = False
+
+    def connection_started(self) -> None:
+        """A new host connection: an unfinished command or job of the last one is lost."""
+        self._end_job(complete=False)
+        self._decoder.reset()
+
+    def receive(self, data: bytes, send: Callable[[bytes], None]) -> None:
+        """Consume bytes as they arrive; `send` carries status answers back to the host."""
+        self._decoder.push(data)
+        while True:
+            try:
+                item = self._decoder.pop()
+            except ProtocolError as exc:
+                garbage = self._decoder.skip(1)
+                with self.lock:
+                    self.protocol_errors += len(garbage)
+                    self.print_bytes += len(garbage)
+                log.warning("printer simulator: skipped garbage %r: %s", garbage, exc)
+                continue
+            if item is None:
+                return
+            event, raw = item
+            if isinstance(event, StatusQuery):
+                self._answer(event.n, send)
+            else:
+                self._print(event, raw)
+
+    def _print(self, event: Event | None, raw: bytes) -> None:
+        if raw == b"\x1b@" and self._job_has_content:
+            self._end_job(complete=True)
+        if isinstance(event, CONTENT):
+            self._job_has_content = True
+            self._job_spoiled = self._job_spoiled or self.faults.stopped
+        self._job += raw
+        with self.lock:
+            self.print_bytes += len(raw)
+            limit = self.faults.paper_out_after_bytes
+            if limit is not None and self.print_bytes >= limit:
+                self.faults.paper_out = True
+        if isinstance(event, Cut):
+            self._end_job(complete=True)
+
+    def _end_job(self, *, complete: bool) -> None:
+        job, spoiled = bytes(self._job), self._job_spoiled or not complete
+        if job and (self._job_has_content or complete):
+            with self.lock:
+                (self.spoiled_jobs if spoiled else self.jobs).append(job)
+        self._job = bytearray()
+        self._job_has_content = self._job_spoiled = False
+
+    def _answer(self, n: int, send: Callable[[bytes], None]) -> None:
+        faults = self.faults
+        with self.lock:
+            self.status_queries += 1
+        if faults.silent:
+            return
+        if faults.status_delay_s > 0:
+            self._wait(faults.status_delay_s)
+        send(bytes((GARBLED_STATUS if faults.garbled_status else status_byte(n, faults),)))
+
+
+class _SimulatorApi:
+    """What tests and the demo read from either simulator."""
+
+    engine: PrinterEngine
+
+    @property
+    def faults(self) -> PrinterFaults:
+        return self.engine.faults
+
+    @property
+    def jobs(self) -> list[bytes]:
+        """Jobs printed completely (the live list; copy it before iterating elsewhere)."""
+        return self.engine.jobs
+
+    @property
+    def spoiled_jobs(self) -> list[bytes]:
+        return self.engine.spoiled_jobs
+
+    @property
+    def protocol_errors(self) -> int:
+        return self.engine.protocol_errors
+
+    @property
+    def status_queries(self) -> int:
+        return self.engine.status_queries
+
+    @property
+    def print_bytes(self) -> int:
+        return self.engine.print_bytes
+
+    def _jobs_copy(self) -> list[bytes]:
+        with self.engine.lock:
+            return list(self.engine.jobs)
+
+    def job_texts(self) -> list[str]:
+        """The text of each printed job (QR codes as `[QR data]`)."""
+        return [receipt_text(job) for job in self._jobs_copy()]
+
+    def decoded_jobs(self) -> list[DecodedJob]:
+        """Each printed job with line styles, QR payloads and whether it was cut."""
+        return [decoded for job in self._jobs_copy() for decoded in decode_stream(job)]
+
+    def save_png(self, index: int, path: Path) -> Path:
+        """A picture of job `index` as the customer would see it."""
+        return render_png(self.job_texts()[index], path)
+
+    def wait_for_jobs(self, count: int, timeout_s: float = 5.0) -> bool:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if len(self._jobs_copy()) >= count:
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.01)
+
+
+class EscposPrinterSimulator(_SimulatorApi):
+    """A network receipt printer on loopback TCP (`socket://127.0.0.1:<port>`), one host
+    connection at a time; a new one is accepted after a disconnect."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._host, self._port = host, port
-        self._server: socket.socket | None = None
-        self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._received = 0
+        self.engine = PrinterEngine(PrinterFaults(), wait=self._stopping.wait)
+        self._server: socket.socket | None = None
+        self._conn: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self.connections = 0
 
     @property
     def url(self) -> str:
@@ -73,7 +256,7 @@ class EscposPrinterSimulator:
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         server.bind((self._host, self._port))
         server.listen(1)
-        server.settimeout(0.2)
+        server.settimeout(0.1)
         self._port = server.getsockname()[1]
         self._server = server
         self._stopping.clear()
@@ -81,7 +264,12 @@ class EscposPrinterSimulator:
         self._thread.start()
 
     def stop(self) -> None:
+        """Close the port and the host's connection, as a power cut does."""
         self._stopping.set()
+        for sock in (self._conn, self._server):
+            if sock is not None:
+                with contextlib.suppress(OSError):  # wakes a blocked accept or recv at once
+                    sock.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
@@ -96,40 +284,34 @@ class EscposPrinterSimulator:
     def __exit__(self, *_exc: object) -> None:
         self.stop()
 
-    def job_texts(self) -> list[str]:
-        with self._lock:
-            jobs = list(self.jobs)
-        return [receipt_text(job) for job in jobs]
-
-    def save_png(self, index: int, path: Path) -> Path:
-        """A picture of job `index` as the customer would see it."""
-        return render_png(self.job_texts()[index], path)
-
-    def wait_for_jobs(self, count: int, timeout_s: float = 5.0) -> bool:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            with self._lock:
-                if len(self.jobs) >= count:
-                    return True
-            time.sleep(0.01)
-        return False
-
     def _serve(self) -> None:
-        assert self._server is not None
+        server = self._server
+        assert server is not None
         while not self._stopping.is_set():
             try:
-                conn, _ = self._server.accept()
+                conn, _ = server.accept()
             except TimeoutError:
                 continue
             except OSError:
                 return
+            self.connections += 1
+            self._conn = conn
             with conn:
-                conn.settimeout(0.2)
+                conn.settimeout(0.1)
+                self.engine.connection_started()
                 self._session(conn)
+            self._conn = None
+            self.engine.connection_started()  # what was unfinished is lost with the line
 
     def _session(self, conn: socket.socket) -> None:
-        decoder = StreamDecoder()
-        job = bytearray()
+        received = 0
+
+        def send(reply: bytes) -> None:
+            try:
+                conn.sendall(reply)
+            except OSError:
+                log.debug("printer simulator: host went away")
+
         while not self._stopping.is_set():
             try:
                 data = conn.recv(4096)
@@ -139,35 +321,24 @@ class EscposPrinterSimulator:
                 return
             if not data:
                 return
-            self._received += len(data)
-            limit = self.faults.drop_connection_after_bytes
-            if limit is not None and self._received >= limit:
+            limit = self.engine.faults.drop_connection_after_bytes
+            if limit is not None and received + len(data) >= limit:
+                self.engine.receive(data[: max(limit - received, 0)], send)
+                log.info("printer simulator: dropping the connection after %d bytes", limit)
                 return  # the printer "loses power": the connection just ends
-            try:
-                events = decoder.feed_raw(data)
-            except ProtocolError as exc:
-                self.protocol_errors += 1
-                log.warning("printer simulator: garbage: %s", exc)
-                decoder.reset()
-                continue
-            for event, raw in events:
-                if isinstance(event, StatusQuery):
-                    self._answer(conn, event.n)
-                    continue
-                if isinstance(event, Command) and raw == b"\x1b@":
-                    job = bytearray()  # ESC @ starts a fresh job
-                job += raw
-                if isinstance(event, Cut):
-                    with self._lock:
-                        self.jobs.append(bytes(job))
-                    job = bytearray()
+            received += len(data)
+            self.engine.receive(data, send)
 
-    def _answer(self, conn: socket.socket, n: int) -> None:
-        faults = self.faults
-        if faults.silent:
-            return
-        reply = 0xFF if faults.garbled_status else status_byte(n, faults)
-        try:
-            conn.sendall(bytes((reply,)))
-        except OSError:
-            log.debug("printer simulator: client went away")
+
+class EscposPtySimulator(_SimulatorApi, PtyDevice):
+    """The same printer on a serial line (a pseudo-terminal): `url` is the slave's path, for
+    `serial_for_url` directly or through `spy://`. `drop_connection_after_bytes` does not apply."""
+
+    thread_name = "escpos-pty-sim"
+
+    def __init__(self) -> None:
+        PtyDevice.__init__(self)
+        self.engine = PrinterEngine(PrinterFaults(), wait=self._stopping.wait)
+
+    def received(self, data: bytes) -> None:
+        self.engine.receive(data, self.send)

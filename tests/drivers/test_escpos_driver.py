@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from drivers.errors import PrinterError
+from drivers.escpos.decode import DecodedJob, DecodedLine
 from drivers.escpos.driver import EscposPrinter
 from drivers.escpos.simulator import EscposPrinterSimulator
-from drivers.interfaces import HealthLevel, ReceiptDocument, ReceiptLine
+from drivers.interfaces import (
+    Align,
+    DeviceHealth,
+    HealthLevel,
+    ReceiptDocument,
+    ReceiptLine,
+    ReceiptPrinter,
+)
 
 pytestmark = pytest.mark.timeout(30)
 
-DOC = ReceiptDocument((ReceiptLine("话费充值"), ReceiptLine("金额 Amount: ¥88.00")), qr_data="T:1")
+DOC = ReceiptDocument(
+    (
+        ReceiptLine("话费充值", Align.CENTER, bold=True),
+        ReceiptLine("手机号码 138****8000"),
+        ReceiptLine("金额 Amount: ¥88.00", Align.CENTER, bold=True, double=True),
+    ),
+    qr_data="T:1",
+)
+PRINTED = DecodedJob(
+    (
+        DecodedLine("话费充值", Align.CENTER, bold=True),
+        DecodedLine("手机号码 138****8000"),
+        DecodedLine("金额 Amount: ￥88.00", Align.CENTER, bold=True, width=2, height=2),
+    ),
+    cut=True,
+    qr=("T:1",),
+)
 
 
 @pytest.fixture
@@ -25,39 +51,54 @@ def simulator() -> Iterator[EscposPrinterSimulator]:
 
 @pytest.fixture
 def printer(simulator: EscposPrinterSimulator) -> Iterator[EscposPrinter]:
-    driver = EscposPrinter(simulator.url, timeout_s=0.5)
+    driver = EscposPrinter(simulator.url, timeout_s=0.3)
     yield driver
     driver.close()
+
+
+def test_is_a_receipt_printer(printer: EscposPrinter) -> None:
+    assert isinstance(printer, ReceiptPrinter)
 
 
 def test_prints_a_receipt(simulator: EscposPrinterSimulator, printer: EscposPrinter) -> None:
     printer.print_receipt(DOC)
     assert simulator.wait_for_jobs(1)
-    assert simulator.job_texts() == ["话费充值\n金额 Amount: ￥88.00\n[QR T:1]\n"]
+    assert simulator.job_texts() == [
+        "话费充值\n手机号码 138****8000\n金额 Amount: ￥88.00\n[QR T:1]\n"
+    ]
+    assert simulator.decoded_jobs() == [PRINTED]
+    assert simulator.status_queries == 8  # four before the job, four after
     assert simulator.protocol_errors == 0
-    assert printer.health().level is HealthLevel.OK
+    assert simulator.spoiled_jobs == []
+    assert printer.health() == DeviceHealth(HealthLevel.OK, "ok", "printer.ok")
 
 
 @pytest.mark.parametrize(
-    ("fault", "key"),
+    ("fault", "key", "code"),
     [
-        ("paper_out", "printer.paper_out"),
-        ("cover_open", "printer.cover_open"),
-        ("offline", "printer.offline"),
-        ("cutter_error", "printer.cutter_error"),
-        ("silent", "printer.no_answer"),
-        ("garbled_status", "printer.error"),
+        ("paper_out", "printer.paper_out", "paper_out"),
+        ("cover_open", "printer.cover_open", "cover_open"),
+        ("offline", "printer.offline", "offline"),
+        ("cutter_error", "printer.cutter_error", "cutter_error"),
+        ("unrecoverable_error", "printer.error", "unrecoverable_error"),
+        ("garbled_status", "printer.error", "garbled"),
     ],
 )
 def test_fault_refuses_to_print(
-    simulator: EscposPrinterSimulator, printer: EscposPrinter, fault: str, key: str
+    simulator: EscposPrinterSimulator, printer: EscposPrinter, fault: str, key: str, code: str
 ) -> None:
     setattr(simulator.faults, fault, True)
     with pytest.raises(PrinterError) as caught:
         printer.print_receipt(DOC)
     assert caught.value.message_key == key
-    assert not simulator.wait_for_jobs(1, timeout_s=0.3)
-    assert not printer.health().usable
+    time.sleep(0.1)  # anything sent would have arrived by now
+    assert simulator.print_bytes == 0  # nothing but status queries went out
+    assert simulator.jobs == []
+    health = printer.health()
+    assert (health.level, health.code, health.message_key) == (HealthLevel.ERROR, code, key)
+    setattr(simulator.faults, fault, False)
+    printer.print_receipt(DOC)  # the fault cleared: the same driver prints
+    assert simulator.wait_for_jobs(1)
 
 
 def test_silent_printer_is_unknown_not_ok(
@@ -65,9 +106,13 @@ def test_silent_printer_is_unknown_not_ok(
 ) -> None:
     simulator.faults.silent = True
     status = printer.status()
-    assert status.online is None
-    assert status.paper_present is None
-    assert printer.health().level is HealthLevel.UNKNOWN
+    assert (status.online, status.paper_present, status.paper_near_end) == (None, None, None)
+    assert simulator.status_queries == 1  # the first silence ends the round
+    assert printer.health() == DeviceHealth(HealthLevel.UNKNOWN, "no_answer", "printer.no_answer")
+    with pytest.raises(PrinterError) as caught:
+        printer.print_receipt(DOC)
+    assert caught.value.message_key == "printer.no_answer"
+    assert simulator.print_bytes == 0
 
 
 def test_near_end_prints_with_a_warning(
@@ -76,56 +121,118 @@ def test_near_end_prints_with_a_warning(
     simulator.faults.paper_near_end = True
     printer.print_receipt(DOC)
     assert simulator.wait_for_jobs(1)
-    assert printer.health().level is HealthLevel.WARNING
+    assert simulator.decoded_jobs() == [PRINTED]
+    health = printer.health()
+    assert (health.level, health.message_key) == (HealthLevel.WARNING, "printer.paper_near_end")
+    assert health.usable
+
+
+def test_paper_running_out_during_the_job_is_an_error(
+    simulator: EscposPrinterSimulator, printer: EscposPrinter
+) -> None:
+    simulator.faults.paper_out_after_bytes = 40
+    with pytest.raises(PrinterError) as caught:
+        printer.print_receipt(DOC)
+    assert caught.value.message_key == "printer.paper_out"
+    assert "after sending the job" in str(caught.value)
+    assert simulator.jobs == []
+    assert len(simulator.spoiled_jobs) == 1
+
+
+def test_slow_answers_within_the_timeout_are_fine(
+    simulator: EscposPrinterSimulator, printer: EscposPrinter
+) -> None:
+    simulator.faults.status_delay_s = 0.05
+    assert printer.health().level is HealthLevel.OK
+
+
+def test_answers_later_than_the_timeout_are_unknown_then_drained(
+    simulator: EscposPrinterSimulator, printer: EscposPrinter
+) -> None:
+    simulator.faults.status_delay_s = 0.5
+    simulator.faults.offline = True  # the late answer would say "offline"
+    assert printer.health().level is HealthLevel.UNKNOWN
+    simulator.faults.status_delay_s = 0.0
+    time.sleep(0.4)  # the late byte arrives now; the next round must not take it for its own
+    simulator.faults.offline = False
+    assert printer.health() == DeviceHealth(HealthLevel.OK, "ok", "printer.ok")
 
 
 def test_reconnects_after_the_printer_vanishes(simulator: EscposPrinterSimulator) -> None:
-    """GIVEN a printer that power-cycles (connection gone, back on the same port)
-    THEN the driver fails one job cleanly and prints the next one."""
+    """GIVEN a network printer that power-cycles (connection gone, back on the same port)
+    THEN the driver fails cleanly while it is away and prints once it is back."""
     port = int(simulator.url.rsplit(":", 1)[1])
-    driver = EscposPrinter(simulator.url, timeout_s=0.5)
-    driver.print_receipt(DOC)
-    simulator.stop()
-    with pytest.raises(PrinterError):
-        driver.print_receipt(DOC)
-    revived = EscposPrinterSimulator(port=port)
-    revived.start()
+    driver = EscposPrinter(simulator.url, timeout_s=0.3)
     try:
         driver.print_receipt(DOC)
-        assert revived.wait_for_jobs(1)
+        assert simulator.wait_for_jobs(1)
+        simulator.stop()
+        with pytest.raises(PrinterError) as caught:
+            driver.print_receipt(DOC)
+        assert caught.value.message_key == "printer.unavailable"
+        assert driver.health().message_key == "printer.unavailable"
+        with EscposPrinterSimulator(port=port) as revived:
+            driver.print_receipt(DOC)
+            assert revived.wait_for_jobs(1)
+            assert revived.decoded_jobs() == [PRINTED]
+            assert revived.connections == 1
     finally:
         driver.close()
-        revived.stop()
 
 
 def test_connection_dropped_mid_job_is_an_error_not_a_hang(
     simulator: EscposPrinterSimulator, printer: EscposPrinter
 ) -> None:
-    simulator.faults.drop_connection_after_bytes = 20
-    with pytest.raises(PrinterError):
+    simulator.faults.drop_connection_after_bytes = 12 + 30  # the status round, then 30 bytes
+    started = time.monotonic()
+    with pytest.raises(PrinterError) as caught:
         printer.print_receipt(DOC)
+    assert time.monotonic() - started < 3
+    assert caught.value.message_key == "printer.unavailable"
     assert simulator.jobs == []
+    simulator.faults.drop_connection_after_bytes = None
+    printer.print_receipt(DOC)  # a new connection, a whole job
+    assert simulator.wait_for_jobs(1)
+    assert simulator.decoded_jobs() == [PRINTED]
+    assert len(simulator.spoiled_jobs) == 1  # the cut-off start of the first job
+    assert simulator.connections == 2
 
 
 def test_nothing_listening_is_unavailable() -> None:
-    driver = EscposPrinter("socket://127.0.0.1:9", timeout_s=0.3)
+    with EscposPrinterSimulator() as sim:
+        url = sim.url  # a port that was free a moment ago
+    driver = EscposPrinter(url, timeout_s=0.3)
     health = driver.health()
-    assert (health.level, health.message_key) == (HealthLevel.ERROR, "printer.unavailable")
+    assert (health.level, health.code, health.message_key) == (
+        HealthLevel.ERROR,
+        "unavailable",
+        "printer.unavailable",
+    )
     with pytest.raises(PrinterError) as caught:
         driver.print_receipt(DOC)
     assert caught.value.message_key == "printer.unavailable"
 
 
-def test_a_device_that_echoes_is_garbage_not_ok() -> None:
-    """GIVEN loop:// (every byte comes back: a wrong device on the port) THEN the echoed
-    DLE byte fails the fixed-bit check and the printer is in error, never ok."""
-    driver = EscposPrinter("loop://", timeout_s=0.3)
-    health = driver.health()
-    assert (health.level, health.code) == (HealthLevel.ERROR, "garbled")
-    with pytest.raises(PrinterError) as caught:
-        driver.print_receipt(DOC)
-    assert caught.value.message_key == "printer.error"
-    driver.close()
+def test_threads_printing_at_once_do_not_interleave(
+    simulator: EscposPrinterSimulator, printer: EscposPrinter
+) -> None:
+    errors: list[BaseException] = []
+
+    def work(number: int) -> None:
+        try:
+            printer.print_receipt(ReceiptDocument((ReceiptLine(f"收据 {number}"),)))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert simulator.wait_for_jobs(6)
+    assert sorted(simulator.job_texts()) == [f"收据 {n}\n" for n in range(6)]
+    assert simulator.protocol_errors == 0
 
 
 def test_a_topup_receipt_reads_back_with_amount_masked_number_and_reference(
