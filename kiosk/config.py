@@ -94,6 +94,14 @@ class DevicesSection(_Strict):
     id_card_reader: DeviceSection | None = None  # needed by SIM sale and replacement
     card_dispenser: DeviceSection | None = None  # needed by SIM sale
     sim_reader: DeviceSection | None = None  # PC/SC SIM reader/writer (needs pcscd running)
+    card_terminal: DeviceSection | None = None  # bank card terminal (nexo Sale-to-POI)
+
+
+class HealthSection(_Strict):
+    """Heartbeats to central: every interval, and at once on any state change."""
+
+    interval_s: int = Field(default=60, ge=5, le=3600)
+    timeout_s: float = Field(default=5.0, gt=0, le=60)
 
 
 class UiSection(_Strict):
@@ -108,6 +116,7 @@ class KioskConfig(_Strict):
     sync: SyncSection = SyncSection()
     topup: TopUpSection = TopUpSection()
     devices: DevicesSection
+    health: HealthSection = HealthSection()
     ui: UiSection = UiSection()
     # Where the file was read from; relative paths in it are relative to its folder.
     source: Path = Field(default=Path(DEFAULT_CONFIG_NAME), exclude=True)
