@@ -24,8 +24,10 @@ from central.auth import (
     require_ops_page,
     storage_of,
 )
+from central.business_routes import business_error
+from central.business_routes import router as business_router
 from central.db import Kiosk, Topup, open_storage, utcnow
-from central.errors import AuthError, NotFound, StorageError
+from central.errors import AuthError, BusinessError, NotFound, StorageError
 from central.fleet import CHINA_STANDARD_TIME, build_fleet
 from central.fleet_page import render_fleet
 from central.fleet_schemas import (
@@ -47,6 +49,7 @@ from central.schemas import (
     TopupList,
     TopupOut,
 )
+from central.seed import seed_demo
 from central.sync import process_batch
 
 log = logging.getLogger("central")
@@ -276,7 +279,9 @@ def build_api() -> FastAPI:
             "header or the `token` query parameter."
         ),
     )
+    app.include_router(business_router)
     app.add_exception_handler(AuthError, _auth_error)
+    app.add_exception_handler(BusinessError, business_error)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(OperationalError, _storage_error)
     app.openapi = lambda: _openapi_with_kinds(app)  # type: ignore[method-assign]
@@ -290,15 +295,19 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utcnow,
     fleet_tz: tzinfo = CHINA_STANDARD_TIME,
+    seed: bool = True,
 ) -> FastAPI:
     """The full application: opens `db_url` (creating tables) and registers `kiosks`.
 
     `clock` (aware datetimes) stamps heartbeats, commands and last_seen and decides who is
     offline; `fleet_tz` is the zone of the business day the fleet view counts top-ups in.
+    `seed` fills an empty database with the demo business data (central/seed.py).
     """
     storage = open_storage(db_url)
     try:
         register_kiosks(storage, kiosks)
+        if seed:
+            seed_demo(storage, clock())
     except SQLAlchemyError as exc:
         storage.close()
         raise StorageError(f"cannot register kiosks: {exc}") from None

@@ -200,6 +200,8 @@ def make_engine(db_url: str) -> Engine:
 
 def open_storage(db_url: str) -> Storage:
     """Connect to `db_url` and create the tables that are missing."""
+    import central.business_db  # noqa: F401 - registers its tables on Base
+
     engine = make_engine(db_url)
     try:
         Base.metadata.create_all(engine)

@@ -33,3 +33,16 @@ class ItemConflict(CentralError):
 
 class NotFound(CentralError):
     """A resource named in the path does not exist: answered with HTTP 404 and a JSON body."""
+
+
+class BusinessError(CentralError):
+    """A business call refused for a reason the kiosk can show: HTTP `status`, a stable `code`
+    (the kiosk's message key), and optional machine-readable `data` (e.g. attempts left)."""
+
+    def __init__(
+        self, status: int, code: str, message: str, data: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.data = data or {}

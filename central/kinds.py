@@ -12,8 +12,10 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central.business_db import Account
 from central.db import Topup, utcnow
 from central.errors import ItemConflict, ItemRejected
+from central.sim_kinds import SimReplacementV1, SimSaleV1, apply_sim_replacement, apply_sim_sale
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 
@@ -87,7 +89,9 @@ class TopupV1(BaseModel):
 
 
 def apply_topup(session: Session, kiosk_id: str, body: TopupV1) -> dict[str, Any]:
-    """Record the credit; the same txn_id from the same kiosk under another key is a conflict."""
+    """Record the top-up and credit the line's balance (once: the idempotency record commits in
+    the same transaction). A number central does not know is still recorded, as `suspense`, so
+    that ops can refund it: the customer's cash is never silently dropped."""
     earlier = session.scalar(
         select(Topup.id).where(Topup.kiosk_id == kiosk_id, Topup.txn_id == body.txn_id)
     )
@@ -108,14 +112,21 @@ def apply_topup(session: Session, kiosk_id: str, body: TopupV1) -> dict[str, Any
     )
     session.add(row)
     session.flush()
+    account = session.get(Account, body.msisdn)
+    if account is not None:
+        account.balance_fen += body.amount_fen
     return {
         "topup_id": row.id,
         "msisdn": row.msisdn,
         "amount_fen": row.amount_fen,
-        "status": "credited",
+        "status": "credited" if account is not None else "suspense",
     }
 
 
 KINDS: dict[str, KindSpec[Any]] = {
     "topup.v1": KindSpec(name="topup.v1", model=TopupV1, handler=apply_topup),
+    "sim_sale.v1": KindSpec(name="sim_sale.v1", model=SimSaleV1, handler=apply_sim_sale),
+    "sim_replacement.v1": KindSpec(
+        name="sim_replacement.v1", model=SimReplacementV1, handler=apply_sim_replacement
+    ),
 }

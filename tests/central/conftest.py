@@ -16,7 +16,8 @@ from fastapi import FastAPI
 
 from central.app import create_app
 from central.auth import register_kiosks
-from central.db import Storage, open_storage
+from central.db import Storage, open_storage, utcnow
+from central.seed import seed_demo
 from central.server import bind_socket, make_server, socket_url
 
 OPS_TOKEN = "ops-secret-token"
@@ -184,6 +185,7 @@ def central(shared_central: Central, tmp_path: Path) -> Iterator[Central]:
     app = shared_central.app
     storage = open_storage(sqlite_url(tmp_path))
     register_kiosks(storage, KIOSKS)
+    seed_demo(storage, utcnow())
     previous = app.state.storage
     app.state.storage = storage
     try:
