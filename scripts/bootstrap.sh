@@ -16,6 +16,9 @@ APT_PACKAGES=(
   libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxrender1 libxi6
+  # central's tests: its ops fleet page in headless Chromium, its storage on a real PostgreSQL
+  # (the tests run initdb + pg_ctl on a spare port themselves).
+  chromium postgresql
 )
 
 missing=()
