@@ -118,6 +118,7 @@ def list_topups(
 
 
 def list_kiosks(request: Request) -> KioskList:
+    storage_of(request).flush_seen()
     with storage_of(request).sessions() as session:
         rows = session.scalars(select(Kiosk).order_by(Kiosk.id)).all()
     kiosks = [
@@ -150,6 +151,7 @@ def issue(
 
 def _fleet_of(request: Request) -> Fleet:
     tz = cast(tzinfo, getattr(request.app.state, "fleet_tz", CHINA_STANDARD_TIME))
+    storage_of(request).flush_seen()
     return build_fleet(storage_of(request), clock_of(request)(), tz)
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
 
 from central.db import Kiosk, Storage, utcnow
 from central.errors import AuthError
@@ -69,16 +70,17 @@ def authenticate_kiosk(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(kiosk_bearer)],
     x_kiosk_id: Annotated[str | None, Header()] = None,
 ) -> str:
-    """The id of the calling kiosk, after checking its token; stamps its last_seen."""
+    """The id of the calling kiosk, after checking its token; stamps its last_seen (buffered:
+    db.SeenBuffer)."""
     if not x_kiosk_id or credentials is None:
         raise AuthError("missing X-Kiosk-Id header or bearer token")
     storage = storage_of(request)
-    with storage.sessions.begin() as session:
-        row = session.get(Kiosk, x_kiosk_id)
-        ok = tokens_match(credentials.credentials, row.token_sha256 if row else _NO_TOKEN)
-        if row is None or not ok:
-            raise AuthError("invalid kiosk id or token")
-        row.last_seen = clock_of(request)()
+    with storage.sessions() as session:
+        stored = session.scalar(select(Kiosk.token_sha256).where(Kiosk.id == x_kiosk_id))
+    if not tokens_match(credentials.credentials, stored or _NO_TOKEN) or stored is None:
+        raise AuthError("invalid kiosk id or token")
+    if storage.seen.note(x_kiosk_id, clock_of(request)()):
+        storage.flush_seen()
     return x_kiosk_id
 
 

@@ -10,7 +10,7 @@ from typing import cast
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from central.db import Heartbeat, Kiosk, RemoteCommand, Storage
+from central.db import Heartbeat, Kiosk, RemoteCommand, Storage, latest_state_session
 from central.fleet_schemas import Command, CommandKind, HeartbeatRequest, IssuedCommand
 
 
@@ -18,7 +18,11 @@ def record_heartbeat(
     storage: Storage, kiosk_id: str, beat: HeartbeatRequest, now: datetime
 ) -> list[Command]:
     """In one transaction: replace the kiosk's latest heartbeat, mark the commands it
-    acknowledged done, and return its commands still not acknowledged, oldest first."""
+    acknowledged done, and return its commands still not acknowledged, oldest first.
+
+    Written without an fsync (db.latest_state_session): after a power cut central may have
+    lost the last seconds of beats and acknowledgements, so a command may be sent once more;
+    kiosks execute a command id once (kiosk/health_reporter.py)."""
     try:
         return _record(storage, kiosk_id, beat, now)
     except IntegrityError:
@@ -30,7 +34,7 @@ def _record(
     storage: Storage, kiosk_id: str, beat: HeartbeatRequest, now: datetime
 ) -> list[Command]:
     devices = [device.model_dump() for device in beat.devices]
-    with storage.sessions.begin() as session:
+    with latest_state_session(storage) as session:
         row = session.get(Heartbeat, kiosk_id)
         if row is None:
             row = Heartbeat(kiosk_id=kiosk_id)

@@ -8,11 +8,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
+from central.bulk_topups import NewTopup, apply_topups
 from central.db import Storage, SyncRecord, utcnow
 from central.errors import ItemConflict, ItemRejected
-from central.kinds import KINDS, KindSpec
+from central.kinds import KINDS, KindSpec, TopupV1
 from central.schemas import SyncItem, SyncResult
 
 
@@ -95,5 +98,120 @@ def process_item(storage: Storage, kiosk_id: str, item: SyncItem) -> SyncResult:
 
 
 def process_batch(storage: Storage, kiosk_id: str, items: Sequence[SyncItem]) -> list[SyncResult]:
-    """One result per item, in order; each item commits or fails on its own."""
-    return [process_item(storage, kiosk_id, item) for item in items]
+    """One result per item, in order, as if each item committed on its own.
+
+    Fast path: the whole batch in ONE transaction (one fsync), each new item inside its own
+    savepoint so that a refused item leaves nothing behind. If the transaction itself fails
+    (another request delivered one of these keys at the same moment, or the database was
+    busy), it is rolled back whole and the batch is redone item by item, each in its own
+    transaction, which settles the race exactly as a replay.
+    """
+    try:
+        return _batch_in_one_transaction(storage, kiosk_id, items)
+    except (IntegrityError, OperationalError):
+        return [process_item(storage, kiosk_id, item) for item in items]
+
+
+def _batch_in_one_transaction(
+    storage: Storage, kiosk_id: str, items: Sequence[SyncItem]
+) -> list[SyncResult]:
+    digests = [body_digest(item.body) for item in items]
+    now = utcnow()
+    results: list[SyncResult | None] = [None] * len(items)
+    with storage.sessions.begin() as session:
+        keys = {item.key for item in items}
+        known = {
+            record.key: record
+            for record in session.scalars(
+                select(SyncRecord).where(SyncRecord.kiosk_id == kiosk_id, SyncRecord.key.in_(keys))
+            )
+        }
+        run: list[tuple[int, NewTopup]] = []
+
+        def settle_run() -> None:
+            """Apply the pending run of new top-ups in bulk (bulk_topups)."""
+            if not run:
+                return
+            answers = apply_topups(session, kiosk_id, [new for _, new in run], now)
+            records = []
+            for (index, new), (key, answer) in zip(run, answers, strict=True):
+                if isinstance(answer, str):
+                    replay = _settled_elsewhere(session, kiosk_id, items[index], new.digest)
+                    results[index] = replay or _answer(key, "conflict", answer)
+                    continue
+                results[index] = _answer(key, "accepted", None, answer)
+                record = SyncRecord(
+                    kiosk_id=kiosk_id,
+                    key=key,
+                    kind="topup.v1",
+                    body_sha256=new.digest,
+                    result_json=canonical_json(answer),
+                    processed_at=now,
+                )
+                known[key] = record  # the same key later in this batch is a replay (not added)
+                records.append(
+                    {c.key: getattr(record, c.key) for c in SyncRecord.__table__.columns}
+                )
+            if records:
+                session.execute(insert(SyncRecord), records)
+            run.clear()
+
+        for index, (item, digest) in enumerate(zip(items, digests, strict=True)):
+            if any(new.key == item.key for _, new in run):
+                settle_run()
+            record = known.get(item.key)
+            if record is not None:
+                results[index] = _replay(record, item, digest)
+                continue
+            parsed = _parse(item)
+            if isinstance(parsed, SyncResult):
+                results[index] = parsed
+                continue
+            spec, body = parsed
+            if isinstance(body, TopupV1):
+                run.append((index, NewTopup(key=item.key, digest=digest, body=body)))
+                continue
+            settle_run()
+            results[index] = _apply_one(session, kiosk_id, item, (digest, spec, body), known)
+        settle_run()
+    return [result for result in results if result is not None]
+
+
+def _settled_elsewhere(
+    session: Session, kiosk_id: str, item: SyncItem, digest: str
+) -> SyncResult | None:
+    """A conflict may be another request's delivery of this very key, committed while this
+    batch ran (PostgreSQL, read committed): then it is a replay, not a conflict."""
+    record = session.scalar(
+        select(SyncRecord).where(SyncRecord.kiosk_id == kiosk_id, SyncRecord.key == item.key)
+    )
+    return _replay(record, item, digest) if record is not None else None
+
+
+def _apply_one(
+    session: Session,
+    kiosk_id: str,
+    item: SyncItem,
+    parsed: tuple[str, KindSpec[Any], BaseModel],
+    known: dict[str, SyncRecord],
+) -> SyncResult:
+    """One item of another kind inside its own savepoint: a refusal leaves nothing behind.
+    `parsed` is (body digest, kind, validated body)."""
+    digest, spec, body = parsed
+    try:
+        with session.begin_nested():
+            result = spec.apply(session, kiosk_id, body)
+            record = SyncRecord(
+                kiosk_id=kiosk_id,
+                key=item.key,
+                kind=item.kind,
+                body_sha256=digest,
+                result_json=canonical_json(result),
+                processed_at=utcnow(),
+            )
+            session.add(record)
+    except ItemConflict as exc:
+        replay = _settled_elsewhere(session, kiosk_id, item, digest)
+        return replay or _answer(item.key, "conflict", str(exc))
+    known[item.key] = record
+    return _answer(item.key, "accepted", None, result)

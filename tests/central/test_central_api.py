@@ -299,3 +299,22 @@ def test_ops_kiosks_last_seen(central: Central) -> None:
     assert kiosks[0]["last_seen"] is None
     assert kiosks[1]["kiosk_id"] == "K2"
     assert before <= datetime.fromisoformat(kiosks[1]["last_seen"]) <= datetime.now(UTC)
+
+
+def test_a_mixed_batch_answers_each_item_as_if_it_came_alone(central: Central) -> None:
+    """GIVEN one batch with a new top-up, a second key for the same txn_id, a replay within
+    the batch, an invalid item and another top-up THEN each gets its own answer, and only
+    the two distinct top-ups are credited."""
+    first = topup_body(txn_id="M-1", msisdn="13900139000", amount_fen=100)
+    other = topup_body(txn_id="M-2", msisdn="13900139000", amount_fen=200)
+    batch = [
+        item("m-a", first),
+        item("m-b", first),
+        item("m-a", first),
+        item("m-c", topup_body(amount_fen=0)),
+        item("m-d", other),
+    ]
+    statuses = [r["status"] for r in central.sync_results(batch)]
+    assert statuses == ["accepted", "conflict", "duplicate", "rejected", "accepted"]
+    credited = [t["amount_fen"] for t in central.topups(msisdn="13900139000")]
+    assert credited == [100, 200]

@@ -209,15 +209,41 @@ def test_openapi_command_prints_sorted_document() -> None:
     document = json.loads(result.stdout)
     assert sorted(document["paths"]) == [
         "/ops/fleet",
+        "/v1/catalogue",
+        "/v1/customer/balance",
+        "/v1/customer/bills",
+        "/v1/customer/bills/{month}",
+        "/v1/customer/confirmations/{confirmation_id}",
+        "/v1/customer/invoices",
+        "/v1/customer/invoices/{number}/print",
+        "/v1/customer/login/id-card",
+        "/v1/customer/login/password",
+        "/v1/customer/login/sms",
+        "/v1/customer/login/sms-code",
+        "/v1/customer/logout",
+        "/v1/customer/plan-change",
+        "/v1/customer/service-change",
+        "/v1/customer/sim-replacement",
+        "/v1/customer/usage",
         "/v1/health",
         "/v1/heartbeat",
+        "/v1/numbers",
+        "/v1/numbers/{msisdn}/reservation",
         "/v1/ops/fleet",
         "/v1/ops/kiosks",
         "/v1/ops/kiosks/{kiosk_id}/commands",
+        "/v1/ops/sms",
         "/v1/ops/topups",
+        "/v1/realname/checks",
+        "/v1/reservations/{reservation_id}",
+        "/v1/reservations/{reservation_id}/personalisation",
         "/v1/sync",
     ]
-    assert document["x-sync-kinds"] == {"topup.v1": {"$ref": "#/components/schemas/TopupV1"}}
+    assert document["x-sync-kinds"] == {
+        "sim_replacement.v1": {"$ref": "#/components/schemas/SimReplacementV1"},
+        "sim_sale.v1": {"$ref": "#/components/schemas/SimSaleV1"},
+        "topup.v1": {"$ref": "#/components/schemas/TopupV1"},
+    }
     topup = document["components"]["schemas"]["TopupV1"]
     assert topup["additionalProperties"] is False
     assert sorted(topup["required"]) == sorted(
