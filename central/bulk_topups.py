@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from central.business_db import Account
@@ -67,8 +67,9 @@ def _insert(
     taken: dict[str, int],
 ) -> dict[str, dict[str, Any]]:
     rows = [{"kiosk_id": kiosk_id, "received_at": now, **item.body.model_dump()} for item in items]
+    table = cast(Table, Topup.__table__)  # Core, not the ORM's bulk insert: no per-row bookkeeping
     ids = session.scalars(
-        insert(Topup).returning(Topup.id, sort_by_parameter_order=True), rows
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
     ).all()
     numbers = {item.body.msisdn for item in items}
     known = set(session.scalars(select(Account.msisdn).where(Account.msisdn.in_(numbers))))

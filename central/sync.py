@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,25 @@ def _answer(key: str, status: str, reason: str | None, result: Any = None) -> Sy
     )
 
 
-def _replay(record: SyncRecord, item: SyncItem, digest: str) -> SyncResult:
+class FirstAnswer(Protocol):
+    """What a replay needs of the first delivery: a stored SyncRecord, or one from this batch."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def body_sha256(self) -> str: ...
+    @property
+    def result_json(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    kind: str
+    body_sha256: str
+    result_json: str
+
+
+def _replay(record: FirstAnswer, item: SyncItem, digest: str) -> SyncResult:
     """Answer an item whose key was seen before: the first result, or a conflict."""
     if record.kind != item.kind:
         reason = f"key already used for kind {record.kind!r}; nothing processed"
@@ -115,66 +134,86 @@ def process_batch(storage: Storage, kiosk_id: str, items: Sequence[SyncItem]) ->
 def _batch_in_one_transaction(
     storage: Storage, kiosk_id: str, items: Sequence[SyncItem]
 ) -> list[SyncResult]:
-    digests = [body_digest(item.body) for item in items]
-    now = utcnow()
-    results: list[SyncResult | None] = [None] * len(items)
     with storage.sessions.begin() as session:
+        batch = _Batch(session, kiosk_id, items)
+        for index in range(len(items)):
+            batch.process(index)
+        batch.settle_run()
+        return batch.answers()
+
+
+class _Batch:
+    """One batch inside one transaction. New top-ups collect into a run applied in bulk
+    (bulk_topups) before anything else is touched, so the order of effects is kept."""
+
+    def __init__(self, session: Session, kiosk_id: str, items: Sequence[SyncItem]) -> None:
+        self.session = session
+        self.kiosk_id = kiosk_id
+        self.items = items
+        self.digests = [body_digest(item.body) for item in items]
+        self.now = utcnow()
+        self.results: list[SyncResult | None] = [None] * len(items)
         keys = {item.key for item in items}
-        known = {
+        self.known: dict[str, FirstAnswer] = {
             record.key: record
             for record in session.scalars(
                 select(SyncRecord).where(SyncRecord.kiosk_id == kiosk_id, SyncRecord.key.in_(keys))
             )
         }
-        run: list[tuple[int, NewTopup]] = []
+        self.run: dict[str, tuple[int, NewTopup]] = {}  # by key, in arrival order
 
-        def settle_run() -> None:
-            """Apply the pending run of new top-ups in bulk (bulk_topups)."""
-            if not run:
-                return
-            answers = apply_topups(session, kiosk_id, [new for _, new in run], now)
-            records = []
-            for (index, new), (key, answer) in zip(run, answers, strict=True):
-                if isinstance(answer, str):
-                    replay = _settled_elsewhere(session, kiosk_id, items[index], new.digest)
-                    results[index] = replay or _answer(key, "conflict", answer)
-                    continue
-                results[index] = _answer(key, "accepted", None, answer)
-                record = SyncRecord(
-                    kiosk_id=kiosk_id,
-                    key=key,
-                    kind="topup.v1",
-                    body_sha256=new.digest,
-                    result_json=canonical_json(answer),
-                    processed_at=now,
-                )
-                known[key] = record  # the same key later in this batch is a replay (not added)
-                records.append(
-                    {c.key: getattr(record, c.key) for c in SyncRecord.__table__.columns}
-                )
-            if records:
-                session.execute(insert(SyncRecord), records)
-            run.clear()
+    def process(self, index: int) -> None:
+        item, digest = self.items[index], self.digests[index]
+        if item.key in self.run:  # the same key twice: the first must be settled to replay it
+            self.settle_run()
+        record = self.known.get(item.key)
+        if record is not None:
+            self.results[index] = _replay(record, item, digest)
+            return
+        parsed = _parse(item)
+        if isinstance(parsed, SyncResult):
+            self.results[index] = parsed
+            return
+        spec, body = parsed
+        if isinstance(body, TopupV1):
+            self.run[item.key] = (index, NewTopup(key=item.key, digest=digest, body=body))
+            return
+        self.settle_run()
+        self.results[index] = _apply_one(
+            self.session, self.kiosk_id, item, (digest, spec, body), self.known
+        )
 
-        for index, (item, digest) in enumerate(zip(items, digests, strict=True)):
-            if any(new.key == item.key for _, new in run):
-                settle_run()
-            record = known.get(item.key)
-            if record is not None:
-                results[index] = _replay(record, item, digest)
+    def settle_run(self) -> None:
+        if not self.run:
+            return
+        run = list(self.run.values())
+        self.run = {}
+        answers = apply_topups(self.session, self.kiosk_id, [new for _, new in run], self.now)
+        records = []
+        for (index, new), (key, answer) in zip(run, answers, strict=True):
+            if isinstance(answer, str):
+                replay = _settled_elsewhere(
+                    self.session, self.kiosk_id, self.items[index], new.digest
+                )
+                self.results[index] = replay or _answer(key, "conflict", answer)
                 continue
-            parsed = _parse(item)
-            if isinstance(parsed, SyncResult):
-                results[index] = parsed
-                continue
-            spec, body = parsed
-            if isinstance(body, TopupV1):
-                run.append((index, NewTopup(key=item.key, digest=digest, body=body)))
-                continue
-            settle_run()
-            results[index] = _apply_one(session, kiosk_id, item, (digest, spec, body), known)
-        settle_run()
-    return [result for result in results if result is not None]
+            self.results[index] = _answer(key, "accepted", None, answer)
+            row: dict[str, Any] = {
+                "kiosk_id": self.kiosk_id,
+                "key": key,
+                "kind": "topup.v1",
+                "body_sha256": new.digest,
+                "result_json": canonical_json(answer),
+                "processed_at": self.now,
+            }
+            records.append(row)
+            # a later copy in this batch is a replay
+            self.known[key] = BatchAnswer("topup.v1", new.digest, row["result_json"])
+        if records:
+            self.session.execute(insert(cast(Table, SyncRecord.__table__)), records)
+
+    def answers(self) -> list[SyncResult]:
+        return [result for result in self.results if result is not None]
 
 
 def _settled_elsewhere(
@@ -193,7 +232,7 @@ def _apply_one(
     kiosk_id: str,
     item: SyncItem,
     parsed: tuple[str, KindSpec[Any], BaseModel],
-    known: dict[str, SyncRecord],
+    known: dict[str, FirstAnswer],
 ) -> SyncResult:
     """One item of another kind inside its own savepoint: a refusal leaves nothing behind.
     `parsed` is (body digest, kind, validated body)."""
