@@ -229,3 +229,18 @@ class SimProfile(Base):
     reservation_id: Mapped[str | None] = mapped_column(String(32), nullable=True, unique=True)
     handed_to_kiosk: Mapped[str | None] = mapped_column(String(64), nullable=True)
     state: Mapped[str] = mapped_column(String(16))  # free | issued | active
+
+
+class ServiceDay(Base):
+    """A kiosk's own count of customer sessions of one service on one business day, as its
+    latest heartbeat of that day reported them (the base of the diversion rate)."""
+
+    __tablename__ = "service_days"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    service: Mapped[str] = mapped_column(String(32), primary_key=True)
+    started: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    abandoned: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)

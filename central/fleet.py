@@ -1,15 +1,17 @@
-"""The fleet at a glance: each kiosk's latest heartbeat, alerts, cash and today's top-ups."""
+"""The fleet at a glance: each kiosk's latest heartbeat, alerts, cash, today's business per
+service and its diversion rate."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Any, cast
 
 from sqlalchemy import select
 
-from central.db import Heartbeat, Kiosk, Storage, Topup
+from central.db import Heartbeat, Kiosk, Storage
 from central.fleet_schemas import (
     DeviceAlert,
     Fleet,
@@ -17,6 +19,14 @@ from central.fleet_schemas import (
     FleetSummary,
     KioskStatus,
     QueueBacklog,
+)
+from central.volume import (
+    as_list,
+    day_start,
+    merged,
+    rate,
+    sessions_today,
+    volumes_today,
 )
 
 Clock = Callable[[], datetime]
@@ -56,36 +66,31 @@ def alerts_of(devices: list[dict[str, Any]]) -> list[DeviceAlert]:
     return sorted(alerts, key=lambda alert: ALERT_LEVELS.index(alert.level))
 
 
-def day_start(now: datetime, tz: tzinfo) -> datetime:
-    local = now.astimezone(tz)
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+@dataclass(frozen=True)
+class KioskDay:
+    """What one kiosk did today: central's records per service and its own session counts."""
+
+    volume: dict[str, list[int]]
+    sessions: tuple[int, int]  # started, completed
+
+    @property
+    def topups(self) -> tuple[int, int]:
+        cells = [cell for name, cell in self.volume.items() if name.startswith("topup_")]
+        return sum(c[0] for c in cells), sum(c[1] for c in cells)
+
+    def fields(self) -> dict[str, Any]:
+        started, completed = self.sessions
+        return {
+            "topups_today": self.topups[0],
+            "topups_today_fen": self.topups[1],
+            "volume_today": as_list(self.volume),
+            "sessions_started_today": started,
+            "sessions_completed_today": completed,
+            "diversion_rate": rate(started, completed),
+        }
 
 
-def topups_today(storage: Storage, now: datetime, tz: tzinfo) -> dict[str, tuple[int, int]]:
-    """(count, fen) per kiosk of the top-ups created today in `tz` (by the kiosk's created_at).
-
-    Only rows received since the start of yesterday are read: a top-up created today cannot
-    have reached central earlier, short of a kiosk clock a day wrong.
-    """
-    start = day_start(now, tz)
-    query = select(Topup.kiosk_id, Topup.amount_fen, Topup.created_at).where(
-        Topup.received_at >= start - timedelta(days=1)
-    )
-    totals: dict[str, tuple[int, int]] = {}
-    with storage.sessions() as session:
-        rows = session.execute(query).all()
-    for kiosk_id, amount_fen, created_at in rows:
-        created = datetime.fromisoformat(created_at)  # validated on sync: has an offset
-        if created.astimezone(tz).date() != start.date():
-            continue
-        count, fen = totals.get(kiosk_id, (0, 0))
-        totals[kiosk_id] = (count + 1, fen + amount_fen)
-    return totals
-
-
-def kiosk_view(
-    kiosk: Kiosk, beat: Heartbeat | None, now: datetime, today: tuple[int, int]
-) -> FleetKiosk:
+def kiosk_view(kiosk: Kiosk, beat: Heartbeat | None, now: datetime, today: KioskDay) -> FleetKiosk:
     status: KioskStatus = "online" if is_online(beat, now) else "offline"
     if beat is None:
         return FleetKiosk(
@@ -101,8 +106,7 @@ def kiosk_view(
             queue=None,
             cash_box={},
             cash_fen=0,
-            topups_today=today[0],
-            topups_today_fen=today[1],
+            **today.fields(),
         )
     cash_box = cast(dict[str, int], json.loads(beat.cash_box_json))
     return FleetKiosk(
@@ -122,8 +126,7 @@ def kiosk_view(
         ),
         cash_box=dict(sorted(cash_box.items(), key=lambda item: int(item[0]))),
         cash_fen=cash_total_fen(cash_box),
-        topups_today=today[0],
-        topups_today_fen=today[1],
+        **today.fields(),
     )
 
 
@@ -135,8 +138,14 @@ def build_fleet(storage: Storage, now: datetime, tz: tzinfo = CHINA_STANDARD_TIM
             .outerjoin(Heartbeat, Heartbeat.kiosk_id == Kiosk.id)
             .order_by(Kiosk.id)
         ).all()
-    today = topups_today(storage, now, tz)
-    kiosks = [kiosk_view(k, b, now, today.get(k.id, (0, 0))) for k, b in pairs]
+    volumes = volumes_today(storage, now, tz)
+    sessions = sessions_today(storage, now, tz)
+    kiosks = [
+        kiosk_view(k, b, now, KioskDay(volumes.get(k.id, {}), sessions.get(k.id, (0, 0))))
+        for k, b in pairs
+    ]
+    started = sum(k.sessions_started_today for k in kiosks)
+    completed = sum(k.sessions_completed_today for k in kiosks)
     summary = FleetSummary(
         kiosks=len(kiosks),
         online=sum(k.status == "online" for k in kiosks),
@@ -145,6 +154,8 @@ def build_fleet(storage: Storage, now: datetime, tz: tzinfo = CHINA_STANDARD_TIM
         cash_fen=sum(k.cash_fen for k in kiosks),
         topups_today=sum(k.topups_today for k in kiosks),
         topups_today_fen=sum(k.topups_today_fen for k in kiosks),
+        volume_today=as_list(merged(volumes)),
+        diversion_rate=rate(started, completed),
     )
     start = day_start(now, tz)
     return Fleet(

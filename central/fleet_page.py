@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from html import escape
 
-from central.fleet_schemas import Fleet, FleetKiosk
+from central.fleet_schemas import Fleet, FleetKiosk, ServiceVolume
 
 REFRESH_S = 30
 
@@ -17,6 +17,7 @@ STYLE = """
 body { font: 14px/1.4 system-ui, "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
        margin: 1.5em; color: #1a1a1a; }
 h1 { font-size: 1.4em; margin: 0 0 .3em; }
+h2 { font-size: 1.1em; margin: .5em 0 .2em; }
 #summary { font-size: 1.1em; margin: 0 0 1em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #ddd; padding: .35em .6em; text-align: left;
@@ -107,6 +108,32 @@ def _cash_cell(kiosk: FleetKiosk) -> str:
     return f"<span{title}>{escape(yuan(kiosk.cash_fen))}</span>"
 
 
+SERVICE_NAMES = {
+    "topup_cash": "top-up (cash)",
+    "topup_card": "top-up (card)",
+    "sim_sale": "SIM sale",
+    "sim_replacement": "SIM replacement",
+    "plan_change": "plan change",
+    "service_change": "service on/off",
+}
+
+
+def volume_text(volume: list[ServiceVolume]) -> str:
+    if not volume:
+        return '<span class="muted">none</span>'
+    items = "".join(
+        f'<li data-service="{attr(v.service)}" data-count="{v.count}" '
+        f'data-amount-fen="{v.amount_fen}">{escape(SERVICE_NAMES.get(v.service, v.service))}: '
+        f"{v.count}{(' / ' + escape(yuan(v.amount_fen))) if v.amount_fen else ''}</li>"
+        for v in volume
+    )
+    return f'<ul class="alerts">{items}</ul>'
+
+
+def rate_text(rate: float | None) -> str:
+    return '<span class="muted">-</span>' if rate is None else f"{rate * 100:.1f}%"
+
+
 def _row(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
     oos = "unknown" if kiosk.out_of_service is None else str(kiosk.out_of_service).lower()
     version = kiosk.software_version
@@ -116,7 +143,12 @@ def _row(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
         f'data-status="{kiosk.status}" data-out-of-service="{oos}" '
         f'data-alerts="{len(kiosk.alerts)}" data-cash-fen="{kiosk.cash_fen}" '
         f'data-topups-today="{kiosk.topups_today}" '
-        f'data-topups-today-fen="{kiosk.topups_today_fen}"'
+        f'data-topups-today-fen="{kiosk.topups_today_fen}" '
+        f'data-diversion-rate="{"" if kiosk.diversion_rate is None else kiosk.diversion_rate}"'
+    )
+    sessions = (
+        f'<span title="{kiosk.sessions_completed_today} of {kiosk.sessions_started_today} '
+        f'customer sessions completed">{rate_text(kiosk.diversion_rate)}</span>'
     )
     cells = [
         f"<th scope=row>{escape(kiosk.kiosk_id)}</th>",
@@ -128,6 +160,8 @@ def _row(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
         f"<td>{_queue_cell(kiosk)}</td>",
         f'<td class="num">{_cash_cell(kiosk)}</td>',
         f'<td class="num">{kiosk.topups_today} / {escape(yuan(kiosk.topups_today_fen))}</td>',
+        f"<td>{volume_text(kiosk.volume_today)}</td>",
+        f'<td class="num">{sessions}</td>',
         f"<td>{version_cell}</td>",
     ]
     return f"<tr {attributes}>{''.join(cells)}</tr>"
@@ -143,6 +177,8 @@ HEADINGS = (
     "Queue backlog",
     "Cash in box",
     "Top-ups today",
+    "Today by service",
+    "Diversion",
     "Software",
 )
 
@@ -162,8 +198,10 @@ def render_fleet(fleet: Fleet, tz: tzinfo) -> str:
         f"cash in boxes <strong>{escape(yuan(s.cash_fen))}</strong> · "
         f"today ({escape(fleet.day)}, UTC{escape(fleet.utc_offset)}): "
         f"<strong>{s.topups_today}</strong> top-ups, "
-        f"<strong>{escape(yuan(s.topups_today_fen))}</strong></p>"
+        f"<strong>{escape(yuan(s.topups_today_fen))}</strong>; "
+        f"diversion rate <strong>{rate_text(s.diversion_rate)}</strong></p>"
     )
+    volume = f'<div id="volume"><h2>Today by service</h2>{volume_text(s.volume_today)}</div>'
     head = "".join(f"<th scope=col>{escape(h)}</th>" for h in HEADINGS)
     rows = "\n".join(_row(kiosk, now, tz) for kiosk in fleet.kiosks)
     if not rows:
@@ -181,6 +219,7 @@ def render_fleet(fleet: Fleet, tz: tzinfo) -> str:
 <body>
 <h1>Kiosk fleet</h1>
 {summary}
+{volume}
 <table id="fleet">
 <thead><tr>{head}</tr></thead>
 <tbody>
@@ -188,7 +227,9 @@ def render_fleet(fleet: Fleet, tz: tzinfo) -> str:
 </tbody>
 </table>
 <p class="muted">Generated {escape(generated)}; offline means no heartbeat for 3 of the kiosk's
-intervals. Refreshes every {REFRESH_S} s.</p>
+intervals. Diversion rate: customer sessions completed at the kiosk out of those started
+(the kiosks' own counts), i.e. customers not sent on to a counter.
+Refreshes every {REFRESH_S} s.</p>
 </body>
 </html>
 """

@@ -46,6 +46,21 @@ class QueueState(BaseModel):
     oldest_pending_age_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None
 
 
+ServiceName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+MAX_SERVICES = 32
+
+
+class ServiceCounts(BaseModel):
+    """Customer sessions of one service on the kiosk's current business day."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    started: Count
+    completed: Count
+    abandoned: Count
+    failed: Count
+
+
 class HeartbeatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -63,6 +78,14 @@ class HeartbeatRequest(BaseModel):
     )
     acked_commands: list[CommandId] = Field(
         max_length=MAX_ACKS, description="ids of commands carried out since the last heartbeat"
+    )
+    services: dict[ServiceName, ServiceCounts] = Field(
+        default_factory=dict,
+        max_length=MAX_SERVICES,
+        description=(
+            "today's customer sessions per service (the kiosk's business day, the date of "
+            "sent_at): the base of the fleet's diversion rate"
+        ),
     )
 
 
@@ -103,6 +126,14 @@ class QueueBacklog(BaseModel):
     oldest_pending_age_s: float | None
 
 
+class ServiceVolume(BaseModel):
+    """Business central recorded today for one service: how many, and the money taken."""
+
+    service: str
+    count: int
+    amount_fen: int
+
+
 class FleetKiosk(BaseModel):
     """One kiosk as of its latest heartbeat (null fields: it never sent one)."""
 
@@ -120,6 +151,15 @@ class FleetKiosk(BaseModel):
     cash_fen: int
     topups_today: int
     topups_today_fen: int
+    volume_today: list[ServiceVolume]
+    sessions_started_today: int
+    sessions_completed_today: int
+    diversion_rate: float | None = Field(
+        description=(
+            "completed / started customer sessions today as the kiosk reports them: the share "
+            "of customers the kiosk served without sending them to a counter (null: none yet)"
+        )
+    )
 
 
 class FleetSummary(BaseModel):
@@ -130,6 +170,8 @@ class FleetSummary(BaseModel):
     cash_fen: int
     topups_today: int
     topups_today_fen: int
+    volume_today: list[ServiceVolume]
+    diversion_rate: float | None
 
 
 class Fleet(BaseModel):

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from central.db import Heartbeat, Kiosk, RemoteCommand, Storage, latest_state_session
 from central.fleet_schemas import Command, CommandKind, HeartbeatRequest, IssuedCommand
+from central.volume import record_service_counts
 
 
 def record_heartbeat(
@@ -49,6 +50,7 @@ def _record(
         row.queue_dead = beat.queue.dead
         row.queue_oldest_pending_age_s = beat.queue.oldest_pending_age_s
         row.cash_box_json = json.dumps(beat.cash_box, sort_keys=True)
+        record_service_counts(session, kiosk_id, beat.sent_at, beat.services)
         if beat.acked_commands:
             # Only this kiosk's commands: an id of another kiosk's command is ignored.
             session.execute(

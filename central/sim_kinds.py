@@ -132,7 +132,13 @@ def apply_sim_sale(session: Session, kiosk_id: str, body: SimSaleV1) -> dict[str
     session.flush()
     number.sold = True
     profile.state = "active"
-    _event(session, number.msisdn, kiosk_id, "sim_sale", {"txn_id": body.txn_id})
+    _event(
+        session,
+        number.msisdn,
+        kiosk_id,
+        "sim_sale",
+        {"txn_id": body.txn_id, "amount_fen": body.paid_fen},
+    )
     session.add(
         SmsMessage(
             msisdn=number.msisdn,
@@ -159,6 +165,11 @@ def apply_sim_replacement(
         account.msisdn,
         kiosk_id,
         "sim_replacement",
-        {"txn_id": body.txn_id, "old_iccid": old, "new_iccid": profile.iccid},
+        {
+            "txn_id": body.txn_id,
+            "old_iccid": old,
+            "new_iccid": profile.iccid,
+            "amount_fen": body.fee_fen,
+        },
     )
     return {"msisdn": account.msisdn, "iccid": profile.iccid, "old_iccid_invalidated": old}

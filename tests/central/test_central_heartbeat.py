@@ -94,6 +94,10 @@ def test_heartbeat_is_stored_and_shown_in_fleet(central: Central, clock: FakeClo
         "cash_fen": 3 * 10000 + 5000 + 7 * 100,
         "topups_today": 0,
         "topups_today_fen": 0,
+        "volume_today": [],
+        "sessions_started_today": 0,
+        "sessions_completed_today": 0,
+        "diversion_rate": None,
     }
     assert datetime.fromisoformat(k2["last_heartbeat_at"]) == clock.now
     assert datetime.fromisoformat(k2["last_seen"]) == clock.now
@@ -308,4 +312,54 @@ def test_summary_and_todays_topups(central: Central, clock: FakeClock) -> None:
         "cash_fen": 3 * 10000 + 5000 + 2 * 1000,
         "topups_today": 4,
         "topups_today_fen": 5000 + 2550 + 5000 + 100,
+        "volume_today": [
+            {"service": "topup_cash", "count": 4, "amount_fen": 5000 + 2550 + 5000 + 100}
+        ],
+        "diversion_rate": None,
     }
+
+
+def test_volume_by_service_and_diversion_rate(central: Central, clock: FakeClock) -> None:
+    """GIVEN cash and card top-ups and kiosks reporting their customer sessions of the day
+    THEN the fleet shows today's volume per service and completed/started per kiosk."""
+    clock.now = datetime(2025, 3, 1, 4, 0, tzinfo=UTC)  # 12:00 in China
+    central.sync_results(
+        [
+            item("c1", topup_body(txn_id="c1")),
+            item("k1", topup_body(txn_id="k1", method="card", amount_fen=3000)),
+        ]
+    )
+    today = {
+        "topup": {"started": 8, "completed": 6, "abandoned": 1, "failed": 1},
+        "bill_query": {"started": 2, "completed": 2, "abandoned": 0, "failed": 0},
+    }
+    central.commands_for("K1", services=today)
+    yesterday = {"topup": {"started": 50, "completed": 1, "abandoned": 49, "failed": 0}}
+    central.commands_for("K2", services=yesterday, sent_at="2025-02-28T22:00:00+08:00")
+    fleet = central.fleet()
+    k1, k2 = fleet["kiosks"]
+    assert k1["volume_today"] == [
+        {"service": "topup_card", "count": 1, "amount_fen": 3000},
+        {"service": "topup_cash", "count": 1, "amount_fen": 5000},
+    ]
+    assert (k1["sessions_started_today"], k1["sessions_completed_today"]) == (10, 8)
+    assert k1["diversion_rate"] == 0.8
+    assert k2["diversion_rate"] is None  # its counts are of another day
+    assert fleet["summary"]["diversion_rate"] == 0.8
+    # a later beat replaces the day's counts rather than adding to them
+    central.commands_for("K1", services={"topup": {**today["topup"], "started": 9}})
+    assert central.fleet_kiosk("K1")["sessions_started_today"] == 11
+
+
+@pytest.mark.parametrize(
+    "services",
+    [
+        {"Topup": {"started": 1, "completed": 1, "abandoned": 0, "failed": 0}},
+        {"topup": {"started": -1, "completed": 1, "abandoned": 0, "failed": 0}},
+        {"topup": {"started": 1, "completed": 1, "abandoned": 0}},
+        {"topup": {"started": "1", "completed": 1, "abandoned": 0, "failed": 0}},
+    ],
+)
+def test_bad_service_counts_are_422(central: Central, services: dict[str, Any]) -> None:
+    reply = central.heartbeat(heartbeat_body(services=services))
+    assert reply.status_code == 422

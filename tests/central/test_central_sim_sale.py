@@ -230,6 +230,8 @@ def test_sim_sale_opens_the_line_once(biz: Biz) -> None:
         assert profile.state == "active"
     assert "欢迎入网" in biz.texts(held["msisdn"])[0]
     assert held["msisdn"] not in _numbers(biz)
+    volume = biz.central.fleet_kiosk("K1")["volume_today"]
+    assert {"service": "sim_sale", "count": 1, "amount_fen": 10_000} in volume
     # the same sale under a new key is a conflict, not a second line
     [other] = biz.central.sync_results([item("sale-2", body, kind="sim_sale.v1")])
     assert other["status"] == "conflict"
