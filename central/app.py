@@ -39,6 +39,7 @@ from central.fleet_schemas import (
 )
 from central.heartbeat import issue_command, record_heartbeat
 from central.kinds import KINDS
+from central.logs import router as logs_router
 from central.schemas import (
     ErrorBody,
     Health,
@@ -282,6 +283,7 @@ def build_api() -> FastAPI:
         ),
     )
     app.include_router(business_router)
+    app.include_router(logs_router)
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(BusinessError, business_error)
     app.add_exception_handler(NotFound, _not_found)

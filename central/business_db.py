@@ -244,3 +244,15 @@ class ServiceDay(Base):
     completed: Mapped[int] = mapped_column(Integer)
     abandoned: Mapped[int] = mapped_column(Integer)
     failed: Mapped[int] = mapped_column(Integer)
+
+
+class LogUpload(Base):
+    """Recent log lines a kiosk uploaded (remote command `upload_logs`), for ops to read."""
+
+    __tablename__ = "log_uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    command_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    lines_json: Mapped[str] = mapped_column(Text)

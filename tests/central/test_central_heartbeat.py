@@ -363,3 +363,33 @@ def test_volume_by_service_and_diversion_rate(central: Central, clock: FakeClock
 def test_bad_service_counts_are_422(central: Central, services: dict[str, Any]) -> None:
     reply = central.heartbeat(heartbeat_body(services=services))
     assert reply.status_code == 422
+
+
+def test_log_upload_answers_a_command_and_ops_read_it(central: Central) -> None:
+    """GIVEN ops asked K1 for its logs WHEN K1 uploads them THEN ops read them, K2 cannot
+    post as K1, and only the latest 20 uploads are kept."""
+    issued = central.issue("K1", {"kind": "upload_logs"}).json()
+    headers = {"X-Kiosk-Id": "K1", "Authorization": "Bearer token-one"}
+    body = {"command_id": issued["id"], "lines": ["boot ok", "printer: paper low"]}
+    reply = requests.post(f"{central.url}/v1/logs", json=body, headers=headers, timeout=10)
+    assert reply.status_code == 201, reply.text
+    as_k2 = {"X-Kiosk-Id": "K1", "Authorization": "Bearer token-two"}
+    assert (
+        requests.post(f"{central.url}/v1/logs", json=body, headers=as_k2, timeout=10).status_code
+        == 401
+    )
+    for n in range(25):
+        requests.post(
+            f"{central.url}/v1/logs", json={"lines": [f"line {n}"]}, headers=headers, timeout=10
+        )
+    latest = central.ops("kiosks/K1/logs", {"limit": "20"}).json()["uploads"]
+    assert len(latest) == 20
+    assert latest[0]["lines"] == ["line 24"]
+    assert central.ops("kiosks/K2/logs").json() == {"uploads": []}
+    too_long = {"lines": ["x" * 2001]}
+    assert (
+        requests.post(
+            f"{central.url}/v1/logs", json=too_long, headers=headers, timeout=10
+        ).status_code
+        == 422
+    )
