@@ -10,6 +10,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kiosk.errors import ConfigError
+from kiosk.log_settings import LoggingSection
+from kiosk.maintenance_settings import MaintenanceSection
 
 DEFAULT_CONFIG_NAME = "config.yaml"
 NOTE_DENOMINATIONS_FEN = frozenset({100, 500, 1000, 2000, 5000, 10000})
@@ -117,6 +119,8 @@ class KioskConfig(_Strict):
     topup: TopUpSection = TopUpSection()
     devices: DevicesSection
     health: HealthSection = HealthSection()
+    maintenance: MaintenanceSection = MaintenanceSection()
+    logging: LoggingSection = LoggingSection()
     ui: UiSection = UiSection()
     # Where the file was read from; relative paths in it are relative to its folder.
     source: Path = Field(default=Path(DEFAULT_CONFIG_NAME), exclude=True)
