@@ -36,3 +36,24 @@ class CentralUnavailable(KioskError):
     """The central backend could not be started or reached."""
 
     message_key = "error.central_unavailable"
+
+
+class CentralRefused(KioskError):
+    """Central answered and said no (wrong password, locked, expired code...). `message_key` is
+    central's stable code; `data` carries what the screen may show (attempts left, ...)."""
+
+    message_key = "error.central_refused"
+
+    def __init__(
+        self, detail: str, *, code: str, status: int, data: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(detail, message_key=code)
+        self.code = code
+        self.status = status
+        self.data = dict(data or {})
+
+
+class SessionError(KioskError):
+    """A customer action needs a session state it does not have (not logged in, ended...)."""
+
+    message_key = "session.required"
