@@ -57,3 +57,9 @@ class SessionError(KioskError):
     """A customer action needs a session state it does not have (not logged in, ended...)."""
 
     message_key = "session.required"
+
+
+class PrintFailed(KioskError):
+    """The printer could not print a document; `message_key` is the printer's reason."""
+
+    message_key = "printer.failed"

@@ -22,3 +22,10 @@ def format_yuan(fen: int) -> str:
 def format_cny(fen: int) -> str:
     """`12345` → `"¥123.45"`."""
     return "¥" + format_yuan(fen)
+
+
+def format_signed_cny(fen: int) -> str:
+    """A balance may be owed: `-1250` → `"-¥12.50"`."""
+    if isinstance(fen, bool) or not isinstance(fen, int):
+        raise ValueError(f"amount must be integer fen, got {type(fen).__name__}")
+    return ("-" if fen < 0 else "") + format_cny(abs(fen))
