@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.flows import topup
+from kiosk.flows import change, topup
 from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,21 @@ def _resolve_topup(journal: Journal, txn: TxnRecord, now: datetime) -> str:
     return "committed" if txn.state == topup.State.CASH.value else "closed"
 
 
+def _resolve_change(journal: Journal, txn: TxnRecord, _now: datetime) -> str:
+    """No money moved. Waiting for the code: the customer left, cancel it. Confirmation sent
+    without an answer: central's record is the truth (the customer has its SMS); close it here
+    as unknown so ops can look it up."""
+    in_doubt = txn.state == change.State.CONFIRMING.value
+    payload = {"recovered": True, **({"outcome": "unknown"} if in_doubt else {})}
+    journal.record(
+        Entry(txn.txn_id, "change.cancelled", payload, change.FLOW_NAME, "cancelled", txn.data)
+    )
+    return "closed_unknown" if in_doubt else "cancelled"
+
+
 RESOLVERS: dict[str, Callable[[Journal, TxnRecord, datetime], str]] = {
     topup.FLOW_NAME: _resolve_topup,
+    change.FLOW_NAME: _resolve_change,
 }
 
 
