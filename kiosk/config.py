@@ -7,7 +7,14 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from kiosk.errors import ConfigError
 from kiosk.log_settings import LoggingSection
@@ -65,8 +72,25 @@ class SyncSection(_Strict):
 
 
 class TopUpSection(_Strict):
+    """Limits of top-ups and bill payments. Cash takes whole notes, so `min_fen` binds card
+    payments and preset amounts; the offline caps bound what the kiosk owes customers while
+    central cannot confirm: per transaction, and in total over everything not yet confirmed."""
+
+    min_fen: PositiveFen = 100
     max_fen: PositiveFen = 100_000
+    offline_max_fen: PositiveFen = 20_000
+    offline_total_fen: PositiveFen = 200_000
     denominations_fen: frozenset[int] = NOTE_DENOMINATIONS_FEN
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TopUpSection:
+        if self.min_fen > self.max_fen:
+            raise ValueError("min_fen must not exceed max_fen")
+        if self.offline_max_fen > self.max_fen:
+            raise ValueError("offline_max_fen must not exceed max_fen")
+        if self.offline_total_fen < self.offline_max_fen:
+            raise ValueError("offline_total_fen must be at least offline_max_fen")
+        return self
 
     @field_validator("denominations_fen")
     @classmethod
@@ -106,6 +130,41 @@ class HealthSection(_Strict):
     timeout_s: float = Field(default=5.0, gt=0, le=60)
 
 
+ServiceKey = Literal[
+    "topup.cash",
+    "topup.card",
+    "account.query",
+    "account.invoice",
+    "change.plan",
+    "change.service",
+    "sim.sale",
+    "sim.replacement",
+]
+ALL_SERVICES: tuple[ServiceKey, ...] = (
+    "topup.cash",
+    "topup.card",
+    "account.query",
+    "account.invoice",
+    "change.plan",
+    "change.service",
+    "sim.sale",
+    "sim.replacement",
+)
+
+
+class ServicesSection(_Strict):
+    """Which services this kiosk offers (the catalogue then says which work right now)."""
+
+    offered: tuple[ServiceKey, ...] = ALL_SERVICES
+
+    @field_validator("offered")
+    @classmethod
+    def _unique(cls, value: tuple[ServiceKey, ...]) -> tuple[ServiceKey, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("a service is listed twice")
+        return value
+
+
 class UiSection(_Strict):
     fullscreen: bool = True
     width: int = Field(default=1920, ge=480)
@@ -117,6 +176,7 @@ class KioskConfig(_Strict):
     central: CentralSection
     sync: SyncSection = SyncSection()
     topup: TopUpSection = TopUpSection()
+    services: ServicesSection = ServicesSection()
     devices: DevicesSection
     health: HealthSection = HealthSection()
     maintenance: MaintenanceSection = MaintenanceSection()

@@ -184,6 +184,18 @@ class OutboxStore:
         )
         return [_item(row) for row in rows]
 
+    def pending_total(self, kind: str, field: str) -> int:
+        """The sum of an integer body field over pending items of one kind: e.g. the money of
+        top-ups central has not confirmed yet, which the kiosk caps while offline."""
+        if not field.isidentifier():
+            raise ValueError(f"not a field name: {field!r}")
+        rows = self._query(
+            "SELECT COALESCE(SUM(json_extract(body, ?)), 0) FROM outbox "
+            "WHERE state = 'pending' AND kind = ?",
+            (f"$.{field}", kind),
+        )
+        return int(rows[0][0])
+
     def next_due_at(self) -> float | None:
         """When the earliest pending item is due (index lookup), or None if none is pending."""
         rows = self._query("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")

@@ -73,6 +73,9 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
 class TopUpLimits:
     max_fen: int
     denominations_fen: frozenset[int]
+    # While central cannot confirm: per transaction, and (through the context's headroom) in
+    # total over every top-up not yet confirmed.
+    offline_max_fen: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,9 @@ class TopUpContext:
     is_online: Callable[[], bool]
     clock: Callable[[], datetime] = datetime.now
     settle_timeout_s: float = 10.0
+    # Fen the kiosk may still take offline: the total cap minus top-ups central has not yet
+    # confirmed (read from the outbox). None: no total cap.
+    offline_headroom_fen: Callable[[], int] | None = None
 
 
 def new_txn_id() -> str:
@@ -125,6 +131,7 @@ class TopUpFlow:
         self._lock = threading.RLock()
         self._settled = threading.Condition(self._lock)
         self._in_escrow = 0  # fen decided STACK but not yet credited or returned
+        self._return_reason = ""  # why escrow_policy sent the last note back
         self._snap = TopUpSnapshot(
             State.NUMBER, new_txn_id(), max_fen=context.limits.max_fen, message_key="topup.enter"
         )
@@ -185,10 +192,24 @@ class TopUpFlow:
     def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
         with self._lock:
             total = self._snap.credited_fen + self._in_escrow + denomination_fen
-            if self._snap.state is not State.CASH or total > self._ctx.limits.max_fen:
+            cap, offline = self._cap()
+            if self._snap.state is not State.CASH or total > cap:
+                self._return_reason = (
+                    "topup.note_over_offline_limit" if offline else "topup.note_over_limit"
+                )
                 return EscrowDecision.RETURN
             self._in_escrow += denomination_fen
             return EscrowDecision.STACK
+
+    def _cap(self) -> tuple[int, bool]:
+        """The most this top-up may hold now, and whether an offline cap is what binds."""
+        limits = self._ctx.limits
+        if self._ctx.is_online() or limits.offline_max_fen is None:
+            return limits.max_fen, False
+        cap = min(limits.max_fen, limits.offline_max_fen)
+        if self._ctx.offline_headroom_fen is not None:
+            cap = min(cap, max(self._ctx.offline_headroom_fen(), 0))
+        return cap, cap < limits.max_fen
 
     def on_bill_event(self, event: BillEvent) -> None:
         with self._lock:
@@ -196,8 +217,8 @@ class TopUpFlow:
                 self._credit(event.denomination_fen)
             elif isinstance(event, NoteReturned):
                 self._settle(event.denomination_fen)
-                over = self._snap.credited_fen + event.denomination_fen > self._ctx.limits.max_fen
-                key = "topup.note_over_limit" if over else "topup.note_returned"
+                key = self._return_reason or "topup.note_returned"
+                self._return_reason = ""
                 self._publish(replace(self._snap, message_key=key))
             elif isinstance(event, NoteRejected):
                 self._publish(replace(self._snap, message_key="topup.note_rejected"))

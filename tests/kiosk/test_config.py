@@ -96,3 +96,28 @@ def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "latin.yaml"
     path.write_bytes(b"kiosk: \xff\xfe\n")
     assert "cannot read" in _error(path)
+
+
+@pytest.mark.parametrize(
+    ("topup", "problem"),
+    [
+        ({"min_fen": 200, "max_fen": 100}, "min_fen must not exceed max_fen"),
+        ({"offline_max_fen": 200_000}, "offline_max_fen must not exceed max_fen"),
+        ({"offline_total_fen": 100}, "offline_total_fen must be at least offline_max_fen"),
+        ({"min_fen": 0}, "greater than 0"),
+        ({"offline_max_fen": 1.5}, "integer"),
+    ],
+)
+def test_topup_limits_must_make_sense(
+    tmp_path: Path, topup: dict[str, object], problem: str
+) -> None:
+    path = write_config(tmp_path, **{f"topup.{key}": value for key, value in topup.items()})
+    with pytest.raises(ConfigError, match=problem):
+        load_config(path)
+
+
+def test_offered_services_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"services\.offered\[1\]"):
+        load_config(write_config(tmp_path, **{"services.offered": ["topup.cash", "lottery"]}))
+    with pytest.raises(ConfigError, match="listed twice"):
+        load_config(write_config(tmp_path, **{"services.offered": ["topup.cash", "topup.cash"]}))

@@ -87,7 +87,12 @@ class Harness:
 
 
 def make_harness(
-    tmp_path: Path, *, delivered: dict[str, Any] | None = None, max_fen: int = 20000
+    tmp_path: Path,
+    *,
+    delivered: dict[str, Any] | None = None,
+    max_fen: int = 20000,
+    offline_max_fen: int | None = None,
+    headroom: list[int] | None = None,
 ) -> Harness:
     journal = Journal(tmp_path / "kiosk.db")
     acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
@@ -109,12 +114,13 @@ def make_harness(
         journal=journal,
         acceptor=acceptor,
         printer=printer,
-        limits=TopUpLimits(max_fen, NOTE_DENOMINATIONS_FEN),
+        limits=TopUpLimits(max_fen, NOTE_DENOMINATIONS_FEN, offline_max_fen),
         wait_delivered=lambda _key, _timeout: delivered,
         receipt_wait_s=0,
         on_storage_failure=failures.append,
         is_online=lambda: delivered is not None,
         clock=lambda: datetime(2026, 11, 22, 10, 0, 0).astimezone(),
+        offline_headroom_fen=(lambda: headroom[0]) if headroom is not None else None,
     )
     flow = TopUpFlow(context, listener)
     router.attach(flow)
@@ -241,3 +247,52 @@ def test_transition_table_rejects_out_of_order_actions(harness: Harness) -> None
     harness.flow.submit_number("13800138000")
     with pytest.raises(FlowError):
         harness.flow.submit_number("13800138000")
+
+
+def test_offline_cap_per_transaction(tmp_path: Path) -> None:
+    """GIVEN central unreachable and an offline cap of ¥100 per top-up (¥200 online)
+    WHEN ¥50 then ¥100 go in THEN the ¥100 note goes back with the offline reason."""
+    made = make_harness(tmp_path, max_fen=20000, offline_max_fen=10000, delivered=None)
+    try:
+        made.flow.submit_number("13900139000")
+        made.insert(5000, 5000)
+        made.acceptor.insert_note(10000)
+        made.wait_message("topup.note_over_offline_limit")
+        assert made.flow.snapshot.credited_fen == 5000
+        made.insert(5000, 10000)  # up to the cap is fine
+        assert made.journal.cashbox() == {5000: 2}
+    finally:
+        made.acceptor.close()
+        made.journal.close()
+
+
+def test_offline_cap_in_total_over_unconfirmed_topups(tmp_path: Path) -> None:
+    """GIVEN ¥20 of headroom left under the total offline cap WHEN ¥50 goes in THEN it is
+    returned; WHEN central's confirmations free headroom THEN the same note is taken."""
+    headroom = [2000]
+    made = make_harness(
+        tmp_path, max_fen=20000, offline_max_fen=10000, delivered=None, headroom=headroom
+    )
+    try:
+        made.flow.submit_number("13900139000")
+        made.acceptor.insert_note(5000)
+        made.wait_message("topup.note_over_offline_limit")
+        made.insert(1000, 1000)
+        headroom[0] = 50000
+        made.insert(5000, 6000)
+    finally:
+        made.acceptor.close()
+        made.journal.close()
+
+
+def test_online_ignores_the_offline_cap(tmp_path: Path) -> None:
+    made = make_harness(
+        tmp_path, max_fen=20000, offline_max_fen=1000, delivered={"status": "credited"},
+        headroom=[0],
+    )  # fmt: skip
+    try:
+        made.flow.submit_number("13900139000")
+        made.insert(10000, 10000)
+    finally:
+        made.acceptor.close()
+        made.journal.close()

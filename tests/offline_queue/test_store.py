@@ -442,3 +442,27 @@ def test_stats_counts_follow_every_write_without_scanning(tmp_path: Path) -> Non
     conn.execute("UPDATE outbox SET state = 'dead' WHERE key = 'k4'")
     assert counted() == scanned() == (6, 0, 1)
     store.close()
+
+
+def test_pending_total_sums_only_pending_items_of_the_kind(tmp_path: Path) -> None:
+    """GIVEN top-ups k0..k4 with n = 0..4 and one of another kind WHEN k1 is acked and k2 dead
+    THEN the pending total of n counts k0, k3 and k4 only."""
+    path = tmp_path / "q.db"
+    fill(path, 5)
+    conn = fresh_db(path)
+    conn.execute("BEGIN IMMEDIATE")
+    enqueue(conn, key="other", kind="sim_sale.v1", body={"n": 100}, now=0.0)
+    conn.execute("COMMIT")
+    conn.close()
+    store = OutboxStore(path)
+    try:
+        assert store.pending_total("topup.v1", "n") == 10
+        store.mark_acked("k1", {"status": "credited"})
+        store.mark_dead("k2", "refused")
+        assert store.pending_total("topup.v1", "n") == 7
+        assert store.pending_total("sim_sale.v1", "n") == 100
+        assert store.pending_total("topup.v1", "missing") == 0
+        with pytest.raises(ValueError, match="not a field name"):
+            store.pending_total("topup.v1", "n') OR 1=1 --")
+    finally:
+        store.close()
