@@ -23,8 +23,8 @@ from kiosk.metrics import Outcome, ServiceMetrics
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-QUERY = "query"  # balance, bills and call detail records
-INVOICE = "invoice"
+QUERY = "account.query"  # balance, bills and call detail records (catalogue keys)
+INVOICE = "account.invoice"
 # A printed statement of call records is capped: a month of data sessions can run to
 # thousands of lines, which no receipt roll should carry; the screen pages through them all.
 MAX_PRINTED_RECORDS = 200

@@ -33,7 +33,7 @@ from kiosk.metrics import Outcome, ServiceMetrics
 log = logging.getLogger(__name__)
 
 FLOW_NAME = "change"
-ChangeKind = Literal["plan_change", "service_change"]
+ChangeKind = Literal["change.plan", "change.service"]  # catalogue keys
 # Refusals after which asking for the code again is pointless: the change itself is refused.
 FINAL_REFUSALS = frozenset(
     {
@@ -124,7 +124,7 @@ class ChangeFlow:
             request = self._snap.request
             api = self._ctx.api
             try:
-                if request.kind == "plan_change":
+                if request.kind == "change.plan":
                     confirmation = self._session.call(
                         lambda t: api.request_plan_change(t, request.code)
                     )

@@ -160,7 +160,8 @@ def test_counts_one_session_per_service(
     with pytest.raises(CentralRefused):
         account.bill("2001-01")
     account.close()
-    assert metrics.today() == {"query": {"started": 1, "completed": 1, "abandoned": 0, "failed": 0}}
+    counts = {"started": 1, "completed": 1, "abandoned": 0, "failed": 0}
+    assert metrics.today() == {"account.query": counts}
     reloaded = ServiceMetrics(tmp_path / "metrics.json", clock=lambda: NOW)
     assert reloaded.today() == metrics.today()
 
@@ -173,4 +174,4 @@ def test_a_service_central_could_not_answer_is_counted_failed(
     with pytest.raises(CentralUnavailable):
         failing.invoices()
     failing.close()
-    assert metrics.today()["invoice"]["failed"] == 1
+    assert metrics.today()["account.invoice"]["failed"] == 1

@@ -96,7 +96,7 @@ def test_plan_change_confirmed_by_sms(
     """GIVEN a logged-in customer WHEN they choose another plan THEN central texts a code and
     nothing changes until they type it; THEN the plan is changed once and journalled."""
     target = _other_plan(api, session)
-    flow = ChangeFlow(context, session, ChangeRequest("plan_change", target))
+    flow = ChangeFlow(context, session, ChangeRequest("change.plan", target))
     confirmation = flow.request_code()
     assert flow.snapshot.state is State.AWAITING_CODE
     assert confirmation.summary_zh
@@ -110,7 +110,7 @@ def test_plan_change_confirmed_by_sms(
     record = journal.transaction(flow.snapshot.txn_id)
     assert record is not None
     assert record.state == "done"
-    assert metrics.today()["plan_change"] == {
+    assert metrics.today()["change.plan"] == {
         "started": 1, "completed": 1, "abandoned": 0, "failed": 0
     }  # fmt: skip
 
@@ -122,7 +122,7 @@ def test_service_switched_on(
     central: Central,  # noqa: F811
 ) -> None:
     service = _missing_service(api, session)
-    flow = ChangeFlow(context, session, ChangeRequest("service_change", service, active=True))
+    flow = ChangeFlow(context, session, ChangeRequest("change.service", service, active=True))
     flow.request_code()
     done = flow.confirm(Biz(central).last_code(MSISDN))
     assert service in done.services
@@ -135,7 +135,7 @@ def test_wrong_code_then_right_code(
     api: CentralApi,
     central: Central,  # noqa: F811
 ) -> None:
-    flow = ChangeFlow(context, session, ChangeRequest("plan_change", _other_plan(api, session)))
+    flow = ChangeFlow(context, session, ChangeRequest("change.plan", _other_plan(api, session)))
     flow.request_code()
     code = Biz(central).last_code(MSISDN)
     wrong = "000000" if code != "000000" else "111111"
@@ -155,7 +155,7 @@ def test_lost_answer_is_replayed_with_the_same_code_only(
 ) -> None:
     """GIVEN a confirmation whose answer was lost WHEN the customer confirms again THEN only
     the same code is sent and central answers with the first result (applied once)."""
-    flow = ChangeFlow(context, session, ChangeRequest("plan_change", _other_plan(api, session)))
+    flow = ChangeFlow(context, session, ChangeRequest("change.plan", _other_plan(api, session)))
     flow.request_code()
     code = Biz(central).last_code(MSISDN)
     # The first confirmation reaches central but its answer is lost on the way back.
@@ -187,12 +187,12 @@ def test_refused_change_fails_and_is_counted(
     context: ChangeContext, session: CustomerSession, api: CentralApi, metrics: ServiceMetrics
 ) -> None:
     current = session.call(api.balance).plan.code
-    flow = ChangeFlow(context, session, ChangeRequest("plan_change", current))
+    flow = ChangeFlow(context, session, ChangeRequest("change.plan", current))
     with pytest.raises(CentralRefused) as refused:
         flow.request_code()
     assert refused.value.code == "plan.already_current"
     assert flow.snapshot.state is State.FAILED
-    assert metrics.today()["plan_change"]["failed"] == 1
+    assert metrics.today()["change.plan"]["failed"] == 1
     with pytest.raises(FlowError):
         flow.request_code()
 
@@ -204,17 +204,17 @@ def test_cancel_and_session_end_abandon(
     metrics: ServiceMetrics,
     clock: FakeClock,  # noqa: F811
 ) -> None:
-    first = ChangeFlow(context, session, ChangeRequest("plan_change", _other_plan(api, session)))
+    first = ChangeFlow(context, session, ChangeRequest("change.plan", _other_plan(api, session)))
     first.request_code()
     first.cancel()
     clock.advance(61)  # central texts one code a minute
     assert first.snapshot.state is State.CANCELLED
-    second = ChangeFlow(context, session, ChangeRequest("plan_change", _other_plan(api, session)))
+    second = ChangeFlow(context, session, ChangeRequest("change.plan", _other_plan(api, session)))
     second.request_code()
     session.end(EndReason.IDLE_TIMEOUT)
     second.abandon()
     assert second.snapshot.state is State.CANCELLED
-    assert metrics.today()["plan_change"]["abandoned"] == 2
+    assert metrics.today()["change.plan"]["abandoned"] == 2
 
 
 def test_recovery_closes_interrupted_changes(
@@ -228,11 +228,11 @@ def test_recovery_closes_interrupted_changes(
 ) -> None:
     """GIVEN one change waiting for its code and one whose confirmation was sent when the kiosk
     died WHEN the kiosk boots THEN both are closed: one cancelled, one 'outcome unknown'."""
-    waiting = ChangeFlow(context, session, ChangeRequest("plan_change", _other_plan(api, session)))
+    waiting = ChangeFlow(context, session, ChangeRequest("change.plan", _other_plan(api, session)))
     waiting.request_code()
     clock.advance(61)  # central texts one code a minute
     in_doubt = ChangeFlow(
-        context, session, ChangeRequest("service_change", _missing_service(api, session))
+        context, session, ChangeRequest("change.service", _missing_service(api, session))
     )
     in_doubt.request_code()
     code = Biz(central).last_code(MSISDN)
@@ -255,7 +255,7 @@ def _dead(*_args: object) -> object:
 def test_bad_code_is_refused_locally(
     context: ChangeContext, session: CustomerSession, api: CentralApi
 ) -> None:
-    flow = ChangeFlow(context, session, ChangeRequest("plan_change", _other_plan(api, session)))
+    flow = ChangeFlow(context, session, ChangeRequest("change.plan", _other_plan(api, session)))
     flow.request_code()
     with pytest.raises(FlowError) as refused:
         flow.confirm("12 456")
