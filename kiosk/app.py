@@ -31,17 +31,23 @@ from drivers.interfaces import (
 from kiosk import catalogue
 from kiosk.cash_router import CashRouter
 from kiosk.catalogue import ServiceState
+from kiosk.central_api import CentralApi
 from kiosk.central_ops import central_health
 from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
+from kiosk.customer_desk import CustomerDesk, DeskParts
 from kiosk.errors import CentralUnavailable, ConfigError, JournalError
+from kiosk.flows.topup import OUTBOX_KIND as TOPUP_OUTBOX_KIND
+from kiosk.flows.topup import State as TopUpState
 from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot
 from kiosk.journal import Entry, Journal
+from kiosk.metrics import Outcome, ServiceMetrics
 from kiosk.recovery import RecoveryAction, recover
 
 log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "kiosk.db"
+METRICS_FILE = "metrics.json"
 TRANSIENT_HEALTH = frozenset({"starting", "power_up"})
 HEALTH_REFRESH_S = 3.0
 DEVICE_SETTLE_S = 5.0
@@ -114,6 +120,9 @@ class KioskApp:
         self._health_lock = threading.Lock()
         self._stopping = threading.Event()
         self._monitor: threading.Thread | None = None
+        self.api: CentralApi | None = None
+        self.metrics: ServiceMetrics | None = None
+        self.desk: CustomerDesk | None = None
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -127,9 +136,11 @@ class KioskApp:
             self.central_url = self.central.start()
         self.journal = Journal(self.data_dir / JOURNAL_FILE)
         self.recovered = recover(self.journal)
+        self.metrics = ServiceMetrics(self.data_dir / METRICS_FILE)
         self._start_sync()
         self._start_devices()
         self._settle(DEVICE_SETTLE_S)
+        self._start_desk()
         self._monitor = threading.Thread(target=self._watch_health, name="health", daemon=True)
         self._monitor.start()
 
@@ -180,13 +191,50 @@ class KioskApp:
             return dict(self._health)
 
     def services(self) -> list[ServiceState]:
-        return [
-            catalogue.topup_cash(
-                self.device_health(),
-                printer_required=self.config.devices.printer.required,
-                out_of_service=self.out_of_service_reason is not None,
-            )
-        ]
+        """Every service this kiosk offers, with whether it works right now and why not."""
+        return catalogue.services_now(
+            self.config.services.offered,
+            self.device_health(),
+            online=self._online.is_set(),
+            printer_required=self.config.devices.printer.required,
+            out_of_service=self.out_of_service_reason is not None,
+        )
+
+    def service(self, key: str) -> ServiceState:
+        """One service's state (not offered here: unavailable, "service.not_offered")."""
+        for state in self.services():
+            if state.key == key:
+                return state
+        return ServiceState(key, False, "service.not_offered")
+
+    @property
+    def online(self) -> bool:
+        """Central answered the last time the kiosk asked (sync or health check)."""
+        return self._online.is_set()
+
+    def _start_desk(self) -> None:
+        assert self.journal is not None
+        assert self.metrics is not None
+        central = self.config.central
+        self.api = CentralApi(
+            self.central_url,
+            self.config.kiosk.id,
+            central.token,
+            timeout_s=central.timeout_s,
+            ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
+        )
+        parts = DeskParts(
+            api=self.api,
+            journal=self.journal,
+            printer=self.printer,
+            metrics=self.metrics,
+            kiosk_name=self.config.kiosk.name,
+            idle_timeout_s=self.config.kiosk.idle_timeout_s,
+            idle_warning_s=self.config.kiosk.idle_warning_s,
+            on_storage_failure=self._storage_failed,
+        )
+        self.desk = CustomerDesk(parts)
+        self.desk.start()
 
     def _start_sync(self) -> None:
         central = self.config.central
@@ -272,6 +320,8 @@ class KioskApp:
             self._monitor.join(timeout=10)
             self._monitor = None
         for closer in (
+            self.desk.stop if self.desk else None,
+            self.api.close if self.api else None,
             self.acceptor.close if self.acceptor else None,
             self.id_card_reader.close if self.id_card_reader else None,
             self.card_dispenser.close if self.card_dispenser else None,
@@ -304,15 +354,48 @@ class KioskApp:
             journal=self.journal,
             acceptor=self.acceptor,
             printer=self.printer,
-            limits=TopUpLimits(topup.max_fen, topup.denominations_fen),
+            limits=TopUpLimits(topup.max_fen, topup.denominations_fen, topup.offline_max_fen),
             wait_delivered=self.wait_delivered,
             receipt_wait_s=self.config.sync.receipt_wait_s,
             on_storage_failure=self._storage_failed,
             is_online=self._online.is_set,
+            offline_headroom_fen=self._offline_headroom_fen,
         )
-        flow = TopUpFlow(context, listener)
+        flow = TopUpFlow(context, self._counted_topup(listener))
         self.router.attach(flow)
         return flow
+
+    def _offline_headroom_fen(self) -> int:
+        """What the kiosk may still take before central confirms what it already took."""
+        assert self.store is not None
+        pending = self.store.pending_total(TOPUP_OUTBOX_KIND, "amount_fen")
+        return self.config.topup.offline_total_fen - pending
+
+    def _counted_topup(
+        self, listener: Callable[[TopUpSnapshot], None]
+    ) -> Callable[[TopUpSnapshot], None]:
+        """Counts the top-up for central (started, completed, abandoned, failed; cash taken)
+        from the snapshots the flow publishes, then passes them on."""
+        metrics = self.metrics
+        seen: set[TopUpState] = set()
+        outcomes = {
+            TopUpState.DONE: Outcome.COMPLETED,
+            TopUpState.CANCELLED: Outcome.ABANDONED,
+            TopUpState.FAILED: Outcome.FAILED,
+        }
+
+        def counting(snap: TopUpSnapshot) -> None:
+            if metrics is not None and snap.state not in seen:
+                seen.add(snap.state)
+                if snap.state is TopUpState.CASH:
+                    metrics.started("topup.cash")
+                elif snap.state in outcomes and TopUpState.CASH in seen:
+                    metrics.finished("topup.cash", outcomes[snap.state])
+                    if snap.state is TopUpState.DONE:
+                        metrics.paid("cash", snap.credited_fen)
+            listener(snap)
+
+        return counting
 
     def end_flow(self) -> None:
         self.router.attach(None)

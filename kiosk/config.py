@@ -36,6 +36,8 @@ class KioskSection(_Strict):
     data_dir: Path = Path("data")
     language: Literal["zh_CN", "en"] = "zh_CN"
     idle_timeout_s: int = Field(default=90, ge=10, le=3600)
+    # The last seconds of the idle timeout show a countdown ("still there? touch the screen").
+    idle_warning_s: int = Field(default=20, ge=3, le=120)
 
 
 class EmbeddedCentral(_Strict):

@@ -52,7 +52,7 @@ class KioskViewModel(QObject):
         self._idle.setSingleShot(True)
         self._idle.timeout.connect(self._on_idle)
         self._idle_ms = app.config.kiosk.idle_timeout_s * 1000
-        self._topup = app.services()[0]
+        self._topup = app.service("topup.cash")
         self._services_timer = QTimer(self)  # device health changes: keep the menu honest
         self._services_timer.setInterval(2000)
         self._services_timer.timeout.connect(self._refresh_services)
@@ -116,7 +116,7 @@ class KioskViewModel(QObject):
         return self._snap.txn_id if self._snap else ""
 
     def _refresh_services(self) -> None:
-        state = self._app.services()[0]  # cached health: no device I/O on the GUI thread
+        state = self._app.service("topup.cash")  # cached health: no device I/O on the GUI thread
         if state != self._topup:
             self._topup = state
             self.changed.emit()
