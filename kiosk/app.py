@@ -105,6 +105,7 @@ class KioskApp:
         self.central_url = config.central.url
         self.journal: Journal | None = None
         self.store: offline_queue.OutboxStore | None = None
+        self.sealer: offline_queue.FieldSealer | None = None
         self.worker: offline_queue.SyncWorker | None = None
         self.acceptor: BillAcceptor | None = None
         self.printer: ReceiptPrinter | None = None
@@ -239,7 +240,13 @@ class KioskApp:
     def _start_sync(self) -> None:
         central = self.config.central
         sync = self.config.sync
-        self.store = offline_queue.OutboxStore(self.data_dir / JOURNAL_FILE)
+        try:
+            self.sealer = offline_queue.FieldSealer.load_or_create(
+                self.data_dir / sync.sealing_key_file
+            )
+        except offline_queue.SealingError as exc:
+            raise ConfigError(f"sync.sealing_key_file: {exc}") from None
+        self.store = offline_queue.OutboxStore(self.data_dir / JOURNAL_FILE, self.sealer)
         sender = offline_queue.HttpBatchSender(
             self.central_url,
             self.config.kiosk.id,

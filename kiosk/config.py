@@ -71,6 +71,9 @@ class SyncSection(_Strict):
     idle_poll_s: float = Field(default=5.0, gt=0)
     # How long a payment waits for central's answer before its receipt says "pending".
     receipt_wait_s: float = Field(default=3.0, ge=0, le=30)
+    # AES key (32 bytes, mode 0600) sealing personal data while it waits in the outbox;
+    # relative to the data folder; made on first start.
+    sealing_key_file: Path = Path("queue.key")
 
 
 class TopUpSection(_Strict):

@@ -30,6 +30,7 @@ from offline_queue.protocol import (
     decode_response,
     encode_request,
 )
+from offline_queue.sealing import FieldSealer, SealingError
 from offline_queue.sender import BatchSender, HttpBatchSender
 from offline_queue.store import OutboxItem, OutboxStore, QueueStats, State, enqueue
 from offline_queue.worker import (
@@ -57,6 +58,7 @@ __all__ = [
     "BatchRefused",
     "BatchSender",
     "DuplicateKeyError",
+    "FieldSealer",
     "HttpBatchSender",
     "InvalidItemError",
     "ItemDeadLettered",
@@ -67,6 +69,7 @@ __all__ = [
     "QueueStats",
     "QueueStorageError",
     "RefusedSendError",
+    "SealingError",
     "SendError",
     "State",
     "StorageFailure",

@@ -8,13 +8,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from offline_queue.db import connect, ensure_schema
 from offline_queue.errors import DuplicateKeyError, QueueError, QueueStorageError
 from offline_queue.protocol import MAX_BATCH, canonical, canonical_body, check_item
+from offline_queue.sealing import FieldSealer, SealingError, has_sealed, purged
 
 State = Literal["pending", "acked", "dead"]
 
@@ -79,14 +80,22 @@ def enqueue(
     kind: str,
     body: Mapping[str, object],
     now: float | None = None,
+    sensitive: Sequence[str] = (),
+    sealer: FieldSealer | None = None,
 ) -> None:
     """Insert one pending item with the caller's connection, inside the caller's open
     transaction (BEGIN IMMEDIATE ... COMMIT). Never begins or commits: the caller's journal
-    event and this row commit together or not at all.
+    event and this row commit together or not at all. The `sensitive` top-level fields of the
+    body (personal data) are stored sealed with `sealer` (offline_queue.sealing).
 
     Raises InvalidItemError (a ValueError) for a key, kind or body central could not take,
     DuplicateKeyError for a key already queued, QueueStorageError for a database failure."""
     check_item(key, kind)
+    if sensitive:
+        if sealer is None:
+            raise QueueError("sensitive fields need a sealer (sync.sealing_key_file)")
+        canonical_body(body)  # the plain body must be one central could take
+        body = sealer.seal(key, body, sensitive)
     payload = canonical_body(body)
     if not conn.in_transaction:
         raise QueueError("enqueue must run inside the caller's transaction (BEGIN IMMEDIATE)")
@@ -109,8 +118,9 @@ class OutboxStore:
     """The sync side's own connection to the shared file. Thread-safe: one lock serialises
     the connection; every write is one short BEGIN IMMEDIATE transaction."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, sealer: FieldSealer | None = None) -> None:
         self.path = Path(path)
+        self._sealer = sealer
         self._conn = connect(path)
         try:
             ensure_schema(self._conn)
@@ -121,6 +131,8 @@ class OutboxStore:
         # Writers bump the generation so wait_until_acked wakes at once in this process.
         self._changed = threading.Condition()
         self._generation = 0
+        # A crash between an ack and its purge left sealed data behind: purge it now.
+        self.purge_sealed()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -169,7 +181,39 @@ class OutboxStore:
             "ORDER BY next_attempt_at, id LIMIT ?",
             (stamp, limit),
         )
-        return sorted((_item(row) for row in rows), key=lambda item: item.id)
+        return self._opened(sorted((_item(row) for row in rows), key=lambda item: item.id))
+
+    def _opened(self, items: list[OutboxItem]) -> list[OutboxItem]:
+        """Items to send, with their sealed fields opened in memory. One that does not open
+        (wrong key, tampered) can never be sent: it becomes a dead letter with the reason."""
+        ready = []
+        for item in items:
+            if not has_sealed(item.body):
+                ready.append(item)
+                continue
+            try:
+                if self._sealer is None:
+                    raise SealingError(f"item {item.key!r} has sealed fields and no key is set")
+                ready.append(replace(item, body=self._sealer.open(item.key, item.body)))
+            except SealingError as exc:
+                self.mark_dead(item.key, str(exc))
+        return ready
+
+    def purge_sealed(self, keys: Sequence[str] | None = None) -> int:
+        """Overwrite the sealed fields of acked items (all, or those of `keys`): once central
+        has an item, its personal data leaves the kiosk. Returns how many rows changed."""
+        query = "SELECT key, body FROM outbox WHERE state = 'acked' AND body LIKE ?"
+        args: list[Any] = ['%"sealed:v1:%']
+        if keys is not None:
+            if not keys:
+                return 0
+            query += f" AND key IN ({','.join('?' * len(keys))})"
+            args.extend(keys)
+        rows = self._query(query, args)
+        if not rows:
+            return 0
+        updates = [(canonical_body(purged(json.loads(body))), key) for key, body in rows]
+        return self._write([("UPDATE outbox SET body = ? WHERE key = ?", updates)])[0]
 
     def pending_items(self, keys: Sequence[str]) -> list[OutboxItem]:
         """Those of `keys` (at most MAX_BATCH) still pending, due or not, in id order."""
@@ -182,7 +226,7 @@ class OutboxStore:
             f"{_SELECT} WHERE state = 'pending' AND key IN ({marks}) ORDER BY id",
             tuple(keys),
         )
-        return [_item(row) for row in rows]
+        return self._opened([_item(row) for row in rows])
 
     def pending_total(self, kind: str, field: str) -> int:
         """The sum of an integer body field over pending items of one kind: e.g. the money of
@@ -247,6 +291,8 @@ class OutboxStore:
                 ),
             ]
         )
+        if acked_n:
+            self.purge_sealed([key for key, _result in acked])
         return acked_n + dead_n + retry_n
 
     def mark_acked(

@@ -119,6 +119,9 @@ class SyncReport:
     error: str | None = None
 
 
+_PURGE_EVERY_S = 3600.0
+
+
 class SyncWorker:
     def __init__(
         self,
@@ -132,6 +135,7 @@ class SyncWorker:
         on_event: Callable[[SyncEvent], None] | None = None,
         clock: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
+        keep_acked_s: float | None = 30 * 86400.0,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1 to {MAX_BATCH}")
@@ -163,6 +167,9 @@ class SyncWorker:
         # Items may be backing off from an outage (ours or a previous process's): release them
         # on the next batch central answers.
         self._release_on_success = True
+        # Acked rows are kept a while (receipts look them up, ops may ask), then deleted.
+        self._keep_acked_s = keep_acked_s
+        self._next_purge_at = 0.0
 
     @property
     def consecutive_failures(self) -> int:
@@ -291,10 +298,23 @@ class SyncWorker:
 
     # --- the thread -------------------------------------------------------------------------
 
+    def purge_old(self) -> int:
+        """Delete acked rows older than the retention, at most once an hour."""
+        now = self._clock()
+        if self._keep_acked_s is None or now < self._next_purge_at:
+            return 0
+        self._next_purge_at = now + _PURGE_EVERY_S
+        purged = self._store.purge_acked(now - self._keep_acked_s)
+        if purged:
+            log.info("outbox: %d delivered items older than retention deleted", purged)
+        return purged
+
     def _cycle(self) -> float:
         """One batch; how long to wait before the next."""
         try:
             report = self.run_once()
+            if not report.failed:
+                self.purge_old()  # housekeeping after delivery, never before it
         except QueueError as exc:
             log.error("sync worker: %s", exc)
             self._emit(StorageFailure(str(exc)))

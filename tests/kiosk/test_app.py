@@ -102,3 +102,25 @@ def test_full_disk_puts_the_kiosk_out_of_service_and_takes_no_money(app: KioskAp
     simulator = app.simulators["bill_acceptor"].handle
     assert simulator.stacked_fen == []  # type: ignore[attr-defined]
     assert journal.cashbox() == {}
+
+
+def test_a_queue_key_others_can_read_stops_the_start(tmp_path: Path) -> None:
+    """GIVEN a sealing key file with mode 0644 WHEN the kiosk starts THEN it refuses with a
+    config error naming the key (personal data must not sit under a readable key)."""
+    from kiosk.errors import ConfigError
+
+    config = load_config(write_config(tmp_path))
+    config.data_dir.mkdir(parents=True)
+    key = config.data_dir / "queue.key"
+    key.write_bytes(bytes(32))
+    key.chmod(0o644)
+    app = KioskApp(config)
+    with pytest.raises(ConfigError, match=r"sync.sealing_key_file: .*readable by others"):
+        app.start()
+    app.stop()
+
+
+def test_the_queue_key_is_made_private_on_first_start(app: KioskApp) -> None:
+    key = app.data_dir / "queue.key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert app.sealer is not None

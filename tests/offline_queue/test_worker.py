@@ -740,3 +740,32 @@ def test_only_a_success_after_a_failure_releases_backoffs(
     central.respond = accept_all
     assert worker.run_once().acked == 1  # "late"
     assert state(store, "k0")[2] == clock.now + 10.0  # central never went away: k0 waits
+
+
+def test_acked_items_are_deleted_after_the_retention_once_an_hour(
+    central: ScriptedCentral, tmp_path: Path
+) -> None:
+    """GIVEN items acked at t=1000 and a retention of one day WHEN the worker purges a day
+    later THEN they are gone and pending ones stay; the store is asked at most once an hour."""
+    store, worker, _events, clock = make(tmp_path, central.url, 3, keep_acked_s=86400.0)
+    worker.run_once()
+    fill(tmp_path / "q.db", 1, prefix="late")
+    asked: list[float] = []
+    purge = store.purge_acked
+
+    def counting(settled_before: float) -> int:
+        asked.append(settled_before)
+        return purge(settled_before)
+
+    store.purge_acked = counting  # type: ignore[method-assign]
+    assert worker.purge_old() == 0  # nothing old enough yet
+    clock.now += 1800
+    assert worker.purge_old() == 0
+    assert len(asked) == 1  # within the hour: not asked again
+    clock.now += 86400
+    assert worker.purge_old() == 3
+    assert asked[-1] == clock.now - 86400
+    assert store.get("k0") is None
+    late = store.get("late0")
+    assert late is not None
+    assert late.state == "pending"
