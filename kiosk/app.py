@@ -223,6 +223,7 @@ class KioskApp:
             central.token,
             timeout_s=central.timeout_s,
             ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
+            client_cert=central.client_pair,
         )
         parts = DeskParts(
             api=self.api,
@@ -253,6 +254,7 @@ class KioskApp:
             central.token,
             timeout_s=central.timeout_s,
             ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
+            client_cert=central.client_pair,
         )
         self.worker = offline_queue.SyncWorker(
             self.store,

@@ -54,13 +54,17 @@ class CentralApi:
         *,
         timeout_s: float = 10.0,
         ca_bundle: str | None = None,
+        client_cert: tuple[str, str] | None = None,
     ) -> None:
         self._url = url.rstrip("/")
         self._timeout_s = timeout_s
         self._http = requests.Session()
         self._http.headers.update({"X-Kiosk-Id": kiosk_id, "Authorization": f"Bearer {token}"})
-        if ca_bundle:
-            self._http.verify = ca_bundle
+        # Given with each request: a session's `verify` loses to REQUESTS_CA_BUNDLE from the
+        # environment (psf/requests#3829) and our configured CA would be silently ignored.
+        self._verify: str | bool = ca_bundle or True
+        if client_cert is not None:
+            self._http.cert = client_cert
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -88,6 +92,7 @@ class CentralApi:
                     params=params,
                     headers=headers,
                     timeout=self._timeout_s,
+                    verify=self._verify,
                 )
         except requests.RequestException as exc:
             raise CentralUnavailable(f"{method} {path}: {exc}") from None

@@ -53,7 +53,22 @@ class CentralSection(_Strict):
     token: str = Field(min_length=8)
     timeout_s: float = Field(default=10.0, gt=0, le=120)
     ca_bundle: Path | None = None
+    # mTLS: the kiosk's client certificate and key (PEM), both or neither.
+    client_cert: Path | None = None
+    client_key: Path | None = None
     embedded: EmbeddedCentral | None = None
+
+    @model_validator(mode="after")
+    def _cert_pair(self) -> CentralSection:
+        if (self.client_cert is None) != (self.client_key is None):
+            raise ValueError("client_cert and client_key go together")
+        return self
+
+    @property
+    def client_pair(self) -> tuple[str, str] | None:
+        if self.client_cert is None or self.client_key is None:
+            return None
+        return str(self.client_cert), str(self.client_key)
 
     @field_validator("url")
     @classmethod

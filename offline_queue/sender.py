@@ -55,7 +55,10 @@ class HttpBatchSender:
                 "Accept": "application/json",
             }
         )
-        self._session.verify = ca_bundle if ca_bundle is not None else True
+        # Passed with every request, not set on the session: requests lets REQUESTS_CA_BUNDLE
+        # from the environment override a session's `verify` (psf/requests#3829), which would
+        # silently swap our configured CA for the system's.
+        self._verify: str | bool = ca_bundle if ca_bundle is not None else True
         if client_cert is not None:
             self._session.cert = client_cert
 
@@ -63,7 +66,11 @@ class HttpBatchSender:
         data = encode_request(items)
         try:
             reply = self._session.post(
-                self.url, data=data, timeout=self._timeout, allow_redirects=False
+                self.url,
+                data=data,
+                timeout=self._timeout,
+                allow_redirects=False,
+                verify=self._verify,
             )
             status, content = reply.status_code, reply.content
         except requests.RequestException as exc:

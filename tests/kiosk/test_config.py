@@ -121,3 +121,14 @@ def test_offered_services_are_checked(tmp_path: Path) -> None:
         load_config(write_config(tmp_path, **{"services.offered": ["topup.cash", "lottery"]}))
     with pytest.raises(ConfigError, match="listed twice"):
         load_config(write_config(tmp_path, **{"services.offered": ["topup.cash", "topup.cash"]}))
+
+
+def test_client_certificate_needs_its_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="client_cert and client_key go together"):
+        load_config(write_config(tmp_path, **{"central.client_cert": "kiosk.pem"}))
+    config = load_config(
+        write_config(
+            tmp_path, **{"central.client_cert": "kiosk.pem", "central.client_key": "kiosk.key"}
+        )
+    )
+    assert config.central.client_pair == ("kiosk.pem", "kiosk.key")
