@@ -337,6 +337,41 @@ class OutboxStore:
         rows = self._query(f"{_SELECT} WHERE state = 'dead' ORDER BY id DESC LIMIT ?", (limit,))
         return [_item(row) for row in rows]
 
+    def retry_dead(self, key: str, now: float | None = None) -> bool:
+        """A technician sends a dead letter again (e.g. after central fixed what it refused):
+        back to pending, due now, same key. False if `key` is not a dead letter."""
+        stamp = time.time() if now is None else now
+        return (
+            self._write(
+                [
+                    (
+                        "UPDATE outbox SET state = 'pending', acked_at = NULL, next_attempt_at = ? "
+                        "WHERE key = ? AND state = 'dead'",
+                        [(stamp, key)],
+                    )
+                ]
+            )[0]
+            == 1
+        )
+
+    def discard_dead(self, key: str) -> OutboxItem | None:
+        """Remove a dead letter for good and return it, so that the caller can journal it with
+        the technician's reason (the journal is the lasting record). None if not dead."""
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                row = self._conn.execute(
+                    f"{_SELECT} WHERE key = ? AND state = 'dead'", (key,)
+                ).fetchone()
+                if row is not None:
+                    self._conn.execute("DELETE FROM outbox WHERE key = ?", (key,))
+                self._conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise QueueStorageError(f"queue write failed: {exc}") from exc
+        return None if row is None else _item(row)
+
     def purge_acked(self, settled_before: float) -> int:
         """Delete acked rows settled before the given time (their personal data leaves the
         kiosk once central has it). Pending and dead rows are never purged."""

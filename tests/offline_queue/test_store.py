@@ -466,3 +466,27 @@ def test_pending_total_sums_only_pending_items_of_the_kind(tmp_path: Path) -> No
             store.pending_total("topup.v1", "n') OR 1=1 --")
     finally:
         store.close()
+
+
+def test_a_dead_letter_can_be_retried_or_discarded(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    fill(path, 3)
+    store = OutboxStore(path)
+    try:
+        assert store.mark_dead("k0", "refused: bad msisdn", now=5.0)
+        assert store.mark_dead("k1", "refused: conflict", now=5.0)
+        assert not store.retry_dead("k2")  # pending, not dead
+        assert store.retry_dead("k0", now=9.0)
+        item = store.get("k0")
+        assert item is not None
+        assert (item.state, item.next_attempt_at, item.acked_at) == ("pending", 9.0, None)
+        assert [i.key for i in store.due_batch(10, now=9.0)] == ["k0", "k2"]
+        discarded = store.discard_dead("k1")
+        assert discarded is not None
+        assert discarded.body == {"n": 1}
+        assert discarded.last_error == "refused: conflict"
+        assert store.get("k1") is None
+        assert store.discard_dead("k1") is None
+        assert store.stats(now=10.0).dead == 0
+    finally:
+        store.close()
