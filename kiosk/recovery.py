@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.flows import change, topup
+from kiosk.flows import change, sim_replacement, topup
 from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
 
 log = logging.getLogger(__name__)
@@ -80,9 +80,33 @@ def _resolve_change(journal: Journal, txn: TxnRecord, _now: datetime) -> str:
     return "closed_unknown" if in_doubt else "cancelled"
 
 
+def _resolve_sim_replacement(journal: Journal, txn: TxnRecord, now: datetime) -> str:
+    """Dispensing: the card left, finish (the line moves to it). Writing: a card may be in the
+    reader; cancel and have it captured. Earlier: nothing physical happened."""
+    if txn.state == "dispensing":
+        data = txn.data
+        key = sim_replacement.outbox_key(txn.txn_id)
+        body = sim_replacement.replacement_body(
+            txn.txn_id, data["msisdn"], data["order_id"], data["iccid"], now
+        )
+        journal.record(
+            Entry(txn.txn_id, "sim_replacement.done", {"recovered": True, "outbox_key": key},
+                  sim_replacement.FLOW_NAME, "done", data,
+                  outbox=(OutboxMessage(key, sim_replacement.OUTBOX_KIND, body),))
+        )  # fmt: skip
+        return "completed"
+    capture = txn.state == "writing"
+    journal.record(
+        Entry(txn.txn_id, "sim_replacement.failed", {"recovered": True, "capture": capture},
+              sim_replacement.FLOW_NAME, "cancelled", txn.data)
+    )  # fmt: skip
+    return "capture_card" if capture else "cancelled"
+
+
 RESOLVERS: dict[str, Callable[[Journal, TxnRecord, datetime], str]] = {
     topup.FLOW_NAME: _resolve_topup,
     change.FLOW_NAME: _resolve_change,
+    sim_replacement.FLOW_NAME: _resolve_sim_replacement,
 }
 
 
