@@ -8,11 +8,12 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QtMsgType, QUrl
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QtMsgType, QUrl
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine, QQmlError
 from PySide6.QtQuick import QQuickWindow
 
+from kiosk import sd_notify
 from kiosk.app import KioskApp
 from ui.bridge import GuiBridge
 from ui.i18n import LanguageSwitcher
@@ -103,6 +104,32 @@ def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:
     return UiSession(app, engine, window, vm, bridge, languages, warnings)
 
 
+def start_watchdog(parent: QObject | None = None) -> QTimer | None:
+    """Ping systemd's watchdog (WatchdogSec=) from a QTimer on the GUI thread: a frozen or
+    dead-locked event loop stops the pings and systemd restarts the kiosk. None when no
+    watchdog is configured (not under systemd, or WatchdogSec= unset)."""
+    period = sd_notify.watchdog_period_s()
+    if period is None:
+        return None
+    timer = QTimer(parent)
+    timer.setInterval(max(1, int(period * 1000)))
+    timer.timeout.connect(sd_notify.watchdog)
+    timer.start()
+    sd_notify.watchdog()  # the first ping at once, not one period after READY=1
+    return timer
+
+
+def announce_ready(window: QQuickWindow, status: str) -> None:
+    """READY=1 once the first frame of the main window is on screen: a kiosk that cannot
+    render stays "activating" and systemd's start timeout restarts it."""
+
+    def first_frame() -> None:
+        sd_notify.ready(status)
+
+    # frameSwapped may come from the render thread; a single-shot connection fires once.
+    window.frameSwapped.connect(first_frame, Qt.ConnectionType.SingleShotConnection)
+
+
 def run_ui(app: KioskApp, *, windowed: bool) -> int:
     if not has_display() and not os.environ.get("QT_QPA_PLATFORM"):
         # A kiosk without X or Wayland sets QT_QPA_PLATFORM (eglfs, linuxfb) explicitly.
@@ -115,9 +142,14 @@ def run_ui(app: KioskApp, *, windowed: bool) -> int:
     prepare_environment(headless=False)
     application = ensure_application()
     session = open_ui(app, windowed=windowed)
+    announce_ready(session.window, f"serving: kiosk {app.config.kiosk.id}")
+    watchdog = start_watchdog(application)
     try:
         return application.exec()
     finally:
+        sd_notify.stopping()
+        if watchdog is not None:
+            watchdog.stop()
         session.close()
 
 

@@ -1,0 +1,93 @@
+"""The GUI event loop pings systemd's watchdog and announces READY=1 at the first frame."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtQuick import QQuickWindow
+from pytestqt.qtbot import QtBot
+
+from ui.frontend import announce_ready, start_watchdog
+
+
+class Received:
+    """Datagrams the fake service manager got so far (read without blocking)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.lines: list[str] = []
+
+    def poll(self) -> list[str]:
+        while True:
+            try:
+                self.lines.extend(self.sock.recv(4096).decode().split("\n"))
+            except BlockingIOError:
+                return self.lines
+
+
+@pytest.fixture
+def notify_socket(monkeypatch: pytest.MonkeyPatch) -> Iterator[Received]:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        name = f"kiosk-watchdog-test-{os.getpid()}"
+        sock.bind("\0" + name)
+        sock.setblocking(False)
+        monkeypatch.setenv("NOTIFY_SOCKET", "@" + name)
+        monkeypatch.delenv("WATCHDOG_PID", raising=False)
+        yield Received(sock)
+
+
+def test_timer_pings_at_half_the_watchdog_interval(
+    qtbot: QtBot, notify_socket: Received, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WATCHDOG_USEC", "200000")  # 0.2 s: pings every 100 ms
+    owner = QObject()
+    timer = start_watchdog(owner)
+    assert isinstance(timer, QTimer)
+    assert timer.interval() == 100
+    assert notify_socket.poll() == ["WATCHDOG=1"]  # the first ping at once
+    qtbot.waitUntil(lambda: notify_socket.poll().count("WATCHDOG=1") >= 4, timeout=3000)
+    timer.stop()
+
+
+def test_a_blocked_event_loop_sends_no_pings(
+    qtbot: QtBot, notify_socket: Received, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("WATCHDOG_USEC", "100000")
+    owner = QObject()
+    timer = start_watchdog(owner)
+    assert timer is not None
+    notify_socket.poll().clear()
+    time.sleep(0.3)  # the GUI thread is "frozen": no event loop runs the timer
+    assert notify_socket.poll() == []
+    qtbot.waitUntil(lambda: "WATCHDOG=1" in notify_socket.poll(), timeout=2000)
+    timer.stop()
+
+
+def test_no_watchdog_no_timer(notify_socket: Received, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WATCHDOG_USEC", raising=False)
+    assert start_watchdog() is None
+    assert notify_socket.poll() == []
+
+
+def test_ready_once_the_window_shows_its_first_frame(qtbot: QtBot, notify_socket: Received) -> None:
+    window = QQuickWindow()
+    window.resize(200, 100)
+    announce_ready(window, "serving: kiosk K-1")
+    assert notify_socket.poll() == []  # nothing before the window is on screen
+    window.show()
+    qtbot.waitUntil(lambda: "READY=1" in notify_socket.poll(), timeout=5000)
+    assert notify_socket.poll() == ["READY=1", "STATUS=serving: kiosk K-1"]
+    window.update()  # later frames do not announce again
+    qtbot.wait(200)
+    assert notify_socket.poll().count("READY=1") == 1
+    window.close()
