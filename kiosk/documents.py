@@ -127,3 +127,47 @@ def invoice_copy(kiosk_name: str, msisdn: str, invoice: Invoice, at: datetime) -
         RULE,
     )  # fmt: skip
     return ReceiptDocument(lines=lines, qr_data=f"INVOICE:{invoice.number}")
+
+
+def sim_sale_receipt(
+    kiosk_name: str, kiosk_id: str, txn_id: str, data: dict[str, object], at: datetime
+) -> ReceiptDocument:
+    """The new line's receipt: the number in full (it is the customer's new number)."""
+    paid = int(str(data["paid_fen"]))
+    price = int(str(data.get("price_fen", 0)))
+    lines = (
+        ReceiptLine(kiosk_name, Align.CENTER, bold=True),
+        ReceiptLine("选号入网  New SIM card", Align.CENTER, bold=True),
+        RULE,
+        ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
+        ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
+        ReceiptLine(f"流水号 Ref: {txn_id}"),
+        ReceiptLine(f"新号码 Number: {data['msisdn']}", bold=True),
+        ReceiptLine(f"SIM卡号 ICCID: {data.get('iccid', '')}"),
+        ReceiptLine(f"号码费 Number fee: {format_cny(price)}"),
+        ReceiptLine(f"预存话费 Opening credit: {format_cny(max(paid - price, 0))}"),
+        ReceiptLine(f"实付 Paid: {format_cny(paid)}", Align.CENTER, bold=True, double=True),
+        ReceiptLine("服务密码将以短信发送  Service password by SMS"),
+        *_footer(),
+    )
+    return ReceiptDocument(lines=lines, qr_data=f"SIMSALE:{txn_id}")
+
+
+def voucher_slip(
+    kiosk_name: str, kiosk_id: str, txn_id: str, *, amount_fen: int, reason: str, at: datetime
+) -> ReceiptDocument:
+    """Money taken for a service that was not delivered: the customer's claim on it."""
+    lines = (
+        ReceiptLine(kiosk_name, Align.CENTER, bold=True),
+        ReceiptLine("退款凭证  Refund voucher", Align.CENTER, bold=True, double=True),
+        RULE,
+        ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
+        ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
+        ReceiptLine(f"流水号 Ref: {txn_id}"),
+        ReceiptLine(f"原因 Reason: {reason}"),
+        ReceiptLine(f"金额 Amount: {format_cny(amount_fen)}", Align.CENTER, bold=True, double=True),
+        RULE,
+        ReceiptLine("请凭此凭证到营业厅办理退款", Align.CENTER),
+        ReceiptLine("Take this voucher to a service hall", Align.CENTER),
+    )
+    return ReceiptDocument(lines=lines, qr_data=f"VOUCHER:{txn_id}:{amount_fen}")

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.flows import change, sim_replacement, topup
+from kiosk.flows import change, sim_replacement, sim_sale, topup
 from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
 
 log = logging.getLogger(__name__)
@@ -103,10 +103,36 @@ def _resolve_sim_replacement(journal: Journal, txn: TxnRecord, now: datetime) ->
     return "capture_card" if capture else "cancelled"
 
 
+def _resolve_sim_sale(journal: Journal, txn: TxnRecord, now: datetime) -> str:
+    """Dispensing: the card left, finish the sale at central. Money taken otherwise: a voucher
+    for ops to honour (the customer has gone), the card captured if one was in the reader.
+    No money: cancelled (the reservation expires at central)."""
+    data = txn.data
+    name = sim_sale.FLOW_NAME
+    if txn.state == sim_sale.State.DISPENSING.value:
+        key = sim_sale.outbox_key(txn.txn_id)
+        body = sim_sale.sale_body(txn.txn_id, data, now)
+        journal.record(
+            Entry(txn.txn_id, "sim_sale.done", {"recovered": True, "outbox_key": key}, name,
+                  "done", data, outbox=(OutboxMessage(key, sim_sale.OUTBOX_KIND, body),))
+        )  # fmt: skip
+        return "completed"
+    paid = int(data.get("paid_fen", 0))
+    capture = txn.state == sim_sale.State.WRITING.value
+    if paid == 0:
+        journal.record(Entry(txn.txn_id, "sim_sale.cancelled", {"recovered": True}, name,
+                             "cancelled", data))  # fmt: skip
+        return "cancelled"
+    payload = {"amount_fen": paid, "reason": "recovered_after_restart", "capture": capture}
+    journal.record(Entry(txn.txn_id, "sim_sale.voucher", payload, name, "done", data))
+    return "voucher_capture_card" if capture else "voucher"
+
+
 RESOLVERS: dict[str, Callable[[Journal, TxnRecord, datetime], str]] = {
     topup.FLOW_NAME: _resolve_topup,
     change.FLOW_NAME: _resolve_change,
     sim_replacement.FLOW_NAME: _resolve_sim_replacement,
+    sim_sale.FLOW_NAME: _resolve_sim_sale,
 }
 
 

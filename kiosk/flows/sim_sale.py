@@ -1,0 +1,291 @@
+"""SIM sale (选号入网): ID card → real-name check → choose a number (reserved) → accept the
+agreement → pay cash → write a blank SIM with central's data → dispense → the line opens.
+
+    CHECKED ─reserve─▶ RESERVED ─agree─▶ AGREED ─notes─▶ PAYING ─paid─▶ PAID ─▶ ISSUING
+       ─▶ WRITING ─▶ DISPENSING ─▶ DONE (sim_sale.v1 in the outbox, receipt)
+    any failure after money was taken ─▶ DONE with a voucher (printed; the journal holds it)
+    cancel before any money ─▶ CANCELLED (the reservation released)
+
+Each state is journalled before its step; notes are journalled with the cash box as they are
+credited. Paying more than the price is allowed (no change is given): the excess is the new
+line's opening credit (central's `paid_fen` = number fee + opening credit).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from drivers.errors import DriverError
+from drivers.interfaces import BillAcceptor, BillEvent, EscrowDecision, IdCardRecord, ReceiptPrinter
+from kiosk import documents
+from kiosk.central_api import CentralApi
+from kiosk.central_models import NumberPage, RealNameCheck, Reservation
+from kiosk.errors import CentralRefused, CentralUnavailable, FlowError, JournalError, KioskError
+from kiosk.flows.cash_intake import CashIntake
+from kiosk.flows.sim_issue import SimDevices, SimIssueFailed, issue_card
+from kiosk.journal import Entry, Journal, OutboxMessage
+from kiosk.metrics import Outcome, ServiceMetrics
+from kiosk.sim_data import SimDataKey
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "sim.sale"
+OUTBOX_KIND = "sim_sale.v1"
+
+
+class State(enum.Enum):
+    NEW = "new"
+    CHECKED = "checked"
+    RESERVED = "reserved"
+    AGREED = "agreed"
+    PAYING = "paying"
+    PAID = "paid"
+    ISSUING = "issuing"
+    WRITING = "writing"
+    DISPENSING = "dispensing"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+STATE_OF_STEP = {
+    "sim.card_to_reader": State.WRITING,
+    "sim.writing": State.WRITING,
+    "sim.card_captured": State.WRITING,
+    "sim.dispensing": State.DISPENSING,
+}
+
+
+@dataclass(frozen=True)
+class SimSaleContext:
+    kiosk_id: str
+    kiosk_name: str
+    api: CentralApi
+    journal: Journal
+    acceptor: BillAcceptor
+    denominations_fen: frozenset[int]
+    devices: SimDevices
+    printer: ReceiptPrinter | None
+    metrics: ServiceMetrics
+    plan_code: str  # the plan a new line opens on
+    attach_cash: Callable[[Any], None]  # route the acceptor's events to a flow (or None)
+    on_storage_failure: Callable[[JournalError], None]
+    clock: Callable[[], datetime] = datetime.now
+
+
+def outbox_key(txn_id: str) -> str:
+    return f"{txn_id}:sim_sale"
+
+
+def sale_body(txn_id: str, data: dict[str, Any], at: datetime) -> dict[str, Any]:
+    return {
+        "txn_id": txn_id,
+        "reservation_id": data["reservation_id"],
+        "iccid": data["iccid"],
+        "plan_code": data["plan_code"],
+        "paid_fen": int(data["paid_fen"]),
+        "method": "cash",
+        "created_at": at.astimezone().isoformat(timespec="seconds"),
+    }
+
+
+class SimSaleFlow:
+    """One sale. Methods block on central or devices: call them off the GUI thread."""
+
+    def __init__(self, context: SimSaleContext) -> None:
+        self._ctx = context
+        self.txn_id = uuid.uuid4().hex
+        self.state = State.NEW
+        self.check: RealNameCheck | None = None
+        self.reservation: Reservation | None = None
+        self.voucher_fen = 0
+        self._intake: CashIntake | None = None
+        self._lock = threading.RLock()
+        self._data: dict[str, Any] = {"plan_code": context.plan_code, "paid_fen": 0}
+        context.metrics.started(FLOW_NAME)
+
+    # --- identity and number --------------------------------------------------------------
+
+    def check_identity(self, record: IdCardRecord, today: date) -> RealNameCheck:
+        self._require(State.NEW, State.CHECKED)
+        if not record.is_valid_on(today):
+            raise FlowError("the ID card is not valid today", message_key="idcard.expired")
+        valid_until = record.valid_to.isoformat() if record.valid_to else None
+        self.check = self._ctx.api.real_name_check(
+            record.id_number, record.name, record.valid_from.isoformat(), valid_until
+        )
+        self.state = State.CHECKED
+        return self.check
+
+    def numbers(self, **filters: Any) -> NumberPage:
+        return self._ctx.api.numbers(**filters)
+
+    def reserve(self, msisdn: str) -> Reservation:
+        self._require(State.CHECKED, State.RESERVED)
+        assert self.check is not None
+        reservation = self._ctx.api.reserve_number(msisdn, self.check.check_id)
+        self.reservation = reservation
+        self._data.update(
+            reservation_id=reservation.reservation_id,
+            msisdn=reservation.msisdn,
+            price_fen=reservation.price_fen,
+        )
+        self._record("sim_sale.reserved", {"msisdn": reservation.msisdn}, State.RESERVED)
+        return reservation
+
+    def accept_agreement(self) -> None:
+        self._require(State.RESERVED)
+        self._record("sim_sale.agreed", {}, State.AGREED)
+
+    # --- payment --------------------------------------------------------------------------
+
+    def start_cash(self, on_change: Callable[[str], None] = lambda _k: None) -> CashIntake:
+        self._require(State.AGREED)
+        assert self.reservation is not None
+        intake = CashIntake(
+            self._ctx.acceptor,
+            due_fen=self.reservation.price_fen,
+            denominations_fen=self._ctx.denominations_fen,
+            record_note=self._record_note,
+            on_change=on_change,
+        )
+        self._intake = intake
+        self._record("sim_sale.paying", {"due_fen": self.reservation.price_fen}, State.PAYING)
+        self._ctx.attach_cash(self)
+        intake.start()
+        return intake
+
+    def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
+        intake = self._intake
+        return intake.escrow_policy(denomination_fen) if intake else EscrowDecision.RETURN
+
+    def on_bill_event(self, event: BillEvent) -> None:
+        if self._intake is not None:
+            self._intake.on_bill_event(event)
+
+    def _record_note(self, fen: int, power_up: bool) -> None:
+        with self._lock:
+            self._data["paid_fen"] = int(self._data["paid_fen"]) + fen
+            payload: dict[str, Any] = {"denomination_fen": fen}
+            if power_up:
+                payload["power_up"] = True
+            self._record("cash.note_credited", payload, State.PAYING, cash_in=(fen,))
+
+    def finish_payment(self) -> int:
+        """The customer paid (or the acceptor stopped): stop taking notes; paid fen."""
+        self._require(State.PAYING)
+        assert self._intake is not None
+        paid = self._intake.stop()
+        self._ctx.attach_cash(None)
+        if paid < int(self._data.get("price_fen", 0)):
+            raise FlowError("not paid in full yet", message_key="sim.not_paid")
+        self._record("sim_sale.paid", {"paid_fen": paid}, State.PAID)
+        return paid
+
+    # --- the card -------------------------------------------------------------------------
+
+    def issue(self) -> str:
+        """Fetch and open the data, write and dispense the card; the ICCID. Any failure now
+        ends in a voucher for the money taken (and the card captured if one was moved)."""
+        self._require(State.PAID)
+        assert self.reservation is not None
+        key = SimDataKey(self._ctx.kiosk_id)
+        try:
+            sealed = self._ctx.api.sale_personalisation(
+                self.reservation.reservation_id, key.public_b64
+            )
+            data = key.open(sealed)
+            self._data["iccid"] = sealed.iccid
+            self._record("sim.data_received", {"iccid": sealed.iccid}, State.ISSUING)
+            issue_card(self._ctx.devices, data, self._announce)
+        except (KioskError, SimIssueFailed) as exc:
+            if isinstance(exc, JournalError):
+                raise
+            self._voucher(exc.message_key)
+            raise
+        at = self._ctx.clock()
+        self._record(
+            "sim_sale.done",
+            {"iccid": sealed.iccid, "outbox_key": outbox_key(self.txn_id)},
+            State.DONE,
+            outbox=(OutboxMessage(outbox_key(self.txn_id), OUTBOX_KIND,
+                                  sale_body(self.txn_id, self._data, at)),),
+        )  # fmt: skip
+        self._ctx.metrics.finished(FLOW_NAME, Outcome.COMPLETED)
+        self._ctx.metrics.paid("cash", int(self._data["paid_fen"]))
+        self._print(documents.sim_sale_receipt(
+            self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, self._data, at))  # fmt: skip
+        return sealed.iccid
+
+    def cancel(self) -> None:
+        """Before any money: release the number. With money: the customer gets a voucher."""
+        with self._lock:
+            if self.state in (State.DONE, State.CANCELLED):
+                return
+            if self._intake is not None and self.state is State.PAYING:
+                self._intake.stop()
+                self._ctx.attach_cash(None)
+            if int(self._data["paid_fen"]) > 0:
+                self._voucher("sim.cancelled_after_payment")
+                return
+            if self.reservation is not None:
+                try:
+                    self._ctx.api.release_reservation(self.reservation.reservation_id)
+                except (CentralRefused, CentralUnavailable) as exc:
+                    log.info("reservation not released (it expires by itself): %s", exc)
+            if self.state is not State.NEW and self.state is not State.CHECKED:
+                self._record("sim_sale.cancelled", {}, State.CANCELLED)
+            self.state = State.CANCELLED
+            self._ctx.metrics.finished(FLOW_NAME, Outcome.ABANDONED)
+
+    # --- internals ------------------------------------------------------------------------
+
+    def _voucher(self, reason: str) -> None:
+        paid = int(self._data["paid_fen"])
+        self.voucher_fen = paid
+        self._record("sim_sale.voucher", {"amount_fen": paid, "reason": reason}, State.DONE)
+        self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
+        if paid:
+            self._print(documents.voucher_slip(
+                self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, amount_fen=paid,
+                reason=reason, at=self._ctx.clock()))  # fmt: skip
+
+    def _print(self, document: Any) -> None:
+        if self._ctx.printer is None:
+            return
+        try:
+            self._ctx.printer.print_receipt(document)
+        except DriverError as exc:
+            log.error("txn %s: not printed: %s", self.txn_id, exc)
+
+    def _announce(self, kind: str, payload: dict[str, object]) -> None:
+        self._record(kind, dict(payload), STATE_OF_STEP.get(kind, State.WRITING))
+
+    def _require(self, *states: State) -> None:
+        if self.state not in states:
+            raise FlowError(f"not allowed in state {self.state.value}")
+
+    def _record(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        state: State,
+        *,
+        cash_in: tuple[int, ...] = (),
+        outbox: tuple[OutboxMessage, ...] = (),
+    ) -> None:
+        with self._lock:
+            entry = Entry(self.txn_id, kind, payload, FLOW_NAME, state.value, dict(self._data),
+                          cash_in, outbox)  # fmt: skip
+            try:
+                self._ctx.journal.record(entry)
+            except JournalError as exc:
+                self._ctx.on_storage_failure(exc)
+                raise
+            self.state = state
