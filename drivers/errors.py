@@ -36,3 +36,15 @@ class DriverConfigError(DriverError):
     """A driver name or its settings are not valid."""
 
     message_key = "config.invalid"
+
+
+class PciViolation(ProtocolError):
+    """The card terminal sent card data beyond a masked PAN; refused, never logged in full."""
+
+    message_key = "card_terminal.pci_violation"
+
+
+class AnswerLost(DeviceUnavailable):
+    """A request went out but no usable answer came back: its outcome is unknown."""
+
+    message_key = "device.no_answer"

@@ -1,0 +1,158 @@
+"""nexo Sale-to-POI message models (protocols.md, bank card terminal): frozen, typed, no I/O.
+
+Amounts are integer fen here; only the codec turns them into decimal major units.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Literal
+
+PROTOCOL_VERSION = "3.0"
+# nexo ServiceIDs are short; integration guides allow 1–10 alphanumerics *(check)*.
+SERVICE_ID = re.compile(r"[A-Za-z0-9]{1,10}")
+_ALPHABET = string.ascii_letters + string.digits
+
+
+class Category(enum.StrEnum):
+    PAYMENT = "Payment"
+    ABORT = "Abort"
+    TRANSACTION_STATUS = "TransactionStatus"
+    REVERSAL = "Reversal"
+    DISPLAY = "Display"
+
+
+class Result(enum.StrEnum):
+    SUCCESS = "Success"
+    FAILURE = "Failure"
+    PARTIAL = "Partial"
+
+
+MessageType = Literal["Request", "Response"]
+
+
+class ServiceIds:
+    """Fresh ServiceIDs: 10 random alphanumerics (62^10), never repeated within a process."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def new(self) -> str:
+        while True:
+            candidate = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+            if candidate not in self._used:
+                self._used.add(candidate)
+                return candidate
+
+    def claim(self, service_id: str) -> None:
+        """Record a ServiceID chosen elsewhere; ValueError if malformed or used before here."""
+        if not SERVICE_ID.fullmatch(service_id):
+            raise ValueError(f"ServiceID must be 1-10 letters or digits, not {service_id!r}")
+        if service_id in self._used:
+            raise ValueError(f"ServiceID {service_id} was already used")
+        self._used.add(service_id)
+
+
+@dataclass(frozen=True)
+class MessageHeader:
+    message_category: Category
+    message_type: MessageType
+    service_id: str
+    sale_id: str
+    poi_id: str
+    message_class: str = "Service"
+    protocol_version: str = PROTOCOL_VERSION
+
+
+@dataclass(frozen=True)
+class ResponseStatus:
+    result: Result
+    error_condition: str | None = None
+    additional_response: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageReference:
+    category: Category
+    service_id: str
+    sale_id: str
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    header: MessageHeader
+    sale_transaction_id: str
+    timestamp: str
+    amount_fen: int
+    currency: str = "CNY"
+
+
+@dataclass(frozen=True)
+class CardResult:
+    masked_pan: str
+    brand: str
+    authorized_amount_fen: int
+    currency: str
+    approval_code: str | None
+
+
+@dataclass(frozen=True)
+class PaymentResponse:
+    header: MessageHeader
+    response: ResponseStatus
+    sale_transaction_id: str | None = None
+    poi_transaction_id: str | None = None
+    poi_timestamp: str | None = None
+    card: CardResult | None = None
+
+
+@dataclass(frozen=True)
+class AbortRequest:
+    header: MessageHeader
+    reference: MessageReference
+    reason: str = "MerchantAbort"
+
+
+@dataclass(frozen=True)
+class TransactionStatusRequest:
+    header: MessageHeader
+    reference: MessageReference
+
+
+@dataclass(frozen=True)
+class ReversalRequest:
+    header: MessageHeader
+    poi_transaction_id: str
+    reason: str = "MerchantCancel"
+    amount_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class ReversalResponse:
+    header: MessageHeader
+    response: ResponseStatus
+    poi_transaction_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TransactionStatusResponse:
+    header: MessageHeader
+    response: ResponseStatus
+    repeated: PaymentResponse | ReversalResponse | None = None
+
+
+@dataclass(frozen=True)
+class DisplayRequest:
+    """POI → sale: what the customer is asked to do now (progress), no answer expected."""
+
+    header: MessageHeader
+    reference_id: str
+
+
+SaleMessage = PaymentRequest | AbortRequest | TransactionStatusRequest | ReversalRequest
+TerminalMessage = PaymentResponse | TransactionStatusResponse | ReversalResponse | DisplayRequest
+Message = SaleMessage | TerminalMessage
