@@ -37,12 +37,13 @@ from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
 from kiosk.customer_desk import CustomerDesk, DeskParts
 from kiosk.errors import CentralUnavailable, ConfigError, JournalError
+from kiosk.flows.sim_issue import SimDevices
+from kiosk.flows.sim_sale import SimSaleContext, SimSaleFlow
 from kiosk.flows.topup import OUTBOX_KIND as TOPUP_OUTBOX_KIND
-from kiosk.flows.topup import State as TopUpState
-from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot
+from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot, counted_topup
 from kiosk.journal import Entry, Journal
-from kiosk.metrics import Outcome, ServiceMetrics
-from kiosk.recovery import RecoveryAction, recover
+from kiosk.metrics import ServiceMetrics
+from kiosk.recovery import RecoveryAction, capture_left_cards, recover
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +142,7 @@ class KioskApp:
         self._start_sync()
         self._start_devices()
         self._settle(DEVICE_SETTLE_S)
+        capture_left_cards(self.recovered, self.card_dispenser)
         self._start_desk()
         self._monitor = threading.Thread(target=self._watch_health, name="health", daemon=True)
         self._monitor.start()
@@ -234,6 +236,8 @@ class KioskApp:
             idle_timeout_s=self.config.kiosk.idle_timeout_s,
             idle_warning_s=self.config.kiosk.idle_warning_s,
             on_storage_failure=self._storage_failed,
+            kiosk_id=self.config.kiosk.id,
+            sim_devices=self._sim_devices(),
         )
         self.desk = CustomerDesk(parts)
         self.desk.start()
@@ -370,7 +374,7 @@ class KioskApp:
             is_online=self._online.is_set,
             offline_headroom_fen=self._offline_headroom_fen,
         )
-        flow = TopUpFlow(context, self._counted_topup(listener))
+        flow = TopUpFlow(context, counted_topup(self.metrics, listener))
         self.router.attach(flow)
         return flow
 
@@ -380,31 +384,37 @@ class KioskApp:
         pending = self.store.pending_total(TOPUP_OUTBOX_KIND, "amount_fen")
         return self.config.topup.offline_total_fen - pending
 
-    def _counted_topup(
-        self, listener: Callable[[TopUpSnapshot], None]
-    ) -> Callable[[TopUpSnapshot], None]:
-        """Counts the top-up for central (started, completed, abandoned, failed; cash taken)
-        from the snapshots the flow publishes, then passes them on."""
-        metrics = self.metrics
-        seen: set[TopUpState] = set()
-        outcomes = {
-            TopUpState.DONE: Outcome.COMPLETED,
-            TopUpState.CANCELLED: Outcome.ABANDONED,
-            TopUpState.FAILED: Outcome.FAILED,
-        }
+    def _sim_devices(self) -> SimDevices | None:
+        if self.sim_reader is None or self.card_dispenser is None:
+            return None
+        return SimDevices(self.sim_reader, self.card_dispenser, self.config.sim.adm_key)
 
-        def counting(snap: TopUpSnapshot) -> None:
-            if metrics is not None and snap.state not in seen:
-                seen.add(snap.state)
-                if snap.state is TopUpState.CASH:
-                    metrics.started("topup.cash")
-                elif snap.state in outcomes and TopUpState.CASH in seen:
-                    metrics.finished("topup.cash", outcomes[snap.state])
-                    if snap.state is TopUpState.DONE:
-                        metrics.paid("cash", snap.credited_fen)
-            listener(snap)
-
-        return counting
+    def new_sim_sale(self) -> SimSaleFlow:
+        """A SIM sale: the ID card is read into it, no login needed (DESIGN.md)."""
+        assert self.journal is not None
+        assert self.metrics is not None
+        assert self.api is not None
+        devices = self._sim_devices()
+        if self.out_of_service_reason:
+            raise JournalError(self.out_of_service_reason, message_key="error.out_of_service")
+        if devices is None or self.acceptor is None:
+            raise JournalError("SIM sale needs the SIM writer, dispenser and acceptor",
+                               message_key="service.not_installed")  # fmt: skip
+        context = SimSaleContext(
+            kiosk_id=self.config.kiosk.id,
+            kiosk_name=self.config.kiosk.name,
+            api=self.api,
+            journal=self.journal,
+            acceptor=self.acceptor,
+            denominations_fen=self.config.topup.denominations_fen,
+            devices=devices,
+            printer=self.printer,
+            metrics=self.metrics,
+            plan_code=self.config.sim.new_line_plan,
+            attach_cash=self.router.attach,
+            on_storage_failure=self._storage_failed,
+        )
+        return SimSaleFlow(context)
 
     def end_flow(self) -> None:
         self.router.attach(None)

@@ -150,6 +150,19 @@ class HealthSection(_Strict):
     timeout_s: float = Field(default=5.0, gt=0, le=60)
 
 
+class SimSection(_Strict):
+    """SIM sale and replacement: the blank cards' administrative key and a new line's plan."""
+
+    # ADM key of the vendor's blank cards, hex (8 bytes). The default is the simulator's
+    # factory key; a real deployment sets its own (and keeps this file 0600).
+    adm_key_hex: str = Field(default="3131313131313131", pattern=r"^([0-9A-Fa-f]{2}){8}$")
+    new_line_plan: str = Field(default="P38", min_length=1, max_length=32)
+
+    @property
+    def adm_key(self) -> bytes:
+        return bytes.fromhex(self.adm_key_hex)
+
+
 ServiceKey = Literal[
     "topup.cash",
     "topup.card",
@@ -197,6 +210,7 @@ class KioskConfig(_Strict):
     sync: SyncSection = SyncSection()
     topup: TopUpSection = TopUpSection()
     services: ServicesSection = ServicesSection()
+    sim: SimSection = SimSection()
     devices: DevicesSection
     health: HealthSection = HealthSection()
     maintenance: MaintenanceSection = MaintenanceSection()

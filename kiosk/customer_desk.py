@@ -20,6 +20,8 @@ from kiosk.customer_session import CustomerSession, EndReason, IdleStatus, Sessi
 from kiosk.errors import JournalError, SessionError
 from kiosk.flows.account import AccountContext, AccountServices
 from kiosk.flows.change import ChangeContext, ChangeFlow, ChangeRequest
+from kiosk.flows.sim_issue import SimDevices
+from kiosk.flows.sim_replacement import SimReplacementContext, SimReplacementFlow
 from kiosk.journal import Journal
 from kiosk.metrics import ServiceMetrics
 
@@ -38,6 +40,8 @@ class DeskParts:
     idle_timeout_s: float
     idle_warning_s: float
     on_storage_failure: Callable[[JournalError], None]
+    kiosk_id: str = ""
+    sim_devices: SimDevices | None = None  # SIM reader/writer and dispenser, if installed
 
 
 class CustomerDesk:
@@ -133,6 +137,19 @@ class CustomerDesk:
             flow = ChangeFlow(context, session, request)
             self._changes.append(flow)
             return flow
+
+    def sim_replacement(self) -> SimReplacementFlow:
+        """A replacement card for the customer logged in with their ID card."""
+        with self._lock:
+            session = self._current()
+            parts = self._parts
+            if parts.sim_devices is None:
+                raise SessionError("no SIM writer here", message_key="service.not_installed")
+            context = SimReplacementContext(
+                parts.kiosk_id, parts.api, parts.journal, parts.sim_devices, parts.metrics,
+                parts.on_storage_failure,
+            )  # fmt: skip
+            return SimReplacementFlow(context, session)
 
     # --- the idle watch -------------------------------------------------------------------
 

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from drivers.errors import DriverError
+from drivers.interfaces import CardDispenser
 from kiosk.flows import change, sim_replacement, sim_sale, topup
 from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
 
@@ -148,3 +150,16 @@ def recover(journal: Journal, now: datetime | None = None) -> list[RecoveryActio
         log.warning("recovered txn %s from %s: %s", txn.txn_id, txn.state, action)
         actions.append(RecoveryAction(txn.txn_id, txn.state, action))
     return actions
+
+
+def capture_left_cards(actions: list[RecoveryAction], dispenser: CardDispenser | None) -> None:
+    """A SIM flow died with a card in the reader: once the devices run, to the reject bin."""
+    captures = [a for a in actions if a.action.endswith("capture_card")]
+    if not captures or dispenser is None:
+        return
+    for action in captures:
+        try:
+            dispenser.retain()
+            log.warning("txn %s: card left in the reader captured", action.txn_id)
+        except DriverError as exc:
+            log.error("txn %s: card in the reader not captured: %s", action.txn_id, exc)

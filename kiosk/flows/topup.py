@@ -31,6 +31,7 @@ from drivers.interfaces import (
 )
 from kiosk.errors import FlowError, JournalError
 from kiosk.journal import Entry, Journal, OutboxMessage
+from kiosk.metrics import Outcome, ServiceMetrics
 from kiosk.msisdn import is_valid_mobile
 from kiosk.receipt import topup_receipt
 
@@ -377,3 +378,29 @@ def topup_body(
         "created_at": at.astimezone().isoformat(timespec="seconds"),
         "offline": offline,
     }
+
+
+def counted_topup(
+    metrics: ServiceMetrics | None, listener: Callable[[TopUpSnapshot], None]
+) -> Callable[[TopUpSnapshot], None]:
+    """Counts a cash top-up for central (started, completed, abandoned, failed; cash taken)
+    from the snapshots the flow publishes, then passes them on."""
+    seen: set[State] = set()
+    outcomes = {
+        State.DONE: Outcome.COMPLETED,
+        State.CANCELLED: Outcome.ABANDONED,
+        State.FAILED: Outcome.FAILED,
+    }
+
+    def counting(snap: TopUpSnapshot) -> None:
+        if metrics is not None and snap.state not in seen:
+            seen.add(snap.state)
+            if snap.state is State.CASH:
+                metrics.started(FLOW_NAME)
+            elif snap.state in outcomes and State.CASH in seen:
+                metrics.finished(FLOW_NAME, outcomes[snap.state])
+                if snap.state is State.DONE:
+                    metrics.paid("cash", snap.credited_fen)
+        listener(snap)
+
+    return counting

@@ -128,3 +128,18 @@ def test_a_new_customer_finishes_the_previous_session(app: KioskApp) -> None:
     assert first.customer is None
     assert second.customer is None
     assert app.desk.session is second
+
+
+def test_sim_services_need_their_devices(app: KioskApp) -> None:
+    """The demo config has no PC/SC SIM writer: the SIM flows say so instead of failing."""
+    from kiosk.errors import JournalError
+
+    assert app.desk is not None
+    with pytest.raises(JournalError) as refused:
+        app.new_sim_sale()
+    assert refused.value.message_key == "service.not_installed"
+    session = app.desk.start_session()
+    session.login_password("13800138000", "123456")
+    with pytest.raises(SessionError) as no_writer:
+        app.desk.sim_replacement()
+    assert no_writer.value.message_key == "service.not_installed"

@@ -55,3 +55,20 @@ def test_unknown_flow_is_left_open(tmp_path: Path) -> None:
     assert recover(journal) == []
     assert [t.txn_id for t in journal.open_transactions()] == ["t4"]
     journal.close()
+
+
+def test_a_card_left_in_the_reader_is_captured_after_boot() -> None:
+    """GIVEN recovery found a SIM flow that died while writing WHEN the devices run THEN the
+    card in the reader goes to the reject bin; other actions move nothing."""
+    from drivers.dispenser.driver import DispenserDriver
+    from drivers.dispenser.simulator import DispenserSimulator, Position
+    from kiosk.recovery import RecoveryAction, capture_left_cards
+
+    mechanism = DispenserSimulator(stock=5)
+    dispenser = DispenserDriver(mechanism)
+    dispenser.card_to_reader()
+    capture_left_cards([RecoveryAction("t0", "checked", "cancelled")], dispenser)
+    assert mechanism.position is Position.READER
+    capture_left_cards([RecoveryAction("t1", "writing", "voucher_capture_card")], dispenser)
+    assert mechanism.rejected == 1
+    capture_left_cards([RecoveryAction("t2", "writing", "capture_card")], None)  # no dispenser
