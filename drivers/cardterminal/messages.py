@@ -9,6 +9,7 @@ import enum
 import re
 import secrets
 import string
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,25 +37,33 @@ MessageType = Literal["Request", "Response"]
 
 
 class ServiceIds:
-    """Fresh ServiceIDs: 10 random alphanumerics (62^10), never repeated within a process."""
+    """ServiceIDs of one driver: 10 random alphanumerics (62^10), none ever sent twice.
+
+    `new` hands out an id; `spend` marks an id as sent (the caller may have chosen it, e.g. a
+    flow that journalled it before a restart) and refuses one already sent by this process.
+    """
 
     def __init__(self) -> None:
-        self._used: set[str] = set()
+        self._issued: set[str] = set()
+        self._spent: set[str] = set()
+        self._lock = threading.Lock()
 
     def new(self) -> str:
-        while True:
-            candidate = "".join(secrets.choice(_ALPHABET) for _ in range(10))
-            if candidate not in self._used:
-                self._used.add(candidate)
-                return candidate
+        with self._lock:
+            while True:
+                candidate = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+                if candidate not in self._issued and candidate not in self._spent:
+                    self._issued.add(candidate)
+                    return candidate
 
-    def claim(self, service_id: str) -> None:
-        """Record a ServiceID chosen elsewhere; ValueError if malformed or used before here."""
-        if not SERVICE_ID.fullmatch(service_id):
+    def spend(self, service_id: str) -> None:
+        if not isinstance(service_id, str) or not SERVICE_ID.fullmatch(service_id):
             raise ValueError(f"ServiceID must be 1-10 letters or digits, not {service_id!r}")
-        if service_id in self._used:
-            raise ValueError(f"ServiceID {service_id} was already used")
-        self._used.add(service_id)
+        with self._lock:
+            if service_id in self._spent:
+                raise ValueError(f"ServiceID {service_id} was already sent")
+            self._spent.add(service_id)
+            self._issued.discard(service_id)
 
 
 @dataclass(frozen=True)
@@ -156,3 +165,12 @@ class DisplayRequest:
 SaleMessage = PaymentRequest | AbortRequest | TransactionStatusRequest | ReversalRequest
 TerminalMessage = PaymentResponse | TransactionStatusResponse | ReversalResponse | DisplayRequest
 Message = SaleMessage | TerminalMessage
+
+
+# Predefined display references the terminal names in a DisplayRequest while a payment runs,
+# and the stage each one means (our convention, shared by driver and simulator) *(check)*.
+DISPLAY_STAGES: dict[str, str] = {
+    "WaitingForCard": "waiting_for_card",
+    "PINEntry": "pin_entry",
+    "Authorising": "authorising",
+}

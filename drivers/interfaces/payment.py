@@ -52,21 +52,45 @@ CardOutcome = CardApproved | CardDeclined | CardCancelled | CardFailed | CardInD
 
 @runtime_checkable
 class CardTerminal(Protocol):
+    """A semi-integrated card terminal. In-doubt recovery, as a flow uses it:
+
+    1. `service_id = terminal.new_service_id()`; journal sale transaction id + service id;
+    2. `pay(...)`; journal the outcome. `CardInDoubt` (or a crash before step 2) → later
+       `status(service_id)` gives the original outcome, `None` if the terminal never got it;
+    3. approved but the service cannot be delivered → `reverse(poi_transaction_id, amount)`.
+    """
+
+    def new_service_id(self) -> str:
+        """A fresh request id, never used before: journal it before calling `pay`."""
+        ...
+
     def pay(
         self,
         amount_fen: int,
         sale_transaction_id: str,
         service_id: str,
         on_progress: Callable[[PaymentStage], None] | None = None,
-    ) -> CardOutcome: ...
-
-    def abort(self, service_id: str) -> None: ...
-
-    def status(self, service_id: str) -> CardOutcome | None:
-        """The original outcome of a payment, or None if the terminal never saw it."""
+    ) -> CardOutcome:
+        """Take a payment. Every terminal answer and every lost answer is an outcome; only
+        `drivers.errors.PciViolation` (card data leaked: fate unknown, terminal out of
+        service) and a closed driver raise. `CardFailed` means no money moved."""
         ...
 
-    def reverse(self, poi_transaction_id: str, amount_fen: int) -> bool: ...
+    def abort(self, service_id: str) -> None:
+        """Ask the terminal to stop a running payment (best effort; `pay` tells how it ended)."""
+        ...
+
+    def status(self, service_id: str) -> CardOutcome | None:
+        """The original outcome of a payment, or None if the terminal never saw it.
+
+        `CardInDoubt` while the terminal still works on it; `DeviceUnavailable` (or its
+        subclass `AnswerLost`) when the terminal cannot be asked now: ask again later."""
+        ...
+
+    def reverse(self, poi_transaction_id: str, amount_fen: int) -> bool:
+        """Undo an approved payment: True once reversed, False if the terminal refuses
+        (unknown, declined or already reversed); DeviceUnavailable/AnswerLost: try again."""
+        ...
 
     def health(self) -> DeviceHealth: ...
 
