@@ -291,7 +291,7 @@ class OutboxStore:
                 ),
             ]
         )
-        if acked_n:
+        if acked_n and self._sealer is not None:  # without a key nothing sealed is ever acked
             self.purge_sealed([key for key, _result in acked])
         return acked_n + dead_n + retry_n
 
