@@ -251,13 +251,15 @@ class NexoCardTerminal:
         on_progress: Callable[[PaymentStage], None] | None,
     ) -> CardOutcome:
         deadline = time.monotonic() + self.payment_timeout_s
-        _progress(on_progress, PaymentStage.WAITING_FOR_CARD)  # the terminal has the request
+        shown = PaymentStage.WAITING_FOR_CARD
+        _progress(on_progress, shown)  # the terminal has the request (all HTTP can tell)
         while True:
             message = self._decode(conversation.receive(deadline))
             if isinstance(message, DisplayRequest):
                 stage = DISPLAY_STAGES.get(message.reference_id)
-                if stage is not None:
-                    _progress(on_progress, PaymentStage(stage))
+                if stage is not None and PaymentStage(stage) is not shown:
+                    shown = PaymentStage(stage)
+                    _progress(on_progress, shown)
                 continue
             self._check_answer(message, service_id, Category.PAYMENT)
             assert isinstance(message, PaymentResponse)  # category Payment, type Response
