@@ -1,10 +1,13 @@
 """nexo terminal simulator on 127.0.0.1: the terminal's side of the same messages, TCP or HTTP.
 
 Scenarios, switchable at any time (a payment keeps the one it started with):
-approve · decline · cancel (customer pressed cancel) · timeout (takes the payment and never
-answers it; an abort ends it quietly, unless `ignore_abort` makes it hang for good) · busy · lost_after_approval (approves, remembers, drops the reply) ·
-approve_after_abort (waits at "authorising" for an abort, then approves anyway) · malformed
-(approves, answers garbage) · pan_leak (approves, answers with the full PAN as MaskedPan).
+- approve, decline, cancel (the customer pressed cancel), busy;
+- timeout: takes the payment and never answers it; an abort ends it quietly, unless
+  `ignore_abort` makes the terminal hang for good;
+- lost_after_approval: approves, remembers, drops the reply;
+- approve_after_abort: waits at "authorising" for an abort, then approves anyway;
+- malformed: approves, answers garbage;
+- pan_leak: approves, answers with the full PAN as MaskedPan.
 
 The terminal remembers every transaction while it runs: TransactionStatus repeats the original
 answer (also of a reversal), and a payment can be reversed once (protocols.md). The scenario
