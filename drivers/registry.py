@@ -16,7 +16,9 @@ from drivers.errors import DriverConfigError
 from drivers.id003.codec import DEFAULT_ESCROW_CODES
 from drivers.interfaces import BillAcceptor, ReceiptPrinter
 
-DeviceKind = Literal["bill_acceptor", "printer", "id_card_reader", "card_dispenser", "sim_reader"]
+DeviceKind = Literal[
+    "bill_acceptor", "printer", "id_card_reader", "card_dispenser", "sim_reader", "card_terminal"
+]
 
 
 class _Settings(BaseModel):
@@ -82,6 +84,33 @@ class EscposUsbSettings(_Settings):
     timeout_s: float = Field(default=2.0, gt=0, le=30)
     profile: str = "TM-T88V"
     chinese: bool = True
+
+
+class NexoSettings(_Settings):
+    """Bank card terminal over nexo Sale-to-POI (protocols.md): where it is and how patient."""
+
+    transport: Literal["tcp", "http"] = "tcp"
+    # http: the terminal's endpoint, http(s)://host[:port]/path; tcp uses host and port.
+    url: str = ""
+    host: str = ""
+    port: int = Field(default=0, ge=0, le=65535, description="with simulate: 0 = a free port")
+    # Our choice of TCP length prefix, big-endian (drivers/cardterminal/framing.py).
+    length_prefix_bytes: Literal[2, 4] = 4
+    ca_file: str = Field(default="", description="https: CA bundle for the terminal's cert")
+    sale_id: str = Field(min_length=1, max_length=64)  # this kiosk, as the terminal knows it
+    poi_id: str = Field(min_length=1, max_length=64)  # the terminal's id
+    connect_timeout_s: float = Field(default=3.0, gt=0, le=30)
+    request_timeout_s: float = Field(default=10.0, gt=0, le=120)  # status, reversal
+    payment_timeout_s: float = Field(default=120.0, gt=0, le=600)  # customer at the terminal
+    recovery_s: float = Field(default=30.0, ge=0, le=600)  # asking status after a lost answer
+    status_interval_s: float = Field(default=1.0, gt=0, le=30)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("must be http://... or https://...")
+        return value
 
 
 class Simulator:
@@ -228,6 +257,55 @@ def _start_escpos_simulator(settings: EscposSettings) -> Simulator:
     return Simulator(simulator.url, simulator.stop, simulator)
 
 
+def _nexo_url(settings: NexoSettings, sim: Simulator | None) -> str:
+    if sim is not None:
+        return sim.url
+    if settings.transport == "http":
+        if not settings.url or settings.host or settings.port:
+            raise DriverConfigError("nexo over http needs settings.url (not host/port)")
+        return settings.url
+    if settings.url or not settings.host or not settings.port:
+        raise DriverConfigError("nexo over tcp needs settings.host and settings.port (not url)")
+    return f"tcp://{settings.host}:{settings.port}"
+
+
+def _build_nexo(settings: NexoSettings, sim: Simulator | None, _context: Mapping[str, Any]) -> Any:
+    from drivers.cardterminal.driver import NexoCardTerminal
+    from drivers.cardterminal.transport import transport_for_url
+
+    transport = transport_for_url(
+        _nexo_url(settings, sim),
+        width=settings.length_prefix_bytes,
+        ca_file=settings.ca_file,
+        connect_timeout_s=settings.connect_timeout_s,
+    )
+    return NexoCardTerminal(
+        transport,
+        sale_id=settings.sale_id,
+        poi_id=settings.poi_id,
+        payment_timeout_s=settings.payment_timeout_s,
+        request_timeout_s=settings.request_timeout_s,
+        recovery_s=settings.recovery_s,
+        status_interval_s=settings.status_interval_s,
+    )
+
+
+def _start_nexo_simulator(settings: NexoSettings) -> Simulator:
+    from drivers.cardterminal.simulator import TerminalSimulator
+
+    port = settings.port
+    if settings.transport == "http" and settings.url:
+        port = urlsplit(settings.url).port or 0
+    simulator = TerminalSimulator(
+        settings.transport,
+        port=port,
+        poi_id=settings.poi_id,
+        width=settings.length_prefix_bytes,
+    )
+    simulator.start()
+    return Simulator(simulator.url, simulator.stop, simulator)
+
+
 DRIVERS: dict[str, DriverSpec] = {
     "simulated": DriverSpec("bill_acceptor", SimulatedAcceptorSettings, _build_simulated_acceptor),
     "id003": DriverSpec("bill_acceptor", Id003Settings, _build_id003, _start_id003_simulator),
@@ -239,6 +317,7 @@ DRIVERS: dict[str, DriverSpec] = {
         "card_dispenser", SimulatedDispenserSettings, _build_simulated_dispenser
     ),
     "idcard": DriverSpec("id_card_reader", IdCardSettings, _build_idcard, _start_idcard_simulator),
+    "nexo": DriverSpec("card_terminal", NexoSettings, _build_nexo, _start_nexo_simulator),
 }
 
 

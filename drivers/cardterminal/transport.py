@@ -257,3 +257,17 @@ class HttpTransport:
         except DeviceUnavailable:
             return False
         return True
+
+
+def transport_for_url(
+    url: str, *, width: int = 4, ca_file: str = "", connect_timeout_s: float = 3.0
+) -> TcpTransport | HttpTransport:
+    """`tcp://host:port` → length-prefixed TCP; `http(s)://host[:port]/path` → POST."""
+    parts = urlsplit(url)
+    if parts.scheme == "tcp":
+        if not parts.hostname or not parts.port:
+            raise DriverConfigError(f"card terminal URL must be tcp://host:port: {url!r}")
+        return TcpTransport(
+            parts.hostname, parts.port, width=width, connect_timeout_s=connect_timeout_s
+        )
+    return HttpTransport(url, ca_file=ca_file, connect_timeout_s=connect_timeout_s)
