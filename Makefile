@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_DIRS := kiosk drivers ui offline_queue central tests benchmarks
 
-.PHONY: demo test setup lint typecheck imports pytest run
+.PHONY: demo test setup lint typecheck imports pytest run install
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -29,3 +29,8 @@ pytest: setup
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest
 
 test: lint typecheck imports pytest
+
+# Lay the kiosk out on this Debian machine as systemd services (as root), or into a staging
+# root: `make install DESTDIR=/tmp/stage`. Options: INSTALL_FLAGS="--central --start".
+install:
+	DESTDIR="$(DESTDIR)" bash scripts/install.sh $(INSTALL_FLAGS)
