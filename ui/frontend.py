@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, QtMsgType, QUrl
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSocketNotifier,
+    Qt,
+    QTimer,
+    QtMsgType,
+    QUrl,
+)
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtQml import QQmlApplicationEngine, QQmlError
 from PySide6.QtQuick import QQuickWindow
@@ -130,6 +142,39 @@ def announce_ready(window: QQuickWindow, status: str) -> None:
     window.frameSwapped.connect(first_frame, Qt.ConnectionType.SingleShotConnection)
 
 
+def quit_on_sigterm(quit_loop: Callable[[], None], parent: QObject) -> Callable[[], None]:
+    """`systemctl stop` sends SIGTERM. Python's default would end the process on the spot, and
+    a Python handler alone runs only when Qt next calls into Python; so the signal wakes the
+    event loop through a socket (signal.set_wakeup_fd) and quits it: exec() returns, STOPPING=1
+    goes out and the UI and app close in order. Main thread only. Returns the undo."""
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    previous_fd = signal.set_wakeup_fd(writer.fileno())
+    previous_handler = signal.signal(signal.SIGTERM, lambda _signum, _frame: None)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, parent)
+
+    def woken() -> None:
+        try:
+            signals = reader.recv(64)
+        except BlockingIOError:
+            return
+        if signal.SIGTERM in signals:
+            log.info("SIGTERM: stopping")
+            quit_loop()
+
+    notifier.activated.connect(woken)
+
+    def restore() -> None:
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(previous_fd)
+        signal.signal(signal.SIGTERM, previous_handler)
+        reader.close()
+        writer.close()
+
+    return restore
+
+
 def run_ui(app: KioskApp, *, windowed: bool) -> int:
     if not has_display() and not os.environ.get("QT_QPA_PLATFORM"):
         # A kiosk without X or Wayland sets QT_QPA_PLATFORM (eglfs, linuxfb) explicitly.
@@ -144,10 +189,12 @@ def run_ui(app: KioskApp, *, windowed: bool) -> int:
     session = open_ui(app, windowed=windowed)
     announce_ready(session.window, f"serving: kiosk {app.config.kiosk.id}")
     watchdog = start_watchdog(application)
+    restore_sigterm = quit_on_sigterm(application.quit, application)
     try:
         return application.exec()
     finally:
         sd_notify.stopping()
+        restore_sigterm()
         if watchdog is not None:
             watchdog.stop()
         session.close()

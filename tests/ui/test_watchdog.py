@@ -91,3 +91,22 @@ def test_ready_once_the_window_shows_its_first_frame(qtbot: QtBot, notify_socket
     qtbot.wait(200)
     assert notify_socket.poll().count("READY=1") == 1
     window.close()
+
+
+def test_sigterm_quits_the_event_loop_and_is_restored(qtbot: QtBot) -> None:
+    import signal
+
+    from PySide6.QtCore import QEventLoop
+
+    from ui.frontend import quit_on_sigterm
+
+    before = signal.getsignal(signal.SIGTERM)
+    loop = QEventLoop()
+    restore = quit_on_sigterm(loop.quit, loop)
+    try:
+        QTimer.singleShot(50, lambda: os.kill(os.getpid(), signal.SIGTERM))
+        QTimer.singleShot(5000, lambda: loop.exit(1))  # the signal was not handled
+        assert loop.exec() == 0
+    finally:
+        restore()
+    assert signal.getsignal(signal.SIGTERM) is before
