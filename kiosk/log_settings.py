@@ -8,7 +8,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # The device roles of `devices:` in config.yaml; a traffic log is switched on by role.
-DeviceRole = Literal["bill_acceptor", "printer", "id_card_reader", "card_dispenser", "sim_reader"]
+DeviceRole = Literal[
+    "bill_acceptor", "printer", "id_card_reader", "card_dispenser", "sim_reader", "card_terminal"
+]
 
 
 class LoggingSection(BaseModel):

@@ -183,11 +183,12 @@ _OWNED = "_kiosk_logging_setup"  # marks handlers this module installed
 _traffic_loggers: list[str] = []
 
 # Device driver name (config `driver:`) → package under drivers/ whose loggers carry its traffic.
-_DRIVER_PACKAGES = {"pcsc": "simcard"}
+_DRIVER_PACKAGES = {"pcsc": "simcard", "nexo": "cardterminal"}
 
 
 def traffic_logger_name(driver: str) -> str:
-    """`escpos.network` → `drivers.escpos`; `pcsc` → `drivers.simcard`."""
+    """`escpos.network` → `drivers.escpos`; `pcsc` → `drivers.simcard`; `nexo` →
+    `drivers.cardterminal`."""
     family = driver.split(".", 1)[0]
     return f"drivers.{_DRIVER_PACKAGES.get(family, family)}"
 

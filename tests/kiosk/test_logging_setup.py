@@ -212,6 +212,16 @@ def test_traffic_log_per_device(tmp_path: Path) -> None:
     assert len(_lines(folder / "traffic-bill_acceptor.log")) == 2
 
 
+def test_traffic_logger_of_each_driver() -> None:
+    from kiosk.logging_setup import traffic_logger_name
+
+    assert traffic_logger_name("id003") == "drivers.id003"
+    assert traffic_logger_name("escpos.usb") == "drivers.escpos"
+    assert traffic_logger_name("pcsc") == "drivers.simcard"
+    assert traffic_logger_name("nexo") == "drivers.cardterminal"
+    assert traffic_logger_name("dispenser.simulated") == "drivers.dispenser"
+
+
 def test_traffic_for_a_missing_device_is_a_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
