@@ -445,7 +445,7 @@ class TerminalSimulator:
 
     def start(self) -> None:
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="nexo-terminal-sim", daemon=True
+            target=self._server.serve_forever, args=(0.05,), name="nexo-terminal-sim", daemon=True
         )
         self._thread.start()
         log.info("nexo terminal simulator on %s", self.url)

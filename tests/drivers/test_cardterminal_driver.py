@@ -1,0 +1,457 @@
+"""nexo card terminal driver against its simulator over real loopback sockets (TCP and HTTP)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from drivers import registry
+from drivers.cardterminal.driver import NexoCardTerminal
+from drivers.cardterminal.messages import Category
+from drivers.cardterminal.simulator import MASKED_PAN, TEST_PAN, Scenario, TerminalSimulator
+from drivers.cardterminal.transport import transport_for_url
+from drivers.errors import DeviceUnavailable, DriverConfigError, PciViolation
+from drivers.interfaces import (
+    CardApproved,
+    CardCancelled,
+    CardDeclined,
+    CardFailed,
+    CardInDoubt,
+    CardOutcome,
+    CardTerminal,
+    HealthLevel,
+    PaymentStage,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.timeout(60)
+
+
+@dataclass
+class Rig:
+    sim: TerminalSimulator
+    driver: NexoCardTerminal
+    kind: str
+
+    def driver_again(self, **overrides: float) -> NexoCardTerminal:
+        """A fresh driver (a restarted kiosk) for the same terminal."""
+        return make_driver(self.sim.url, **overrides)
+
+    def received(self, category: Category) -> int:
+        with self.sim.engine.lock:
+            return self.sim.engine.received.count(category)
+
+
+def make_driver(url: str, **overrides: float) -> NexoCardTerminal:
+    timeouts = {
+        "payment_timeout_s": 10.0,
+        "request_timeout_s": 3.0,
+        "recovery_s": 3.0,
+        "status_interval_s": 0.05,
+    }
+    timeouts.update(overrides)
+    return NexoCardTerminal(
+        transport_for_url(url, connect_timeout_s=2.0), sale_id="KIOSK01", poi_id="POI01", **timeouts
+    )
+
+
+@pytest.fixture(params=["tcp", "http"])
+def rig(request: pytest.FixtureRequest) -> Iterator[Rig]:
+    sim = TerminalSimulator(request.param, poi_id="POI01", stage_s=0.02)
+    sim.start()
+    driver = make_driver(sim.url)
+    try:
+        yield Rig(sim, driver, request.param)
+    finally:
+        driver.close()
+        sim.stop()
+
+
+def pay(
+    rig: Rig, amount_fen: int = 1234, sale: str = "SALE-1"
+) -> tuple[CardOutcome, str, list[PaymentStage]]:
+    stages: list[PaymentStage] = []
+    service_id = rig.driver.new_service_id()
+    return rig.driver.pay(amount_fen, sale, service_id, stages.append), service_id, stages
+
+
+def pay_in_background(rig: Rig, pool: ThreadPoolExecutor) -> tuple[Future[CardOutcome], str]:
+    service_id = rig.driver.new_service_id()
+    return pool.submit(rig.driver.pay, 1234, "SALE-1", service_id), service_id
+
+
+def test_the_driver_is_a_card_terminal(rig: Rig) -> None:
+    assert isinstance(rig.driver, CardTerminal)
+    assert rig.driver.health().level is HealthLevel.OK
+
+
+def test_approve(rig: Rig) -> None:
+    outcome, service_id, stages = pay(rig)
+    assert outcome == CardApproved(1234, MASKED_PAN, "UnionPay", "A00001", "SIM00001XPOI01")
+    if rig.kind == "tcp":  # the terminal's DisplayRequests arrive as they happen
+        assert stages == [
+            PaymentStage.WAITING_FOR_CARD,
+            PaymentStage.PIN_ENTRY,
+            PaymentStage.AUTHORISING,
+        ]
+    else:  # one answer per POST: only "the terminal has it"
+        assert stages == [PaymentStage.WAITING_FOR_CARD]
+    (tx,) = rig.sim.engine.approvals()
+    assert tx.request.amount_fen == 1234
+    assert tx.request.sale_transaction_id == "SALE-1"
+    assert tx.request.header.service_id == service_id
+    assert rig.driver.status(service_id) == outcome
+    assert rig.driver_again().status(service_id) == outcome
+    assert rig.received(Category.PAYMENT) == 1
+
+
+def test_decline(rig: Rig) -> None:
+    rig.sim.scenario = Scenario.DECLINE
+    outcome, service_id, _ = pay(rig)
+    assert outcome == CardDeclined("Refusal")
+    assert rig.driver.status(service_id) == CardDeclined("Refusal")
+    assert rig.sim.engine.approvals() == []
+
+
+def test_customer_cancel(rig: Rig) -> None:
+    rig.sim.scenario = "cancel"  # type: ignore[assignment]
+    outcome, service_id, _ = pay(rig)
+    assert outcome == CardCancelled()
+    assert rig.driver.status(service_id) == CardCancelled()
+
+
+def test_terminal_busy(rig: Rig) -> None:
+    rig.sim.scenario = Scenario.BUSY
+    outcome, service_id, _ = pay(rig)
+    assert outcome == CardFailed("Busy")
+    assert rig.driver.status(service_id) == CardFailed("Busy")
+
+
+def test_busy_while_another_payment_runs(rig: Rig) -> None:
+    rig.sim.engine.stage_s = 0.3
+    with ThreadPoolExecutor(1) as pool:
+        first, _ = pay_in_background(rig, pool)
+        assert rig.sim.engine.wait_for_payment(10) is not None
+        second, _, _ = pay(rig, sale="SALE-2")
+        assert second == CardFailed("Busy")
+        assert isinstance(first.result(timeout=20), CardApproved)
+    assert len(rig.sim.engine.approvals()) == 1
+
+
+def test_timeout_aborts_then_recovers_the_terminals_answer(rig: Rig) -> None:
+    rig.sim.scenario = Scenario.TIMEOUT
+    rig.driver.payment_timeout_s = 0.5
+    started = time.monotonic()
+    outcome, service_id, _ = pay(rig)
+    assert outcome == CardCancelled()  # the abort ended it; status told us so
+    assert time.monotonic() - started < 3
+    assert rig.received(Category.ABORT) == 1
+    assert rig.received(Category.TRANSACTION_STATUS) >= 1
+    assert rig.driver.status(service_id) == CardCancelled()
+
+
+def test_timeout_of_a_hung_terminal_is_in_doubt(rig: Rig) -> None:
+    rig.sim.scenario = Scenario.TIMEOUT
+    rig.sim.engine.ignore_abort = True
+    rig.driver.payment_timeout_s = 0.3
+    rig.driver.recovery_s = 0.5
+    outcome, service_id, _ = pay(rig)
+    assert outcome == CardInDoubt(service_id)
+    assert rig.driver.status(service_id) == CardInDoubt(service_id)  # still in progress
+    rig.sim.stop()
+    with pytest.raises(DeviceUnavailable):
+        rig.driver.status(service_id)
+    assert rig.driver.health().code == "unreachable"
+
+
+def test_answer_lost_after_approval_is_recovered_by_status(rig: Rig) -> None:
+    rig.sim.scenario = Scenario.LOST_AFTER_APPROVAL
+    outcome, service_id, _ = pay(rig)
+    assert isinstance(outcome, CardApproved)
+    assert outcome.amount_fen == 1234
+    assert outcome.poi_transaction_id == "SIM00001XPOI01"
+    assert rig.driver.status(service_id) == outcome
+    assert rig.received(Category.TRANSACTION_STATUS) == 2
+    assert rig.received(Category.PAYMENT) == 1  # asked, never paid twice
+    assert len(rig.sim.engine.approvals()) == 1
+
+
+def test_malformed_answer_is_recovered_by_status(rig: Rig) -> None:
+    rig.sim.scenario = Scenario.MALFORMED
+    outcome, _, _ = pay(rig)
+    assert isinstance(outcome, CardApproved)
+    assert outcome.approval_code == "A00001"
+    assert rig.received(Category.TRANSACTION_STATUS) == 1
+
+
+def test_abort_during_payment_cancels(rig: Rig) -> None:
+    rig.sim.engine.stage_s = 2.0
+    with ThreadPoolExecutor(1) as pool:
+        future, service_id = pay_in_background(rig, pool)
+        assert rig.sim.engine.wait_for_payment(10) is not None
+        started = time.monotonic()
+        rig.driver.abort(service_id)
+        assert future.result(timeout=10) == CardCancelled()
+        assert time.monotonic() - started < 1.5
+    assert rig.received(Category.ABORT) == 1
+    assert rig.sim.engine.approvals() == []
+
+
+def test_approval_after_abort_request_is_an_approval_to_reverse(rig: Rig) -> None:
+    rig.sim.scenario = Scenario.APPROVE_AFTER_ABORT
+    with ThreadPoolExecutor(1) as pool:
+        future, service_id = pay_in_background(rig, pool)
+        assert rig.sim.engine.wait_for_payment(10) is not None
+        rig.driver.abort(service_id)
+        outcome = future.result(timeout=10)
+    assert isinstance(outcome, CardApproved)  # the abort came too late: money was taken
+    assert rig.received(Category.ABORT) == 1
+    assert rig.driver.reverse(outcome.poi_transaction_id, outcome.amount_fen) is True
+    (tx,) = rig.sim.engine.approvals()
+    assert tx.reversed
+
+
+def test_full_pan_leak_is_refused_never_logged(rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    rig.sim.scenario = Scenario.PAN_LEAK
+    service_id = rig.driver.new_service_id()
+    with pytest.raises(PciViolation) as caught:
+        rig.driver.pay(1234, "SALE-1", service_id)
+    assert TEST_PAN not in str(caught.value)
+    assert caught.value.message_key == "card_terminal.pci_violation"
+    health = rig.driver.health()
+    assert (health.level, health.code) == (HealthLevel.ERROR, "pci_violation")
+    with pytest.raises(PciViolation):
+        rig.driver.status(service_id)  # the original answer leaks too: still refused
+    assert TEST_PAN not in caplog.text
+    assert TEST_PAN[6:12] not in caplog.text
+    assert "card data" in caplog.text
+
+
+def test_approved_then_delivery_failed_reversed(rig: Rig) -> None:
+    """A flow: pay, fail to deliver (top-up refused), reverse; the terminal reverses once."""
+
+    def deliver(_outcome: CardApproved) -> None:
+        raise RuntimeError("central refused the top-up")
+
+    outcome, service_id, _ = pay(rig, 5000, "SALE-9")
+    assert isinstance(outcome, CardApproved)
+    try:
+        deliver(outcome)
+        reversed_ = False
+    except RuntimeError:
+        reversed_ = rig.driver.reverse(outcome.poi_transaction_id, outcome.amount_fen)
+    assert reversed_ is True
+    (tx,) = rig.sim.engine.approvals()
+    assert tx.reversed
+    assert rig.received(Category.REVERSAL) == 1
+    assert rig.driver.reverse(outcome.poi_transaction_id, 5000) is False  # only once
+    assert rig.driver.status(service_id) == outcome  # status keeps the original answer
+
+
+def test_reversal_refusals(rig: Rig) -> None:
+    outcome, _, _ = pay(rig, 800)
+    assert isinstance(outcome, CardApproved)
+    assert rig.driver.reverse(outcome.poi_transaction_id, 801) is False  # amount differs
+    assert rig.driver.reverse("NOSUCHTX", 800) is False
+    rig.sim.scenario = Scenario.DECLINE
+    assert rig.driver.reverse(outcome.poi_transaction_id, 800) is True
+    assert rig.sim.engine.approvals()[0].reversed  # the scenario shapes payments only
+
+
+def test_lost_reversal_answer_is_asked_after(rig: Rig) -> None:
+    outcome, _, _ = pay(rig)
+    assert isinstance(outcome, CardApproved)
+    rig.sim.engine.lose_reversal_answer = True
+    assert rig.driver.reverse(outcome.poi_transaction_id, 1234) is True
+    assert rig.received(Category.TRANSACTION_STATUS) == 1
+    assert rig.driver.reverse(outcome.poi_transaction_id, 1234) is False
+
+
+def test_unreachable_terminal_fails_without_money(rig: Rig) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"tcp://127.0.0.1:{port}" if rig.kind == "tcp" else f"http://127.0.0.1:{port}/nexo"
+    driver = make_driver(url)
+    service_id = driver.new_service_id()
+    assert driver.pay(100, "SALE-1", service_id) == CardFailed("unreachable")
+    assert driver.health().code == "unreachable"
+    with pytest.raises(DeviceUnavailable):
+        driver.status(service_id)
+    with pytest.raises(DeviceUnavailable):
+        driver.reverse("SIM00001XPOI01", 100)
+
+
+def test_status_of_an_unknown_payment_is_none(rig: Rig) -> None:
+    assert rig.driver.status("NEVERSENT1") is None
+
+
+def test_bad_calls_are_refused_before_sending(rig: Rig) -> None:
+    service_id = rig.driver.new_service_id()
+    for amount in (0, -1, 12.5, True, 10**13):
+        with pytest.raises(ValueError, match="amount"):
+            rig.driver.pay(amount, "SALE-1", rig.driver.new_service_id())  # type: ignore[arg-type]
+    assert isinstance(rig.driver.pay(100, "SALE-1", service_id), CardApproved)
+    with pytest.raises(ValueError, match="already sent"):
+        rig.driver.pay(100, "SALE-1", service_id)
+    with pytest.raises(ValueError, match="1-10 letters"):
+        rig.driver.pay(100, "SALE-1", "bad id!")
+    assert rig.received(Category.PAYMENT) == 1
+
+
+def test_a_failing_progress_listener_does_not_lose_the_answer(rig: Rig) -> None:
+    def explode(_stage: PaymentStage) -> None:
+        raise RuntimeError("UI bug")
+
+    outcome = rig.driver.pay(100, "SALE-1", rig.driver.new_service_id(), explode)
+    assert isinstance(outcome, CardApproved)
+
+
+def test_closed_driver(rig: Rig) -> None:
+    rig.driver.close()
+    with pytest.raises(DeviceUnavailable):
+        rig.driver.pay(100, "SALE-1", rig.driver.new_service_id())
+    assert rig.driver.health().code == "closed"
+
+
+CHILD = """
+import os, sys
+from drivers.cardterminal.driver import NexoCardTerminal
+from drivers.cardterminal.transport import transport_for_url
+
+url, journal = sys.argv[1], sys.argv[2]
+driver = NexoCardTerminal(transport_for_url(url), sale_id="KIOSK01", poi_id="POI01")
+service_id = driver.new_service_id()
+with open(journal, "w", encoding="utf-8") as f:  # journalled before the request goes out
+    f.write(f"SALE-42 {service_id}\\n")
+    f.flush()
+    os.fsync(f.fileno())
+print("outcome", driver.pay(4200, "SALE-42", service_id), flush=True)
+"""
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("kind", ["tcp", "http"])
+def test_kiosk_killed_after_sending_recovers_the_approval_exactly_once(
+    kind: str, tmp_path: Path
+) -> None:
+    sim = TerminalSimulator(kind, poi_id="POI01", stage_s=0.6)
+    sim.start()
+    journal = tmp_path / "journal.txt"
+    credited: list[str] = []  # what the kiosk's flow credits, by sale id
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, sim.url, str(journal)],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        tx = sim.engine.wait_for_payment(30)
+        assert tx is not None, child.stderr.read() if child.stderr else ""
+        assert tx.response is None  # the customer is still at the terminal
+        os.kill(child.pid, signal.SIGKILL)
+        out, _ = child.communicate(timeout=10)
+        assert child.returncode == -signal.SIGKILL
+        assert b"outcome" not in out  # killed before any answer
+        assert sim.engine.wait_until_done(tx, 10)  # the terminal approved regardless
+
+        for _restart in range(2):  # a second restart must not credit again
+            sale_id, service_id = journal.read_text(encoding="utf-8").split()
+            assert (sale_id, service_id) == ("SALE-42", tx.request.header.service_id)
+            driver = make_driver(sim.url)
+            outcome = driver.status(service_id)
+            driver.close()
+            assert isinstance(outcome, CardApproved)
+            assert outcome.amount_fen == 4200
+            assert outcome.masked_pan == MASKED_PAN
+            if sale_id not in credited:
+                credited.append(sale_id)
+        assert credited == ["SALE-42"]
+        (approved,) = sim.engine.approvals()
+        assert approved.request.sale_transaction_id == "SALE-42"
+        with sim.engine.lock:
+            assert sim.engine.received.count(Category.PAYMENT) == 1
+    finally:
+        sim.stop()
+
+
+# --- registry ---------------------------------------------------------------------------------
+
+SETTINGS = {"sale_id": "KIOSK01", "poi_id": "POI01"}
+
+
+@pytest.mark.parametrize("transport", ["tcp", "http"])
+def test_registry_simulate_starts_the_terminal_and_points_the_driver_at_it(transport: str) -> None:
+    built = registry.build_device(
+        "card_terminal", "nexo", {**SETTINGS, "transport": transport, "recovery_s": 1},
+        simulate=True, key_path="devices.card_terminal",
+    )  # fmt: skip
+    assert built.simulator is not None
+    try:
+        assert isinstance(built.device, NexoCardTerminal)
+        assert isinstance(built.simulator.handle, TerminalSimulator)
+        assert built.device.transport.url == built.simulator.url
+        assert built.simulator.url.startswith(transport)
+        assert built.device.recovery_s == 1
+        outcome = built.device.pay(300, "SALE-R", built.device.new_service_id())
+        assert isinstance(outcome, CardApproved)
+        assert outcome.amount_fen == 300
+    finally:
+        built.device.close()
+        built.simulator.stop()
+
+
+def test_registry_builds_real_transports_from_settings() -> None:
+    tcp = registry.build_device(
+        "card_terminal", "nexo", {**SETTINGS, "host": "10.0.0.9", "port": 9000},
+        simulate=False, key_path="k",
+    )  # fmt: skip
+    assert tcp.device.transport.url == "tcp://10.0.0.9:9000"
+    assert tcp.device.transport.width == 4
+    https = registry.build_device(
+        "card_terminal", "nexo",
+        {**SETTINGS, "transport": "http", "url": "https://10.0.0.9:8443/nexo"},
+        simulate=False, key_path="k",
+    )  # fmt: skip
+    assert https.device.transport.url == "https://10.0.0.9:8443/nexo"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "k.settings.sale_id: Field required"),
+        ({**SETTINGS, "speed": 1}, "k.settings.speed: unknown key"),
+        ({**SETTINGS, "transport": "udp"}, "k.settings.transport"),
+        ({**SETTINGS, "url": "ftp://x"}, "k.settings.url"),
+        ({**SETTINGS, "length_prefix_bytes": 3}, "k.settings.length_prefix_bytes"),
+        ({**SETTINGS, "payment_timeout_s": 0}, "k.settings.payment_timeout_s"),
+        ({**SETTINGS, "port": 70000}, "k.settings.port"),
+    ],
+)
+def test_registry_refuses_bad_settings(settings: dict[str, object], message: str) -> None:
+    with pytest.raises(DriverConfigError) as caught:
+        registry.validate_settings("card_terminal", "nexo", settings, simulate=False, key_path="k")
+    assert str(caught.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{**SETTINGS}, {**SETTINGS, "host": "h"}, {**SETTINGS, "transport": "http"},
+     {**SETTINGS, "transport": "http", "url": "http://h/", "port": 1}],
+)  # fmt: skip
+def test_registry_needs_an_address_without_simulate(settings: dict[str, object]) -> None:
+    with pytest.raises(DriverConfigError, match="needs settings"):
+        registry.build_device("card_terminal", "nexo", settings, simulate=False, key_path="k")
