@@ -24,6 +24,7 @@ import itertools
 import logging
 import socket
 import socketserver
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -416,9 +417,13 @@ class TerminalSimulator:
         width: int = 4,
         scenario: Scenario = Scenario.APPROVE,
         stage_s: float = 0.05,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls` (http only): a server context, making the endpoint https://."""
         if transport not in ("tcp", "http"):
             raise ValueError(f"transport is tcp or http, not {transport!r}")
+        if tls is not None and transport != "http":
+            raise ValueError("the simulator speaks TLS over http only")
         self.engine = TerminalEngine(poi_id, scenario, stage_s)
         self.transport = transport
         self._server: _TcpServer | _HttpServer = (
@@ -426,12 +431,14 @@ class TerminalSimulator:
             if transport == "tcp"
             else _HttpServer((host, port), self.engine)
         )
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         address = self._server.server_address
         self.host, self.port = str(address[0]), int(address[1])
         self.url = (
             f"tcp://{self.host}:{self.port}"
             if transport == "tcp"
-            else f"http://{self.host}:{self.port}/nexo"
+            else f"{'https' if tls else 'http'}://{self.host}:{self.port}/nexo"
         )
         self._thread: threading.Thread | None = None
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -324,6 +326,36 @@ def test_closed_driver(rig: Rig) -> None:
     with pytest.raises(DeviceUnavailable):
         rig.driver.pay(100, "SALE-1", rig.driver.new_service_id())
     assert rig.driver.health().code == "closed"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_https_verifies_the_terminal_certificate(tmp_path: Path) -> None:
+    cert, key = tmp_path / "terminal.pem", tmp_path / "terminal.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=terminal",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    sim = TerminalSimulator("http", poi_id="POI01", stage_s=0.01, tls=context)
+    sim.start()
+    try:
+        assert sim.url.startswith("https://127.0.0.1:")
+        trusted = NexoCardTerminal(
+            transport_for_url(sim.url, ca_file=str(cert)), sale_id="KIOSK01", poi_id="POI01"
+        )
+        outcome = trusted.pay(700, "SALE-TLS", trusted.new_service_id())
+        assert isinstance(outcome, CardApproved)
+        assert outcome.amount_fen == 700
+        untrusted = make_driver(sim.url)  # system CAs only: the handshake fails, nothing sent
+        assert untrusted.pay(700, "SALE-TLS", untrusted.new_service_id()) == CardFailed(
+            "unreachable"
+        )
+        assert len(sim.engine.payments) == 1
+    finally:
+        sim.stop()
 
 
 CHILD = """
