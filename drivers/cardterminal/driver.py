@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from drivers.cardterminal import pci
 from drivers.cardterminal.codec import decode_from_terminal, encode
 from drivers.cardterminal.messages import (
     DISPLAY_STAGES,
@@ -118,6 +119,9 @@ class NexoCardTerminal:
         _check_amount(amount_fen)
         if not sale_transaction_id or len(sale_transaction_id) > 64:
             raise ValueError("sale transaction id must be 1..64 characters")
+        if pci.contains_pan(sale_transaction_id):
+            # The terminal echoes it; the PCI guard would refuse every answer (pci.py).
+            raise ValueError("sale transaction id looks like a card number; use another format")
         self._ids.spend(service_id)  # ValueError if this driver sent it before
         request = PaymentRequest(
             self._header(Category.PAYMENT, service_id),

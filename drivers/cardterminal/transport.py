@@ -16,6 +16,7 @@ on the same connection; over HTTP there is one answer per POST, and an abort is 
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
@@ -106,6 +107,8 @@ class _TcpConversation:
                 raise DeviceUnavailable(f"could not send on the connection: {exc}") from None
 
     def close(self) -> None:
+        with contextlib.suppress(OSError):  # wakes a receive blocked in another thread
+            self._sock.shutdown(socket.SHUT_RDWR)
         self._sock.close()
 
 
@@ -187,6 +190,10 @@ class _HttpConversation:
         raise DeviceUnavailable("HTTP sends one message per request")
 
     def close(self) -> None:
+        sock = self._connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # wakes a receive blocked in another thread
+                sock.shutdown(socket.SHUT_RDWR)
         self._connection.close()
 
 

@@ -59,25 +59,24 @@ class Rig:
     driver: NexoCardTerminal
     kind: str
 
-    def driver_again(self, **overrides: float) -> NexoCardTerminal:
+    def driver_again(self) -> NexoCardTerminal:
         """A fresh driver (a restarted kiosk) for the same terminal."""
-        return make_driver(self.sim.url, **overrides)
+        return make_driver(self.sim.url)
 
     def received(self, category: Category) -> int:
         with self.sim.engine.lock:
             return self.sim.engine.received.count(category)
 
 
-def make_driver(url: str, **overrides: float) -> NexoCardTerminal:
-    timeouts = {
-        "payment_timeout_s": 10.0,
-        "request_timeout_s": 3.0,
-        "recovery_s": 3.0,
-        "status_interval_s": 0.05,
-    }
-    timeouts.update(overrides)
+def make_driver(url: str, *, recovery_s: float = 3.0) -> NexoCardTerminal:
     return NexoCardTerminal(
-        transport_for_url(url, connect_timeout_s=2.0), sale_id="KIOSK01", poi_id="POI01", **timeouts
+        transport_for_url(url, connect_timeout_s=2.0),
+        sale_id="KIOSK01",
+        poi_id="POI01",
+        payment_timeout_s=10.0,
+        request_timeout_s=3.0,
+        recovery_s=recovery_s,
+        status_interval_s=0.05,
     )
 
 
@@ -140,7 +139,7 @@ def test_decline(rig: Rig) -> None:
 
 
 def test_customer_cancel(rig: Rig) -> None:
-    rig.sim.scenario = "cancel"  # type: ignore[assignment]
+    rig.sim.scenario = "cancel"  # a demo's switch by name
     outcome, service_id, _ = pay(rig)
     assert outcome == CardCancelled()
     assert rig.driver.status(service_id) == CardCancelled()
@@ -323,6 +322,8 @@ def test_bad_calls_are_refused_before_sending(rig: Rig) -> None:
         rig.driver.pay(100, "SALE-1", service_id)
     with pytest.raises(ValueError, match="1-10 letters"):
         rig.driver.pay(100, "SALE-1", "bad id!")
+    with pytest.raises(ValueError, match="looks like a card number"):
+        rig.driver.pay(100, "4111111111111111", rig.driver.new_service_id())
     assert rig.received(Category.PAYMENT) == 1
 
 
@@ -332,6 +333,17 @@ def test_a_failing_progress_listener_does_not_lose_the_answer(rig: Rig) -> None:
 
     outcome = rig.driver.pay(100, "SALE-1", rig.driver.new_service_id(), explode)
     assert isinstance(outcome, CardApproved)
+
+
+def test_close_ends_a_waiting_payment_in_doubt(rig: Rig) -> None:
+    rig.sim.engine.stage_s = 5.0
+    with ThreadPoolExecutor(1) as pool:
+        future, service_id = pay_in_background(rig, pool)
+        assert rig.sim.engine.wait_for_payment(10) is not None
+        started = time.monotonic()
+        rig.driver.close()
+        assert future.result(timeout=10) == CardInDoubt(service_id)
+        assert time.monotonic() - started < 2
 
 
 def test_closed_driver(rig: Rig) -> None:
