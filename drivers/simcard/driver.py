@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
 from smartcard import scard
@@ -31,14 +30,13 @@ from drivers.interfaces.sim import (
     SimRemoved,
 )
 from drivers.simcard import apdu
-from drivers.simcard.apdu import FileInfo, FileStructure, Response, SimDataError, SwKind
+from drivers.simcard import contents as file_contents
+from drivers.simcard.apdu import FileInfo, FileStructure, SimDataError, SwKind
 from drivers.simcard.errors import (
     SimAdmRejected,
     SimBlankCard,
     SimCardRemoved,
     SimInvalidData,
-    SimNoCard,
-    SimNoReader,
     SimNotBlank,
     SimPinBlocked,
     SimPinRequired,
@@ -47,227 +45,16 @@ from drivers.simcard.errors import (
     SimVerifyMismatch,
     SimWriteFailed,
 )
+from drivers.simcard.pcsc_session import (
+    S_OK,
+    CardFiles,
+    PcscSession,
+    find_reader,
+    release_context,
+    return_code,
+)
 
 log = logging.getLogger(__name__)
-
-_MASK = 0xFFFFFFFF
-
-
-def _rv(value: Any) -> int:
-    return int(value) & _MASK
-
-
-_S_OK = 0
-_NO_SERVICE = {_rv(scard.SCARD_E_NO_SERVICE), _rv(scard.SCARD_E_SERVICE_STOPPED)}
-_NO_READER = {
-    _rv(scard.SCARD_E_UNKNOWN_READER),
-    _rv(scard.SCARD_E_READER_UNAVAILABLE),
-    _rv(scard.SCARD_E_NO_READERS_AVAILABLE),
-} | _NO_SERVICE
-_NO_CARD = {
-    _rv(scard.SCARD_E_NO_SMARTCARD),
-    _rv(scard.SCARD_W_REMOVED_CARD),
-    _rv(scard.SCARD_W_UNRESPONSIVE_CARD),
-}
-
-
-def _message(rv: int) -> str:
-    try:
-        return f"{scard.SCardGetErrorMessage(rv)} ({rv:#010x})"
-    except Exception:  # pragma: no cover - pyscard's message table is complete
-        return f"{rv:#010x}"
-
-
-def _release(context: Any) -> None:
-    try:
-        scard.SCardReleaseContext(context)
-    except Exception as exc:  # a dead pcscd may make even this fail
-        log.debug("SCardReleaseContext: %s", exc)
-
-
-class _Session:
-    """One connection to the card in the reader: transmit with logging and GET RESPONSE."""
-
-    def __init__(self, reader_filter: str, *, exclusive: bool) -> None:
-        rv, self.context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-        if _rv(rv) != _S_OK:
-            raise SimNoReader(f"PC/SC service not available: {_message(_rv(rv))}")
-        self.handle: Any = None
-        self.disposition = scard.SCARD_LEAVE_CARD
-        try:
-            self.reader = _find_reader(self.context, reader_filter)
-            if self.reader is None:
-                raise SimNoReader(f"no PC/SC reader matching {reader_filter!r}")
-            share = scard.SCARD_SHARE_EXCLUSIVE if exclusive else scard.SCARD_SHARE_SHARED
-            rv, self.handle, self.protocol = scard.SCardConnect(
-                self.context,
-                self.reader,
-                share,
-                scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1,
-            )
-            rv = _rv(rv)
-            if rv in _NO_CARD:
-                raise SimNoCard(f"no card in {self.reader}: {_message(rv)}")
-            if rv in _NO_READER:
-                raise SimNoReader(f"reader {self.reader} went away: {_message(rv)}")
-            if rv != _S_OK:
-                raise SimReadFailed(f"cannot connect to the card: {_message(rv)}")
-            rv, _name, _state, _proto, atr = scard.SCardStatus(self.handle)
-            if _rv(rv) != _S_OK:
-                raise SimNoCard(f"card status failed: {_message(_rv(rv))}")
-            self.atr = bytes(atr)
-        except BaseException:
-            self.close()
-            raise
-
-    def __enter__(self) -> _Session:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def close(self) -> None:
-        if self.handle is not None:
-            try:
-                scard.SCardDisconnect(self.handle, self.disposition)
-            except Exception as exc:
-                log.debug("SCardDisconnect: %s", exc)
-            self.handle = None
-        if self.context is not None:
-            _release(self.context)
-            self.context = None
-
-    def transmit(self, command: bytes, *, secret: bool = False) -> Response:
-        """One exchange. A card that does not answer (pulled) raises SimCardRemoved."""
-        log.debug("SIM > %s", apdu.redact(command))
-        try:
-            rv, raw = scard.SCardTransmit(self.handle, self.protocol, list(command))
-        except Exception as exc:
-            raise SimCardRemoved(f"transmit failed: {exc}") from exc
-        rv = _rv(rv)
-        if rv in _NO_SERVICE or rv in (
-            _rv(scard.SCARD_E_UNKNOWN_READER),
-            _rv(scard.SCARD_E_READER_UNAVAILABLE),
-        ):
-            raise SimCardRemoved(f"reader went away during a command: {_message(rv)}")
-        if rv != _S_OK or len(raw) < 2:
-            # vpcd and real readers answer an empty response when the card vanished mid-command.
-            raise SimCardRemoved(f"the card stopped answering: {_message(rv)}")
-        response = apdu.parse_response(bytes(raw))
-        if secret or command[1] in (0x20, 0x24, 0x2C):
-            log.debug("SIM < %s (%d bytes)", response, len(response.data))
-        else:
-            log.debug("SIM < %s %s", response.data.hex(" ").upper(), response)
-        return response
-
-    def command(self, command: bytes, *, secret: bool = False) -> Response:
-        """Transmit, fetching `61xx` / `9Fxx` data with GET RESPONSE and repeating on `6Cxx`."""
-        response = self.transmit(command, secret=secret)
-        if response.kind is SwKind.WRONG_LE and len(command) == 5:
-            response = self.transmit(command[:4] + bytes((response.sw2,)), secret=secret)
-        if response.kind is SwKind.MORE_DATA:
-            response = self.transmit(
-                apdu.get_response(response.sw2 or 256, cla=apdu.CLA_UICC), secret=secret
-            )
-        elif response.kind is SwKind.GSM_MORE_DATA:
-            response = self.transmit(
-                apdu.get_response(response.sw2 or 256, cla=apdu.CLA_GSM), secret=secret
-            )
-        return response
-
-
-def _find_reader(context: Any, reader_filter: str) -> str | None:
-    rv, readers = scard.SCardListReaders(context, [])
-    if _rv(rv) != _S_OK or not readers:
-        return None
-    wanted = reader_filter.casefold()
-    for name in readers:
-        if wanted in str(name).casefold():
-            return str(name)
-    return None
-
-
-class _Card:
-    """File-system level operations on one session (UICC or 2G)."""
-
-    def __init__(self, session: _Session) -> None:
-        self.s = session
-        first = session.command(apdu.select_uicc(apdu.FID_MF))
-        if first.kind in (SwKind.CLASS_NOT_SUPPORTED, SwKind.INS_NOT_SUPPORTED):
-            self.cla = apdu.CLA_GSM
-            first = session.command(apdu.select_gsm(apdu.FID_MF))
-        else:
-            self.cla = apdu.CLA_UICC
-        if not first.ok:
-            raise SimReadFailed(f"SELECT MF answered {first}")
-
-    @property
-    def uicc(self) -> bool:
-        return self.cla == apdu.CLA_UICC
-
-    def select(self, fid: int) -> FileInfo | None:
-        """Select a file; None when the card has no such file."""
-        command = apdu.select_uicc(fid) if self.uicc else apdu.select_gsm(fid)
-        response = self.s.command(command)
-        return self._file_info(response, f"{fid:04X}")
-
-    def select_aid(self, aid: bytes) -> FileInfo | None:
-        return self._file_info(self.s.command(apdu.select_aid(aid)), aid.hex().upper())
-
-    def _file_info(self, response: Response, what: str) -> FileInfo | None:
-        if response.kind is SwKind.FILE_NOT_FOUND:
-            return None
-        if not response.ok:
-            raise SimReadFailed(f"SELECT {what} answered {response}")
-        if not response.data:
-            return FileInfo(FileStructure.UNKNOWN)
-        try:
-            if self.uicc:
-                return apdu.parse_fcp(response.data)
-            return apdu.parse_gsm_response(response.data)
-        except SimDataError as exc:
-            raise SimReadFailed(f"SELECT {what}: {exc}") from exc
-
-    def read_binary(self, length: int, *, secret: bool = False) -> Response:
-        return self.s.command(apdu.read_binary(length, cla=self.cla), secret=secret)
-
-    def read_record(self, number: int, length: int) -> Response:
-        return self.s.command(apdu.read_record(number, length, cla=self.cla))
-
-    def read_file(self, fid: int, length: int, *, secret: bool = False) -> bytes:
-        """Select and read a transparent EF; SimReadFailed for anything but 9000."""
-        if self.select(fid) is None:
-            raise SimReadFailed(f"the card has no file {fid:04X}")
-        response = self.read_binary(length, secret=secret)
-        if not response.ok or len(response.data) != length:
-            raise SimReadFailed(f"READ BINARY {fid:04X} answered {response}")
-        return response.data
-
-    def select_usim(self) -> bool:
-        """Select ADF.USIM through the AID listed in EF_DIR (any record). False when absent."""
-        if self.select(apdu.FID_MF) is None:
-            raise SimReadFailed("the card has no MF")
-        info = self.select(apdu.FID_DIR)
-        if info is None or info.record_length == 0:
-            return False
-        for number in range(1, info.record_count + 1):
-            response = self.read_record(number, info.record_length)
-            if not response.ok:
-                log.debug("EF_DIR record %d: %s", number, response)
-                continue
-            try:
-                aid = apdu.parse_ef_dir_record(response.data)
-            except SimDataError as exc:
-                log.warning("EF_DIR record %d unreadable: %s", number, exc)
-                continue
-            if aid is not None and apdu.is_usim_aid(aid):
-                return self.select_aid(aid) is not None
-        return False
 
 
 class PcscSimCardReader:
@@ -316,7 +103,7 @@ class PcscSimCardReader:
         except Exception as exc:
             log.debug("SCardEstablishContext: %s", exc)
             return None, None
-        if _rv(rv) != _S_OK:
+        if return_code(rv) != S_OK:
             return None, None
         try:
             return self._poll_reader(context)
@@ -324,14 +111,14 @@ class PcscSimCardReader:
             log.debug("SIM poll: %s", exc)
             return None, None
         finally:
-            _release(context)
+            release_context(context)
 
     def _poll_reader(self, context: Any) -> tuple[str | None, bytes | None]:
-        reader = _find_reader(context, self.reader_name_filter)
+        reader = find_reader(context, self.reader_name_filter)
         if reader is None:
             return None, None
         rv, states = scard.SCardGetStatusChange(context, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
-        if _rv(rv) != _S_OK or not states:
+        if return_code(rv) != S_OK or not states:
             return None, None
         _name, state, atr = states[0]
         if state & scard.SCARD_STATE_UNAVAILABLE:
@@ -380,8 +167,8 @@ class PcscSimCardReader:
     # ------------------------------------------------------------------ reading
 
     def read_card(self) -> SimCardInfo:
-        with self._lock, _Session(self.reader_name_filter, exclusive=False) as session:
-            return self._read(_Card(session), session.atr)
+        with self._lock, PcscSession(self.reader_name_filter, exclusive=False) as session:
+            return self._read(CardFiles(session), session.atr)
 
     def read_imsi(self) -> str:
         """The IMSI; `sim.pin_required` when PIN1 protects it, `sim.blank_card` on a blank card."""
@@ -396,7 +183,7 @@ class PcscSimCardReader:
             raise SimBlankCard("the card is blank")
         raise SimReadFailed("the card has no readable IMSI")
 
-    def _read(self, card: _Card, atr: bytes) -> SimCardInfo:
+    def _read(self, card: CardFiles, atr: bytes) -> SimCardInfo:
         iccid = self._read_iccid(card)
         perso = self._perso_state(card) if card.uicc else None
         found = card.select_usim() if card.uicc else card.select(apdu.FID_DF_GSM) is not None
@@ -408,7 +195,7 @@ class PcscSimCardReader:
             if response.ok:
                 imsi_readable = True
                 try:
-                    imsi = apdu.decode_imsi(response.data)
+                    imsi = file_contents.decode_imsi(response.data)
                 except SimDataError as exc:
                     raise SimReadFailed(f"EF_IMSI: {exc}") from exc
             elif response.kind is SwKind.SECURITY_NOT_SATISFIED:
@@ -427,18 +214,18 @@ class PcscSimCardReader:
         return SimCardInfo(atr=atr, iccid=iccid, imsi=imsi, pin_state=pin_state, blank=blank)
 
     @staticmethod
-    def _read_iccid(card: _Card) -> str:
+    def _read_iccid(card: CardFiles) -> str:
         raw = card.read_file(apdu.FID_ICCID, apdu.ICCID_LEN)
         try:
-            iccid = apdu.decode_iccid(raw)
+            iccid = file_contents.decode_iccid(raw)
         except SimDataError as exc:
             raise SimReadFailed(f"EF_ICCID: {exc}") from exc
-        if iccid and not apdu.luhn_valid(iccid):
+        if iccid and not file_contents.luhn_valid(iccid):
             log.warning("ICCID %s fails its Luhn check", iccid)
         return iccid
 
     @staticmethod
-    def _perso_state(card: _Card) -> int | None:
+    def _perso_state(card: CardFiles) -> int | None:
         """OUR vendor profile's personalisation state byte, None on other cards."""
         if card.select(apdu.FID_MF) is None or card.select(apdu.FID_VENDOR_PERSO) is None:
             return None
@@ -448,7 +235,7 @@ class PcscSimCardReader:
         return response.data[0]
 
     @staticmethod
-    def _pin_state(card: _Card, imsi_readable: bool, from_imsi: PinState) -> PinState:
+    def _pin_state(card: CardFiles, imsi_readable: bool, from_imsi: PinState) -> PinState:
         if not card.uicc:
             return PinState.DISABLED if imsi_readable else from_imsi
         status = card.s.transmit(apdu.verify_status(apdu.KEY_REF_PIN1))
@@ -464,15 +251,15 @@ class PcscSimCardReader:
 
     def write_blank(self, data: SimPersonalisation, adm_key: bytes) -> None:
         try:
-            iccid = apdu.encode_iccid(data.iccid)
-            imsi = apdu.encode_imsi(data.imsi)
-            ki = apdu.encode_ki_file(data.ki_encrypted)
-            pins = apdu.encode_pins_file(data.pin1, data.puk1)
-            smsp = apdu.encode_smsp(data.smsp)
+            iccid = file_contents.encode_iccid(data.iccid)
+            imsi = file_contents.encode_imsi(data.imsi)
+            ki = file_contents.encode_ki_file(data.ki_encrypted)
+            pins = file_contents.encode_pins_file(data.pin1, data.puk1)
+            smsp = file_contents.encode_smsp(data.smsp)
             verify_adm = apdu.verify_adm(adm_key)
         except SimDataError as exc:
             raise SimInvalidData(str(exc)) from exc
-        with self._lock, _Session(self.reader_name_filter, exclusive=True) as session:
+        with self._lock, PcscSession(self.reader_name_filter, exclusive=True) as session:
             # Reset the card afterwards so the ADM state does not linger -- unless it is gone:
             # resetting a vanished card wedges pcscd's vpcd slot (and helps nothing on others).
             session.disposition = scard.SCARD_RESET_CARD
@@ -485,13 +272,13 @@ class PcscSimCardReader:
 
     def _write(
         self,
-        session: _Session,
+        session: PcscSession,
         data: SimPersonalisation,
         *,
         verify_adm: bytes,
         contents: tuple[bytes, bytes, bytes, bytes, bytes],
     ) -> None:
-        card = _Card(session)
+        card = CardFiles(session)
         if not card.uicc:
             raise SimUnsupportedCard("a 2G card cannot be written")
         perso = self._perso_state(card)
@@ -524,7 +311,7 @@ class PcscSimCardReader:
         log.info("SIM write: ICCID %s written and verified", data.iccid)
 
     @staticmethod
-    def _verify_adm(session: _Session, command: bytes) -> None:
+    def _verify_adm(session: PcscSession, command: bytes) -> None:
         response = session.transmit(command)
         if response.ok:
             return
@@ -535,7 +322,7 @@ class PcscSimCardReader:
         raise SimAdmRejected(f"VERIFY ADM answered {response}")
 
     @staticmethod
-    def _select_for_write(card: _Card, fid: int, in_adf: bool) -> FileInfo:
+    def _select_for_write(card: CardFiles, fid: int, in_adf: bool) -> FileInfo:
         if in_adf:
             if not card.select_usim():
                 raise SimUnsupportedCard("the card has no USIM application")
@@ -546,7 +333,7 @@ class PcscSimCardReader:
             raise SimUnsupportedCard(f"the card has no file {fid:04X}")
         return info
 
-    def _write_file(self, card: _Card, fid: int, in_adf: bool, content: bytes) -> None:
+    def _write_file(self, card: CardFiles, fid: int, in_adf: bool, content: bytes) -> None:
         info = self._select_for_write(card, fid, in_adf)
         if info.structure in (FileStructure.LINEAR_FIXED, FileStructure.CYCLIC):
             command = apdu.update_record(1, content)
@@ -556,7 +343,9 @@ class PcscSimCardReader:
         if not response.ok:
             raise SimWriteFailed(f"update of {fid:04X} answered {response}")
 
-    def _read_back(self, card: _Card, fid: int, in_adf: bool, length: int, secret: bool) -> bytes:
+    def _read_back(
+        self, card: CardFiles, fid: int, in_adf: bool, length: int, secret: bool
+    ) -> bytes:
         info = self._select_for_write(card, fid, in_adf)
         if info.structure in (FileStructure.LINEAR_FIXED, FileStructure.CYCLIC):
             response = card.read_record(1, length)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.errors import DriverError
-from drivers.simcard import apdu
+from drivers.simcard import apdu, contents
 from drivers.simcard.apdu import FileStructure, SimDataError, SwKind
 from drivers.simcard.emulator import VirtualSim
 
@@ -145,56 +145,56 @@ def test_ef_dir_records() -> None:
 
 def test_iccid() -> None:
     raw = bytes.fromhex("98680021436587092183")
-    assert apdu.decode_iccid(raw) == "89860012345678901238"
-    assert apdu.encode_iccid("89860012345678901238") == raw
-    assert apdu.decode_iccid(b"\xff" * 10) == ""
-    nineteen = apdu.encode_iccid("8986011234567890128")
+    assert contents.decode_iccid(raw) == "89860012345678901238"
+    assert contents.encode_iccid("89860012345678901238") == raw
+    assert contents.decode_iccid(b"\xff" * 10) == ""
+    nineteen = contents.encode_iccid("8986011234567890128")
     assert nineteen[-1] >> 4 == 0xF
-    assert apdu.decode_iccid(nineteen) == "8986011234567890128"
-    assert apdu.luhn_valid("89860012345678901238")
-    assert not apdu.luhn_valid("89860012345678901239")
-    assert not apdu.luhn_valid("x")
+    assert contents.decode_iccid(nineteen) == "8986011234567890128"
+    assert contents.luhn_valid("89860012345678901238")
+    assert not contents.luhn_valid("89860012345678901239")
+    assert not contents.luhn_valid("x")
     for bad in ("89860012345678901239", "12860012345678901238", "8986", "89a60012345678901238"):
         with pytest.raises(SimDataError):
-            apdu.encode_iccid(bad)
+            contents.encode_iccid(bad)
     for bad_raw in (b"\x98\x68", bytes.fromhex("9868002143658709F183"), b"\xaa" * 10):
         with pytest.raises(SimDataError):
-            apdu.decode_iccid(bad_raw)
+            contents.decode_iccid(bad_raw)
 
 
 def test_imsi() -> None:
     # 15 digits: odd parity nibble 9, 8 body bytes.
-    raw = apdu.encode_imsi("460001234567890")
+    raw = contents.encode_imsi("460001234567890")
     assert raw == bytes.fromhex("084906002143658709")
-    assert apdu.decode_imsi(raw) == "460001234567890"
-    even = apdu.encode_imsi("46000123456789")
+    assert contents.decode_imsi(raw) == "460001234567890"
+    even = contents.encode_imsi("46000123456789")
     assert even == bytes.fromhex("0841060021436587F9")
-    assert apdu.decode_imsi(even) == "46000123456789"
-    assert apdu.decode_imsi(b"\xff" * 9) is None
+    assert contents.decode_imsi(even) == "46000123456789"
+    assert contents.decode_imsi(b"\xff" * 9) is None
     for bad_raw in ("00FFFFFFFFFFFFFFFF", "094906001032547698", "084206001032547698", "0849"):
         with pytest.raises(SimDataError):
-            apdu.decode_imsi(bytes.fromhex(bad_raw))
+            contents.decode_imsi(bytes.fromhex(bad_raw))
     for bad in ("12345", "4600012345678901", "46000a"):
         with pytest.raises(SimDataError):
-            apdu.encode_imsi(bad)
+            contents.encode_imsi(bad)
 
 
 def test_smsp_and_vendor_files() -> None:
-    record = apdu.encode_smsp("+8613800100500")
+    record = contents.encode_smsp("+8613800100500")
     assert len(record) == apdu.SMSP_RECORD_LEN
     assert record[13:21] == bytes.fromhex("0891683108100005")
-    assert apdu.decode_smsp(record) == "+8613800100500"
-    assert apdu.decode_smsp(apdu.encode_smsp("10086")) == "10086"
-    assert apdu.decode_smsp(apdu.encode_smsp("")) == ""
-    assert apdu.decode_smsp(b"ALPHA" + record) == "+8613800100500"
+    assert contents.decode_smsp(record) == "+8613800100500"
+    assert contents.decode_smsp(contents.encode_smsp("10086")) == "10086"
+    assert contents.decode_smsp(contents.encode_smsp("")) == ""
+    assert contents.decode_smsp(b"ALPHA" + record) == "+8613800100500"
     with pytest.raises(SimDataError):
-        apdu.encode_smsp("+86abc")
-    assert len(apdu.encode_ki_file(bytes(16))) == apdu.KI_FILE_LEN
+        contents.encode_smsp("+86abc")
+    assert len(contents.encode_ki_file(bytes(16))) == apdu.KI_FILE_LEN
     with pytest.raises(SimDataError):
-        apdu.encode_ki_file(bytes(8))
-    assert apdu.encode_pins_file("", "") == b"\xff" * 16
+        contents.encode_ki_file(bytes(8))
+    assert contents.encode_pins_file("", "") == b"\xff" * 16
     with pytest.raises(SimDataError):
-        apdu.encode_pins_file("1234", "123")
+        contents.encode_pins_file("1234", "123")
 
 
 def test_data_errors_are_driver_errors() -> None:
@@ -209,30 +209,30 @@ digits = st.text(alphabet="0123456789", min_size=1, max_size=20)
 
 @given(st.text(alphabet="0123456789", min_size=6, max_size=15))
 def test_imsi_round_trip(imsi: str) -> None:
-    raw = apdu.encode_imsi(imsi)
+    raw = contents.encode_imsi(imsi)
     assert len(raw) == apdu.IMSI_FILE_LEN
-    assert apdu.decode_imsi(raw) == imsi
+    assert contents.decode_imsi(raw) == imsi
 
 
 @given(st.text(alphabet="0123456789", min_size=15, max_size=17))
 def test_iccid_round_trip(body: str) -> None:
-    iccid = "89" + body + apdu.luhn_check_digit("89" + body)
-    assert apdu.luhn_valid(iccid)
-    assert apdu.decode_iccid(apdu.encode_iccid(iccid)) == iccid
+    iccid = "89" + body + contents.luhn_check_digit("89" + body)
+    assert contents.luhn_valid(iccid)
+    assert contents.decode_iccid(contents.encode_iccid(iccid)) == iccid
 
 
 @given(st.text(alphabet="0123456789", min_size=1, max_size=20), st.booleans())
 def test_smsp_round_trip(number: str, international: bool) -> None:
     text = ("+" if international else "") + number
-    assert apdu.decode_smsp(apdu.encode_smsp(text)) == text
+    assert contents.decode_smsp(contents.encode_smsp(text)) == text
 
 
 @given(st.binary(max_size=40))
 def test_garbage_only_raises_typed_errors(data: bytes) -> None:
     decoders = (
-        apdu.decode_iccid,
-        apdu.decode_imsi,
-        apdu.decode_smsp,
+        contents.decode_iccid,
+        contents.decode_imsi,
+        contents.decode_smsp,
         apdu.parse_fcp,
         apdu.parse_gsm_response,
         apdu.parse_ef_dir_record,
@@ -246,7 +246,7 @@ def test_garbage_only_raises_typed_errors(data: bytes) -> None:
 @given(st.binary(min_size=10, max_size=10))
 def test_any_iccid_file_decodes_or_fails_cleanly(data: bytes) -> None:
     try:
-        iccid = apdu.decode_iccid(data)
+        iccid = contents.decode_iccid(data)
     except SimDataError:
         return
     assert iccid == "" or (iccid.isdigit() and 18 <= len(iccid) <= 20)
@@ -255,12 +255,12 @@ def test_any_iccid_file_decodes_or_fails_cleanly(data: bytes) -> None:
 @given(st.binary(min_size=9, max_size=9))
 def test_any_imsi_file_decodes_or_fails_cleanly(data: bytes) -> None:
     try:
-        imsi = apdu.decode_imsi(data)
+        imsi = contents.decode_imsi(data)
     except SimDataError:
         return
     assert imsi is None or (imsi.isdigit() and 6 <= len(imsi) <= 15)
     if imsi is not None:
-        assert apdu.decode_imsi(apdu.encode_imsi(imsi)) == imsi
+        assert contents.decode_imsi(contents.encode_imsi(imsi)) == imsi
 
 
 @given(st.binary(min_size=0, max_size=300))

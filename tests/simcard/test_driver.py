@@ -20,7 +20,7 @@ from drivers.interfaces.sim import (
     SimReaderLost,
     SimRemoved,
 )
-from drivers.simcard import apdu
+from drivers.simcard import apdu, contents
 from drivers.simcard.driver import PcscSimCardReader
 from drivers.simcard.emulator import (
     ATR_GSM,
@@ -56,9 +56,9 @@ def reader(pcscd: Pcscd) -> Iterator[PcscSimCardReader]:
 
 
 def test_luhn_of_test_data() -> None:
-    assert apdu.luhn_valid(PERSO.iccid)
-    assert apdu.luhn_valid(USIM_ICCID)
-    assert apdu.luhn_valid(GSM_ICCID)
+    assert contents.luhn_valid(PERSO.iccid)
+    assert contents.luhn_valid(USIM_ICCID)
+    assert contents.luhn_valid(GSM_ICCID)
 
 
 def test_implements_protocol(reader: PcscSimCardReader) -> None:
@@ -136,15 +136,17 @@ def test_write_blank_and_verify(
     assert info.iccid == PERSO.iccid
     assert info.imsi == PERSO.imsi
     card = emulator.card
-    assert bytes(card.ef(apdu.FID_VENDOR_KI).data) == apdu.encode_ki_file(KI)
-    assert bytes(card.ef(apdu.FID_VENDOR_PINS).data) == apdu.encode_pins_file("1234", "12345678")
+    assert bytes(card.ef(apdu.FID_VENDOR_KI).data) == contents.encode_ki_file(KI)
+    assert bytes(card.ef(apdu.FID_VENDOR_PINS).data) == contents.encode_pins_file(
+        "1234", "12345678"
+    )
     records = card.ef(apdu.FID_SMSP, aid=True).records
     assert records is not None
-    assert apdu.decode_smsp(bytes(records[0])) == "+8613800100500"
+    assert contents.decode_smsp(bytes(records[0])) == "+8613800100500"
     # Secrets never reach the log: not the ADM key, the Ki, the PIN or the PUK.
     text = caplog.text.upper()
     assert "SIM >" in text
-    for secret in (DEFAULT_ADM_KEY, KI, apdu.encode_pins_file("1234", "12345678")):
+    for secret in (DEFAULT_ADM_KEY, KI, contents.encode_pins_file("1234", "12345678")):
         assert secret.hex(" ").upper() not in text
         assert secret.hex().upper() not in text
     # A written card is not blank any more: a second write is refused.
