@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from drivers.interfaces import Align, ReceiptDocument, ReceiptLine
+from drivers.interfaces import Align, CardApproved, ReceiptDocument, ReceiptLine
 from kiosk.money import format_cny
 from kiosk.msisdn import mask_mobile
 
@@ -43,6 +43,44 @@ def topup_receipt(
         ReceiptLine("支付方式 Paid by: 现金 cash"),
         *note_lines,
         ReceiptLine(f"金额 Amount: {format_cny(amount_fen)}", Align.CENTER, bold=True, double=True),
+        status,
+        ReceiptLine("-" * 32),
+        ReceiptLine("请妥善保管此凭条  Please keep this receipt", Align.CENTER),
+    )
+    return ReceiptDocument(lines=lines, qr_data=f"TOPUP:{txn_id}")
+
+
+def card_topup_receipt(
+    *,
+    kiosk_id: str,
+    kiosk_name: str,
+    txn_id: str,
+    msisdn: str,
+    approval: CardApproved,
+    credited: bool,
+    at: datetime,
+) -> ReceiptDocument:
+    """A card top-up: the terminal's masked card number and approval code, never more."""
+    status = (
+        ReceiptLine("状态: 已到账  Status: credited", bold=True)
+        if credited
+        else ReceiptLine("状态: 处理中，稍后到账  Status: pending", bold=True)
+    )
+    lines = (
+        ReceiptLine(kiosk_name, Align.CENTER, bold=True),
+        ReceiptLine("话费充值  Mobile top-up", Align.CENTER, bold=True),
+        ReceiptLine("-" * 32),
+        ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
+        ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
+        ReceiptLine(f"流水号 Ref: {txn_id}"),
+        ReceiptLine(f"手机号码 Number: {mask_mobile(msisdn)}"),
+        ReceiptLine(f"支付方式 Paid by: 银行卡 card {approval.brand}"),
+        ReceiptLine(f"卡号 Card: {approval.masked_pan}"),
+        ReceiptLine(f"授权码 Approval: {approval.approval_code}"),
+        ReceiptLine(f"参考号 Terminal ref: {approval.poi_transaction_id}"),
+        ReceiptLine(
+            f"金额 Amount: {format_cny(approval.amount_fen)}", Align.CENTER, bold=True, double=True
+        ),
         status,
         ReceiptLine("-" * 32),
         ReceiptLine("请妥善保管此凭条  Please keep this receipt", Align.CENTER),

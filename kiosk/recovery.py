@@ -13,7 +13,7 @@ from datetime import datetime
 
 from drivers.errors import DriverError
 from drivers.interfaces import CardDispenser
-from kiosk.flows import change, sim_replacement, sim_sale, topup
+from kiosk.flows import card_topup, change, sim_replacement, sim_sale, topup
 from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
 
 log = logging.getLogger(__name__)
@@ -130,11 +130,18 @@ def _resolve_sim_sale(journal: Journal, txn: TxnRecord, now: datetime) -> str:
     return "voucher_capture_card" if capture else "voucher"
 
 
+def _await_terminal(_journal: Journal, _txn: TxnRecord, _now: datetime) -> str:
+    """Only the card terminal knows what became of the payment: it is asked once the devices
+    run (card_topup.settle_open_payments); the transaction stays open until it answers."""
+    return "ask_terminal"
+
+
 RESOLVERS: dict[str, Callable[[Journal, TxnRecord, datetime], str]] = {
     topup.FLOW_NAME: _resolve_topup,
     change.FLOW_NAME: _resolve_change,
     sim_replacement.FLOW_NAME: _resolve_sim_replacement,
     sim_sale.FLOW_NAME: _resolve_sim_sale,
+    card_topup.FLOW_NAME: _await_terminal,
 }
 
 

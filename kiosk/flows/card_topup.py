@@ -1,0 +1,241 @@
+"""Top-up by bank card through the semi-integrated terminal, with in-doubt recovery.
+
+    (number, amount) ─journal─▶ AUTHORISING ─pay─▶ APPROVED (+ outbox topup.v1) ─▶ DONE
+                                    │   └─declined / cancelled / failed─▶ CANCELLED
+                                    └─no answer─▶ IN_DOUBT ─status()─▶ APPROVED or CANCELLED
+
+The sale transaction id and the terminal's service id are journalled BEFORE the request goes
+out, so a kiosk that dies while the customer types their PIN asks the terminal, on the next
+boot, what became of exactly that payment (`settle_open_payments`). An approval is the
+terminal's word that money moved: it is credited exactly once through the outbox. An approval
+that cannot be recorded (the disk fails) is reversed at once — money is never kept without a
+record. No PAN ever: the terminal sends a masked one, and that is all that is journalled.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from drivers.errors import DriverError
+from drivers.interfaces import (
+    CardApproved,
+    CardCancelled,
+    CardDeclined,
+    CardFailed,
+    CardInDoubt,
+    CardOutcome,
+    CardTerminal,
+    PaymentStage,
+    ReceiptPrinter,
+)
+from kiosk.errors import FlowError, JournalError
+from kiosk.flows.topup import outbox_key, topup_body
+from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
+from kiosk.metrics import Outcome, ServiceMetrics
+from kiosk.msisdn import is_valid_mobile
+from kiosk.receipt import card_topup_receipt
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "topup.card"
+OUTBOX_KIND = "topup.v1"
+OPEN_STATES = ("authorising", "in_doubt")
+
+
+@dataclass(frozen=True)
+class CardTopUpContext:
+    kiosk_id: str
+    kiosk_name: str
+    journal: Journal
+    terminal: CardTerminal
+    printer: ReceiptPrinter | None
+    metrics: ServiceMetrics
+    min_fen: int
+    max_fen: int
+    is_online: Callable[[], bool]
+    on_storage_failure: Callable[[JournalError], None]
+    clock: Callable[[], datetime] = datetime.now
+    # Wait up to `s` seconds for central to confirm an outbox key (the receipt then says
+    # "credited" rather than "pending"); None: do not wait.
+    wait_delivered: Callable[[str, float], dict[str, Any] | None] | None = None
+    receipt_wait_s: float = 3.0
+
+
+@dataclass(frozen=True)
+class CardTopUpResult:
+    txn_id: str
+    outcome: CardOutcome
+    credited_fen: int  # 0 unless approved
+    receipt_printed: bool = False
+
+    @property
+    def approved(self) -> bool:
+        return isinstance(self.outcome, CardApproved)
+
+
+class CardTopUpFlow:
+    """One card top-up. `pay` blocks until the terminal answers: run it off the GUI thread;
+    `abort` may be called from another thread (the customer pressed cancel on our screen)."""
+
+    def __init__(self, context: CardTopUpContext) -> None:
+        self._ctx = context
+        self.txn_id = uuid.uuid4().hex
+        self.service_id = ""
+
+    def pay(
+        self,
+        msisdn: str,
+        amount_fen: int,
+        on_progress: Callable[[PaymentStage], None] | None = None,
+    ) -> CardTopUpResult:
+        if not is_valid_mobile(msisdn):
+            raise FlowError(f"not a mobile number: {msisdn!r}", message_key="topup.invalid_number")
+        if isinstance(amount_fen, bool) or not self._ctx.min_fen <= amount_fen <= self._ctx.max_fen:
+            raise FlowError(f"amount {amount_fen} outside the limits",
+                            message_key="topup.amount_out_of_range")  # fmt: skip
+        self._ctx.metrics.started(FLOW_NAME)
+        self.service_id = self._ctx.terminal.new_service_id()
+        data = {"msisdn": msisdn, "amount_fen": amount_fen, "service_id": self.service_id}
+        record(self._ctx, Entry(self.txn_id, "card.requested", {"service_id": self.service_id},
+                                FLOW_NAME, "authorising", data))  # fmt: skip
+        outcome = self._ctx.terminal.pay(amount_fen, self.txn_id, self.service_id, on_progress)
+        return settle(self._ctx, TxnRecord(self.txn_id, FLOW_NAME, "authorising", data), outcome)
+
+    def abort(self) -> None:
+        if self.service_id:
+            self._ctx.terminal.abort(self.service_id)
+
+
+def record(context: CardTopUpContext, entry: Entry) -> None:
+    try:
+        context.journal.record(entry)
+    except JournalError as exc:
+        context.on_storage_failure(exc)
+        raise
+
+
+def settle(
+    context: CardTopUpContext, txn: TxnRecord, outcome: CardOutcome, *, recovered: bool = False
+) -> CardTopUpResult:
+    """Journal what the terminal said; credit an approval once; print the receipt."""
+    data = txn.data
+    amount = int(data["amount_fen"])
+    extra: dict[str, Any] = {"recovered": True} if recovered else {}
+    if isinstance(outcome, CardInDoubt):
+        if txn.state != "in_doubt":
+            record(context, Entry(txn.txn_id, "card.in_doubt", extra, FLOW_NAME, "in_doubt", data))
+        return CardTopUpResult(txn.txn_id, outcome, 0)
+    if not isinstance(outcome, CardApproved):
+        kind, reason = _refusal(outcome)
+        record(context, Entry(txn.txn_id, kind, {"reason": reason, **extra}, FLOW_NAME,
+                              "cancelled", data))  # fmt: skip
+        outcome_kind = Outcome.ABANDONED if isinstance(outcome, CardCancelled) else Outcome.FAILED
+        context.metrics.finished(FLOW_NAME, outcome_kind)
+        return CardTopUpResult(txn.txn_id, outcome, 0)
+    if outcome.amount_fen != amount:
+        log.error("txn %s: terminal approved %d fen, %d asked", txn.txn_id, outcome.amount_fen,
+                  amount)  # fmt: skip
+    at = context.clock()
+    key = outbox_key(txn.txn_id)
+    body = topup_body(txn.txn_id, data["msisdn"], outcome.amount_fen, at,
+                      offline=not context.is_online()) | {"method": "card"}  # fmt: skip
+    approval = {
+        "masked_pan": outcome.masked_pan,
+        "brand": outcome.brand,
+        "approval_code": outcome.approval_code,
+        "poi_transaction_id": outcome.poi_transaction_id,
+        "amount_fen": outcome.amount_fen,
+        "outbox_key": key,
+        **extra,
+    }
+    try:
+        context.journal.record(
+            Entry(txn.txn_id, "card.approved", approval, FLOW_NAME, "approved",
+                  {**data, "poi_transaction_id": outcome.poi_transaction_id},
+                  outbox=(OutboxMessage(key, OUTBOX_KIND, body),))
+        )  # fmt: skip
+    except JournalError as exc:
+        # Money moved and we cannot record it: give it back before anything else.
+        reversed_ = _reverse(context, outcome)
+        log.critical("txn %s: approval not recorded (%s); reversed: %s", txn.txn_id, exc,
+                     reversed_)  # fmt: skip
+        context.on_storage_failure(exc)
+        raise
+    context.metrics.finished(FLOW_NAME, Outcome.COMPLETED)
+    context.metrics.paid("card", outcome.amount_fen)
+    printed = False if recovered else _print(context, txn.txn_id, data["msisdn"], outcome, at)
+    kind = "receipt.printed" if printed else "receipt.failed"
+    why: dict[str, str] = {}
+    if not printed:
+        why["error"] = "recovered_after_restart" if recovered else "printer"
+    record(context, Entry(txn.txn_id, kind, why, FLOW_NAME, "done", data))
+    return CardTopUpResult(txn.txn_id, outcome, outcome.amount_fen, printed)
+
+
+def _refusal(outcome: CardOutcome) -> tuple[str, str]:
+    if isinstance(outcome, CardDeclined):
+        return "card.declined", outcome.reason
+    if isinstance(outcome, CardCancelled):
+        return "card.cancelled", "customer"
+    if isinstance(outcome, CardFailed):
+        return "card.failed", outcome.reason
+    return "card.failed", "never_received"
+
+
+def _reverse(context: CardTopUpContext, outcome: CardApproved) -> bool:
+    try:
+        return context.terminal.reverse(outcome.poi_transaction_id, outcome.amount_fen)
+    except DriverError as exc:
+        log.critical("reversal of %s failed: %s", outcome.poi_transaction_id, exc)
+        return False
+
+
+def _print(
+    context: CardTopUpContext, txn_id: str, msisdn: str, outcome: CardApproved, at: datetime
+) -> bool:
+    if context.printer is None:
+        return False
+    credited = False
+    if context.wait_delivered is not None:
+        credited = context.wait_delivered(outbox_key(txn_id), context.receipt_wait_s) is not None
+    document = card_topup_receipt(
+        kiosk_id=context.kiosk_id,
+        kiosk_name=context.kiosk_name,
+        txn_id=txn_id,
+        msisdn=msisdn,
+        approval=outcome,
+        credited=credited,
+        at=at,
+    )
+    try:
+        context.printer.print_receipt(document)
+    except DriverError as exc:
+        log.warning("txn %s: card receipt not printed: %s", txn_id, exc)
+        return False
+    return True
+
+
+def settle_open_payments(context: CardTopUpContext) -> list[tuple[str, str]]:
+    """Ask the terminal about every card payment left open (a crash, a lost answer): settle
+    those it answers for, leave the rest for the next round. (txn id, what happened)."""
+    done = []
+    for txn in context.journal.open_transactions():
+        if txn.flow != FLOW_NAME:
+            continue
+        try:
+            outcome = context.terminal.status(str(txn.data["service_id"]))
+        except DriverError as exc:
+            log.warning("txn %s: terminal not asked yet: %s", txn.txn_id, exc)
+            done.append((txn.txn_id, "still_open"))
+            continue
+        result = settle(context, txn, outcome or CardFailed("never_received"), recovered=True)
+        if isinstance(result.outcome, CardInDoubt):
+            done.append((txn.txn_id, "still_open"))
+        else:
+            done.append((txn.txn_id, "approved" if result.approved else "not_approved"))
+    return done
