@@ -141,6 +141,8 @@ class NexoCardTerminal:
             return CardFailed("unreachable")
         with self._lock:
             self._active[service_id] = conversation
+        if self._closed.is_set():  # close() came while it was being sent: it missed this one
+            conversation.close()
         try:
             return self._await_payment(conversation, service_id, on_progress)
         except NoAnswerInTime:

@@ -88,8 +88,8 @@ class _TcpConversation:
             payload = self._decoder.pop()  # ProtocolError on a garbage length prefix
             if payload is not None:
                 return payload
-            self._sock.settimeout(_remaining(deadline))
             try:
+                self._sock.settimeout(_remaining(deadline))
                 data = self._sock.recv(4096)
             except TimeoutError:
                 raise NoAnswerInTime("no answer before the deadline") from None
@@ -170,10 +170,10 @@ class _HttpConversation:
         if self._answered:
             raise AnswerLost("HTTP carries one answer per request")
         self._answered = True
-        sock = self._connection.sock
-        if sock is not None:
-            sock.settimeout(_remaining(deadline))
         try:
+            sock = self._connection.sock
+            if sock is not None:  # None: closed by another thread; getresponse says so
+                sock.settimeout(_remaining(deadline))
             response = self._connection.getresponse()
             body = response.read(MAX_HTTP_BODY + 1)
         except TimeoutError:
