@@ -616,3 +616,14 @@ def test_status_saying_not_found_means_the_payment_never_arrived() -> None:
         ScriptedTransport(lambda r: [], not_found), sale_id="KIOSK01", poi_id="POI01"
     )
     assert driver.pay(1234, "SALE-1", driver.new_service_id()) == CardFailed("not_received")
+
+
+def test_registry_starts_the_simulator_on_its_own_for_kiosk_sim() -> None:
+    sim = registry.start_simulator("nexo", {**SETTINGS, "transport": "http"})
+    try:
+        assert isinstance(sim.handle, TerminalSimulator)
+        assert sim.url.startswith("http://127.0.0.1:")
+        driver = make_driver(sim.url)
+        assert isinstance(driver.pay(100, "SALE-SIM", driver.new_service_id()), CardApproved)
+    finally:
+        sim.stop()
