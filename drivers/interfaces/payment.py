@@ -83,8 +83,9 @@ class CardTerminal(Protocol):
     def status(self, service_id: str) -> CardOutcome | None:
         """The original outcome of a payment, or None if the terminal never saw it.
 
-        `CardInDoubt` while the terminal still works on it; `DeviceUnavailable` (or its
-        subclass `AnswerLost`) when the terminal cannot be asked now: ask again later."""
+        `CardInDoubt` while the terminal still works on it. Raises `DeviceUnavailable` (or its
+        subclass `AnswerLost`) or `ProtocolError` when the terminal cannot be asked now: ask
+        again later; `PciViolation` as in `pay`."""
         ...
 
     def reverse(self, poi_transaction_id: str, amount_fen: int) -> bool:
