@@ -21,6 +21,7 @@ from drivers.interfaces import (
     BillAcceptor,
     BillAcceptorSimulatorControls,
     CardDispenser,
+    CardTerminal,
     DeviceHealth,
     HealthLevel,
     IdCardEvent,
@@ -28,19 +29,20 @@ from drivers.interfaces import (
     ReceiptPrinter,
     SimCardReader,
 )
-from kiosk import catalogue
+from kiosk import catalogue, contexts
 from kiosk.cash_router import CashRouter
 from kiosk.catalogue import ServiceState
 from kiosk.central_api import CentralApi
 from kiosk.central_ops import central_health
 from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
-from kiosk.customer_desk import CustomerDesk, DeskParts
+from kiosk.customer_desk import CustomerDesk
 from kiosk.errors import CentralUnavailable, ConfigError, JournalError
+from kiosk.flows.card_topup import CardTopUpFlow, settle_open_payments
 from kiosk.flows.sim_issue import SimDevices
-from kiosk.flows.sim_sale import SimSaleContext, SimSaleFlow
+from kiosk.flows.sim_sale import SimSaleFlow
 from kiosk.flows.topup import OUTBOX_KIND as TOPUP_OUTBOX_KIND
-from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot, counted_topup
+from kiosk.flows.topup import TopUpFlow, TopUpSnapshot, counted_topup
 from kiosk.journal import Entry, Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import RecoveryAction, capture_left_cards, recover
@@ -51,6 +53,7 @@ JOURNAL_FILE = "kiosk.db"
 METRICS_FILE = "metrics.json"
 TRANSIENT_HEALTH = frozenset({"starting", "power_up"})
 HEALTH_REFRESH_S = 3.0
+CARD_SETTLE_EVERY = 10  # health rounds: ask about in-doubt card payments every 30 s
 DEVICE_SETTLE_S = 5.0
 # SQLite's words for a disk that fails (a busy lock is not one of them).
 DISK_FAILURE_SIGNS = ("disk i/o error", "disk is full", "readonly", "malformed", "not a database")
@@ -85,6 +88,8 @@ def _device_sections(config: KioskConfig) -> dict[str, DeviceSection]:
         sections["card_dispenser"] = devices.card_dispenser
     if devices.sim_reader is not None:
         sections["sim_reader"] = devices.sim_reader
+    if devices.card_terminal is not None:
+        sections["card_terminal"] = devices.card_terminal
     return sections
 
 
@@ -113,6 +118,7 @@ class KioskApp:
         self.id_card_reader: IdCardReader | None = None
         self.card_dispenser: CardDispenser | None = None
         self.sim_reader: SimCardReader | None = None
+        self.card_terminal: CardTerminal | None = None
         self.simulators: dict[str, registry.Simulator] = {}
         self.router = CashRouter(on_orphan=self._orphan_note)
         self.recovered: list[RecoveryAction] = []
@@ -144,13 +150,22 @@ class KioskApp:
         self._settle(DEVICE_SETTLE_S)
         capture_left_cards(self.recovered, self.card_dispenser)
         self._start_desk()
+        self.settle_card_payments()
         self._monitor = threading.Thread(target=self._watch_health, name="health", daemon=True)
         self._monitor.start()
 
     def _watch_health(self) -> None:
-        """Device health off the GUI thread (a printer status query is I/O)."""
+        """Device health off the GUI thread (a printer status query is I/O); card payments
+        left in doubt are asked about again now and then until the terminal answers."""
+        rounds = 0
         while not self._stopping.wait(HEALTH_REFRESH_S):
             self.refresh_health()
+            rounds += 1
+            if rounds % CARD_SETTLE_EVERY == 0:
+                try:
+                    self.settle_card_payments()
+                except (JournalError, DriverError) as exc:
+                    log.error("settling open card payments: %s", exc)
 
     def _devices(self) -> dict[str, Any]:
         built = {
@@ -159,6 +174,7 @@ class KioskApp:
             "id_card_reader": self.id_card_reader,
             "card_dispenser": self.card_dispenser,
             "sim_reader": self.sim_reader,
+            "card_terminal": self.card_terminal,
         }
         return {name: built[name] for name in _device_sections(self.config)}
 
@@ -216,8 +232,6 @@ class KioskApp:
         return self._online.is_set()
 
     def _start_desk(self) -> None:
-        assert self.journal is not None
-        assert self.metrics is not None
         central = self.config.central
         self.api = CentralApi(
             self.central_url,
@@ -227,20 +241,23 @@ class KioskApp:
             ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
             client_cert=central.client_pair,
         )
-        parts = DeskParts(
-            api=self.api,
-            journal=self.journal,
-            printer=self.printer,
-            metrics=self.metrics,
-            kiosk_name=self.config.kiosk.name,
-            idle_timeout_s=self.config.kiosk.idle_timeout_s,
-            idle_warning_s=self.config.kiosk.idle_warning_s,
-            on_storage_failure=self._storage_failed,
-            kiosk_id=self.config.kiosk.id,
-            sim_devices=self._sim_devices(),
-        )
-        self.desk = CustomerDesk(parts)
+        self.desk = CustomerDesk(contexts.desk_parts(self._parts(), self._sim_devices()))
         self.desk.start()
+
+    def _parts(self) -> contexts.CoreParts:
+        assert self.journal is not None
+        assert self.metrics is not None
+        assert self.api is not None
+        return contexts.CoreParts(
+            config=self.config,
+            journal=self.journal,
+            metrics=self.metrics,
+            api=self.api,
+            printer=self.printer,
+            is_online=self._online.is_set,
+            on_storage_failure=self._storage_failed,
+            wait_delivered=self.wait_delivered,
+        )
 
     def _start_sync(self) -> None:
         central = self.config.central
@@ -306,6 +323,8 @@ class KioskApp:
             sim_reader = self._build("sim_reader", devices.sim_reader)
             sim_reader.start(self._on_device_event)
             self.sim_reader = sim_reader
+        if devices.card_terminal is not None:
+            self.card_terminal = self._build("card_terminal", devices.card_terminal)
 
     def _on_id_card_event(self, event: IdCardEvent) -> None:
         # No flow uses the reader yet (SIM sale, issue 8); records mask themselves in logs.
@@ -339,6 +358,7 @@ class KioskApp:
             self.id_card_reader.close if self.id_card_reader else None,
             self.card_dispenser.close if self.card_dispenser else None,
             self.sim_reader.close if self.sim_reader else None,
+            self.card_terminal.close if self.card_terminal else None,
             self.printer.close if self.printer else None,
             *(sim.stop for sim in self.simulators.values()),
             self.worker.stop if self.worker else None,
@@ -356,27 +376,30 @@ class KioskApp:
     # --- services ---------------------------------------------------------------------------
 
     def new_topup(self, listener: Callable[[TopUpSnapshot], None]) -> TopUpFlow:
-        assert self.journal is not None
+        self._require_in_service()
         assert self.acceptor is not None
-        if self.out_of_service_reason:
-            raise JournalError(self.out_of_service_reason, message_key="error.out_of_service")
-        topup = self.config.topup
-        context = TopUpContext(
-            kiosk_id=self.config.kiosk.id,
-            kiosk_name=self.config.kiosk.name,
-            journal=self.journal,
-            acceptor=self.acceptor,
-            printer=self.printer,
-            limits=TopUpLimits(topup.max_fen, topup.denominations_fen, topup.offline_max_fen),
-            wait_delivered=self.wait_delivered,
-            receipt_wait_s=self.config.sync.receipt_wait_s,
-            on_storage_failure=self._storage_failed,
-            is_online=self._online.is_set,
-            offline_headroom_fen=self._offline_headroom_fen,
-        )
+        context = contexts.topup_context(self._parts(), self.acceptor, self._offline_headroom_fen)
         flow = TopUpFlow(context, counted_topup(self.metrics, listener))
         self.router.attach(flow)
         return flow
+
+    def new_card_topup(self) -> CardTopUpFlow:
+        """A top-up by bank card (`pay(msisdn, amount_fen)` blocks: off the GUI thread)."""
+        self._require_in_service()
+        if self.card_terminal is None:
+            raise JournalError("no card terminal", message_key="service.not_installed")
+        return CardTopUpFlow(contexts.card_topup_context(self._parts(), self.card_terminal))
+
+    def settle_card_payments(self) -> list[tuple[str, str]]:
+        """Ask the terminal about card payments left open (after a crash or a lost answer)."""
+        if self.card_terminal is None or self.journal is None:
+            return []
+        context = contexts.card_topup_context(self._parts(), self.card_terminal)
+        return settle_open_payments(context)
+
+    def _require_in_service(self) -> None:
+        if self.out_of_service_reason:
+            raise JournalError(self.out_of_service_reason, message_key="error.out_of_service")
 
     def _offline_headroom_fen(self) -> int:
         """What the kiosk may still take before central confirms what it already took."""
@@ -391,30 +414,14 @@ class KioskApp:
 
     def new_sim_sale(self) -> SimSaleFlow:
         """A SIM sale: the ID card is read into it, no login needed (DESIGN.md)."""
-        assert self.journal is not None
-        assert self.metrics is not None
-        assert self.api is not None
+        self._require_in_service()
         devices = self._sim_devices()
-        if self.out_of_service_reason:
-            raise JournalError(self.out_of_service_reason, message_key="error.out_of_service")
         if devices is None or self.acceptor is None:
             raise JournalError("SIM sale needs the SIM writer, dispenser and acceptor",
                                message_key="service.not_installed")  # fmt: skip
-        context = SimSaleContext(
-            kiosk_id=self.config.kiosk.id,
-            kiosk_name=self.config.kiosk.name,
-            api=self.api,
-            journal=self.journal,
-            acceptor=self.acceptor,
-            denominations_fen=self.config.topup.denominations_fen,
-            devices=devices,
-            printer=self.printer,
-            metrics=self.metrics,
-            plan_code=self.config.sim.new_line_plan,
-            attach_cash=self.router.attach,
-            on_storage_failure=self._storage_failed,
-        )
-        return SimSaleFlow(context)
+        parts = self._parts()
+        return SimSaleFlow(contexts.sim_sale_context(parts, self.acceptor, devices,
+                                                     self.router.attach))  # fmt: skip
 
     def end_flow(self) -> None:
         self.router.attach(None)

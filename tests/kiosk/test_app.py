@@ -31,6 +31,7 @@ def test_every_configured_device_is_built_and_healthy(app: KioskApp) -> None:
         "printer": "ok",
         "id_card_reader": "ok",
         "card_dispenser": "ok",
+        "card_terminal": "ok",
     }
     assert app.simulator_controls is not None
 

@@ -54,8 +54,8 @@ def test_catalogue_lists_every_offered_service(app: KioskApp) -> None:
     assert states["topup.cash"].available
     assert states["account.query"].available
     assert states["change.plan"].available
-    # The shipped demo config has no card terminal and no SIM reader (pcscd): said so.
-    assert states["topup.card"].reason_key == "service.not_installed"
+    assert states["topup.card"].available  # the nexo terminal simulator
+    # The shipped demo config has no SIM reader (it needs pcscd): said so.
     assert states["sim.sale"].reason_key == "service.not_installed"
     assert app.service("lottery").reason_key == "service.not_offered"
 
@@ -143,3 +143,24 @@ def test_sim_services_need_their_devices(app: KioskApp) -> None:
     with pytest.raises(SessionError) as no_writer:
         app.desk.sim_replacement()
     assert no_writer.value.message_key == "service.not_installed"
+
+
+def test_a_card_top_up_through_the_whole_app(app: KioskApp) -> None:
+    """GIVEN the shipped config (nexo terminal simulator on loopback) WHEN a customer tops up
+    by card THEN it is approved, the receipt shows only the masked card number, and central
+    credits it once."""
+    assert app.service("topup.card").available
+    flow = app.new_card_topup()
+    result = flow.pay("13900139000", 3000)
+    assert result.approved
+    deadline = time.monotonic() + 10
+    while not app.simulated_receipt_texts() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    receipt = app.simulated_receipt_texts()[-1]
+    assert "银行卡" in receipt
+    assert "139****9000" in receipt
+    assert not re.search(r"\d{13,19}", receipt.replace(result.txn_id, ""))
+    assert app.store is not None
+    assert app.store.wait_until_acked(f"{result.txn_id}:topup", 10) is not None
+    assert app.metrics is not None
+    assert app.metrics.amounts_today().get("card") == 3000

@@ -1,0 +1,111 @@
+"""From config and the running parts to each flow's context: the one place that maps settings
+onto flows, so that the composition root (kiosk/app.py) only wires objects together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from drivers.interfaces import BillAcceptor, CardTerminal, ReceiptPrinter
+from kiosk.central_api import CentralApi
+from kiosk.config import KioskConfig
+from kiosk.customer_desk import DeskParts
+from kiosk.errors import JournalError
+from kiosk.flows.card_topup import CardTopUpContext
+from kiosk.flows.sim_issue import SimDevices
+from kiosk.flows.sim_sale import SimSaleContext
+from kiosk.flows.topup import TopUpContext, TopUpLimits
+from kiosk.journal import Journal
+from kiosk.metrics import ServiceMetrics
+
+
+@dataclass(frozen=True)
+class CoreParts:
+    """What every flow shares, once the kiosk runs."""
+
+    config: KioskConfig
+    journal: Journal
+    metrics: ServiceMetrics
+    api: CentralApi
+    printer: ReceiptPrinter | None
+    is_online: Callable[[], bool]
+    on_storage_failure: Callable[[JournalError], None]
+    wait_delivered: Callable[[str, float], dict[str, Any] | None]
+
+
+def topup_context(
+    parts: CoreParts, acceptor: BillAcceptor, headroom: Callable[[], int]
+) -> TopUpContext:
+    config = parts.config
+    topup = config.topup
+    return TopUpContext(
+        kiosk_id=config.kiosk.id,
+        kiosk_name=config.kiosk.name,
+        journal=parts.journal,
+        acceptor=acceptor,
+        printer=parts.printer,
+        limits=TopUpLimits(topup.max_fen, topup.denominations_fen, topup.offline_max_fen),
+        wait_delivered=parts.wait_delivered,
+        receipt_wait_s=config.sync.receipt_wait_s,
+        on_storage_failure=parts.on_storage_failure,
+        is_online=parts.is_online,
+        offline_headroom_fen=headroom,
+    )
+
+
+def card_topup_context(parts: CoreParts, terminal: CardTerminal) -> CardTopUpContext:
+    config = parts.config
+    return CardTopUpContext(
+        kiosk_id=config.kiosk.id,
+        kiosk_name=config.kiosk.name,
+        journal=parts.journal,
+        terminal=terminal,
+        printer=parts.printer,
+        metrics=parts.metrics,
+        min_fen=config.topup.min_fen,
+        max_fen=config.topup.max_fen,
+        is_online=parts.is_online,
+        on_storage_failure=parts.on_storage_failure,
+        wait_delivered=parts.wait_delivered,
+        receipt_wait_s=config.sync.receipt_wait_s,
+    )
+
+
+def sim_sale_context(
+    parts: CoreParts,
+    acceptor: BillAcceptor,
+    devices: SimDevices,
+    attach_cash: Callable[[Any], None],
+) -> SimSaleContext:
+    config = parts.config
+    return SimSaleContext(
+        kiosk_id=config.kiosk.id,
+        kiosk_name=config.kiosk.name,
+        api=parts.api,
+        journal=parts.journal,
+        acceptor=acceptor,
+        denominations_fen=config.topup.denominations_fen,
+        devices=devices,
+        printer=parts.printer,
+        metrics=parts.metrics,
+        plan_code=config.sim.new_line_plan,
+        attach_cash=attach_cash,
+        on_storage_failure=parts.on_storage_failure,
+    )
+
+
+def desk_parts(parts: CoreParts, sim_devices: SimDevices | None) -> DeskParts:
+    kiosk = parts.config.kiosk
+    return DeskParts(
+        api=parts.api,
+        journal=parts.journal,
+        printer=parts.printer,
+        metrics=parts.metrics,
+        kiosk_name=kiosk.name,
+        idle_timeout_s=kiosk.idle_timeout_s,
+        idle_warning_s=kiosk.idle_warning_s,
+        on_storage_failure=parts.on_storage_failure,
+        kiosk_id=kiosk.id,
+        sim_devices=sim_devices,
+    )
