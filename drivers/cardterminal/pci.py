@@ -11,6 +11,9 @@ What counts as a full PAN:
 - a PAN-named field (MaskedPan, PAN, CardNumber, ...) showing more than 6 + 4 digits;
 - any field that only exists to carry sensitive card data (SensitiveCardData, TrackData, ...).
 
+The digit rule itself lives in drivers.interfaces.payment (`looks_like_card_number`), so the
+kiosk can check the ids it hands the terminal, which are echoed back in every answer.
+
 Known cost: a terminal reference of 13–19 digits that happens to pass Luhn is refused too
 (about one in ten random ones); the simulator's ids contain letters. *(check the real
 terminal's id formats before field use)*
@@ -19,43 +22,22 @@ terminal's id formats before field use)*
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from drivers.errors import PciViolation
+from drivers.interfaces.payment import looks_like_card_number, luhn_ok
 
 # Visible digits PCI DSS allows in a masked PAN: the first six and the last four.
 MAX_VISIBLE_DIGITS = 10
 PAN_FIELDS = frozenset({"maskedpan", "pan", "cardnumber", "primaryaccountnumber"})
+__all__ = ["check_text", "check_tree", "contains_pan", "is_masked", "luhn_ok", "redact"]
 FORBIDDEN_FIELDS = frozenset(
     {"sensitivecarddata", "trackdata", "track1", "track2", "track3", "cardsecuritycode", "cvv"}
 )
-_RUN = re.compile(r"\d+")  # maximal runs (\d: any Unicode decimal digit)
-_GROUPED = re.compile(r"\d+(?:[ -]\d+)+")  # digit groups split by single spaces or dashes
-
-
-def luhn_ok(digits: str) -> bool:
-    """The Luhn (mod 10) check over a string of decimal digits."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
-def _candidates(text: str) -> Iterator[str]:
-    for match in _RUN.finditer(text):
-        yield match.group()
-    for match in _GROUPED.finditer(text):
-        yield re.sub(r"[ -]", "", match.group())
 
 
 def contains_pan(text: str) -> bool:
     """Whether `text` holds 13–19 digits (unbroken, or in space/dash groups) passing Luhn."""
-    return any(13 <= len(run) <= 19 and luhn_ok(run) for run in _candidates(text))
+    return looks_like_card_number(text)
 
 
 def check_text(text: str) -> None:

@@ -35,6 +35,7 @@ from drivers.cardterminal.messages import (
 )
 from drivers.cardterminal.money import MAX_FEN, fen_to_major, major_to_fen
 from drivers.errors import PciViolation, ProtocolError
+from drivers.interfaces.payment import looks_like_card_number
 
 PAN = "6228480000001237"  # passes Luhn (checked below)
 PAN_19 = "6212345678901234569"  # 19 digits, passes Luhn (checked below)
@@ -592,3 +593,10 @@ def test_service_ids_are_unique_short_and_never_resent() -> None:
         with pytest.raises(ValueError, match="1-10 letters"):
             ids.spend(bad)
     assert ServiceIds().new() != ServiceIds().new()
+
+
+def test_the_kiosk_can_check_its_ids_with_the_guards_own_rule() -> None:
+    assert looks_like_card_number(f"9f{PAN}ab")  # a uuid4().hex can hold one like this
+    assert not looks_like_card_number("9fe3a1c04b6d4e0f8a2b7c5d1e9f3a6b")
+    for text in (PAN, "4111 1111 1111 1111", "x" + "1" * 12, "1" * 20, "622848******1237"):
+        assert looks_like_card_number(text) is pci.contains_pan(text)
