@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from drivers.errors import DriverError
+from drivers.errors import DriverError, PciViolation
 from drivers.interfaces import (
     CardApproved,
     CardCancelled,
@@ -33,6 +33,7 @@ from drivers.interfaces import (
     PaymentStage,
     ReceiptPrinter,
 )
+from drivers.interfaces.payment import looks_like_card_number
 from kiosk.errors import FlowError, JournalError
 from kiosk.flows.topup import outbox_key, topup_body
 from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
@@ -84,7 +85,7 @@ class CardTopUpFlow:
 
     def __init__(self, context: CardTopUpContext) -> None:
         self._ctx = context
-        self.txn_id = uuid.uuid4().hex
+        self.txn_id = new_sale_id()
         self.service_id = ""
 
     def pay(
@@ -103,12 +104,32 @@ class CardTopUpFlow:
         data = {"msisdn": msisdn, "amount_fen": amount_fen, "service_id": self.service_id}
         record(self._ctx, Entry(self.txn_id, "card.requested", {"service_id": self.service_id},
                                 FLOW_NAME, "authorising", data))  # fmt: skip
-        outcome = self._ctx.terminal.pay(amount_fen, self.txn_id, self.service_id, on_progress)
-        return settle(self._ctx, TxnRecord(self.txn_id, FLOW_NAME, "authorising", data), outcome)
+        txn = TxnRecord(self.txn_id, FLOW_NAME, "authorising", data)
+        try:
+            outcome = self._ctx.terminal.pay(amount_fen, self.txn_id, self.service_id, on_progress)
+        except PciViolation as exc:
+            # The terminal sent card data: its answer is refused unread, so the payment's fate
+            # is unknown. It stays open for ops (the terminal's health now says why) and the
+            # customer is told it is being checked — never that it failed.
+            record(self._ctx, Entry(self.txn_id, "card.pci_violation", {"error": exc.message_key},
+                                    FLOW_NAME, "in_doubt", data))  # fmt: skip
+            log.critical("txn %s: card terminal protocol violation; payment left for ops",
+                         self.txn_id)  # fmt: skip
+            return CardTopUpResult(self.txn_id, CardInDoubt(self.service_id), 0)
+        return settle(self._ctx, txn, outcome)
 
     def abort(self) -> None:
         if self.service_id:
             self._ctx.terminal.abort(self.service_id)
+
+
+def new_sale_id() -> str:
+    """A sale transaction id the terminal will echo: never one that looks like a card number
+    (its PCI guard would refuse the answer; about one uuid4 hex in 460 does)."""
+    while True:
+        candidate = uuid.uuid4().hex
+        if not looks_like_card_number(candidate):
+            return candidate
 
 
 def record(context: CardTopUpContext, entry: Entry) -> None:

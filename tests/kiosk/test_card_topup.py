@@ -272,3 +272,36 @@ def test_kill_9_while_the_customer_is_at_the_terminal(
     assert [t["amount_fen"] for t in central.topups(msisdn=MSISDN)] == [8800]
     journal.close()
     rig.journal = Journal(tmp_path / "kiosk.db")  # for the fixture's teardown
+
+
+def test_a_sale_id_never_looks_like_a_card_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The terminal echoes the sale id and refuses any answer holding a Luhn-valid 13-19 digit
+    run: ids that look like one are drawn again."""
+    import uuid
+
+    from drivers.cardterminal.simulator import TEST_PAN
+    from drivers.interfaces.payment import looks_like_card_number
+    from kiosk.flows import card_topup
+
+    pan_like = uuid.UUID("aaaa" + TEST_PAN + "bbbbbbbbbbbb")
+    assert looks_like_card_number(pan_like.hex)
+    draws = iter([pan_like, uuid.UUID(int=0xABCDEF)])
+    monkeypatch.setattr(card_topup.uuid, "uuid4", lambda: next(draws))
+    assert card_topup.new_sale_id() == uuid.UUID(int=0xABCDEF).hex
+
+
+def test_a_terminal_leaking_card_data_leaves_the_payment_for_ops(rig: Rig) -> None:
+    """GIVEN a terminal that answers with a full card number WHEN a customer pays THEN the
+    answer is refused unread, the payment stays open as in doubt (never 'failed'), the
+    journal holds no card number, and the card service goes out of service."""
+    rig.simulator.scenario = Scenario.PAN_LEAK
+    result = CardTopUpFlow(rig.context).pay(MSISDN, 4000)
+    assert isinstance(result.outcome, CardInDoubt)
+    [open_txn] = rig.journal.open_transactions()
+    assert open_txn.state == "in_doubt"
+    from drivers.cardterminal.simulator import TEST_PAN
+
+    assert TEST_PAN not in repr(rig.journal.events())
+    assert not rig.terminal.health().usable
+    assert settle_open_payments(rig.context) == [(result.txn_id, "still_open")]
+    assert TEST_PAN not in repr(rig.journal.events())
