@@ -82,6 +82,7 @@ def test_doctor_reports_every_device(tmp_path: Path) -> None:
         "printer": "ok",
         "id_card_reader": "ok",
         "card_dispenser": "ok",
+        "card_terminal": "ok",
     }
     status = run("-c", str(path), "queue", "status")
     assert status.returncode == 0
