@@ -1,0 +1,173 @@
+"""The kiosk side of tests/kiosk/test_flow_kill9.py, run headless in a child process.
+
+    python -m tests.kiosk.kill9_child {topup|sim_sale} DATA_FOLDER CENTRAL_URL TOKEN STOP_AT
+
+Builds a journal, the simulated bill acceptor and the flow from scratch on DATA_FOLDER, runs
+one whole customer transaction and prints `journalled <kind>` after every `Journal.record`
+returns (the event is durable then). After the STOP_AT-th event (1-based) the process freezes
+in place, holding whatever locks the flow holds, for the parent to SIGKILL it: so the kill
+lands exactly between that event and whatever the flow would do next. STOP_AT 0 runs to the
+end, delivers the outbox to central as the kiosk's sync worker would, and prints `finished`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from drivers.dispenser.driver import DispenserDriver
+from drivers.dispenser.simulator import DispenserSimulator
+from drivers.interfaces import HEALTH_OK, DeviceHealth, IdCardRecord, Sex, SimCardInfo
+from drivers.simulated.bill_acceptor import SimulatedBillAcceptor
+from kiosk.cash_router import CashRouter
+from kiosk.central_api import CentralApi
+from kiosk.config import NOTE_DENOMINATIONS_FEN
+from kiosk.flows.sim_issue import SimDevices
+from kiosk.flows.sim_sale import SimSaleContext, SimSaleFlow
+from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits
+from kiosk.journal import Entry, Journal
+from kiosk.metrics import ServiceMetrics
+from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
+from tests.central.business_client import ZHANG_SAN_CARD
+from tests.kiosk.fakes import RecordingPrinter
+
+MSISDN = "13800138000"
+TOPUP_NOTES_FEN = (5000, 2000)
+SIM_NOTES_FEN = (5000, 10000)  # the fee is 10000: the second note overshoots (opening credit)
+ADM = bytes.fromhex("3131313131313131")
+TODAY = date(2026, 11, 22)
+
+
+class FakeSimWriter:
+    """The SIM reader/writer at its interface: every write succeeds."""
+
+    def start(self, listener: Any) -> None:
+        pass
+
+    def read_card(self) -> SimCardInfo:
+        raise NotImplementedError
+
+    def write_blank(self, data: Any, adm_key: bytes) -> None:
+        pass
+
+    def health(self) -> DeviceHealth:
+        return HEALTH_OK
+
+    def close(self) -> None:
+        pass
+
+
+def announcing(journal: Journal, stop_at: int) -> None:
+    """Wrap `journal.record`: print each durable event kind; freeze after the stop_at-th."""
+    real = journal.record
+    count = 0
+
+    def record(entry: Entry) -> int:
+        nonlocal count
+        seq = real(entry)
+        count += 1
+        print("journalled", entry.kind, flush=True)
+        if count == stop_at:
+            time.sleep(600)  # SIGKILLed here
+        return seq
+
+    journal.record = record  # type: ignore[method-assign]
+
+
+def deliver(folder: Path, url: str, token: str) -> None:
+    """One round of the kiosk's sync worker: send what the outbox holds to central."""
+    store = OutboxStore(folder / "kiosk.db")
+    try:
+        SyncWorker(store, HttpBatchSender(url, "K1", token)).run_once()
+    finally:
+        store.close()
+
+
+def wait_until(condition: Any, timeout_s: float = 10) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SystemExit("timed out")
+        time.sleep(0.005)
+
+
+def run_topup(folder: Path, url: str, token: str, journal: Journal) -> None:
+    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
+    router = CashRouter()
+    acceptor.start(router.on_event, router.escrow_policy)
+
+    def wait_delivered(key: str, _timeout: float) -> dict[str, Any] | None:
+        store = OutboxStore(folder / "kiosk.db")
+        try:
+            SyncWorker(store, HttpBatchSender(url, "K1", token)).run_once()
+            item = store.get(key)
+            return item.result if item is not None and item.state == "acked" else None
+        finally:
+            store.close()
+
+    context = TopUpContext(
+        kiosk_id="K1", kiosk_name="K", journal=journal, acceptor=acceptor,
+        printer=RecordingPrinter(), limits=TopUpLimits(20000, NOTE_DENOMINATIONS_FEN),
+        wait_delivered=wait_delivered, receipt_wait_s=5, on_storage_failure=print,
+        is_online=lambda: True,
+    )  # fmt: skip
+    flow = TopUpFlow(context, lambda _snap: None)
+    router.attach(flow)
+    flow.submit_number(MSISDN)
+    credited = 0
+    for note in TOPUP_NOTES_FEN:
+        acceptor.insert_note(note)
+        credited += note
+        wait_until(lambda expected=credited: flow.snapshot.credited_fen == expected)
+    flow.confirm()
+
+
+def run_sim_sale(folder: Path, url: str, token: str, journal: Journal) -> None:
+    api = CentralApi(url, "K1", token, timeout_s=10)
+    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
+    router = CashRouter()
+    acceptor.start(router.on_event, router.escrow_policy)
+    context = SimSaleContext(
+        kiosk_id="K1", kiosk_name="K", api=api, journal=journal, acceptor=acceptor,
+        denominations_fen=NOTE_DENOMINATIONS_FEN,
+        devices=SimDevices(FakeSimWriter(), DispenserDriver(DispenserSimulator(stock=5)), ADM),
+        printer=RecordingPrinter(), metrics=ServiceMetrics(folder / "m.json"),
+        plan_code=api.catalogue().plans[0].code, attach_cash=router.attach,
+        on_storage_failure=print,
+    )  # fmt: skip
+    flow = SimSaleFlow(context)
+    card = IdCardRecord(
+        name=ZHANG_SAN_CARD["name"], sex=Sex.MALE, ethnicity_code="01",
+        birth_date=date(1990, 3, 7), address="北京市东城区",
+        id_number=ZHANG_SAN_CARD["id_number"], issuer="北京市公安局东城分局",
+        valid_from=date(2020, 1, 1), valid_to=date(2040, 1, 1),
+    )  # fmt: skip
+    flow.check_identity(card, TODAY)
+    page = flow.numbers(page_size=50)
+    number = next(n for n in page.numbers if n.price_fen == 10000)
+    flow.reserve(number.msisdn)
+    flow.accept_agreement()
+    intake = flow.start_cash()
+    paid = 0
+    for note in SIM_NOTES_FEN:
+        acceptor.insert_note(note)
+        paid += note
+        wait_until(lambda expected=paid: intake.paid_fen == expected)
+    flow.finish_payment()
+    flow.issue()
+
+
+def main(argv: list[str]) -> None:
+    which, folder, url, token, stop_at = argv[1], Path(argv[2]), argv[3], argv[4], int(argv[5])
+    journal = Journal(folder / "kiosk.db")
+    announcing(journal, stop_at)
+    {"topup": run_topup, "sim_sale": run_sim_sale}[which](folder, url, token, journal)
+    deliver(folder, url, token)  # the sync worker's next round
+    print("finished", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
