@@ -492,6 +492,20 @@ def test_a_dead_letter_can_be_retried_or_discarded(tmp_path: Path) -> None:
         store.close()
 
 
+def _enqueue_until_it_fails(conn: sqlite3.Connection, committed: list[str]) -> None:
+    big = {"text": "x" * 3000}
+    for n in range(100):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            enqueue(conn, key=f"k{n}", kind="topup.v1", body=big)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        committed.append(f"k{n}")
+
+
 def test_a_full_disk_on_enqueue_is_a_clear_storage_error(tmp_path: Path) -> None:
     """GIVEN a database that cannot grow (SQLITE_FULL, as on a full disk) WHEN items are
     enqueued THEN a QueueStorageError says the disk is full; what committed before is intact
@@ -499,25 +513,15 @@ def test_a_full_disk_on_enqueue_is_a_clear_storage_error(tmp_path: Path) -> None
     conn = fresh_db(tmp_path / "q.db")
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages + 2}")
-    big = {"text": "x" * 3000}
-    committed = 0
+    committed: list[str] = []
     with pytest.raises(QueueStorageError, match="full") as caught:
-        for n in range(100):
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                enqueue(conn, key=f"k{n}", kind="topup.v1", body=big)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            committed += 1
+        _enqueue_until_it_fails(conn, committed)
     assert caught.value.message_key == "queue.storage_failed"
-    assert committed >= 1
+    assert len(committed) >= 1
     conn.close()
     store = OutboxStore(tmp_path / "q.db")
     try:
-        assert store.stats(now=1.0).pending == committed
+        assert store.stats(now=1.0).pending == len(committed)
         assert store._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         store.close()
