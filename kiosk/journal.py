@@ -11,7 +11,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,6 +79,31 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class CashCollection:
+    """What a cash collection took out of the box: fen → count, and the event recording it."""
+
+    seq: int
+    counts: dict[int, int]
+
+    @property
+    def total_fen(self) -> int:
+        return sum(denomination * count for denomination, count in self.counts.items())
+
+    @property
+    def notes(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class JournalEvent:
+    seq: int
+    txn_id: str
+    kind: str
+    at: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class TxnRecord:
     txn_id: str
     flow: str
@@ -134,6 +159,45 @@ class Journal:
                 # Never retry an fsync blindly: the caller puts the kiosk out of service.
                 raise JournalError(f"journal write failed: {exc}") from exc
         return seq
+
+    def collect_cash(self, build: Callable[[Mapping[int, int]], Entry]) -> CashCollection:
+        """Empty the cash box. In ONE transaction: read the box's counts, record the event that
+        `build` makes from them (with its outbox rows), and zero the box — so a note credited
+        at the same moment is either in this collection or in the next, never in neither."""
+        at = _now()
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    rows = self._conn.execute(
+                        "SELECT denomination_fen, count FROM cashbox WHERE count > 0"
+                    ).fetchall()
+                    counts = {int(d): int(c) for d, c in rows}
+                    entry = build(dict(counts))
+                    if entry.cash_in_fen:
+                        raise ValueError("a cash collection cannot put notes into the box")
+                    seq = self._write(entry, canonical_json(dict(entry.payload)), at)
+                    self._conn.execute("DELETE FROM cashbox")
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                    raise
+            except (sqlite3.Error, offline_queue.QueueError) as exc:
+                raise JournalError(f"journal write failed: {exc}") from exc
+        return CashCollection(seq, counts)
+
+    def latest_event(self, kind: str) -> JournalEvent | None:
+        """The most recent event of `kind` (e.g. the last cash collection, for a reprint)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT seq, txn_id, kind, at, payload FROM journal WHERE kind = ? "
+                "ORDER BY seq DESC LIMIT 1",
+                (kind,),
+            ).fetchone()
+        if row is None:
+            return None
+        return JournalEvent(row[0], row[1], row[2], row[3], json.loads(row[4]))
 
     def _write(self, entry: Entry, payload: str, at: str) -> int:
         row = self._conn.execute("SELECT hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()

@@ -1,0 +1,256 @@
+"""Entering maintenance mode: a technician card (ID-format badge or service SIM) or the hidden
+touch sequence, then a PIN. PINs live only as scrypt hashes; wrong PINs in a row lock
+maintenance for a while, and that lock survives a reboot. Every PIN attempt is journalled (and
+so reaches central); maintenance never starts while a customer session holds money."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from drivers.interfaces import IdCardEvent, IdCardRead
+from kiosk.errors import KioskError
+from kiosk.journal import Journal
+from kiosk.maintenance_journal import record_action
+from kiosk.maintenance_settings import Corner, MaintenanceSection, Technician
+from kiosk.maintenance_store import read_json, write_json_atomic
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # ~16 MiB and ~50 ms per check on a kiosk CPU
+MAX_SCRYPT_N = 2**20  # a hash asking for more memory than this is refused, not computed
+SALT_BYTES, KEY_BYTES = 16, 32
+LOCKOUT_FILE = "maintenance_lockout.json"
+
+
+class MaintenanceError(KioskError):
+    """Maintenance refused something; `message_key` says what to the technician."""
+
+    message_key = "maintenance.error"
+
+
+class MaintenanceLocked(MaintenanceError):
+    message_key = "maintenance.locked"
+
+    def __init__(self, until: float) -> None:
+        super().__init__(f"maintenance locked until {time.ctime(until)}")
+        self.until = until
+
+
+class WrongPin(MaintenanceError):
+    message_key = "maintenance.wrong_pin"
+
+    def __init__(self, attempts_left: int) -> None:
+        super().__init__(f"wrong PIN ({attempts_left} attempts left)")
+        self.attempts_left = attempts_left
+
+
+def valid_pin(pin: str) -> bool:
+    return 4 <= len(pin) <= 12 and pin.isascii() and pin.isdigit()
+
+
+def hash_secret(secret: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    """`scrypt$n$r$p$salt$hash` (hex) of `secret` with a fresh random salt."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    key = _scrypt(secret, salt, n, r, p)
+    return f"scrypt${n}${r}${p}${salt.hex()}${key.hex()}"
+
+
+def verify_secret(secret: str, encoded: str) -> bool:
+    """Whether `secret` matches the `scrypt$...` string; a malformed string never matches."""
+    try:
+        scheme, n_text, r_text, p_text, salt_hex, key_hex = encoded.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
+        salt, expected = bytes.fromhex(salt_hex), bytes.fromhex(key_hex)
+    except ValueError:
+        return False
+    if scheme != "scrypt" or not (2 <= n <= MAX_SCRYPT_N) or n & (n - 1) or r < 1 or p < 1:
+        return False
+    try:
+        key = _scrypt(secret, salt, n, r, p, length=len(expected))
+    except (ValueError, MemoryError):
+        return False
+    return hmac.compare_digest(key, expected)
+
+
+def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int, *, length: int = KEY_BYTES) -> bytes:
+    memory = 128 * r * (n + p + 2) + 1024 * 1024
+    return hashlib.scrypt(secret.encode(), salt=salt, n=n, r=r, p=p, maxmem=memory, dklen=length)
+
+
+class Lockout:
+    """Wrong PINs in a row and the lock they caused, in a file written before the attempt is
+    answered: pulling the plug after a wrong PIN neither forgets it nor lifts the lock."""
+
+    def __init__(
+        self, path: Path, max_attempts: int, lockout_s: int, clock: Callable[[], float]
+    ) -> None:
+        self._path = path
+        self._max = max_attempts
+        self._lockout_s = lockout_s
+        self._clock = clock
+
+    def _load(self) -> tuple[int, float | None]:
+        data = read_json(self._path)
+        if data is None:
+            if self._path.exists():
+                # A damaged lock file might hide a lock: the safe reading is a fresh lock.
+                return self._max, self._clock() + self._lockout_s
+            return 0, None
+        failures = data.get("failures", 0)
+        until = data.get("locked_until")
+        failures = failures if isinstance(failures, int) else self._max
+        until = float(until) if isinstance(until, int | float) else None
+        return failures, until
+
+    def locked_until(self) -> float | None:
+        """When the lock ends; None if maintenance is not locked now."""
+        _failures, until = self._load()
+        if until is None:
+            return None
+        now = self._clock()
+        if until <= now:
+            return None
+        # A clock set backwards must not stretch the lock beyond its configured length.
+        return min(until, now + self._lockout_s)
+
+    def failed(self) -> tuple[int, float | None]:
+        """Count one wrong PIN (durably); (wrong PINs in a row, lock end if now locked)."""
+        failures, until = self._load()
+        if until is not None and until <= self._clock():
+            failures = 0  # the previous lock has run out: a fresh series
+        failures += 1
+        until = self._clock() + self._lockout_s if failures >= self._max else None
+        write_json_atomic(self._path, {"failures": failures, "locked_until": until})
+        return failures, until
+
+    def succeeded(self) -> None:
+        write_json_atomic(self._path, {"failures": 0, "locked_until": None})
+
+
+@dataclass(frozen=True)
+class TechnicianIdentity:
+    id: str
+    name: str
+    method: str  # badge | sim | touch | cli
+
+
+class MaintenanceGate:
+    """The way into maintenance. Not thread-safe: the UI (or the CLI) drives one at a time.
+
+    `money_held()` says whether a customer session holds money right now (the app's flow has
+    credited notes not yet committed); while it does, maintenance never starts."""
+
+    def __init__(
+        self,
+        settings: MaintenanceSection,
+        journal: Journal,
+        data_dir: Path,
+        *,
+        money_held: Callable[[], bool],
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._settings = settings
+        self._journal = journal
+        self._money_held = money_held
+        self._monotonic = monotonic
+        self.lockout = Lockout(
+            data_dir / LOCKOUT_FILE, settings.max_pin_attempts, settings.lockout_s, clock
+        )
+        self._touches: list[tuple[Corner, float]] = []
+        # After a card or the sequence: (technician if a card named one, method, when).
+        self._pending: tuple[Technician | None, str, float] | None = None
+
+    @property
+    def pin_expected(self) -> bool:
+        if self._pending is None:
+            return False
+        if self._monotonic() - self._pending[2] > self._settings.pin_entry_timeout_s:
+            self._pending = None
+            return False
+        return True
+
+    def present_badge(self, badge_number: str) -> bool:
+        """An ID-format card was read: True (PIN screen next) if it is a technician's badge.
+        A customer's card is not a badge and leaves no trace here."""
+        for technician in self._settings.technicians:
+            if any(verify_secret(badge_number, h) for h in technician.badge_hashes):
+                self._pending = (technician, "badge", self._monotonic())
+                return True
+        return False
+
+    def present_iccid(self, iccid: str) -> bool:
+        for technician in self._settings.technicians:
+            if iccid in technician.iccids:
+                self._pending = (technician, "sim", self._monotonic())
+                return True
+        return False
+
+    def on_id_card_event(self, event: IdCardEvent) -> bool:
+        """Feed the ID card reader's events (when no customer session uses the reader)."""
+        return isinstance(event, IdCardRead) and self.present_badge(event.record.id_number)
+
+    def touch(self, corner: Corner) -> bool:
+        """A touch in a corner of the attract screen; True once the hidden sequence is done."""
+        sequence = self._settings.touch_sequence
+        if not sequence:
+            return False
+        now = self._monotonic()
+        if self._touches and now - self._touches[-1][1] > self._settings.touch_window_s:
+            self._touches = []
+        self._touches = [*self._touches, (corner, now)][-len(sequence) :]
+        if tuple(c for c, _ in self._touches) == sequence:
+            self._touches = []
+            self._pending = (None, "touch", now)
+            return True
+        return False
+
+    def cancel(self) -> None:
+        self._pending = None
+        self._touches = []
+
+    def enter_pin(self, pin: str) -> TechnicianIdentity:
+        """Check the PIN after a card or the sequence. Raises MaintenanceLocked, WrongPin or
+        MaintenanceError (no card first, money held); JournalError if it cannot be recorded."""
+        if not self.pin_expected or self._pending is None:
+            raise MaintenanceError("no technician card or sequence first",
+                                   message_key="maintenance.card_first")  # fmt: skip
+        technician, method, _at = self._pending
+        candidates = (technician,) if technician is not None else self._settings.technicians
+        identity = self._check(pin, candidates, method, technician.id if technician else None)
+        self._pending = None
+        return identity
+
+    def authenticate(self, technician_id: str, pin: str, method: str = "cli") -> TechnicianIdentity:
+        """A technician at the service port names themself and gives the PIN (same lock)."""
+        known = [t for t in self._settings.technicians if t.id == technician_id]
+        return self._check(pin, tuple(known), method, technician_id)
+
+    def _check(
+        self, pin: str, candidates: tuple[Technician, ...], method: str, claimed: str | None
+    ) -> TechnicianIdentity:
+        until = self.lockout.locked_until()
+        if until is not None:
+            record_action(self._journal, "login_locked", claimed, {"method": method})
+            raise MaintenanceLocked(until)
+        if self._money_held():
+            record_action(self._journal, "login_refused", claimed,
+                          {"method": method, "reason": "customer_money"})  # fmt: skip
+            raise MaintenanceError("a customer session holds money",
+                                   message_key="maintenance.customer_money")  # fmt: skip
+        for candidate in candidates:
+            if valid_pin(pin) and verify_secret(pin, candidate.pin_hash):
+                self.lockout.succeeded()
+                record_action(self._journal, "login", candidate.id, {"method": method})
+                return TechnicianIdentity(candidate.id, candidate.name, method)
+        failures, locked_until = self.lockout.failed()
+        record_action(self._journal, "pin_failed", claimed,
+                      {"method": method, "failures": failures,
+                       "locked": locked_until is not None})  # fmt: skip
+        if locked_until is not None:
+            raise MaintenanceLocked(locked_until)
+        raise WrongPin(self._settings.max_pin_attempts - failures)
