@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -123,10 +133,72 @@ def apply_topup(session: Session, kiosk_id: str, body: TopupV1) -> dict[str, Any
     }
 
 
+MaintenanceDetail = StrictStr | StrictInt | StrictBool | None
+
+
+class MaintenanceV1(BaseModel):
+    """Body of kind `maintenance.v1`: one technician or remote-command action at a kiosk
+    (login, wrong PIN, lockout, self-test, cash collection, paper refill, out of service...)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="maintenance.v1")
+
+    event_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    action: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")
+    technician_id: str | None = Field(default=None, min_length=1, max_length=32)
+    at: str = Field(max_length=64, description="ISO-8601 with a UTC offset, the kiosk's clock")
+    details: dict[Annotated[str, Field(max_length=32)], MaintenanceDetail] = Field(
+        default_factory=dict, max_length=16, description="flat values, never personal data"
+    )
+    cash_counts: dict[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,6}$")], int] | None = Field(
+        default=None, max_length=32, description="a cash collection: denomination fen → notes"
+    )
+    total_fen: int | None = Field(default=None, ge=0, le=MAX_AMOUNT_FEN)
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: str) -> str:
+        return TopupV1._created_at(value)
+
+    @field_validator("details")
+    @classmethod
+    def _short_values(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if any(isinstance(v, str) and len(v) > 200 for v in value.values()):
+            raise PydanticCustomError("detail_length", "detail values are at most 200 characters")
+        return value
+
+    @model_validator(mode="after")
+    def _cash_total(self) -> MaintenanceV1:
+        if (self.cash_counts is None) != (self.total_fen is None):
+            raise PydanticCustomError("cash", "cash_counts and total_fen go together")
+        if self.cash_counts is not None:
+            counted = sum(int(d) * c for d, c in self.cash_counts.items())
+            if any(c < 0 for c in self.cash_counts.values()) or counted != self.total_fen:
+                raise PydanticCustomError("cash", "total_fen must equal the counted notes")
+        return self
+
+
+def apply_maintenance(session: Session, kiosk_id: str, body: MaintenanceV1) -> dict[str, Any]:
+    """Acknowledge the event; the idempotency record keeps this summary of it (the reference
+    central has no maintenance table: ops read the kiosk's own journal for the full record)."""
+    del session, kiosk_id
+    result: dict[str, Any] = {
+        "event_id": body.event_id,
+        "action": body.action,
+        "technician_id": body.technician_id,
+        "recorded": True,
+    }
+    if body.total_fen is not None:
+        result["total_fen"] = body.total_fen
+    return result
+
+
 KINDS: dict[str, KindSpec[Any]] = {
     "topup.v1": KindSpec(name="topup.v1", model=TopupV1, handler=apply_topup),
     "sim_sale.v1": KindSpec(name="sim_sale.v1", model=SimSaleV1, handler=apply_sim_sale),
     "sim_replacement.v1": KindSpec(
         name="sim_replacement.v1", model=SimReplacementV1, handler=apply_sim_replacement
+    ),
+    "maintenance.v1": KindSpec(
+        name="maintenance.v1", model=MaintenanceV1, handler=apply_maintenance
     ),
 }

@@ -242,6 +242,7 @@ def test_openapi_command_prints_sorted_document() -> None:
         "/v1/sync",
     ]
     assert document["x-sync-kinds"] == {
+        "maintenance.v1": {"$ref": "#/components/schemas/MaintenanceV1"},
         "sim_replacement.v1": {"$ref": "#/components/schemas/SimReplacementV1"},
         "sim_sale.v1": {"$ref": "#/components/schemas/SimSaleV1"},
         "topup.v1": {"$ref": "#/components/schemas/TopupV1"},
