@@ -1,4 +1,5 @@
-"""The `kiosk` command line: run, demo, doctor, queue status, central serve, config check.
+"""The `kiosk` command line: run, demo, doctor, queue, central serve, config check, and the
+technician commands (kiosk.maintenance_cli): cash, paper, service, journal, logs.
 
 The GUI is plugged in by ui/ (which imports this module, never the reverse): `main(frontend=...)`.
 """
@@ -15,7 +16,7 @@ from typing import NoReturn, Protocol
 
 import offline_queue
 from drivers.errors import DriverConfigError
-from kiosk import __version__
+from kiosk import __version__, maintenance_cli
 from kiosk.app import JOURNAL_FILE, KioskApp, start_simulator, validate_config
 from kiosk.central_ops import central_health
 from kiosk.config import DEFAULT_CONFIG_NAME, KioskConfig, load_config
@@ -72,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     queue = commands.add_parser("queue", help="the outbox to central")
     queue_commands = queue.add_subparsers(dest="queue_command", required=True, metavar="ACTION")
     queue_commands.add_parser("status", help="pending, delivered and dead-letter counts")
+    queue_commands.add_parser("dead-letters", help="items central refused for good")
+    maintenance_cli.add_parsers(commands)
 
     central = commands.add_parser("central", help="the reference central backend")
     central_commands = central.add_subparsers(dest="central_command", required=True)
@@ -205,6 +208,7 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
         "config": lambda: cmd_config_check(args.file or config_path),
         "central": lambda: cmd_central_serve(args.central_args),
         "sim": lambda: cmd_sim(args.driver, args.url),
+        "maintenance": maintenance_cli.cmd_pin_hash,
     }
     try:
         if args.command in without_config:
@@ -212,6 +216,9 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
         config = _load(config_path)
         if args.command in ("run", "demo"):
             return _run_gui(frontend, config, args)
+        technician = maintenance_cli.run(args, config)
+        if technician is not None:
+            return technician
         return cmd_queue_status(config) if args.command == "queue" else cmd_doctor(config)
     except ConfigError as exc:
         print(f"kiosk: config error: {exc}", file=sys.stderr)
