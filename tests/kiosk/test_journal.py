@@ -77,3 +77,37 @@ def test_database_is_wal_with_full_sync(journal: Journal) -> None:
     conn = journal._conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_collect_cash_zeroes_the_box_with_its_event_and_outbox(journal: Journal) -> None:
+    for note in (10000, 10000, 500):
+        journal.record(Entry(f"n{note}-{journal.cashbox()}", "cash", {}, cash_in_fen=(note,)))
+    seen: list[dict[int, int]] = []
+
+    def build(counts: object) -> Entry:
+        seen.append(dict(counts))  # type: ignore[call-overload]
+        return Entry("c1", "cash.collected", {"counts": str(counts)},
+                     outbox=(OutboxMessage("c1", "maintenance.v1", {}),))  # fmt: skip
+
+    collection = journal.collect_cash(build)
+    assert seen == [{10000: 2, 500: 1}]
+    assert collection.counts == {10000: 2, 500: 1}
+    assert (collection.notes, collection.total_fen) == (3, 20500)
+    assert journal.cashbox() == {}
+    assert _outbox_keys(journal.path) == ["c1"]
+    latest = journal.latest_event("cash.collected")
+    assert latest is not None
+    assert latest.seq == collection.seq
+    assert journal.verify_chain()
+
+
+def test_failed_collection_leaves_the_box_full(journal: Journal) -> None:
+    message = OutboxMessage("dup", "maintenance.v1", {})
+    journal.record(Entry("t1", "cash", {}, cash_in_fen=(10000,), outbox=(message,)))
+    with pytest.raises(JournalError):
+        journal.collect_cash(lambda _counts: Entry("c1", "cash.collected", {}, outbox=(message,)))
+    assert journal.cashbox() == {10000: 1}
+    assert journal.latest_event("cash.collected") is None
+    with pytest.raises(ValueError, match="cannot put notes"):
+        journal.collect_cash(lambda _counts: Entry("c2", "x", {}, cash_in_fen=(100,)))
+    assert journal.cashbox() == {10000: 1}
