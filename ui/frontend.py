@@ -79,9 +79,15 @@ class UiSession:
         self.window.close()
         self.window.deleteLater()
         self.engine.deleteLater()
+        # The view-model's C++ side goes here, on the GUI thread, not whenever (and on whichever
+        # thread) Python's garbage collector gets to it: its timers would outlive it.
+        self.vm.shutdown()
+        self.vm.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QCoreApplication.processEvents()
         self.bridge.shutdown()
+        self.bridge.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:

@@ -63,6 +63,13 @@ class KioskViewModel(QObject):
         if app.out_of_service_reason:
             self._screen = "out_of_service"
 
+    def shutdown(self) -> None:
+        """Stop the timers on the GUI thread. A QObject whose timers are still running must not
+        be left to Python's garbage collector: it may run on any thread (a device's, say), and
+        Qt cannot stop timers from another thread — the next tick hits a deleted object."""
+        for timer in (self._idle, self._services_timer, self._countdown):
+            timer.stop()
+
     # --- properties -------------------------------------------------------------------------
 
     def _get_screen(self) -> str:
