@@ -22,9 +22,11 @@ from kiosk.central_ops import central_health
 from kiosk.config import DEFAULT_CONFIG_NAME, KioskConfig, load_config
 from kiosk.errors import CentralUnavailable, ConfigError, KioskError
 from kiosk.lock import DataFolderLock
+from kiosk.logging_setup import configure_logging
 from kiosk.simulators import serve_interactively
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+PLAIN_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # commands with no config
 
 
 class Frontend(Protocol):
@@ -202,7 +204,6 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     config_path = args.config or _default_config()
     without_config: dict[str, Callable[[], int]] = {
         "config": lambda: cmd_config_check(args.file or config_path),
@@ -212,8 +213,13 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
     }
     try:
         if args.command in without_config:
+            logging.basicConfig(level=level, format=PLAIN_LOG_FORMAT)
             return without_config[args.command]()
         config = _load(config_path)
+        # JSON lines with personal data scrubbed; only the long-running commands own the
+        # rotating file (RotatingFileHandler is not safe across processes, and a CLI run as
+        # root would leave root-owned log files behind).
+        configure_logging(config, args.verbose, to_file=args.command in ("run", "demo"))
         if args.command in ("run", "demo"):
             return _run_gui(frontend, config, args)
         technician = maintenance_cli.run(args, config)
