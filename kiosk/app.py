@@ -45,6 +45,7 @@ from kiosk.flows.topup import OUTBOX_KIND as TOPUP_OUTBOX_KIND
 from kiosk.flows.topup import TopUpFlow, TopUpSnapshot, counted_topup
 from kiosk.journal import Entry, Journal
 from kiosk.metrics import ServiceMetrics
+from kiosk.operations import Operations, restart_by_systemd
 from kiosk.recovery import RecoveryAction, capture_left_cards, recover
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ class KioskApp:
         self.api: CentralApi | None = None
         self.metrics: ServiceMetrics | None = None
         self.desk: CustomerDesk | None = None
+        self.ops = Operations(self)  # out-of-service switch, heartbeat, maintenance gate
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -151,6 +153,8 @@ class KioskApp:
         capture_left_cards(self.recovered, self.card_dispenser)
         self._start_desk()
         self.settle_card_payments()
+        self.ops.start(money_held=lambda: self.router.active is not None,
+                       restart=restart_by_systemd)  # fmt: skip
         self._monitor = threading.Thread(target=self._watch_health, name="health", daemon=True)
         self._monitor.start()
 
@@ -189,7 +193,9 @@ class KioskApp:
             except DriverError as exc:
                 fresh[name] = DeviceHealth(HealthLevel.ERROR, "error", exc.message_key, str(exc))
         with self._health_lock:
-            self._health = fresh
+            changed, self._health = fresh != self._health, fresh
+        if changed:
+            self.ops.changed()  # central hears of a device fault at once, not at the next beat
         return fresh
 
     def _settle(self, timeout_s: float) -> dict[str, DeviceHealth]:
@@ -216,8 +222,12 @@ class KioskApp:
             self.device_health(),
             online=self._online.is_set(),
             printer_required=self.config.devices.printer.required,
-            out_of_service=self.out_of_service_reason is not None,
+            out_of_service=self._out_of_service() is not None,
         )
+
+    def _out_of_service(self) -> str | None:
+        """Why no customer is served now: a failing disk, or the switch (technician, ops)."""
+        return self.out_of_service_reason or self.ops.out_of_service_reason()
 
     def service(self, key: str) -> ServiceState:
         """One service's state (not offered here: unavailable, "service.not_offered")."""
@@ -327,8 +337,14 @@ class KioskApp:
             self.card_terminal = self._build("card_terminal", devices.card_terminal)
 
     def _on_id_card_event(self, event: IdCardEvent) -> None:
-        # No flow uses the reader yet (SIM sale, issue 8); records mask themselves in logs.
+        # Records mask themselves in logs. A technician's badge opens the maintenance gate
+        # (the PIN is asked next); maintenance self-tests wait for reads through id_cards.
         log.info("ID card reader: %s", event)
+        self.ops.id_cards.on_event(event)
+        gate = self.ops.gate
+        no_customer = self.desk is None or self.desk.session is None
+        if gate is not None and no_customer and gate.on_id_card_event(event):
+            log.warning("technician badge presented: maintenance PIN expected")
 
     def _on_device_event(self, event: object) -> None:
         log.info("device event: %s", event)
@@ -352,6 +368,7 @@ class KioskApp:
             self._monitor.join(timeout=10)
             self._monitor = None
         for closer in (
+            self.ops.stop,
             self.desk.stop if self.desk else None,
             self.api.close if self.api else None,
             self.acceptor.close if self.acceptor else None,
@@ -398,8 +415,9 @@ class KioskApp:
         return settle_open_payments(context)
 
     def _require_in_service(self) -> None:
-        if self.out_of_service_reason:
-            raise JournalError(self.out_of_service_reason, message_key="error.out_of_service")
+        reason = self._out_of_service()
+        if reason:
+            raise JournalError(reason, message_key="error.out_of_service")
 
     def _offline_headroom_fen(self) -> int:
         """What the kiosk may still take before central confirms what it already took."""
@@ -452,6 +470,7 @@ class KioskApp:
         self.out_of_service_reason = str(error)
         if self.acceptor is not None:
             self.acceptor.disable()
+        self.ops.changed()
 
     @property
     def simulator_controls(self) -> BillAcceptorSimulatorControls | None:

@@ -32,6 +32,12 @@ class CashRouter:
         self.last_health: DeviceHealth | None = None
         self.orphan_credits_fen: list[int] = []  # money that arrived with no flow (alarm)
 
+    @property
+    def active(self) -> CashFlow | None:
+        """The flow taking cash now (a customer is paying), if any."""
+        with self._lock:
+            return self._active
+
     def attach(self, flow: CashFlow | None) -> None:
         with self._lock:
             self._active = flow

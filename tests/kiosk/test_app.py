@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -125,3 +125,41 @@ def test_the_queue_key_is_made_private_on_first_start(app: KioskApp) -> None:
     key = app.data_dir / "queue.key"
     assert key.stat().st_mode & 0o777 == 0o600
     assert app.sealer is not None
+
+
+def test_the_running_kiosk_reports_to_central_and_obeys_the_switch(app: KioskApp) -> None:
+    """GIVEN the kiosk running on the shipped config WHEN it starts THEN its heartbeat reaches
+    central (the fleet lists it online); WHEN a technician switches it out of service THEN
+    no service is offered and no customer flow starts, and switching back restores them."""
+    import requests
+
+    from kiosk.errors import JournalError
+
+    embedded = app.config.central.embedded
+    assert embedded is not None
+    headers = {"Authorization": f"Bearer {embedded.ops_token}"}
+
+    def fleet_row() -> dict[str, object]:
+        reply = requests.get(f"{app.central_url}/v1/ops/fleet", headers=headers, timeout=5)
+        reply.raise_for_status()
+        rows = [k for k in reply.json()["kiosks"] if k["kiosk_id"] == app.config.kiosk.id]
+        return rows[0] if rows else {}
+
+    def eventually(check: Callable[[dict[str, object]], bool]) -> bool:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if check(fleet_row()):
+                return True
+            time.sleep(0.2)
+        return False
+
+    assert eventually(lambda row: row.get("status") == "online"), "no heartbeat reached central"
+    assert app.service("topup.cash").available
+    app.ops.service_switch.set("cash collection", "technician")
+    assert app.service("topup.cash").reason_key == "error.out_of_service"
+    # The switch is a state change: central hears it at once, not at the next interval (60 s).
+    assert eventually(lambda row: row.get("out_of_service") is True)
+    with pytest.raises(JournalError):
+        app.new_topup(lambda _s: None)
+    app.ops.service_switch.set(None, "technician")
+    assert app.service("topup.cash").available
