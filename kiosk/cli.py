@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue_commands = queue.add_subparsers(dest="queue_command", required=True, metavar="ACTION")
     queue_commands.add_parser("status", help="pending, delivered and dead-letter counts")
     queue_commands.add_parser("dead-letters", help="items central refused for good")
+    queue_commands.add_parser("sync", help="deliver what is pending to central now")
     maintenance_cli.add_parsers(commands)
 
     central = commands.add_parser("central", help="the reference central backend")
@@ -135,6 +136,47 @@ def cmd_queue_status(config: KioskConfig) -> int:
     print(f"dead letters   {stats.dead}")
     print(f"oldest pending {age}")
     return EXIT_OK
+
+
+def cmd_queue_sync(config: KioskConfig) -> int:
+    """Deliver the backlog now, from this process (safe beside the running kiosk: every item
+    keeps its idempotency key, central answers a second delivery with the first answer)."""
+    path = config.data_dir / JOURNAL_FILE
+    if not path.exists():
+        print(f"no queue yet at {path}")
+        return EXIT_OK
+    central, sync = config.central, config.sync
+    try:
+        sealer = offline_queue.FieldSealer.load_or_create(config.data_dir / sync.sealing_key_file)
+    except offline_queue.SealingError as exc:
+        raise ConfigError(f"sync.sealing_key_file: {exc}") from None
+    store = offline_queue.OutboxStore(path, sealer)
+    sender = offline_queue.HttpBatchSender(
+        central.url,
+        config.kiosk.id,
+        central.token,
+        timeout_s=central.timeout_s,
+        ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
+        client_cert=central.client_pair,
+    )
+    worker = offline_queue.SyncWorker(store, sender, batch_size=sync.batch_size)
+    delivered = dead = 0
+    try:
+        while True:
+            report = worker.run_once()
+            delivered, dead = delivered + report.acked, dead + report.dead
+            if report.failed:
+                print(f"kiosk: central at {central.url} did not take the batch: {report.error}",
+                      file=sys.stderr)  # fmt: skip
+                break
+            if report.sent == 0 and not worker.bisecting:
+                break
+        pending = store.stats().pending
+    finally:
+        sender.close()
+        store.close()
+    print(f"delivered {delivered}, dead letters {dead}, still pending {pending}")
+    return EXIT_OK if pending == 0 else EXIT_FAILURE
 
 
 def cmd_doctor(config: KioskConfig) -> int:
@@ -225,7 +267,9 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
         technician = maintenance_cli.run(args, config)
         if technician is not None:
             return technician
-        return cmd_queue_status(config) if args.command == "queue" else cmd_doctor(config)
+        plain = {"sync": cmd_queue_sync, "status": cmd_queue_status}
+        command = plain[args.queue_command] if args.command == "queue" else cmd_doctor
+        return command(config)
     except ConfigError as exc:
         print(f"kiosk: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -139,3 +139,38 @@ def test_run_without_a_display_says_so(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "no display" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_queue_sync_delivers_the_backlog_now(tmp_path: Path) -> None:
+    """GIVEN three top-ups queued while the kiosk was offline WHEN a technician runs
+    `kiosk queue sync` against central THEN all three are delivered and nothing is left."""
+    from datetime import UTC, datetime
+
+    import offline_queue
+    from tests.central.conftest import KIOSKS, run_central, sqlite_url
+
+    with run_central(sqlite_url(tmp_path)) as central:
+        path = write_config(
+            tmp_path,
+            **{"kiosk.id": "K1", "central.url": central.url, "central.token": KIOSKS["K1"],
+               "central.embedded": None},
+        )  # fmt: skip
+        data = tmp_path / "data"
+        data.mkdir()
+        conn = offline_queue.connect(data / "kiosk.db")
+        offline_queue.ensure_schema(conn)
+        conn.execute("BEGIN IMMEDIATE")
+        for n in range(3):
+            body = {"txn_id": f"cli-{n}", "msisdn": "13800138000", "amount_fen": 1000,
+                    "currency": "CNY", "method": "cash", "offline": True,
+                    "created_at": datetime.now(UTC).isoformat()}  # fmt: skip
+            offline_queue.enqueue(conn, key=f"cli-{n}:topup", kind="topup.v1", body=body)
+        conn.execute("COMMIT")
+        conn.close()
+        result = run("-c", str(path), "queue", "sync")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "delivered 3, dead letters 0, still pending 0" in result.stdout
+        ours = [t for t in central.topups() if str(t["txn_id"]).startswith("cli-")]
+        assert len(ours) == 3
+        again = run("-c", str(path), "queue", "sync")
+        assert "delivered 0, dead letters 0, still pending 0" in again.stdout
