@@ -75,7 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
     queue = commands.add_parser("queue", help="the outbox to central")
     queue_commands = queue.add_subparsers(dest="queue_command", required=True, metavar="ACTION")
     queue_commands.add_parser("status", help="pending, delivered and dead-letter counts")
-    queue_commands.add_parser("dead-letters", help="items central refused for good")
+    dead = queue_commands.add_parser(
+        "dead-letters", help="items central refused for good: list, retry one, discard one"
+    )
+    what = dead.add_mutually_exclusive_group()
+    what.add_argument("--retry", metavar="KEY", help="send this one again (same key)")
+    what.add_argument("--discard", metavar="KEY", help="give this one up (needs --reason)")
+    dead.add_argument("--reason", default="", help="why it is discarded (journalled)")
+    dead.add_argument("--technician", help="technician id for --retry/--discard (PIN asked)")
     queue_commands.add_parser("sync", help="deliver what is pending to central now")
     maintenance_cli.add_parsers(commands)
 

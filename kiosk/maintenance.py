@@ -285,6 +285,15 @@ class MaintenanceSession:
             self._parts.sync_now()
         return retried
 
+    def discard_dead_letter(self, key: str, reason: str) -> bool:
+        """Give up on a dead letter for good. The technician's reason is journalled first (the
+        journal is the lasting record; the item's body is not copied: it may hold personal
+        data); then the item leaves the outbox."""
+        if self._parts.store is None or not reason.strip():
+            return False
+        self._record("dead_letter_discard", {"key": key, "reason": reason.strip()})
+        return self._parts.store.discard_dead(key) is not None
+
     def recent_logs(self, count: int = 200) -> list[str]:
         path = self._parts.log_file
         return [] if path is None else recent_log_lines(path, count)

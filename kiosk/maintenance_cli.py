@@ -204,7 +204,9 @@ def cmd_journal_verify(config: KioskConfig) -> int:
     return EXIT_OK if intact else EXIT_FAILURE
 
 
-def cmd_dead_letters(config: KioskConfig) -> int:
+def cmd_dead_letters(config: KioskConfig, args: argparse.Namespace) -> int:
+    if args.retry or args.discard:
+        return _change_dead_letter(config, args)
     path = config.data_dir / JOURNAL_FILE
     if not path.exists():
         print(f"no queue yet at {path}")
@@ -218,6 +220,26 @@ def cmd_dead_letters(config: KioskConfig) -> int:
         print("no dead letters")
     for item in dead:
         print(f"{item.key}  {item.kind}  attempts {item.attempts}  {item.last_error or ''}")
+    return EXIT_OK
+
+
+def _change_dead_letter(config: KioskConfig, args: argparse.Namespace) -> int:
+    if not args.technician:
+        print("kiosk: --retry and --discard need --technician", file=sys.stderr)
+        return EXIT_USAGE
+    if args.discard and not args.reason.strip():
+        print("kiosk: --discard needs --reason (it is journalled)", file=sys.stderr)
+        return EXIT_USAGE
+    with _session(config, args.technician) as (session, _running):
+        if args.retry:
+            done = session.retry_dead_letter(args.retry)
+        else:
+            done = session.discard_dead_letter(args.discard, args.reason)
+    key = args.retry or args.discard
+    if not done:
+        print(f"kiosk: no dead letter {key}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"{key}: {'queued again' if args.retry else 'discarded'}")
     return EXIT_OK
 
 
@@ -236,7 +258,7 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int | None:
         ("service", None): lambda: cmd_service(config, args.technician, args.state, args.reason),
         ("journal", "verify"): lambda: cmd_journal_verify(config),
         ("logs", "tail"): lambda: cmd_logs_tail(config, args.lines),
-        ("queue", "dead-letters"): lambda: cmd_dead_letters(config),
+        ("queue", "dead-letters"): lambda: cmd_dead_letters(config, args),
     }
     action = getattr(args, f"{args.command}_command", None)
     command = commands.get((args.command, action))

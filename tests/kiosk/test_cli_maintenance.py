@@ -194,6 +194,53 @@ def test_dead_letters_listed(config: KioskConfig) -> None:
     assert "amount_fen: required" in listed
 
 
+def test_a_dead_letter_retried_or_discarded_with_a_journalled_reason(
+    config: KioskConfig,
+) -> None:
+    """GIVEN two dead letters WHEN a technician (PIN on stdin) retries one and discards the
+    other with a reason THEN one is pending again, the other gone, and the journal names the
+    technician's reason; a discard without a reason or a technician is refused."""
+    journal = journal_of(config)
+    try:
+        for key in ("key-a", "key-b"):
+            journal.record(Entry(key, "x", {}, outbox=(OutboxMessage(key, "topup.v1", {}),)))
+    finally:
+        journal.close()
+    store = offline_queue.OutboxStore(config.data_dir / "kiosk.db")
+    try:
+        store.mark_dead("key-a", "amount_fen: required")
+        store.mark_dead("key-b", "msisdn: unknown")
+    finally:
+        store.close()
+    no_reason = cli(config, "queue", "dead-letters", "--discard", "key-b", "--technician", "T001",
+                    pin=PIN)  # fmt: skip
+    assert no_reason.returncode == 2
+    anonymous = cli(config, "queue", "dead-letters", "--retry", "key-a")
+    assert anonymous.returncode == 2
+    retried = cli(config, "queue", "dead-letters", "--retry", "key-a", "--technician", "T001",
+                  pin=PIN)  # fmt: skip
+    assert retried.returncode == 0, retried.stderr
+    discarded = cli(config, "queue", "dead-letters", "--discard", "key-b", "--reason",
+                    "number ported out; refunded at the counter", "--technician", "T001",
+                    pin=PIN)  # fmt: skip
+    assert discarded.returncode == 0, discarded.stderr
+    store = offline_queue.OutboxStore(config.data_dir / "kiosk.db")
+    try:
+        item = store.get("key-a")
+        assert item is not None
+        assert item.state == "pending"
+        assert store.get("key-b") is None
+    finally:
+        store.close()
+    journal = journal_of(config)
+    try:
+        details = [p.get("details", {}) for _, _, _, p in journal.events()]
+        reasons = [d.get("reason") for d in details if d.get("key") == "key-b"]
+    finally:
+        journal.close()
+    assert "number ported out; refunded at the counter" in reasons
+
+
 def test_logs_tail_masks_personal_data(config: KioskConfig) -> None:
     folder = config.data_dir / "logs"
     folder.mkdir(parents=True)
