@@ -46,6 +46,7 @@ from kiosk.flows.topup import TopUpFlow, TopUpSnapshot, counted_topup
 from kiosk.journal import Entry, Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.operations import Operations, restart_by_systemd
+from kiosk.outbox_setup import batch_sender, load_sealer
 from kiosk.recovery import RecoveryAction, capture_left_cards, recover
 
 log = logging.getLogger(__name__)
@@ -248,7 +249,7 @@ class KioskApp:
             self.config.kiosk.id,
             central.token,
             timeout_s=central.timeout_s,
-            ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
+            ca_bundle=central.ca_bundle_path,
             client_cert=central.client_pair,
         )
         self.desk = CustomerDesk(contexts.desk_parts(self._parts(), self._sim_devices()))
@@ -272,24 +273,11 @@ class KioskApp:
     def _start_sync(self) -> None:
         central = self.config.central
         sync = self.config.sync
-        try:
-            self.sealer = offline_queue.FieldSealer.load_or_create(
-                self.data_dir / sync.sealing_key_file
-            )
-        except offline_queue.SealingError as exc:
-            raise ConfigError(f"sync.sealing_key_file: {exc}") from None
+        self.sealer = load_sealer(self.config)
         self.store = offline_queue.OutboxStore(self.data_dir / JOURNAL_FILE, self.sealer)
-        sender = offline_queue.HttpBatchSender(
-            self.central_url,
-            self.config.kiosk.id,
-            central.token,
-            timeout_s=central.timeout_s,
-            ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
-            client_cert=central.client_pair,
-        )
         self.worker = offline_queue.SyncWorker(
             self.store,
-            sender,
+            batch_sender(self.config, self.central_url),
             batch_size=sync.batch_size,
             backoff_base_s=sync.backoff_base_s,
             backoff_max_s=sync.backoff_max_s,

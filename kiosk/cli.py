@@ -23,6 +23,7 @@ from kiosk.config import DEFAULT_CONFIG_NAME, KioskConfig, load_config
 from kiosk.errors import CentralUnavailable, ConfigError, KioskError
 from kiosk.lock import DataFolderLock
 from kiosk.logging_setup import configure_logging
+from kiosk.outbox_setup import batch_sender, load_sealer
 from kiosk.simulators import serve_interactively
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -152,21 +153,10 @@ def cmd_queue_sync(config: KioskConfig) -> int:
     if not path.exists():
         print(f"no queue yet at {path}")
         return EXIT_OK
-    central, sync = config.central, config.sync
-    try:
-        sealer = offline_queue.FieldSealer.load_or_create(config.data_dir / sync.sealing_key_file)
-    except offline_queue.SealingError as exc:
-        raise ConfigError(f"sync.sealing_key_file: {exc}") from None
-    store = offline_queue.OutboxStore(path, sealer)
-    sender = offline_queue.HttpBatchSender(
-        central.url,
-        config.kiosk.id,
-        central.token,
-        timeout_s=central.timeout_s,
-        ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
-        client_cert=central.client_pair,
-    )
-    worker = offline_queue.SyncWorker(store, sender, batch_size=sync.batch_size)
+    central = config.central
+    store = offline_queue.OutboxStore(path, load_sealer(config))
+    sender = batch_sender(config, central.url)
+    worker = offline_queue.SyncWorker(store, sender, batch_size=config.sync.batch_size)
     delivered = dead = 0
     try:
         while True:

@@ -65,6 +65,10 @@ class CentralSection(_Strict):
         return self
 
     @property
+    def ca_bundle_path(self) -> str | None:
+        return str(self.ca_bundle) if self.ca_bundle else None
+
+    @property
     def client_pair(self) -> tuple[str, str] | None:
         if self.client_cert is None or self.client_key is None:
             return None

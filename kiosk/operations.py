@@ -87,7 +87,7 @@ class Operations:
             on_command=remote_command_recorder(app.journal),
             interval_s=app.config.health.interval_s,
             timeout_s=app.config.health.timeout_s,
-            ca_bundle=str(central.ca_bundle) if central.ca_bundle else None,
+            ca_bundle=central.ca_bundle_path,
             client_cert=central.client_pair,
         )
         self.reporter.start()
