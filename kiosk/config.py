@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 import yaml
@@ -177,16 +177,7 @@ ServiceKey = Literal[
     "sim.sale",
     "sim.replacement",
 ]
-ALL_SERVICES: tuple[ServiceKey, ...] = (
-    "topup.cash",
-    "topup.card",
-    "account.query",
-    "account.invoice",
-    "change.plan",
-    "change.service",
-    "sim.sale",
-    "sim.replacement",
-)
+ALL_SERVICES: tuple[ServiceKey, ...] = get_args(ServiceKey)
 
 
 class ServicesSection(_Strict):

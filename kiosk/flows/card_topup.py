@@ -164,7 +164,7 @@ def settle(
     at = context.clock()
     key = outbox_key(txn.txn_id)
     body = topup_body(txn.txn_id, data["msisdn"], outcome.amount_fen, at,
-                      offline=not context.is_online()) | {"method": "card"}  # fmt: skip
+                      offline=not context.is_online(), method="card")  # fmt: skip
     approval = {
         "masked_pan": outcome.masked_pan,
         "brand": outcome.brand,

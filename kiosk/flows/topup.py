@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from drivers.errors import DriverError
 from drivers.interfaces import (
@@ -367,14 +367,20 @@ def outbox_key(txn_id: str) -> str:
 
 
 def topup_body(
-    txn_id: str, msisdn: str, amount_fen: int, at: datetime, *, offline: bool
+    txn_id: str,
+    msisdn: str,
+    amount_fen: int,
+    at: datetime,
+    *,
+    offline: bool,
+    method: Literal["cash", "card"] = "cash",
 ) -> dict[str, Any]:
     return {
         "txn_id": txn_id,
         "msisdn": msisdn,
         "amount_fen": amount_fen,
         "currency": "CNY",
-        "method": "cash",
+        "method": method,
         "created_at": at.astimezone().isoformat(timespec="seconds"),
         "offline": offline,
     }
