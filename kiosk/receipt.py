@@ -9,6 +9,41 @@ from kiosk.money import format_cny
 from kiosk.msisdn import mask_mobile
 
 
+def _topup_receipt(
+    *,
+    kiosk_id: str,
+    kiosk_name: str,
+    txn_id: str,
+    msisdn: str,
+    amount_fen: int,
+    payment: tuple[ReceiptLine, ...],
+    credited: bool,
+    at: datetime,
+) -> ReceiptDocument:
+    """A top-up's receipt: the number masked, the amount exact, "pending" until central
+    confirmed; `payment` says how it was paid."""
+    status = (
+        ReceiptLine("状态: 已到账  Status: credited", bold=True)
+        if credited
+        else ReceiptLine("状态: 处理中，稍后到账  Status: pending", bold=True)
+    )
+    lines = (
+        ReceiptLine(kiosk_name, Align.CENTER, bold=True),
+        ReceiptLine("话费充值  Mobile top-up", Align.CENTER, bold=True),
+        ReceiptLine("-" * 32),
+        ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
+        ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
+        ReceiptLine(f"流水号 Ref: {txn_id}"),
+        ReceiptLine(f"手机号码 Number: {mask_mobile(msisdn)}"),
+        *payment,
+        ReceiptLine(f"金额 Amount: {format_cny(amount_fen)}", Align.CENTER, bold=True, double=True),
+        status,
+        ReceiptLine("-" * 32),
+        ReceiptLine("请妥善保管此凭条  Please keep this receipt", Align.CENTER),
+    )
+    return ReceiptDocument(lines=lines, qr_data=f"TOPUP:{txn_id}")
+
+
 def topup_receipt(
     *,
     kiosk_id: str,
@@ -20,34 +55,18 @@ def topup_receipt(
     credited: bool,
     at: datetime,
 ) -> ReceiptDocument:
-    """The customer's proof of a cash top-up. The number is masked; the amount is exact."""
-    status = (
-        ReceiptLine("状态: 已到账  Status: credited", bold=True)
-        if credited
-        else ReceiptLine("状态: 处理中，稍后到账  Status: pending", bold=True)
-    )
+    """The customer's proof of a cash top-up, with the notes taken."""
     counts: dict[int, int] = {}
     for note in notes_fen:
         counts[note] = counts.get(note, 0) + 1
-    note_lines = tuple(
-        ReceiptLine(f"  {format_cny(note)} x {count}") for note, count in sorted(counts.items())
-    )
-    lines = (
-        ReceiptLine(kiosk_name, Align.CENTER, bold=True),
-        ReceiptLine("话费充值  Mobile top-up", Align.CENTER, bold=True),
-        ReceiptLine("-" * 32),
-        ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
-        ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
-        ReceiptLine(f"流水号 Ref: {txn_id}"),
-        ReceiptLine(f"手机号码 Number: {mask_mobile(msisdn)}"),
+    payment = (
         ReceiptLine("支付方式 Paid by: 现金 cash"),
-        *note_lines,
-        ReceiptLine(f"金额 Amount: {format_cny(amount_fen)}", Align.CENTER, bold=True, double=True),
-        status,
-        ReceiptLine("-" * 32),
-        ReceiptLine("请妥善保管此凭条  Please keep this receipt", Align.CENTER),
+        *(ReceiptLine(f"  {format_cny(note)} x {count}") for note, count in sorted(counts.items())),
     )
-    return ReceiptDocument(lines=lines, qr_data=f"TOPUP:{txn_id}")
+    return _topup_receipt(
+        kiosk_id=kiosk_id, kiosk_name=kiosk_name, txn_id=txn_id, msisdn=msisdn,
+        amount_fen=amount_fen, payment=payment, credited=credited, at=at,
+    )  # fmt: skip
 
 
 def card_topup_receipt(
@@ -61,28 +80,13 @@ def card_topup_receipt(
     at: datetime,
 ) -> ReceiptDocument:
     """A card top-up: the terminal's masked card number and approval code, never more."""
-    status = (
-        ReceiptLine("状态: 已到账  Status: credited", bold=True)
-        if credited
-        else ReceiptLine("状态: 处理中，稍后到账  Status: pending", bold=True)
-    )
-    lines = (
-        ReceiptLine(kiosk_name, Align.CENTER, bold=True),
-        ReceiptLine("话费充值  Mobile top-up", Align.CENTER, bold=True),
-        ReceiptLine("-" * 32),
-        ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
-        ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
-        ReceiptLine(f"流水号 Ref: {txn_id}"),
-        ReceiptLine(f"手机号码 Number: {mask_mobile(msisdn)}"),
+    payment = (
         ReceiptLine(f"支付方式 Paid by: 银行卡 card {approval.brand}"),
         ReceiptLine(f"卡号 Card: {approval.masked_pan}"),
         ReceiptLine(f"授权码 Approval: {approval.approval_code}"),
         ReceiptLine(f"参考号 Terminal ref: {approval.poi_transaction_id}"),
-        ReceiptLine(
-            f"金额 Amount: {format_cny(approval.amount_fen)}", Align.CENTER, bold=True, double=True
-        ),
-        status,
-        ReceiptLine("-" * 32),
-        ReceiptLine("请妥善保管此凭条  Please keep this receipt", Align.CENTER),
     )
-    return ReceiptDocument(lines=lines, qr_data=f"TOPUP:{txn_id}")
+    return _topup_receipt(
+        kiosk_id=kiosk_id, kiosk_name=kiosk_name, txn_id=txn_id, msisdn=msisdn,
+        amount_fen=approval.amount_fen, payment=payment, credited=credited, at=at,
+    )  # fmt: skip
