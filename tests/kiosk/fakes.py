@@ -3,10 +3,13 @@ against their protocol simulators)."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from drivers.errors import PrinterError
 from drivers.interfaces import HEALTH_OK, DeviceHealth, PrinterStatus, ReceiptDocument
+from kiosk.journal import Entry, Journal
 
 
 @dataclass
@@ -33,3 +36,23 @@ class RecordingPrinter:
     def last_text(self) -> str:
         assert self.printed, "nothing was printed"
         return self.printed[-1].plain_text()
+
+
+@contextlib.contextmanager
+def crash_after(journal: Journal, kind: str) -> Iterator[None]:
+    """The journal records as usual until an event of `kind` is written, then the process
+    "dies" on the spot (SystemExit right after the durable write: nothing after it runs), as a
+    power cut would. The journal is itself again afterwards."""
+    original = journal.record
+
+    def dying(entry: Entry) -> int:
+        seq = original(entry)
+        if entry.kind == kind:
+            raise SystemExit("power cut")
+        return seq
+
+    journal.record = dying  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        journal.record = original  # type: ignore[method-assign]

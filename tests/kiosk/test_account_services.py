@@ -4,7 +4,6 @@ central, through one customer session; plus the counts central gets for the dive
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -15,18 +14,11 @@ from kiosk.customer_session import CustomerSession, EndReason
 from kiosk.errors import CentralRefused, CentralUnavailable, PrintFailed, SessionError
 from kiosk.flows.account import MAX_PRINTED_RECORDS, AccountContext, AccountServices
 from kiosk.metrics import ServiceMetrics
-from tests.central.conftest import KIOSKS, Central, central, shared_central  # noqa: F401
+from tests.central.conftest import KIOSKS
 from tests.kiosk.fakes import RecordingPrinter
 
 pytestmark = pytest.mark.timeout(60)
 NOW = datetime(2026, 11, 22, 10, 30)
-
-
-@pytest.fixture
-def api(central: Central) -> Iterator[CentralApi]:  # noqa: F811
-    client = CentralApi(central.url, "K1", KIOSKS["K1"], timeout_s=5)
-    yield client
-    client.close()
 
 
 @pytest.fixture

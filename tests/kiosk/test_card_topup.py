@@ -34,7 +34,7 @@ from kiosk.journal import Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import recover
 from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
-from tests.central.conftest import KIOSKS, Central, central, shared_central  # noqa: F401
+from tests.central.conftest import KIOSKS, Central
 from tests.conftest import REPO
 from tests.kiosk.fakes import RecordingPrinter
 
@@ -96,7 +96,7 @@ def _outbox_bodies(journal: Journal) -> list[dict[str, Any]]:
 
 def test_approved_is_credited_once_with_a_masked_receipt(
     rig: Rig,
-    central: Central,  # noqa: F811
+    central: Central,
 ) -> None:
     result = CardTopUpFlow(rig.context).pay(MSISDN, 5000)
     assert result.approved
@@ -228,7 +228,7 @@ _CHILD = textwrap.dedent(
 def test_kill_9_while_the_customer_is_at_the_terminal(
     rig: Rig,
     tmp_path: Path,
-    central: Central,  # noqa: F811
+    central: Central,
 ) -> None:
     """GIVEN a kiosk process that journalled the card request and is waiting for the terminal
     WHEN it is killed with SIGKILL, and the terminal then approves THEN on restart recovery

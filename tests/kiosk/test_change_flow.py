@@ -22,25 +22,11 @@ from kiosk.journal import Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import recover
 from tests.central.business_client import Biz
-from tests.central.conftest import (  # noqa: F401
-    KIOSKS,
-    Central,
-    FakeClock,
-    central,
-    clock,
-    shared_central,
-)
+from tests.central.conftest import Central, FakeClock
 
 pytestmark = pytest.mark.timeout(60)
 NOW = datetime(2026, 11, 22, 10, 30)
 MSISDN = "13800138000"
-
-
-@pytest.fixture
-def api(central: Central) -> Iterator[CentralApi]:  # noqa: F811
-    client = CentralApi(central.url, "K1", KIOSKS["K1"], timeout_s=5)
-    yield client
-    client.close()
 
 
 @pytest.fixture
@@ -89,7 +75,7 @@ def test_plan_change_confirmed_by_sms(
     context: ChangeContext,
     session: CustomerSession,
     api: CentralApi,
-    central: Central,  # noqa: F811
+    central: Central,
     journal: Journal,
     metrics: ServiceMetrics,
 ) -> None:
@@ -119,7 +105,7 @@ def test_service_switched_on(
     context: ChangeContext,
     session: CustomerSession,
     api: CentralApi,
-    central: Central,  # noqa: F811
+    central: Central,
 ) -> None:
     service = _missing_service(api, session)
     flow = ChangeFlow(context, session, ChangeRequest("change.service", service, active=True))
@@ -133,7 +119,7 @@ def test_wrong_code_then_right_code(
     context: ChangeContext,
     session: CustomerSession,
     api: CentralApi,
-    central: Central,  # noqa: F811
+    central: Central,
 ) -> None:
     flow = ChangeFlow(context, session, ChangeRequest("change.plan", _other_plan(api, session)))
     flow.request_code()
@@ -150,7 +136,7 @@ def test_lost_answer_is_replayed_with_the_same_code_only(
     context: ChangeContext,
     session: CustomerSession,
     api: CentralApi,
-    central: Central,  # noqa: F811
+    central: Central,
     journal: Journal,
 ) -> None:
     """GIVEN a confirmation whose answer was lost WHEN the customer confirms again THEN only
@@ -202,7 +188,7 @@ def test_cancel_and_session_end_abandon(
     session: CustomerSession,
     api: CentralApi,
     metrics: ServiceMetrics,
-    clock: FakeClock,  # noqa: F811
+    clock: FakeClock,
 ) -> None:
     first = ChangeFlow(context, session, ChangeRequest("change.plan", _other_plan(api, session)))
     first.request_code()
@@ -222,9 +208,9 @@ def test_recovery_closes_interrupted_changes(
     context: ChangeContext,
     session: CustomerSession,
     api: CentralApi,
-    central: Central,  # noqa: F811
+    central: Central,
     journal: Journal,
-    clock: FakeClock,  # noqa: F811
+    clock: FakeClock,
 ) -> None:
     """GIVEN one change waiting for its code and one whose confirmation was sent when the kiosk
     died WHEN the kiosk boots THEN both are closed: one cancelled, one 'outcome unknown'."""

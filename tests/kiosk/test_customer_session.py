@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -17,7 +16,7 @@ from kiosk.customer_session import (
 )
 from kiosk.errors import CentralRefused, CentralUnavailable, SessionError
 from tests.central.business_client import ZHANG_SAN_CARD, Biz
-from tests.central.conftest import KIOSKS, Central, central, shared_central  # noqa: F401
+from tests.central.conftest import KIOSKS, Central
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -30,13 +29,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def api(central: Central) -> Iterator[CentralApi]:  # noqa: F811
-    client = CentralApi(central.url, "K1", KIOSKS["K1"], timeout_s=5)
-    yield client
-    client.close()
 
 
 @pytest.fixture
@@ -109,7 +101,7 @@ def test_wrong_password_reports_attempts_left_then_lockout(session: CustomerSess
     assert not session.authenticated
 
 
-def test_sms_code_login(session: CustomerSession, central: Central) -> None:  # noqa: F811
+def test_sms_code_login(session: CustomerSession, central: Central) -> None:
     challenge = session.request_sms_code("13800138000")
     assert challenge.resend_after_s > 0
     code = Biz(central).last_code("13800138000")

@@ -32,7 +32,7 @@ from central.business_db import Account, AccountEvent, PoolNumber
 from kiosk.journal import FINAL_STATES, Journal
 from kiosk.recovery import recover
 from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
-from tests.central.conftest import KIOSKS, Central, central, shared_central  # noqa: F401
+from tests.central.conftest import KIOSKS, Central
 from tests.conftest import REPO
 from tests.kiosk.kill9_child import MSISDN, SIM_NOTES_FEN, TOPUP_NOTES_FEN
 
@@ -70,7 +70,7 @@ CASES = [
 ]
 
 
-def _run_child(flow: str, folder: Path, central: Central, stop_at: int) -> list[str]:  # noqa: F811
+def _run_child(flow: str, folder: Path, central: Central, stop_at: int) -> list[str]:
     """Run the flow in a child; SIGKILL it right after its `stop_at`-th journal event (0: let
     it finish). The event kinds it reported as durable."""
     errors = (folder / "child.err").open("w")
@@ -104,7 +104,7 @@ def _run_child(flow: str, folder: Path, central: Central, stop_at: int) -> list[
     return kinds
 
 
-def _deliver(journal: Journal, central: Central) -> None:  # noqa: F811
+def _deliver(journal: Journal, central: Central) -> None:
     store = OutboxStore(journal.path)
     try:
         SyncWorker(store, HttpBatchSender(central.url, "K1", KIOSKS["K1"])).run_once()
@@ -112,7 +112,7 @@ def _deliver(journal: Journal, central: Central) -> None:  # noqa: F811
         store.close()
 
 
-def _replay(journal: Journal, central: Central, keys: list[str]) -> list[Any]:  # noqa: F811
+def _replay(journal: Journal, central: Central, keys: list[str]) -> list[Any]:
     """Send the outbox items again, straight to central, under their stored keys."""
     store = OutboxStore(journal.path)
     try:
@@ -139,7 +139,7 @@ class Books:
     vouchered_fen: int
 
 
-def _central_money(flow: str, central: Central, txn_ids: set[str]) -> tuple[int, int]:  # noqa: F811
+def _central_money(flow: str, central: Central, txn_ids: set[str]) -> tuple[int, int]:
     if flow == "topup":
         rows = [t for t in central.topups(msisdn=MSISDN) if t["txn_id"] in txn_ids]
         return sum(int(t["amount_fen"]) for t in rows), len(rows)
@@ -152,7 +152,7 @@ def _central_money(flow: str, central: Central, txn_ids: set[str]) -> tuple[int,
     return sum(int(d["amount_fen"]) for d in rows), len(rows)
 
 
-def _books(flow: str, journal: Journal, central: Central) -> Books:  # noqa: F811
+def _books(flow: str, journal: Journal, central: Central) -> Books:
     with sqlite3.connect(journal.path) as conn:
         [integrity] = conn.execute("PRAGMA integrity_check").fetchone()
         states = dict(conn.execute("SELECT txn_id, state FROM txn").fetchall())
@@ -188,7 +188,7 @@ def test_kill_9_after_each_journal_event_then_restart(
     flow: str,
     stop_at: int,
     tmp_path: Path,
-    central: Central,  # noqa: F811
+    central: Central,
 ) -> None:
     """GIVEN a kiosk killed with SIGKILL right after the `stop_at`-th durable journal event of a
     real flow WHEN it boots again (recovery, then the sync worker) THEN the books agree: every

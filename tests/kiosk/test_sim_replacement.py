@@ -35,7 +35,8 @@ from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import recover
 from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
 from tests.central.business_client import ZHANG_SAN_CARD, Biz
-from tests.central.conftest import KIOSKS, Central, central, shared_central  # noqa: F401
+from tests.central.conftest import KIOSKS, Central
+from tests.kiosk.fakes import crash_after
 
 pytestmark = pytest.mark.timeout(60)
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()
@@ -80,13 +81,6 @@ class Rig:
 
 
 @pytest.fixture
-def api(central: Central) -> Iterator[CentralApi]:  # noqa: F811
-    client = CentralApi(central.url, "K1", KIOSKS["K1"], timeout_s=5)
-    yield client
-    client.close()
-
-
-@pytest.fixture
 def journal(tmp_path: Path) -> Iterator[Journal]:
     journal = Journal(tmp_path / "kiosk.db")
     yield journal
@@ -117,7 +111,7 @@ def rig(api: CentralApi, journal: Journal, tmp_path: Path) -> Rig:
     return Rig(SimReplacementFlow(context, session), journal, writer, mechanism, session, context)
 
 
-def _deliver(journal: Journal, central: Central) -> list[dict[str, Any]]:  # noqa: F811
+def _deliver(journal: Journal, central: Central) -> list[dict[str, Any]]:
     store = OutboxStore(journal.path)
     try:
         worker = SyncWorker(store, HttpBatchSender(central.url, "K1", KIOSKS["K1"]))
@@ -133,7 +127,7 @@ def _keys(journal: Journal) -> list[str]:
 
 def test_replacement_written_dispensed_and_moved_at_central(
     rig: Rig,
-    central: Central,  # noqa: F811
+    central: Central,
 ) -> None:
     """GIVEN the owner logged in with their ID card WHEN they ask for a replacement THEN the
     opened data is written with the ADM key, the card is dispensed, and central, once the
@@ -211,7 +205,7 @@ def test_a_jam_at_the_exit_captures_the_written_card(rig: Rig) -> None:
 
 def test_refused_by_central_is_journalled_and_nothing_moves(
     rig: Rig,
-    central: Central,  # noqa: F811
+    central: Central,
 ) -> None:
     Biz(central).ok("POST", "/v1/customer/logout", session=rig.session.token())
     with pytest.raises(CentralRefused):
@@ -234,7 +228,7 @@ def test_refused_by_central_is_journalled_and_nothing_moves(
 )
 def test_recovery_after_a_crash_at_each_state(
     rig: Rig,
-    central: Central,  # noqa: F811
+    central: Central,
     stop_after: str,
     action: str,
     posted: bool,
@@ -242,18 +236,8 @@ def test_recovery_after_a_crash_at_each_state(
     """GIVEN the kiosk died right after journalling `stop_after` WHEN it boots THEN recovery
     cancels, asks for the card to be captured, or finishes the replacement at central."""
     journal = rig.journal
-    original = journal.record
-
-    def dying(entry: Any) -> int:
-        seq = original(entry)
-        if entry.kind == stop_after:
-            raise SystemExit("power cut")  # nothing after this line ran
-        return seq
-
-    journal.record = dying  # type: ignore[method-assign]
-    with pytest.raises(SystemExit):
+    with crash_after(journal, stop_after), pytest.raises(SystemExit):
         rig.flow.run()
-    journal.record = original  # type: ignore[method-assign]
     [recovered] = recover(journal, NOW)
     assert recovered.action == action
     assert journal.open_transactions() == []

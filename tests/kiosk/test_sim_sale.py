@@ -30,8 +30,8 @@ from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import recover
 from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
 from tests.central.business_client import Biz
-from tests.central.conftest import KIOSKS, Central, central, shared_central  # noqa: F401
-from tests.kiosk.fakes import RecordingPrinter
+from tests.central.conftest import KIOSKS, Central
+from tests.kiosk.fakes import RecordingPrinter, crash_after
 from tests.kiosk.test_sim_replacement import ADM, FakeSimWriter, zhang_san
 
 pytestmark = pytest.mark.timeout(60)
@@ -49,13 +49,6 @@ class Rig:
     mechanism: DispenserSimulator
     printer: RecordingPrinter
     router: CashRouter
-
-
-@pytest.fixture
-def api(central: Central) -> Iterator[CentralApi]:  # noqa: F811
-    client = CentralApi(central.url, "K1", KIOSKS["K1"], timeout_s=5)
-    yield client
-    client.close()
 
 
 @pytest.fixture
@@ -118,7 +111,7 @@ def _sell(rig: Rig) -> None:
     rig.flow.issue()
 
 
-def _deliver(journal: Journal, central: Central) -> list[Any]:  # noqa: F811
+def _deliver(journal: Journal, central: Central) -> list[Any]:
     store = OutboxStore(journal.path)
     try:
         SyncWorker(store, HttpBatchSender(central.url, "K1", KIOSKS["K1"])).run_once()
@@ -128,7 +121,7 @@ def _deliver(journal: Journal, central: Central) -> list[Any]:  # noqa: F811
         store.close()
 
 
-def test_a_sale_from_id_card_to_open_line(rig: Rig, central: Central) -> None:  # noqa: F811
+def test_a_sale_from_id_card_to_open_line(rig: Rig, central: Central) -> None:
     """GIVEN a resident whose ID passes the real-name check WHEN they pick a number, agree, pay
     in cash (more than the price) THEN the card is written and dispensed, the cash box equals
     the notes, the receipt shows the opening credit, and central opens the line once."""
@@ -224,7 +217,7 @@ def test_underpaid_cannot_be_finished(rig: Rig) -> None:
 )
 def test_recovery_after_a_crash_at_each_state(
     rig: Rig,
-    central: Central,  # noqa: F811
+    central: Central,
     stop_after: str,
     action: str,
     posted: bool,
@@ -232,19 +225,9 @@ def test_recovery_after_a_crash_at_each_state(
     """GIVEN the kiosk died right after journalling `stop_after` WHEN it boots THEN money is
     never silent: a voucher for ops, or the sale finished at central exactly once."""
     journal = rig.journal
-    original = journal.record
-
-    def dying(entry: Any) -> int:
-        seq = original(entry)
-        if entry.kind == stop_after:
-            raise SystemExit("power cut")
-        return seq
-
-    journal.record = dying  # type: ignore[method-assign]
-    with pytest.raises(SystemExit):
+    with crash_after(journal, stop_after), pytest.raises(SystemExit):
         _sell(rig)
     rig.router.attach(None)
-    journal.record = original  # type: ignore[method-assign]
     [recovered] = recover(journal, NOW)
     assert recovered.action == action
     assert journal.open_transactions() == []

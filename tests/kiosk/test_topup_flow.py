@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from drivers.errors import PrinterError
-from drivers.interfaces import HEALTH_OK, DeviceHealth, PrinterStatus, ReceiptDocument
 from drivers.simulated.bill_acceptor import SimulatedBillAcceptor
 from kiosk.cash_router import CashRouter
 from kiosk.config import NOTE_DENOMINATIONS_FEN
@@ -26,30 +24,9 @@ from kiosk.flows.topup import (
     outbox_key,
 )
 from kiosk.journal import Journal
+from tests.kiosk.fakes import RecordingPrinter
 
 pytestmark = pytest.mark.timeout(30)
-
-
-@dataclass
-class RecordingPrinter:
-    """An in-process fake at the interface: records documents, or fails on demand."""
-
-    fail: bool = False
-    printed: list[ReceiptDocument] = field(default_factory=list)
-
-    def print_receipt(self, document: ReceiptDocument) -> None:
-        if self.fail:
-            raise PrinterError("paper out", message_key="printer.paper_out")
-        self.printed.append(document)
-
-    def status(self) -> PrinterStatus:
-        return PrinterStatus(True, True, False, False)
-
-    def health(self) -> DeviceHealth:
-        return HEALTH_OK
-
-    def close(self) -> None:
-        pass
 
 
 @dataclass

@@ -16,7 +16,7 @@ from kiosk.cash_router import CashRouter
 from kiosk.config import NOTE_DENOMINATIONS_FEN
 from kiosk.flows.topup import State, TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot
 from kiosk.journal import Journal
-from tests.kiosk.test_topup_flow import RecordingPrinter
+from tests.kiosk.fakes import RecordingPrinter
 
 pytestmark = pytest.mark.timeout(60)
 
