@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import requests
 from pydantic import BaseModel, ValidationError
 
+from kiosk.central_http import CentralSession
 from kiosk.central_models import (
     Balance,
     Bill,
@@ -58,13 +59,7 @@ class CentralApi:
     ) -> None:
         self._url = url.rstrip("/")
         self._timeout_s = timeout_s
-        self._http = requests.Session()
-        self._http.headers.update({"X-Kiosk-Id": kiosk_id, "Authorization": f"Bearer {token}"})
-        # Given with each request: a session's `verify` loses to REQUESTS_CA_BUNDLE from the
-        # environment (psf/requests#3829) and our configured CA would be silently ignored.
-        self._verify: str | bool = ca_bundle or True
-        if client_cert is not None:
-            self._http.cert = client_cert
+        self._http = CentralSession(kiosk_id, token, ca_bundle=ca_bundle, client_cert=client_cert)
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -92,7 +87,6 @@ class CentralApi:
                     params=params,
                     headers=headers,
                     timeout=self._timeout_s,
-                    verify=self._verify,
                 )
         except requests.RequestException as exc:
             raise CentralUnavailable(f"{method} {path}: {exc}") from None

@@ -24,6 +24,7 @@ from typing import Any
 import requests
 
 from drivers.interfaces import DeviceHealth
+from kiosk.central_http import CentralSession
 from kiosk.errors import KioskError
 from kiosk.maintenance_store import read_json, write_json_atomic
 
@@ -189,12 +190,9 @@ class HealthReporter:
         self._timeout_s = timeout_s
         self._coalesce_s = coalesce_s
         self._min_gap_s = min_gap_s
-        self._session = requests.Session()
-        self._session.headers.update({"X-Kiosk-Id": kiosk_id, "Authorization": f"Bearer {token}"})
-        if ca_bundle is not None:
-            self._session.verify = ca_bundle
-        if client_cert is not None:
-            self._session.cert = client_cert
+        self._session = CentralSession(
+            kiosk_id, token, ca_bundle=ca_bundle, client_cert=client_cert
+        )
         self._ledger = CommandLedger(ledger_path)
         self._beat_lock = threading.Lock()
         self._wake = threading.Condition()
