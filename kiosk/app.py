@@ -38,7 +38,7 @@ from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
 from kiosk.customer_desk import CustomerDesk
 from kiosk.errors import CentralUnavailable, ConfigError, JournalError
-from kiosk.flows.card_topup import CardTopUpFlow, settle_open_payments
+from kiosk.flows.card_topup import CardTopUpContext, CardTopUpFlow, settle_open_payments
 from kiosk.flows.sim_issue import SimDevices
 from kiosk.flows.sim_sale import SimSaleFlow
 from kiosk.flows.topup import OUTBOX_KIND as TOPUP_OUTBOX_KIND
@@ -121,6 +121,7 @@ class KioskApp:
         self.card_dispenser: CardDispenser | None = None
         self.sim_reader: SimCardReader | None = None
         self.card_terminal: CardTerminal | None = None
+        self._card_paying: set[str] = set()  # card payments a flow is waiting on right now
         self.simulators: dict[str, registry.Simulator] = {}
         self.router = CashRouter(on_orphan=self._orphan_note)
         self.recovered: list[RecoveryAction] = []
@@ -393,14 +394,16 @@ class KioskApp:
         self._require_in_service()
         if self.card_terminal is None:
             raise JournalError("no card terminal", message_key="service.not_installed")
-        return CardTopUpFlow(contexts.card_topup_context(self._parts(), self.card_terminal))
+        return CardTopUpFlow(self._card_context(self.card_terminal))
 
     def settle_card_payments(self) -> list[tuple[str, str]]:
         """Ask the terminal about card payments left open (after a crash or a lost answer)."""
         if self.card_terminal is None or self.journal is None:
             return []
-        context = contexts.card_topup_context(self._parts(), self.card_terminal)
-        return settle_open_payments(context)
+        return settle_open_payments(self._card_context(self.card_terminal))
+
+    def _card_context(self, terminal: CardTerminal) -> CardTopUpContext:
+        return contexts.card_topup_context(self._parts(), terminal, self._card_paying)
 
     def _require_in_service(self) -> None:
         reason = self._out_of_service()

@@ -54,7 +54,9 @@ def topup_context(
     )
 
 
-def card_topup_context(parts: CoreParts, terminal: CardTerminal) -> CardTopUpContext:
+def card_topup_context(
+    parts: CoreParts, terminal: CardTerminal, paying: set[str]
+) -> CardTopUpContext:
     config = parts.config
     return CardTopUpContext(
         kiosk_id=config.kiosk.id,
@@ -69,6 +71,7 @@ def card_topup_context(parts: CoreParts, terminal: CardTerminal) -> CardTopUpCon
         on_storage_failure=parts.on_storage_failure,
         wait_delivered=parts.wait_delivered,
         receipt_wait_s=config.sync.receipt_wait_s,
+        paying=paying,
     )
 
 

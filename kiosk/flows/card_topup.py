@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -65,6 +65,10 @@ class CardTopUpContext:
     # "credited" rather than "pending"); None: do not wait.
     wait_delivered: Callable[[str, float], dict[str, Any] | None] | None = None
     receipt_wait_s: float = 3.0
+    # Payments a flow of this process is still waiting on: `settle_open_payments` leaves them
+    # to their flow (settling one twice would journal its approval twice). Share one set
+    # between every context of a kiosk.
+    paying: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,19 @@ class CardTopUpFlow:
         self._ctx.metrics.started(FLOW_NAME)
         self.service_id = self._ctx.terminal.new_service_id()
         data = {"msisdn": msisdn, "amount_fen": amount_fen, "service_id": self.service_id}
+        self._ctx.paying.add(self.txn_id)
+        try:
+            return self._pay(TxnRecord(self.txn_id, FLOW_NAME, "authorising", data), on_progress)
+        finally:
+            self._ctx.paying.discard(self.txn_id)
+
+    def _pay(
+        self, txn: TxnRecord, on_progress: Callable[[PaymentStage], None] | None
+    ) -> CardTopUpResult:
+        data = txn.data
         record(self._ctx, Entry(self.txn_id, "card.requested", {"service_id": self.service_id},
                                 FLOW_NAME, "authorising", data))  # fmt: skip
-        txn = TxnRecord(self.txn_id, FLOW_NAME, "authorising", data)
+        amount_fen = int(data["amount_fen"])
         try:
             outcome = self._ctx.terminal.pay(amount_fen, self.txn_id, self.service_id, on_progress)
         except PciViolation as exc:
@@ -246,7 +260,7 @@ def settle_open_payments(context: CardTopUpContext) -> list[tuple[str, str]]:
     those it answers for, leave the rest for the next round. (txn id, what happened)."""
     done = []
     for txn in context.journal.open_transactions():
-        if txn.flow != FLOW_NAME:
+        if txn.flow != FLOW_NAME or txn.txn_id in context.paying:
             continue
         try:
             outcome = context.terminal.status(str(txn.data["service_id"]))

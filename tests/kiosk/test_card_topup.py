@@ -305,3 +305,25 @@ def test_a_terminal_leaking_card_data_leaves_the_payment_for_ops(rig: Rig) -> No
     assert not rig.terminal.health().usable
     assert settle_open_payments(rig.context) == [(result.txn_id, "still_open")]
     assert TEST_PAN not in repr(rig.journal.events())
+
+
+def test_the_periodic_settling_leaves_a_running_payment_to_its_flow(rig: Rig) -> None:
+    """GIVEN a customer still at the terminal WHEN the kiosk's periodic check of open card
+    payments runs THEN it does not touch that payment (asking and settling it beside its own
+    flow could journal the approval twice); the flow then settles it, once."""
+    import threading
+
+    rig.simulator.engine.stage_s = 0.3
+    flow = CardTopUpFlow(rig.context)
+    results: list[Any] = []
+    paying = threading.Thread(target=lambda: results.append(flow.pay(MSISDN, 1200)))
+    paying.start()
+    assert rig.simulator.engine.wait_for_payment(10) is not None
+    assert [t.txn_id for t in rig.journal.open_transactions()] == [flow.txn_id]
+    assert settle_open_payments(rig.context) == []
+    paying.join(30)
+    [result] = results
+    assert result.approved
+    kinds = [k for _, _, k, _ in rig.journal.events(flow.txn_id)]
+    assert kinds == ["card.requested", "card.approved", "receipt.printed"]
+    assert rig.context.paying == set()
