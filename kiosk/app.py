@@ -286,7 +286,12 @@ class KioskApp:
             on_event=self._on_sync_event,
         )
         try:
-            central_health(self.central_url, timeout_s=min(central.timeout_s, 3.0))
+            central_health(
+                self.central_url,
+                timeout_s=min(central.timeout_s, 3.0),
+                ca_bundle=central.ca_bundle_path,
+                client_cert=central.client_pair,
+            )
             self._online.set()
         except CentralUnavailable as exc:
             log.warning("starting offline: %s", exc)

@@ -9,10 +9,19 @@ import requests
 from kiosk.errors import CentralUnavailable
 
 
-def central_health(url: str, timeout_s: float = 3.0) -> str:
-    """`ok`, or raise CentralUnavailable with the reason."""
+def central_health(
+    url: str,
+    timeout_s: float = 3.0,
+    *,
+    ca_bundle: str | None = None,
+    client_cert: tuple[str, str] | None = None,
+) -> str:
+    """`ok`, or raise CentralUnavailable with the reason. With the kiosk's TLS settings: a
+    central behind the operator's CA and mTLS answers only those."""
     try:
-        reply = requests.get(f"{url}/v1/health", timeout=timeout_s)
+        reply = requests.get(
+            f"{url}/v1/health", timeout=timeout_s, verify=ca_bundle or True, cert=client_cert
+        )
         reply.raise_for_status()
         status = reply.json().get("status")
     except (requests.RequestException, ValueError, AttributeError) as exc:

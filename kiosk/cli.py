@@ -185,8 +185,11 @@ def cmd_doctor(config: KioskConfig) -> int:
             assert app.journal is not None
             chain = "ok" if app.journal.verify_chain() else "hash chain broken"
             rows.append(("journal", "sqlite", "ok" if chain == "ok" else "error", chain))
+            central = config.central
             try:
-                rows.append(("central", app.central_url, "ok", central_health(app.central_url)))
+                status = central_health(app.central_url, ca_bundle=central.ca_bundle_path,
+                                        client_cert=central.client_pair)  # fmt: skip
+                rows.append(("central", app.central_url, "ok", status))
             except CentralUnavailable as exc:
                 rows.append(("central", app.central_url, "error", str(exc)))
             for check in app.doctor():
