@@ -29,7 +29,7 @@ from kiosk.central_api import CentralApi
 from kiosk.central_models import NumberPage, RealNameCheck, Reservation
 from kiosk.errors import CentralRefused, CentralUnavailable, FlowError, JournalError, KioskError
 from kiosk.flows.cash_intake import CashIntake
-from kiosk.flows.sim_issue import SimDevices, SimIssueFailed, issue_card
+from kiosk.flows.sim_issue import SimDevices, issue_card
 from kiosk.journal import Entry, Journal, OutboxMessage
 from kiosk.metrics import Outcome, ServiceMetrics
 from kiosk.sim_data import SimDataKey
@@ -204,9 +204,9 @@ class SimSaleFlow:
             self._data["iccid"] = sealed.iccid
             self._record("sim.data_received", {"iccid": sealed.iccid}, State.ISSUING)
             issue_card(self._ctx.devices, data, self._announce)
-        except (KioskError, SimIssueFailed) as exc:
-            if isinstance(exc, JournalError):
-                raise
+        except JournalError:
+            raise  # nothing can be recorded: the app is out of service, recovery takes over
+        except KioskError as exc:  # refused, unreachable, data that does not open, no card
             self._voucher(exc.message_key)
             raise
         at = self._ctx.clock()
