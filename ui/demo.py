@@ -23,6 +23,7 @@ class DemoFailed(RuntimeError):
 def _tap_through(session: UiSession, shot: Callable[[str], None]) -> None:
     """The customer's journey, tap by tap, with a screenshot of every screen."""
     window, vm = session.window, session.vm
+    topup = session.features["topup"]
 
     def expect(what: str, condition: Callable[[], bool]) -> None:
         if not wait_until(condition, 15.0):
@@ -33,23 +34,23 @@ def _tap_through(session: UiSession, shot: Callable[[str], None]) -> None:
     tap(window, "attract.start")
     expect("menu", lambda: vm.screen == "menu")
     shot("menu")
-    tap(window, "menu.topup")
-    expect("number entry", lambda: vm.screen == "number")
+    tap(window, "menu.topup.cash")
+    expect("number entry", lambda: vm.screen == "topup.number")
     shot("number-empty")
     for digit in DEMO_NUMBER:
         tap(window, f"key.{digit}")
     shot("number-entered")
     tap(window, "number.next")
-    expect("cash screen", lambda: vm.screen == "cash")
+    expect("cash screen", lambda: vm.screen == "topup.cash")
     shot("cash-empty")
     total = 0
     for note in DEMO_NOTES_FEN:
         tap(window, f"sim.note.{note}")
         total += note
-        expect(f"{total} fen credited", lambda t=total: vm.creditedFen == t)  # type: ignore[misc]
+        expect(f"{total} fen credited", lambda t=total: topup.creditedFen == t)  # type: ignore[misc]
     shot("cash-inserted")
     tap(window, "cash.confirm")
-    expect("result screen", lambda: vm.screen == "result")
+    expect("result screen", lambda: vm.screen == "topup.result")
     shot("result")
     tap(window, "lang.toggle")
     expect("English", lambda: vm.language == "en")
@@ -57,7 +58,7 @@ def _tap_through(session: UiSession, shot: Callable[[str], None]) -> None:
 
 
 def _report_central(session: UiSession) -> int:
-    app, vm = session.app, session.vm
+    app, topup = session.app, session.features["topup"]
     embedded = app.config.central.embedded
     if embedded is None:
         print("\nCentral is not embedded: ask its operator what it recorded.")
@@ -67,7 +68,7 @@ def _report_central(session: UiSession) -> int:
     except CentralUnavailable as exc:
         print(f"\nCentral could not be asked: {exc}")
         return 1
-    mine = [r for r in records if r.get("txn_id") == vm.txnRef]
+    mine = [r for r in records if r.get("txn_id") == topup.txnRef]
     print(f"\nCentral ({app.central_url}) recorded this top-up {len(mine)} time(s):")
     for record in mine:
         print("  " + json.dumps(record, ensure_ascii=False, sort_keys=True))

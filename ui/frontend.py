@@ -28,6 +28,7 @@ from PySide6.QtQuick import QQuickWindow
 from kiosk import sd_notify
 from kiosk.app import KioskApp
 from ui.bridge import GuiBridge
+from ui.features import FeatureViewModel, UiContext, create_features
 from ui.i18n import LanguageSwitcher
 from ui.viewmodel import KioskViewModel
 
@@ -73,6 +74,7 @@ class UiSession:
     bridge: GuiBridge
     languages: LanguageSwitcher
     warnings: list[str] = field(default_factory=list)
+    features: dict[str, FeatureViewModel] = field(default_factory=dict)
 
     def close(self) -> None:
         """Tear the QML down before the view-model it binds to goes away."""
@@ -82,6 +84,9 @@ class UiSession:
         # The view-model's C++ side goes here, on the GUI thread, not whenever (and on whichever
         # thread) Python's garbage collector gets to it: its timers would outlive it.
         self.vm.shutdown()
+        self.languages.remove()
+        for feature in self.features.values():
+            feature.deleteLater()
         self.vm.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QCoreApplication.processEvents()
@@ -106,8 +111,13 @@ def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:
     bridge = GuiBridge()
     languages = LanguageSwitcher(engine, app.data_dir / "ui-cache")
     vm = KioskViewModel(app, bridge, on_language=languages.set_language)
+    features = create_features(UiContext(app, bridge, vm))
+    vm.attach(features)
     languages.set_language(app.config.kiosk.language)
     engine.rootContext().setContextProperty("vm", vm)
+    engine.rootContext().setContextProperty("theme", vm.theme)
+    for feature in features:
+        engine.rootContext().setContextProperty(feature.name, feature)
     engine.load(QUrl.fromLocalFile(str(QML_MAIN)))
     roots = engine.rootObjects()
     if not roots or not isinstance(roots[0], QQuickWindow):
@@ -119,7 +129,8 @@ def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:
         window.showFullScreen()
     else:
         window.show()
-    return UiSession(app, engine, window, vm, bridge, languages, warnings)
+    return UiSession(app, engine, window, vm, bridge, languages, warnings,
+                     {f.name: f for f in features})  # fmt: skip
 
 
 def start_watchdog(parent: QObject | None = None) -> QTimer | None:

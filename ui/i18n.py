@@ -27,20 +27,38 @@ def _lrelease() -> str:
     return found
 
 
-def compile_translations(cache_dir: Path) -> dict[str, Path]:
-    """Compile each ui/i18n/kiosk_<lang>.ts to .qm when missing or stale; language → .qm."""
+def translation_sources() -> dict[str, list[Path]]:
+    """language → its .ts files: ui/i18n/<domain>_<language>.ts, one domain per QML folder
+    ("kiosk" for the shared components in ui/qml, else the feature's folder ui/qml/<domain>)."""
+    found: dict[str, list[Path]] = {}
+    for source in sorted(I18N_DIR.glob("*_*.ts")):
+        for language in LANGUAGES:
+            if source.stem.endswith(f"_{language}"):
+                found.setdefault(language, []).append(source)
+    return found
+
+
+def qml_folder(ts_file: Path) -> Path:
+    """The QML folder whose strings a .ts file translates."""
+    domain = ts_file.stem.split("_", 1)[0]
+    qml = I18N_DIR.parent / "qml"
+    return qml if domain == "kiosk" else qml / domain
+
+
+def compile_translations(cache_dir: Path) -> dict[str, list[Path]]:
+    """Compile every .ts to .qm when missing or stale; language → its .qm files."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    compiled = {}
-    for source in sorted(I18N_DIR.glob("kiosk_*.ts")):
-        language = source.stem.removeprefix("kiosk_")
-        target = cache_dir / f"{source.stem}.qm"
-        if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
-            subprocess.run(
-                [_lrelease(), "-silent", str(source), "-qm", str(target)],
-                check=True,
-                capture_output=True,
-            )
-        compiled[language] = target
+    compiled: dict[str, list[Path]] = {}
+    for language, sources in translation_sources().items():
+        for source in sources:
+            target = cache_dir / f"{source.stem}.qm"
+            if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+                subprocess.run(
+                    [_lrelease(), "-silent", str(source), "-qm", str(target)],
+                    check=True,
+                    capture_output=True,
+                )
+            compiled.setdefault(language, []).append(target)
     return compiled
 
 
@@ -50,20 +68,23 @@ class LanguageSwitcher:
     def __init__(self, engine: QQmlApplicationEngine, cache_dir: Path) -> None:
         self._engine = engine
         self._compiled = compile_translations(cache_dir)
-        self._translator: QTranslator | None = None
+        self._translators: list[QTranslator] = []
         self.language = "en"
 
+    def remove(self) -> None:
+        """Uninstall this switcher's translators (the application outlives one UI)."""
+        for old in self._translators:
+            QCoreApplication.removeTranslator(old)
+        self._translators = []
+
     def set_language(self, language: str) -> None:
-        if self._translator is not None:
-            QCoreApplication.removeTranslator(self._translator)
-            self._translator = None
-        qm = self._compiled.get(language)
-        if qm is not None:
+        self.remove()
+        for qm in self._compiled.get(language, []):
             translator = QTranslator()
             if not translator.load(str(qm)):
                 log.error("cannot load translation %s", qm)
             else:
                 QCoreApplication.installTranslator(translator)
-                self._translator = translator
+                self._translators.append(translator)
         self.language = language
         self._engine.retranslate()

@@ -1,32 +1,44 @@
-"""The kiosk's view-model: screen navigation and the cash top-up, as Qt properties and slots.
+"""The navigator view-model (`vm` in QML): screens, the service menu, session and idle clock,
+busy indicator, language and display modes. Each service's own screens and data live in a
+feature view-model (ui/features/); this class only routes between them.
 
-Thin by design (the Electrum pattern): every decision lives in kiosk/; this class turns core
-snapshots into display strings and forwards taps to the core thread.
+Thin by design (the Electrum pattern): every decision lives in kiosk/. The customer session's
+idle clock is the core's (kiosk/customer_session.py); the navigator shows its countdown, and
+when a feature holds the customer's money it lets that feature finish first.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.app import KioskApp
+from kiosk.customer_session import CustomerSession, EndReason, SessionEnded
 from kiosk.errors import KioskError
-from kiosk.flows.topup import State, TopUpFlow, TopUpSnapshot
-from kiosk.money import format_cny
-from kiosk.msisdn import group_mobile, is_valid_mobile
+from kiosk.msisdn import mask_mobile
 from ui.bridge import GuiBridge
+from ui.features.base import FeatureViewModel
+from ui.theme import Theme
 
 log = logging.getLogger(__name__)
 
-SCREENS = ("attract", "menu", "number", "cash", "result", "out_of_service")
-RESULT_SCREEN_TIMEOUT_MS = 20_000
-IDLE_WARNING_S = 15  # the countdown shown before a session ends for inactivity
+SHARED_SCREENS = {
+    "attract": "AttractScreen.qml",
+    "menu": "MenuScreen.qml",
+    "out_of_service": "OutOfServiceScreen.qml",
+}
+FINISH_SCREEN_TIMEOUT_MS = 20_000  # a result screen goes home by itself after this
+BUSY_DELAY_MS = 300  # the busy indicator shows only when waiting takes longer than this
+IDLE_POLL_MS = 250
 
 
 class KioskViewModel(QObject):
     changed = Signal()
+    servicesChanged = Signal()  # noqa: N815 (only when the menu's rows change: the Repeater rebuilds)
     languageChanged = Signal(str)  # noqa: N815 (Qt naming)
 
     def __init__(
@@ -35,107 +47,127 @@ class KioskViewModel(QObject):
         bridge: GuiBridge,
         *,
         on_language: Callable[[str], None] | None = None,
+        theme: Theme | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self.theme = theme or Theme(self)
         self._app = app
         self._bridge = bridge
         self._on_language = on_language
+        self._features: dict[str, FeatureViewModel] = {}
+        self._screen_owner: dict[str, FeatureViewModel] = {}
+        self._service_owner: dict[str, FeatureViewModel] = {}
         self._screen = "attract"
         self._language = app.config.kiosk.language
-        self._digits = ""
-        self._flow: TopUpFlow | None = None
-        self._snap: TopUpSnapshot | None = None
         self._message_key = ""
-        self._busy = False
-        self._idle = QTimer(self)
-        self._idle.setSingleShot(True)
-        self._idle.timeout.connect(self._on_idle)
-        self._idle_ms = app.config.kiosk.idle_timeout_s * 1000
-        self._topup = app.service("topup.cash")
+        self._busy = 0  # nested waits
+        self._busy_visible = False
+        self._large_text = False
+        self._high_contrast = False
+        self._after_auth: Callable[[], None] | None = None
+        self._services = self._service_rows()
+        self._idle_left = 0
+        self._idle_handled = False
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_DELAY_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
+        self._finish_timer = QTimer(self)
+        self._finish_timer.setSingleShot(True)
+        self._finish_timer.timeout.connect(self.home)
         self._services_timer = QTimer(self)  # device health changes: keep the menu honest
         self._services_timer.setInterval(2000)
         self._services_timer.timeout.connect(self._refresh_services)
         self._services_timer.start()
-        self._countdown = QTimer(self)  # ticks the "are you still there?" countdown
-        self._countdown.setInterval(1000)
-        self._countdown.timeout.connect(self._tick)
+        self._idle_timer = QTimer(self)  # shows the core session's idle countdown
+        self._idle_timer.setInterval(IDLE_POLL_MS)
+        self._idle_timer.timeout.connect(self._poll_idle)
+        self._idle_timer.start()
+        if app.desk is not None:
+            app.desk.listen(self._session_ended_elsewhere)
         if app.out_of_service_reason:
             self._screen = "out_of_service"
+
+    def attach(self, features: Sequence[FeatureViewModel]) -> None:
+        """Register the feature view-models: their screens and menu services."""
+        for feature in features:
+            self._features[feature.name] = feature
+            for screen in feature.screens:
+                if screen in self._screen_owner or screen in SHARED_SCREENS:
+                    raise ValueError(f"screen {screen!r} registered twice")
+                self._screen_owner[screen] = feature
+            for key in feature.services:
+                self._service_owner[key] = feature
+            feature.changed.connect(self.changed)
+        self._services = self._service_rows()
+        self.servicesChanged.emit()
+
+    @property
+    def features(self) -> dict[str, FeatureViewModel]:
+        return dict(self._features)
+
+    def screen_ids(self) -> list[str]:
+        return [*SHARED_SCREENS, *self._screen_owner]
 
     def shutdown(self) -> None:
         """Stop the timers on the GUI thread. A QObject whose timers are still running must not
         be left to Python's garbage collector: it may run on any thread (a device's, say), and
         Qt cannot stop timers from another thread — the next tick hits a deleted object."""
-        for timer in (self._idle, self._services_timer, self._countdown):
+        if self._app.desk is not None:
+            self._app.desk.listen(None)
+        for timer in (self._busy_timer, self._finish_timer, self._services_timer, self._idle_timer):
             timer.stop()
+        for feature in self._features.values():
+            feature.shutdown()
 
     # --- properties -------------------------------------------------------------------------
+
+    def _owner(self) -> FeatureViewModel | None:
+        return self._screen_owner.get(self._screen)
 
     def _get_screen(self) -> str:
         return self._screen
 
+    def _get_screen_source(self) -> str:
+        owner = self._owner()
+        if owner is not None:
+            return owner.screens[self._screen]
+        return SHARED_SCREENS.get(self._screen, SHARED_SCREENS["out_of_service"])
+
     def _get_language(self) -> str:
         return self._language
-
-    def _get_digits(self) -> str:
-        return self._digits
-
-    def _get_number_display(self) -> str:
-        return group_mobile(self._digits)
-
-    def _get_number_valid(self) -> bool:
-        return is_valid_mobile(self._digits)
-
-    def _get_credited_text(self) -> str:
-        return format_cny(self._snap.credited_fen if self._snap else 0)
-
-    def _get_credited_fen(self) -> int:
-        return self._snap.credited_fen if self._snap else 0
-
-    def _get_remaining_text(self) -> str:
-        return format_cny(self._snap.remaining_fen if self._snap else 0)
-
-    def _get_note_count(self) -> int:
-        return len(self._snap.notes_fen) if self._snap else 0
 
     def _get_message_key(self) -> str:
         return self._message_key
 
     def _get_busy(self) -> bool:
-        return self._busy
+        return self._busy > 0
 
-    def _get_can_confirm(self) -> bool:
-        snap = self._snap
-        return bool(snap and snap.state is State.CASH and snap.credited_fen > 0 and not self._busy)
+    def _get_busy_visible(self) -> bool:
+        return self._busy_visible
+
+    def _get_can_back(self) -> bool:
+        owner = self._owner()
+        if self._screen == "menu":
+            return True
+        return owner is not None and owner.can_back(self._screen)
 
     def _get_can_cancel(self) -> bool:
-        snap = self._snap
-        return not self._busy and not (snap and snap.credited_fen > 0)
+        owner = self._owner()
+        if self._screen == "menu":
+            return True
+        return owner is not None and owner.can_cancel(self._screen)
 
-    def _get_receipt_printed(self) -> bool:
-        return bool(self._snap and self._snap.receipt_printed)
+    def _get_finishing(self) -> bool:
+        owner = self._owner()
+        return owner is not None and self._screen in owner.finish_screens
 
-    def _get_credited_online(self) -> bool:
-        return bool(self._snap and self._snap.credited_online)
+    def _get_services(self) -> list[dict[str, Any]]:
+        return self._services
 
-    def _get_txn_ref(self) -> str:
-        return self._snap.txn_id if self._snap else ""
-
-    def _refresh_services(self) -> None:
-        state = self._app.service("topup.cash")  # cached health: no device I/O on the GUI thread
-        if state != self._topup:
-            self._topup = state
-            self.changed.emit()
-
-    def _get_topup_available(self) -> bool:
-        return self._topup.available
-
-    def _get_topup_reason(self) -> str:
-        return self._topup.reason_key
-
-    def _get_topup_warning(self) -> str:
-        return self._topup.warning_key
+    def _get_idle_seconds_left(self) -> int:
+        return self._idle_left
 
     def _get_simulator(self) -> bool:
         return self._app.simulator_controls is not None
@@ -143,65 +175,161 @@ class KioskViewModel(QObject):
     def _get_kiosk_name(self) -> str:
         return self._app.config.kiosk.name
 
-    def _get_max_text(self) -> str:
-        return format_cny(self._app.config.topup.max_fen)
+    def _get_large_text(self) -> bool:
+        return self._large_text
+
+    def _get_high_contrast(self) -> bool:
+        return self._high_contrast
+
+    def _get_customer_display(self) -> str:
+        session = self.session
+        customer = session.customer if session is not None else None
+        return "" if customer is None else mask_mobile(customer.msisdn)
 
     screen = Property(str, _get_screen, notify=changed)
+    screenSource = Property(str, _get_screen_source, notify=changed)  # noqa: N815
     language = Property(str, _get_language, notify=changed)
-    digits = Property(str, _get_digits, notify=changed)
-    numberDisplay = Property(str, _get_number_display, notify=changed)  # noqa: N815
-    numberValid = Property(bool, _get_number_valid, notify=changed)  # noqa: N815
-    creditedText = Property(str, _get_credited_text, notify=changed)  # noqa: N815
-    creditedFen = Property(int, _get_credited_fen, notify=changed)  # noqa: N815
-    remainingText = Property(str, _get_remaining_text, notify=changed)  # noqa: N815
-    noteCount = Property(int, _get_note_count, notify=changed)  # noqa: N815
     messageKey = Property(str, _get_message_key, notify=changed)  # noqa: N815
     busy = Property(bool, _get_busy, notify=changed)
-    canConfirm = Property(bool, _get_can_confirm, notify=changed)  # noqa: N815
+    busyVisible = Property(bool, _get_busy_visible, notify=changed)  # noqa: N815
+    canBack = Property(bool, _get_can_back, notify=changed)  # noqa: N815
     canCancel = Property(bool, _get_can_cancel, notify=changed)  # noqa: N815
-    receiptPrinted = Property(bool, _get_receipt_printed, notify=changed)  # noqa: N815
-    creditedOnline = Property(bool, _get_credited_online, notify=changed)  # noqa: N815
-    txnRef = Property(str, _get_txn_ref, notify=changed)  # noqa: N815
-    topupAvailable = Property(bool, _get_topup_available, notify=changed)  # noqa: N815
-    topupReason = Property(str, _get_topup_reason, notify=changed)  # noqa: N815
-    topupWarning = Property(str, _get_topup_warning, notify=changed)  # noqa: N815
+    finishing = Property(bool, _get_finishing, notify=changed)
+    services = Property("QVariantList", _get_services, notify=servicesChanged)
+    idleSecondsLeft = Property(int, _get_idle_seconds_left, notify=changed)  # noqa: N815
     simulator = Property(bool, _get_simulator, constant=True)
     kioskName = Property(str, _get_kiosk_name, constant=True)  # noqa: N815
-    maxText = Property(str, _get_max_text, constant=True)  # noqa: N815
+    largeText = Property(bool, _get_large_text, notify=changed)  # noqa: N815
+    highContrast = Property(bool, _get_high_contrast, notify=changed)  # noqa: N815
+    customerDisplay = Property(str, _get_customer_display, notify=changed)  # noqa: N815
 
-    # --- navigation -------------------------------------------------------------------------
+    # --- the navigator as features use it (ui/features/base.py UiNav) ---------------------
 
-    def _go(self, screen: str, message_key: str = "") -> None:
-        assert screen in SCREENS, screen
+    @property
+    def session(self) -> CustomerSession | None:
+        desk = self._app.desk
+        return None if desk is None else desk.session
+
+    @property
+    def screen_id(self) -> str:
+        return self._screen
+
+    def go(self, screen: str, message_key: str = "") -> None:
+        if screen not in SHARED_SCREENS and screen not in self._screen_owner:
+            raise ValueError(f"no screen {screen!r}")
         self._screen = screen
         self._message_key = message_key
+        self._finish_timer.stop()
+        if self._get_finishing():
+            self._finish_timer.start(FINISH_SCREEN_TIMEOUT_MS)
         self._touch()
         self.changed.emit()
 
-    def _touch(self) -> None:
-        if self._screen in ("attract", "out_of_service"):
-            self._idle.stop()
-            self._countdown.stop()
-        else:
-            timeout = RESULT_SCREEN_TIMEOUT_MS if self._screen == "result" else self._idle_ms
-            self._idle.start(timeout)
-            self._countdown.start()
-        self._tick()
+    def show_message(self, message_key: str) -> None:
+        self._message_key = message_key
+        self.changed.emit()
 
-    def _tick(self) -> None:
-        left = self._get_idle_seconds_left()
-        if left != getattr(self, "_shown_left", None):
-            self._shown_left = left
+    def set_busy(self, busy: bool) -> None:
+        self._busy = self._busy + 1 if busy else max(self._busy - 1, 0)
+        if self._busy and not self._busy_timer.isActive() and not self._busy_visible:
+            self._busy_timer.start()
+        if not self._busy:
+            self._busy_timer.stop()
+            self._busy_visible = False
+        self.changed.emit()
+
+    def _show_busy(self) -> None:
+        self._busy_visible = self._busy > 0
+        self.changed.emit()
+
+    def post(self, fn: Callable[[], None]) -> None:
+        self._bridge.post(fn)
+
+    def run(
+        self,
+        work: Callable[[], Any],
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        self.set_busy(True)
+        future = self._bridge.submit(work)
+
+        def finished() -> None:
+            self.set_busy(False)
+            error = future.exception()
+            if error is not None:
+                (on_error or self._show_error)(error)
+            elif on_result is not None:
+                on_result(future.result())
+
+        future.add_done_callback(lambda _f: self._bridge.post(finished))
+
+    def _show_error(self, error: BaseException) -> None:
+        if isinstance(error, KioskError):
+            self.show_message(error.message_key)
+        else:
+            log.error("core error: %r", error)
+            self.show_message("error.generic")
+
+    def require_auth(self, then: Callable[[], None]) -> None:
+        session = self.session
+        if session is not None and session.authenticated:
+            then()
+            return
+        auth = self._features.get("auth")
+        if auth is None or not auth.screens:
+            self.show_message("service.not_offered")
+            return
+        self._after_auth = then
+        auth.start_service("auth")
+
+    def auth_done(self) -> None:
+        then, self._after_auth = self._after_auth, None
+        if then is not None:
+            then()
+        else:
+            self.go("menu")
+
+    # --- idle -------------------------------------------------------------------------------
+
+    def _touch(self) -> None:
+        session = self.session
+        if session is not None:
+            session.touch()
+        self._idle_handled = False
+        self._poll_idle()
+
+    def _poll_idle(self) -> None:
+        session = self.session
+        left = 0
+        if session is not None and self._screen not in ("attract", "out_of_service"):
+            status = session.idle_status()
+            if status.warning and not self._get_finishing():
+                left = max(1, math.ceil(status.remaining_s))
+            owner = self._owner()
+            expired = status.remaining_s <= 0 and not self._idle_handled
+            if expired and owner is not None and owner.holds_money():
+                # The core waits for this feature (it holds money): let it finish first.
+                self._idle_handled = owner.on_idle(self._screen)
+        if left != self._idle_left:
+            self._idle_left = left
             self.changed.emit()
 
-    def _get_idle_seconds_left(self) -> int:
-        """Seconds before the session ends, when the warning should show; else 0."""
-        if not self._idle.isActive() or self._screen == "result":
-            return 0
-        left = -(-self._idle.remainingTime() // 1000)  # ceiling
-        return left if 0 < left <= IDLE_WARNING_S else 0
+    def _session_ended_elsewhere(self, event: SessionEnded) -> None:
+        """The core ended the session (idle timeout, central expired it): back to attract."""
+        self._bridge.post(lambda: self._after_session_end(event.session_id))
 
-    idleSecondsLeft = Property(int, _get_idle_seconds_left, notify=changed)  # noqa: N815
+    def _after_session_end(self, session_id: str) -> None:
+        if self._screen in ("attract", "out_of_service") or self._any_money_held():
+            return
+        session = self.session
+        if session is None or session.session_id == session_id:
+            self.home()
+
+    def _any_money_held(self) -> bool:
+        return any(f.holds_money() for f in self._features.values())
+
+    # --- slots ------------------------------------------------------------------------------
 
     @Slot()
     def touched(self) -> None:
@@ -215,153 +343,110 @@ class KioskViewModel(QObject):
         self._language = language
         if self._on_language is not None:
             self._on_language(language)
+        self.languageChanged.emit(language)
+        self.changed.emit()
+
+    @Slot()
+    def toggleLargeText(self) -> None:  # noqa: N802
+        self._large_text = not self._large_text
+        self._apply_theme()
+
+    @Slot()
+    def toggleHighContrast(self) -> None:  # noqa: N802
+        self._high_contrast = not self._high_contrast
+        self._apply_theme()
+
+    def _apply_theme(self) -> None:
+        self.theme.set_modes(large_text=self._large_text, high_contrast=self._high_contrast)
         self.changed.emit()
 
     @Slot()
     def start(self) -> None:
+        """A customer touched the attract screen: a new session, the service menu."""
         if self._app.out_of_service_reason:
-            self._go("out_of_service")
+            self.go("out_of_service")
             return
-        self._go("menu")
+        if self._app.desk is not None:
+            self._app.desk.start_session()
+            self._app.desk.session.set_busy(self._any_money_held)  # type: ignore[union-attr]
+        self._refresh_services()
+        self.go("menu")
 
     @Slot()
     def home(self) -> None:
-        """Back to the attract screen; the session's data is dropped."""
-        self._flow, self._snap, self._digits, self._busy = None, None, "", False
+        """Back to the attract screen; the session's data is dropped everywhere."""
+        self._after_auth = None
+        for feature in self._features.values():
+            try:
+                feature.reset()
+            except Exception:  # one feature's bug must not keep another's customer data
+                log.exception("reset of %s failed", feature.name)
+        self._busy, self._busy_visible = 0, False
+        self._busy_timer.stop()
+        if self._app.desk is not None and self._app.desk.session is not None:
+            self._app.desk.end_session(EndReason.FINISHED)
         self._app.end_flow()
+        self._large_text = self._high_contrast = False
+        self.theme.set_modes(large_text=False, high_contrast=False)
         self._language = self._app.config.kiosk.language
         if self._on_language is not None:
             self._on_language(self._language)
-        self._go("out_of_service" if self._app.out_of_service_reason else "attract")
+        self.go("out_of_service" if self._app.out_of_service_reason else "attract")
 
     @Slot()
-    def chooseTopUp(self) -> None:  # noqa: N802
-        self._refresh_services()
-        if not self._topup.available:
-            self._message_key = self._topup.reason_key
-            self.changed.emit()
-            return
-        try:
-            self._flow = self._app.new_topup(self._post_snapshot)
-        except KioskError as exc:
-            self._go("out_of_service", exc.message_key)
-            return
-        self._snap = self._flow.snapshot
-        self._digits = ""
-        self._go("number", "topup.enter")
-
-    # --- number entry -----------------------------------------------------------------------
+    def logout(self) -> None:
+        self.home()
 
     @Slot(str)
-    def pressDigit(self, digit: str) -> None:  # noqa: N802
-        if len(digit) == 1 and digit.isdigit() and len(self._digits) < 11:
-            self._digits += digit
-            self._message_key = "topup.enter"
-        self._touch()
-        self.changed.emit()
-
-    @Slot()
-    def backspace(self) -> None:
-        self._digits = self._digits[:-1]
-        self._touch()
-        self.changed.emit()
-
-    @Slot()
-    def clearDigits(self) -> None:  # noqa: N802
-        self._digits = ""
-        self._touch()
-        self.changed.emit()
-
-    @Slot()
-    def submitNumber(self) -> None:  # noqa: N802
-        if not is_valid_mobile(self._digits):
-            self._message_key = "topup.invalid_number"
-            self.changed.emit()
+    def startService(self, key: str) -> None:  # noqa: N802
+        """A tap on the menu: the feature that offers `key` takes over, if it can run now."""
+        self._refresh_services()
+        row = next((r for r in self._services if r["key"] == key), None)
+        owner = self._service_owner.get(key)
+        if row is None or owner is None:
+            self.show_message("service.not_offered")
             return
-        flow, digits = self._flow, self._digits
-        if flow is None:
+        if not row["available"]:
+            self.show_message(row["reason"])
             return
-        self._busy = True
-        self.changed.emit()
-        self._bridge.submit(lambda: flow.submit_number(digits), self._on_core_error)
-
-    # --- cash -------------------------------------------------------------------------------
-
-    @Slot(int)
-    def insertNote(self, denomination_fen: int) -> None:  # noqa: N802
-        """Simulator only: put a note into the simulated acceptor."""
-        controls = self._app.simulator_controls
-        if controls is not None:
-            controls.insert_note(denomination_fen)
-
-    @Slot()
-    def confirm(self) -> None:
-        flow = self._flow
-        if flow is None or not self._get_can_confirm():
-            return
-        self._busy = True
-        self.changed.emit()
-        self._bridge.submit(flow.confirm, self._on_core_error)
-
-    @Slot()
-    def cancel(self) -> None:
-        flow = self._flow
-        if flow is None or (self._snap and self._snap.credited_fen > 0):
-            self._message_key = "topup.cannot_cancel_with_money"
-            self.changed.emit()
-            return
-        self._bridge.submit(flow.cancel, self._on_core_error)
-        self.home()
+        owner.start_service(key)
 
     @Slot()
     def back(self) -> None:
-        """One step back: cash → number is not possible once money is in."""
-        if self._screen == "number":
-            self.cancel()
-        elif self._screen == "menu":
+        owner = self._owner()
+        if self._screen in ("menu", "out_of_service"):
             self.home()
-        elif self._screen == "cash":
-            self.cancel()
+        elif owner is not None and not owner.back(self._screen):
+            owner.reset()
+            self.go("menu")
 
-    # --- core callbacks ---------------------------------------------------------------------
-
-    def _post_snapshot(self, snap: TopUpSnapshot) -> None:
-        self._bridge.post(lambda: self._apply(snap))
-
-    def _apply(self, snap: TopUpSnapshot) -> None:
-        if self._snap is None or snap.txn_id != self._snap.txn_id:
-            return  # a late event of a finished session (never block on the flow's lock here)
-        self._snap = snap
-        self._message_key = snap.message_key
-        if snap.state is State.CASH:
-            self._busy = False
-            if self._screen != "cash":
-                self._go("cash", snap.message_key)
-        elif snap.state is State.DONE:
-            self._busy = False
-            self._go("result", snap.message_key)
-        elif snap.state is State.FAILED:
-            self._busy = False
-            self._go("out_of_service", snap.message_key)
-        self._touch()
-        self.changed.emit()
-
-    def _on_core_error(self, error: BaseException) -> None:
-        self._busy = False
-        if isinstance(error, KioskError):
-            self._message_key = error.message_key
-        else:
-            log.error("core error: %r", error)
-            self._message_key = "error.generic"
-        self.changed.emit()
-
-    def _on_idle(self) -> None:
-        snap = self._snap
-        if self._screen == "cash" and snap is not None and snap.credited_fen > 0:
-            # The customer walked away with money in: top up what was paid, never keep it.
-            self.confirm()
-            return
-        if self._screen in ("menu", "number", "cash", "result"):
-            if self._flow is not None and self._screen in ("number", "cash"):
-                self._bridge.submit(self._flow.cancel)
+    @Slot()
+    def cancel(self) -> None:
+        owner = self._owner()
+        finishing = owner is not None and self._get_finishing()
+        if finishing or owner is None or not owner.cancel(self._screen):
             self.home()
+
+    # --- the menu ---------------------------------------------------------------------------
+
+    def _service_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for state in self._app.services():  # cached health: no device I/O on the GUI thread
+            if self._service_owner and state.key not in self._service_owner:
+                continue  # no screens for it (yet): not on the menu
+            rows.append({
+                "key": state.key,
+                "available": state.available,
+                "reason": state.reason_key,
+                "warning": state.warning_key,
+            })  # fmt: skip
+        return rows
+
+    def _refresh_services(self) -> None:
+        rows = self._service_rows()
+        if rows != self._services:
+            self._services = rows
+            self.servicesChanged.emit()
+
+    def service_row(self, key: str) -> dict[str, Any] | None:
+        return next((r for r in self._services if r["key"] == key), None)

@@ -23,13 +23,14 @@ def test_cash_topup_by_touch_reaches_central_once(
     ¥50 + ¥100 to 138 0013 8000 THEN central records it exactly once and the receipt
     bytes carry the amount."""
     window, vm = ui_session.window, ui_session.vm
+    topup = ui_session.features["topup"]
     assert vm.screen == "attract"
     save_screen(ui_session, "01-attract")
     tap(window, "attract.start")
     assert wait_until(lambda: vm.screen == "menu")
     save_screen(ui_session, "02-menu")
-    tap(window, "menu.topup")
-    assert wait_until(lambda: vm.screen == "number")
+    tap(window, "menu.topup.cash")
+    assert wait_until(lambda: vm.screen == "topup.number")
     with pytest.raises(TouchError):
         tap(window, "number.next")  # disabled until the number is valid
     for digit in NUMBER[:-1] + "9":
@@ -39,22 +40,22 @@ def test_cash_topup_by_touch_reaches_central_once(
     assert find_item(window, "number.display").property("text") == "138 0013 8000"
     save_screen(ui_session, "03-number")
     tap(window, "number.next")
-    assert wait_until(lambda: vm.screen == "cash")
+    assert wait_until(lambda: vm.screen == "topup.cash")
     with pytest.raises(TouchError):
         tap(window, "cash.confirm")  # nothing inserted yet
     save_screen(ui_session, "04-cash-empty")
     tap(window, "sim.note.5000")
-    assert wait_until(lambda: vm.creditedFen == 5000)
+    assert wait_until(lambda: topup.creditedFen == 5000)
     tap(window, "sim.note.10000")
-    assert wait_until(lambda: vm.creditedFen == 15000)
+    assert wait_until(lambda: topup.creditedFen == 15000)
     assert find_item(window, "cash.total").property("text") == "¥150.00"
     with pytest.raises(TouchError):
         tap(window, "nav.cancel")  # money is in: cancel is not offered
     save_screen(ui_session, "05-cash-inserted")
     tap(window, "cash.confirm")
-    assert wait_until(lambda: vm.screen == "result", 30)
+    assert wait_until(lambda: vm.screen == "topup.result", 30)
     save_screen(ui_session, "06-result")
-    assert vm.receiptPrinted is True
+    assert topup.receiptPrinted is True
 
     embedded = kiosk_app.config.central.embedded
     assert embedded is not None
@@ -65,7 +66,7 @@ def test_cash_topup_by_touch_reaches_central_once(
     assert [(r["msisdn"], r["amount_fen"], r["method"]) for r in records] == [
         (NUMBER, 15000, "cash")
     ]
-    assert records[0]["txn_id"] == vm.txnRef
+    assert records[0]["txn_id"] == topup.txnRef
 
     printer = kiosk_app.simulators["printer"].handle
     jobs = printer.jobs  # type: ignore[attr-defined]
@@ -76,6 +77,6 @@ def test_cash_topup_by_touch_reaches_central_once(
 
     tap(window, "nav.cancel")  # "Finish" on the result screen
     assert wait_until(lambda: vm.screen == "attract")
-    assert vm.txnRef == ""
-    assert vm.digits == ""
+    assert topup.txnRef == ""
+    assert topup.digits == ""
     assert ui_session.warnings == []

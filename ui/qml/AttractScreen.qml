@@ -1,18 +1,29 @@
 import QtQuick
 
-// Attract screen: what this kiosk can do, touch anywhere to start.
+// Attract screen: a looping banner with what this kiosk can do; touch anywhere to start.
 Rectangle {
     id: screen
     objectName: "screen.attract"
     readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    Texts { id: texts }
     gradient: Gradient {
-        GradientStop { position: 0.0; color: "#0B5CAD" }
-        GradientStop { position: 1.0; color: "#063A70" }
+        GradientStop { position: 0.0; color: theme.primary === "#FFD400" ? "#000000" : "#0B5CAD" }
+        GradientStop { position: 1.0; color: theme.primaryDark }
+    }
+
+    // The services on offer right now, one at a time.
+    readonly property var offers: vm.services.filter(function(s) { return s.available })
+    property int shown: 0
+    Timer {
+        interval: 3500
+        repeat: true
+        running: screen.offers.length > 1
+        onTriggered: screen.shown = (screen.shown + 1) % screen.offers.length
     }
 
     Column {
         anchors.centerIn: parent
-        spacing: 40 * screen.u
+        spacing: 50 * screen.u
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
             text: vm.kioskName
@@ -21,10 +32,31 @@ Rectangle {
             font.bold: true
         }
         Text {
+            objectName: "attract.banner"
             anchors.horizontalCenter: parent.horizontalCenter
-            text: qsTr("Top up your phone with cash — any number, any time")
+            width: 1500 * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            readonly property var offer: screen.offers.length > 0
+                                         ? screen.offers[screen.shown % screen.offers.length] : null
+            text: offer ? texts.serviceLabel(offer.key) + " · " + texts.serviceHint(offer.key)
+                        : qsTr("Mobile services, any time")
             color: "#DCE8F7"
-            font.pixelSize: 52 * screen.u
+            font.pixelSize: 56 * screen.u
+            Behavior on text {
+                SequentialAnimation {
+                    NumberAnimation { target: banner; property: "opacity"; to: 0; duration: 200 }
+                    PropertyAction {}
+                    NumberAnimation { target: banner; property: "opacity"; to: 1; duration: 300 }
+                }
+            }
+            id: banner
+        }
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Top up, pay bills, print records, get a new SIM card")
+            color: "#B8CCE6"
+            font.pixelSize: 40 * screen.u
         }
         Rectangle {
             anchors.horizontalCenter: parent.horizontalCenter

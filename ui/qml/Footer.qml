@@ -1,9 +1,10 @@
 import QtQuick
 
-// Bottom bar: Back on the left, Cancel on the right — always in the same place.
+// Bottom bar: Back on the left, Cancel (or Finish on a result screen) on the right — always in
+// the same place, on every screen. What they do is the current feature's decision.
 Rectangle {
     property real u: 1
-    color: "#E3E9F2"
+    color: theme.bar
 
     KioskButton {
         objectName: "nav.back"
@@ -11,7 +12,7 @@ Rectangle {
         width: 320 * u; height: 110 * u
         u: parent.u
         secondary: true
-        enabled: vm.screen !== "result" && vm.canCancel
+        enabled: !vm.finishing && vm.canBack && !vm.busy
         label: qsTr("‹ Back")
         onClicked: vm.back()
     }
@@ -22,8 +23,8 @@ Rectangle {
         width: 320 * u; height: 110 * u
         u: parent.u
         secondary: true
-        enabled: vm.screen === "result" || vm.canCancel
-        label: vm.screen === "result" ? qsTr("Finish") : qsTr("Cancel")
-        onClicked: vm.screen === "result" ? vm.home() : vm.cancel()
+        enabled: vm.finishing || (vm.canCancel && !vm.busy)
+        label: vm.finishing ? qsTr("Finish") : qsTr("Cancel")
+        onClicked: vm.cancel()
     }
 }

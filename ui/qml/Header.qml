@@ -1,25 +1,56 @@
 import QtQuick
 
-// Top bar: the kiosk's name and the language switch, on every screen but the attract screen.
+// Top bar: the kiosk's name, who is logged in, and the switches for language, large text and
+// high contrast — on every screen but the attract screen.
 Rectangle {
     property real u: 1
-    color: "#0B5CAD"
+    color: theme.primaryDark === "#000000" ? theme.bar : theme.primary
 
     Text {
         anchors { left: parent.left; leftMargin: 48 * u; verticalCenter: parent.verticalCenter }
         text: vm.kioskName
-        color: "white"
-        font.pixelSize: 44 * u
+        color: theme.onPrimary === "#000000" ? theme.text : theme.onPrimary
+        font.pixelSize: 44 * u * theme.textScale
         font.bold: true
     }
 
-    KioskButton {
-        objectName: "lang.toggle"
+    Text {
+        objectName: "header.customer"
+        anchors { horizontalCenter: parent.horizontalCenter; verticalCenter: parent.verticalCenter }
+        visible: vm.customerDisplay !== ""
+        text: qsTr("Logged in: %1").arg(vm.customerDisplay)
+        color: theme.onPrimary === "#000000" ? theme.text : theme.onPrimary
+        font.pixelSize: 34 * u * theme.textScale
+    }
+
+    Row {
         anchors { right: parent.right; rightMargin: 40 * u; verticalCenter: parent.verticalCenter }
-        width: 260 * u; height: 88 * u
-        u: parent.u
-        secondary: true
-        label: vm.language === "zh_CN" ? "English" : "中文"
-        onClicked: vm.setLanguage(vm.language === "zh_CN" ? "en" : "zh_CN")
+        spacing: 20 * u
+        KioskButton {
+            objectName: "mode.largeText"
+            width: 150 * u; height: 96 * u
+            u: parent.parent.u
+            secondary: !vm.largeText
+            labelSize: 40
+            label: "A+"
+            onClicked: vm.toggleLargeText()
+        }
+        KioskButton {
+            objectName: "mode.highContrast"
+            width: 150 * u; height: 96 * u
+            u: parent.parent.u
+            secondary: !vm.highContrast
+            labelSize: 40
+            label: "◐"
+            onClicked: vm.toggleHighContrast()
+        }
+        KioskButton {
+            objectName: "lang.toggle"
+            width: 240 * u; height: 96 * u
+            u: parent.parent.u
+            secondary: true
+            label: vm.language === "zh_CN" ? "English" : "中文"
+            onClicked: vm.setLanguage(vm.language === "zh_CN" ? "en" : "zh_CN")
+        }
     }
 }

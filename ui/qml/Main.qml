@@ -1,22 +1,21 @@
 import QtQuick
 import QtQuick.Window
 
-// Root window: a header with the language switch, the current screen, and a bottom bar whose
-// Back and Cancel buttons are always in the same place.
+// Root window: a header with the language and display switches, the current screen (each
+// feature's screens come from ui/qml/<feature>/, chosen by the navigator), and a bottom bar
+// whose Back and Cancel buttons are always in the same place.
 Window {
     id: root
     objectName: "root"
     width: 1920
     height: 1080
     visible: true
-    color: "#F2F5FA"
+    color: theme.background
     title: qsTr("Self-service kiosk")
 
     // One design unit: the screen is laid out for 1920×1080 and scales to any size.
     readonly property real u: Math.min(width / 1920, height / 1080)
     readonly property bool portrait: height > width
-
-    Texts { id: texts }
 
     MouseArea {
         anchors.fill: parent
@@ -39,22 +38,7 @@ Window {
             left: parent.left; right: parent.right
             top: header.bottom; bottom: footer.top
         }
-        source: {
-            switch (vm.screen) {
-            case "attract": return "AttractScreen.qml"
-            case "menu": return "MenuScreen.qml"
-            case "number": return "NumberScreen.qml"
-            case "cash": return "CashScreen.qml"
-            case "result": return "ResultScreen.qml"
-            default: return "OutOfServiceScreen.qml"
-            }
-        }
-    }
-
-    IdleWarning {
-        anchors.fill: parent
-        z: 10
-        u: root.u
+        source: vm.screenSource
     }
 
     Footer {
@@ -62,6 +46,18 @@ Window {
         visible: vm.screen !== "attract" && vm.screen !== "out_of_service"
         anchors { left: parent.left; right: parent.right; bottom: parent.bottom }
         height: visible ? 150 * root.u : 0
+        u: root.u
+    }
+
+    BusyOverlay {
+        anchors.fill: parent
+        z: 9
+        u: root.u
+    }
+
+    IdleWarning {
+        anchors.fill: parent
+        z: 10
         u: root.u
     }
 }

@@ -1,40 +1,65 @@
 import QtQuick
 
-// Service menu: one large button per service this kiosk offers.
+// Service menu: one large button per service this kiosk offers; a service that cannot run now
+// is greyed out and says why, one that runs without a receipt says so.
 Item {
     id: screen
     objectName: "screen.menu"
     readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    readonly property bool portrait: Window.height > Window.width
     Texts { id: texts }
 
     Column {
         anchors.centerIn: parent
-        spacing: 48 * screen.u
+        spacing: 40 * screen.u
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("Choose a service")
-            font.pixelSize: 64 * screen.u
+            font.pixelSize: 64 * screen.u * theme.textScale
             font.bold: true
-            color: "#1B2A3A"
+            color: theme.text
         }
-        KioskButton {
-            objectName: "menu.topup"
+        Prompt {
+            objectName: "menu.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 760 * screen.u; height: 300 * screen.u
+            width: grid.width
             u: screen.u
-            enabled: vm.topupAvailable
-            label: qsTr("Top up")
-            sublabel: vm.topupAvailable ? qsTr("Pay cash to any mobile number")
-                                        : texts.message(vm.topupReason)
-            onClicked: vm.chooseTopUp()
+            visible: vm.messageKey !== ""
+            error: true
         }
-        Text {
-            objectName: "menu.topup.warning"
+        Grid {
+            id: grid
             anchors.horizontalCenter: parent.horizontalCenter
-            visible: vm.topupAvailable && vm.topupWarning !== ""
-            text: texts.message(vm.topupWarning)
-            font.pixelSize: 36 * screen.u
-            color: "#9A6700"
+            columns: screen.portrait ? 2 : (vm.services.length > 6 ? 4 : 3)
+            spacing: 32 * screen.u
+            Repeater {
+                model: vm.services
+                Column {
+                    required property var modelData
+                    spacing: 8 * screen.u
+                    KioskButton {
+                        objectName: "menu." + modelData.key
+                        width: (screen.portrait ? 820 : 400) * screen.u
+                        height: 250 * screen.u
+                        u: screen.u
+                        enabled: modelData.available
+                        label: texts.serviceLabel(modelData.key)
+                        sublabel: modelData.available ? texts.serviceHint(modelData.key)
+                                                      : texts.message(modelData.reason)
+                        onClicked: vm.startService(modelData.key)
+                    }
+                    Text {
+                        objectName: "menu." + modelData.key + ".warning"
+                        width: parent.width
+                        horizontalAlignment: Text.AlignHCenter
+                        wrapMode: Text.WordWrap
+                        visible: modelData.available && modelData.warning !== ""
+                        text: texts.message(modelData.warning)
+                        font.pixelSize: 28 * screen.u * theme.textScale
+                        color: theme.warning
+                    }
+                }
+            }
         }
     }
 }

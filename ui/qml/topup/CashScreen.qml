@@ -1,9 +1,10 @@
 import QtQuick
+import ".."
 
 // Insert cash: the live total, how much more may be inserted, Confirm when done.
 Item {
     id: screen
-    objectName: "screen.cash"
+    objectName: "screen.topup.cash"
     readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
@@ -13,68 +14,68 @@ Item {
 
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
-            text: qsTr("Topping up %1").arg(vm.numberDisplay)
-            font.pixelSize: 52 * screen.u
-            color: "#1B2A3A"
+            text: qsTr("Topping up %1").arg(topup.numberDisplay)
+            font.pixelSize: 52 * screen.u * theme.textScale
+            color: theme.text
         }
         Text {
             objectName: "cash.message"
             anchors.horizontalCenter: parent.horizontalCenter
             text: texts.message(vm.messageKey)
-            font.pixelSize: 44 * screen.u
-            color: "#33507A"
+            font.pixelSize: 44 * screen.u * theme.textScale
+            color: theme.muted
         }
         Rectangle {
             anchors.horizontalCenter: parent.horizontalCenter
             width: 900 * screen.u; height: 260 * screen.u
             radius: 20 * screen.u
-            color: "white"
+            color: theme.surface
             Column {
                 anchors.centerIn: parent
                 spacing: 10 * screen.u
                 Text {
                     anchors.horizontalCenter: parent.horizontalCenter
                     text: qsTr("Inserted")
-                    font.pixelSize: 40 * screen.u
-                    color: "#5A6B80"
+                    font.pixelSize: 40 * screen.u * theme.textScale
+                    color: theme.muted
                 }
                 Text {
                     objectName: "cash.total"
                     anchors.horizontalCenter: parent.horizontalCenter
-                    text: vm.creditedText
-                    font.pixelSize: 120 * screen.u
+                    text: topup.creditedText
+                    font.pixelSize: 120 * screen.u * theme.textScale
                     font.bold: true
-                    color: "#1E8E3E"
+                    color: theme.success
                 }
             }
         }
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
-            text: qsTr("%n note(s) accepted · up to %1 more", "", vm.noteCount).arg(vm.remainingText)
-            font.pixelSize: 36 * screen.u
-            color: "#5A6B80"
+            text: qsTr("%n note(s) accepted · up to %1 more", "", topup.noteCount).arg(topup.remainingText)
+            font.pixelSize: 36 * screen.u * theme.textScale
+            color: theme.muted
         }
         KioskButton {
             objectName: "cash.confirm"
             anchors.horizontalCenter: parent.horizontalCenter
             width: 820 * screen.u; height: 130 * screen.u
             u: screen.u
-            enabled: vm.canConfirm
-            label: vm.busy ? qsTr("Please wait…") : qsTr("Confirm top-up of %1").arg(vm.creditedText)
-            onClicked: vm.confirm()
+            enabled: topup.canConfirm
+            label: topup.busy ? qsTr("Please wait…") : qsTr("Confirm top-up of %1").arg(topup.creditedText)
+            onClicked: topup.confirm()
         }
     }
 
     // Developer aid, shown only with a simulated acceptor: put notes into it.
     Column {
-        visible: vm.simulator
+        visible: topup.simulator
         anchors { right: parent.right; rightMargin: 48 * screen.u; verticalCenter: parent.verticalCenter }
         spacing: 16 * screen.u
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("Simulator:")
-            font.pixelSize: 28 * screen.u
-            color: "#8A97A8"
+            font.pixelSize: 28 * screen.u * theme.textScale
+            color: theme.border
         }
         Repeater {
             model: [1000, 2000, 5000, 10000]
@@ -85,7 +86,7 @@ Item {
                 u: screen.u * 0.8
                 secondary: true
                 label: "¥" + (modelData / 100)
-                onClicked: vm.insertNote(modelData)
+                onClicked: topup.insertNote(modelData)
             }
         }
     }

@@ -1,0 +1,49 @@
+"""Every registered screen loads offscreen in both languages, portrait and landscape, without a
+QML warning; a PNG of each is kept under test-artifacts/screens/all/ for a person to look at."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from tests.ui.conftest import ARTIFACTS
+from ui.frontend import UiSession
+from ui.touch import screenshot, wait_until
+
+pytestmark = pytest.mark.timeout(300)
+
+SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+
+
+def _show(ui_session: UiSession, screen: str) -> None:
+    vm = ui_session.vm
+    vm.home()
+    vm.start()
+    owner = next((f for f in ui_session.features.values() if screen in f.screens), None)
+    if owner is not None:
+        owner.preview(screen)
+    vm.go(screen)
+    assert wait_until(lambda: vm.screen == screen, 5)
+    for _ in range(3):
+        QCoreApplication.processEvents()
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_screen_loads_without_warnings(ui_session: UiSession, language: str) -> None:
+    """GIVEN the UI WHEN each screen is shown with its preview data in `language`, in both
+    orientations THEN no QML warning is logged and a screenshot is saved."""
+    vm, window = ui_session.vm, ui_session.window
+    folder = ARTIFACTS / "all"
+    folder.mkdir(parents=True, exist_ok=True)
+    screens = vm.screen_ids()
+    assert {"attract", "menu", "topup.number", "topup.cash", "topup.result"} <= set(screens)
+    for orientation, (width, height) in SIZES.items():
+        window.resize(width, height)
+        for screen in screens:
+            _show(ui_session, screen)
+            vm.setLanguage(language)
+            QCoreApplication.processEvents()
+            image = screenshot(window)
+            assert image.width() == width
+            assert image.save(str(folder / f"{screen}-{language}-{orientation}.png"))
+            assert ui_session.warnings == [], f"{screen} ({language}, {orientation})"

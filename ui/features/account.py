@@ -1,0 +1,16 @@
+"""View-model of the account screens (skeleton: its screens are to come)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtCore import Signal
+
+from ui.features.base import FeatureViewModel
+
+
+class AccountViewModel(FeatureViewModel):
+    name = "account"
+    screens: ClassVar[dict[str, str]] = {}
+    services: ClassVar[tuple[str, ...]] = ()
+    changed = Signal()
