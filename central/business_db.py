@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from central.db import Base, UTCDateTime
@@ -256,3 +265,23 @@ class LogUpload(Base):
     command_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     lines_json: Mapped[str] = mapped_column(Text)
+
+
+class BillPayment(Base):
+    """A payment toward a line's monthly bills (kind bill_payment.v1). One row per (kiosk,
+    txn_id). A number central does not know is kept as `suspense` for ops to refund."""
+
+    __tablename__ = "bill_payments"
+    __table_args__ = (UniqueConstraint("kiosk_id", "txn_id", name="uq_bill_payments_kiosk_txn"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    txn_id: Mapped[str] = mapped_column(String(128))
+    msisdn: Mapped[str] = mapped_column(String(11), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[str] = mapped_column(String(64))  # ISO-8601 exactly as the kiosk sent it
+    offline: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16))  # paid | partial | credited | suspense
+    months_json: Mapped[str] = mapped_column(Text)  # the months this payment settled
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -16,11 +16,12 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import accounts, customer_auth, sim_sale
+from central import accounts, bill_payments, customer_auth, sim_sale
 from central.auth import authenticate_kiosk, clock_of, require_ops, storage_of
 from central.business_db import SmsMessage
 from central.business_schemas import (
     BalanceOut,
+    BillDueOut,
     BillList,
     BillOut,
     BusinessErrorBody,
@@ -277,6 +278,15 @@ def replacement_card(
         return sim_sale.personalise_for_replacement(session, customer, body.kiosk_public_key)
 
     return transact(request, work)
+
+
+@router.get("/v1/bills/due", tags=["business"])
+def bill_due(
+    request: Request, _kiosk: KioskId, msisdn: Annotated[str, Query(pattern=r"^1[0-9]{10}$")]
+) -> BillDueOut:
+    """What a number owes (its unpaid monthly bills, oldest first), for bill payment at the
+    kiosk: any number, no customer login; the owner's name masked."""
+    return transact(request, lambda s, _now: bill_payments.bill_due(s, msisdn))
 
 
 @router.post("/v1/realname/checks", status_code=201, tags=["sim"])

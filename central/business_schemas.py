@@ -256,3 +256,19 @@ class SmsOut(BaseModel):
 
 class SmsList(BaseModel):
     messages: list[SmsOut]
+
+
+class BillDueMonth(BaseModel):
+    month: str
+    total_fen: int
+
+
+class BillDueOut(BaseModel):
+    """What a number owes: its unpaid monthly bills, oldest first. Asked by number alone (bill
+    payment needs no login), so the owner's name comes back masked."""
+
+    msisdn: str
+    owner_name_masked: str
+    status: str
+    due_fen: int
+    months: list[BillDueMonth]

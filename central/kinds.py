@@ -22,10 +22,18 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central.bill_payments import BillPaymentV1, apply_bill_payment
 from central.business_db import Account
 from central.db import Topup, utcnow
 from central.errors import ItemConflict, ItemRejected
-from central.sim_kinds import SimReplacementV1, SimSaleV1, apply_sim_replacement, apply_sim_sale
+from central.sim_kinds import (
+    SimReleaseV1,
+    SimReplacementV1,
+    SimSaleV1,
+    apply_sim_release,
+    apply_sim_replacement,
+    apply_sim_sale,
+)
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 
@@ -197,6 +205,12 @@ KINDS: dict[str, KindSpec[Any]] = {
     "sim_sale.v1": KindSpec(name="sim_sale.v1", model=SimSaleV1, handler=apply_sim_sale),
     "sim_replacement.v1": KindSpec(
         name="sim_replacement.v1", model=SimReplacementV1, handler=apply_sim_replacement
+    ),
+    "bill_payment.v1": KindSpec(
+        name="bill_payment.v1", model=BillPaymentV1, handler=apply_bill_payment
+    ),
+    "sim_release.v1": KindSpec(
+        name="sim_release.v1", model=SimReleaseV1, handler=apply_sim_release
     ),
     "maintenance.v1": KindSpec(
         name="maintenance.v1", model=MaintenanceV1, handler=apply_maintenance

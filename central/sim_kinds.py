@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,6 +74,17 @@ class SimReplacementV1(BaseModel):
     fee_fen: int = Field(ge=0, le=MAX_FEN)
     method: Literal["cash", "card", "none"]
     created_at: str = Field(max_length=64)
+    paid_fen: int | None = Field(
+        default=None, ge=0, le=MAX_FEN,
+        description="what the customer paid, if more than the fee (cash gives no change): the "
+        "excess is credited to the line",
+    )  # fmt: skip
+
+    @model_validator(mode="after")
+    def _paid_covers_fee(self) -> SimReplacementV1:
+        if self.paid_fen is not None and self.paid_fen < self.fee_fen:
+            raise PydanticCustomError("paid_fen", "paid_fen must not be less than fee_fen")
+        return self
 
     @field_validator("created_at")
     @classmethod
@@ -159,6 +170,8 @@ def apply_sim_replacement(
     profile = _profile(session, kiosk_id, body.order_id, body.iccid)
     old = account.iccid
     account.iccid = profile.iccid
+    if body.paid_fen is not None:
+        account.balance_fen += body.paid_fen - body.fee_fen
     profile.state = "active"
     _event(
         session,
@@ -173,3 +186,43 @@ def apply_sim_replacement(
         },
     )
     return {"msisdn": account.msisdn, "iccid": profile.iccid, "old_iccid_invalidated": old}
+
+
+class SimReleaseV1(BaseModel):
+    """A SIM sale that did not finish (the kiosk restarted mid-sale, or the card could not be
+    issued): the reserved number goes back to the pool and unused card data is voided."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="sim_release.v1")
+
+    txn_id: str = Field(min_length=1, max_length=128)
+    reservation_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    reason: str = Field(pattern=r"^[a-z][a-z0-9_.]{0,63}$")
+    created_at: str = Field(max_length=64)
+
+    @field_validator("created_at")
+    @classmethod
+    def _created(cls, value: str) -> str:
+        return _iso(value)
+
+
+def apply_sim_release(session: Session, kiosk_id: str, body: SimReleaseV1) -> dict[str, Any]:
+    """Release once; a reservation that is gone (expired and taken by another, or never this
+    kiosk's) or already sold is answered as such, not refused: there is nothing left to do."""
+    number = session.scalar(
+        select(PoolNumber).where(PoolNumber.reservation_id == body.reservation_id)
+    )
+    if number is None or number.reserved_by_kiosk != kiosk_id:
+        return {"reservation_id": body.reservation_id, "status": "gone"}
+    if number.sold:
+        return {"reservation_id": body.reservation_id, "status": "sold"}
+    profile = session.scalar(
+        select(SimProfile).where(SimProfile.reservation_id == body.reservation_id)
+    )
+    if profile is not None and profile.state == "issued":  # data handed out, never used
+        profile.reservation_id = None
+        profile.state = "void"
+    number.reservation_id = None
+    number.reserved_by_check = None
+    number.reserved_by_kiosk = None
+    number.reserved_until = None
+    return {"reservation_id": body.reservation_id, "status": "released"}

@@ -38,7 +38,9 @@ from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
 from kiosk.customer_desk import CustomerDesk
 from kiosk.errors import CentralUnavailable, ConfigError, JournalError
-from kiosk.flows.card_topup import CardTopUpContext, CardTopUpFlow, settle_open_payments
+from kiosk.flows import bill_payment
+from kiosk.flows.bill_payment import BillPaymentFlow
+from kiosk.flows.card_topup import TOPUP, CardTopUpContext, CardTopUpFlow, settle_open_payments
 from kiosk.flows.sim_issue import SimDevices
 from kiosk.flows.sim_sale import SimSaleFlow
 from kiosk.flows.topup import OUTBOX_KIND as TOPUP_OUTBOX_KIND
@@ -405,7 +407,18 @@ class KioskApp:
         """Ask the terminal about card payments left open (after a crash or a lost answer)."""
         if self.card_terminal is None or self.journal is None:
             return []
-        return settle_open_payments(self._card_context(self.card_terminal))
+        purposes = (TOPUP, bill_payment.CARD_PURPOSE)
+        return settle_open_payments(self._card_context(self.card_terminal), purposes)
+
+    def new_bill_payment(self) -> BillPaymentFlow:
+        """A bill payment by cash or card for any number (`look_up(msisdn)` first; it and
+        `pay_card` block: off the GUI thread). Cash notes are routed to it by `start_cash`."""
+        self._require_in_service()
+        card = self._card_context(self.card_terminal) if self.card_terminal else None
+        context = contexts.bill_payment_context(
+            self._parts(), self.acceptor, card, self.router.attach, self._offline_headroom_fen
+        )
+        return BillPaymentFlow(context)  # fmt: skip
 
     def _card_context(self, terminal: CardTerminal) -> CardTopUpContext:
         return contexts.card_topup_context(self._parts(), terminal, self._card_paying)
@@ -418,7 +431,8 @@ class KioskApp:
     def _offline_headroom_fen(self) -> int:
         """What the kiosk may still take before central confirms what it already took."""
         assert self.store is not None
-        pending = self.store.pending_total(TOPUP_OUTBOX_KIND, "amount_fen")
+        pending = sum(self.store.pending_total(kind, "amount_fen")
+                      for kind in (TOPUP_OUTBOX_KIND, bill_payment.OUTBOX_KIND))  # fmt: skip
         return self.config.topup.offline_total_fen - pending
 
     def _sim_devices(self) -> SimDevices | None:

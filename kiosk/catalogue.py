@@ -38,6 +38,9 @@ class Needs:
 NEEDS: dict[str, Needs] = {
     "topup.cash": Needs(devices=("bill_acceptor",), receipt=True),
     "topup.card": Needs(devices=("card_terminal",), receipt=True),
+    # Bill payment works offline like a top-up (the customer enters the amount then).
+    "bill.cash": Needs(devices=("bill_acceptor",), receipt=True),
+    "bill.card": Needs(devices=("card_terminal",), receipt=True),
     "account.query": Needs(network=True),
     "account.invoice": Needs(network=True, printer=True),
     "change.plan": Needs(network=True),

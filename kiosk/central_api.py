@@ -20,6 +20,7 @@ from kiosk.central_http import CentralSession
 from kiosk.central_models import (
     Balance,
     Bill,
+    BillDue,
     BillList,
     Catalogue,
     ChangeDone,
@@ -148,6 +149,10 @@ class CentralApi:
 
     def bill(self, session: str, month: str) -> Bill:
         return self._get(Bill, "GET", f"/v1/customer/bills/{month}", session=session)
+
+    def bill_due(self, msisdn: str) -> BillDue:
+        """What any number owes, for bill payment (no customer login needed)."""
+        return self._get(BillDue, "GET", "/v1/bills/due", params={"msisdn": msisdn})
 
     def usage(
         self,

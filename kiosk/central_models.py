@@ -84,6 +84,22 @@ class BillList(_Answer):
     bills: tuple[Bill, ...]
 
 
+class BillDueMonth(_Answer):
+    month: str
+    total_fen: int
+
+
+class BillDue(_Answer):
+    """What a number owes (bill payment asks by number, no login): unpaid months, oldest
+    first; the owner's name masked for the customer to check it is the right line."""
+
+    msisdn: str
+    owner_name_masked: str
+    status: str
+    due_fen: int
+    months: tuple[BillDueMonth, ...]
+
+
 class UsageRecord(_Answer):
     kind: UsageKind
     started_at: datetime

@@ -170,6 +170,8 @@ class SimSection(_Strict):
 ServiceKey = Literal[
     "topup.cash",
     "topup.card",
+    "bill.cash",
+    "bill.card",
     "account.query",
     "account.invoice",
     "change.plan",

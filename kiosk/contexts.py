@@ -12,6 +12,7 @@ from kiosk.central_api import CentralApi
 from kiosk.config import KioskConfig
 from kiosk.customer_desk import DeskParts
 from kiosk.errors import JournalError
+from kiosk.flows.bill_payment import BillPaymentContext
 from kiosk.flows.card_topup import CardTopUpContext
 from kiosk.flows.sim_issue import SimDevices
 from kiosk.flows.sim_sale import SimSaleContext
@@ -72,6 +73,37 @@ def card_topup_context(
         wait_delivered=parts.wait_delivered,
         receipt_wait_s=config.sync.receipt_wait_s,
         paying=paying,
+    )
+
+
+def bill_payment_context(
+    parts: CoreParts,
+    acceptor: BillAcceptor | None,
+    card: CardTopUpContext | None,
+    attach_cash: Callable[[Any], None],
+    headroom: Callable[[], int],
+) -> BillPaymentContext:
+    config = parts.config
+    limits = config.topup  # the limits of top-ups bind bill payments too
+    return BillPaymentContext(
+        kiosk_id=config.kiosk.id,
+        kiosk_name=config.kiosk.name,
+        api=parts.api,
+        journal=parts.journal,
+        metrics=parts.metrics,
+        printer=parts.printer,
+        min_fen=limits.min_fen,
+        max_fen=limits.max_fen,
+        offline_max_fen=limits.offline_max_fen,
+        denominations_fen=limits.denominations_fen,
+        is_online=parts.is_online,
+        on_storage_failure=parts.on_storage_failure,
+        wait_delivered=parts.wait_delivered,
+        receipt_wait_s=config.sync.receipt_wait_s,
+        acceptor=acceptor,
+        attach_cash=attach_cash,
+        card=card,
+        offline_headroom_fen=headroom,
     )
 
 

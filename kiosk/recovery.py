@@ -13,7 +13,7 @@ from datetime import datetime
 
 from drivers.errors import DriverError
 from drivers.interfaces import CardDispenser
-from kiosk.flows import card_topup, change, sim_replacement, sim_sale, topup
+from kiosk.flows import bill_payment, card_topup, change, sim_replacement, sim_sale, topup
 from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,29 @@ def _resolve_topup(journal: Journal, txn: TxnRecord, now: datetime) -> str:
         )
     )
     return "committed" if txn.state == topup.State.CASH.value else "closed"
+
+
+def _resolve_bill_cash(journal: Journal, txn: TxnRecord, now: datetime) -> str:
+    """Like a cash top-up: no money, cancelled; notes taken, the payment is committed for
+    them (sent to central) — the customer left without a receipt, which the journal says."""
+    data = txn.data
+    paid = int(data.get("paid_fen", 0))
+    name = bill_payment.CASH_FLOW
+    if txn.state == "paying" and paid == 0:
+        journal.record(Entry(txn.txn_id, "bill.cancelled", {"recovered": True}, name,
+                             "cancelled", data))  # fmt: skip
+        return "cancelled"
+    if txn.state == "paying":
+        key = bill_payment.outbox_key(txn.txn_id)
+        body = bill_payment.bill_body(txn.txn_id, data, paid, now, offline=True, method="cash")
+        journal.record(
+            Entry(txn.txn_id, "bill.committed",
+                  {"amount_fen": paid, "outbox_key": key, "recovered": True}, name, "committed",
+                  data, outbox=(OutboxMessage(key, bill_payment.OUTBOX_KIND, body),))
+        )  # fmt: skip
+    journal.record(Entry(txn.txn_id, "receipt.failed", {"error": "recovered_after_restart"},
+                         name, "done", data))  # fmt: skip
+    return "committed" if txn.state == "paying" else "closed"
 
 
 def _resolve_change(journal: Journal, txn: TxnRecord, _now: datetime) -> str:
@@ -142,6 +165,8 @@ RESOLVERS: dict[str, Callable[[Journal, TxnRecord, datetime], str]] = {
     sim_replacement.FLOW_NAME: _resolve_sim_replacement,
     sim_sale.FLOW_NAME: _resolve_sim_sale,
     card_topup.FLOW_NAME: _await_terminal,
+    bill_payment.CASH_FLOW: _resolve_bill_cash,
+    bill_payment.CARD_FLOW: _await_terminal,
 }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +31,7 @@ from drivers.interfaces import (
     CardOutcome,
     CardTerminal,
     PaymentStage,
+    ReceiptDocument,
     ReceiptPrinter,
 )
 from drivers.interfaces.payment import looks_like_card_number
@@ -72,6 +73,50 @@ class CardTopUpContext:
 
 
 @dataclass(frozen=True)
+class CardReceipt:
+    """What a card payment's receipt is made of."""
+
+    kiosk_id: str
+    kiosk_name: str
+    txn_id: str
+    data: Mapping[str, Any]  # as journalled (msisdn, amount, what the purpose added)
+    approval: CardApproved
+    credited: bool  # central confirmed before the receipt
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CardPurpose:
+    """What a card payment pays for: the flow name its transaction is journalled and counted
+    under, the posting that credits it at central, and the receipt. The terminal's side (in
+    doubt, recovery, reversal of an approval that cannot be recorded) is the same for all."""
+
+    flow_name: str
+    outbox_kind: str
+    outbox_key: Callable[[str], str]
+    # (txn id, journalled data, approval, when, offline) → the body posted to central
+    body: Callable[[str, Mapping[str, Any], CardApproved, datetime, bool], dict[str, Any]]
+    receipt: Callable[[CardReceipt], ReceiptDocument]
+    message_prefix: str = "topup"  # of the keys for a bad number or amount
+
+
+def _topup_body(
+    txn_id: str, data: Mapping[str, Any], approval: CardApproved, at: datetime, offline: bool
+) -> dict[str, Any]:
+    return topup_body(txn_id, data["msisdn"], approval.amount_fen, at, offline=offline,
+                      method="card")  # fmt: skip
+
+
+def _topup_receipt(r: CardReceipt) -> ReceiptDocument:
+    return card_topup_receipt(kiosk_id=r.kiosk_id, kiosk_name=r.kiosk_name, txn_id=r.txn_id,
+                              msisdn=r.data["msisdn"], approval=r.approval, credited=r.credited,
+                              at=r.at)  # fmt: skip
+
+
+TOPUP = CardPurpose(FLOW_NAME, OUTBOX_KIND, outbox_key, _topup_body, _topup_receipt)
+
+
+@dataclass(frozen=True)
 class CardTopUpResult:
     txn_id: str
     outcome: CardOutcome
@@ -87,8 +132,9 @@ class CardTopUpFlow:
     """One card top-up. `pay` blocks until the terminal answers: run it off the GUI thread;
     `abort` may be called from another thread (the customer pressed cancel on our screen)."""
 
-    def __init__(self, context: CardTopUpContext) -> None:
+    def __init__(self, context: CardTopUpContext, purpose: CardPurpose = TOPUP) -> None:
         self._ctx = context
+        self._purpose = purpose
         self.txn_id = new_sale_id()
         self.service_id = ""
 
@@ -97,18 +143,25 @@ class CardTopUpFlow:
         msisdn: str,
         amount_fen: int,
         on_progress: Callable[[PaymentStage], None] | None = None,
+        *,
+        extra: Mapping[str, Any] | None = None,
     ) -> CardTopUpResult:
+        """`extra`: what else the purpose journals with the payment (e.g. the bill months)."""
+        prefix = self._purpose.message_prefix
         if not is_valid_mobile(msisdn):
-            raise FlowError(f"not a mobile number: {msisdn!r}", message_key="topup.invalid_number")
+            raise FlowError(f"not a mobile number: {msisdn!r}",
+                            message_key=f"{prefix}.invalid_number")  # fmt: skip
         if isinstance(amount_fen, bool) or not self._ctx.min_fen <= amount_fen <= self._ctx.max_fen:
             raise FlowError(f"amount {amount_fen} outside the limits",
-                            message_key="topup.amount_out_of_range")  # fmt: skip
-        self._ctx.metrics.started(FLOW_NAME)
+                            message_key=f"{prefix}.amount_out_of_range")  # fmt: skip
+        flow = self._purpose.flow_name
+        self._ctx.metrics.started(flow)
         self.service_id = self._ctx.terminal.new_service_id()
-        data = {"msisdn": msisdn, "amount_fen": amount_fen, "service_id": self.service_id}
+        data = {**(extra or {}), "msisdn": msisdn, "amount_fen": amount_fen,
+                "service_id": self.service_id}  # fmt: skip
         self._ctx.paying.add(self.txn_id)
         try:
-            return self._pay(TxnRecord(self.txn_id, FLOW_NAME, "authorising", data), on_progress)
+            return self._pay(TxnRecord(self.txn_id, flow, "authorising", data), on_progress)
         finally:
             self._ctx.paying.discard(self.txn_id)
 
@@ -117,7 +170,7 @@ class CardTopUpFlow:
     ) -> CardTopUpResult:
         data = txn.data
         record(self._ctx, Entry(self.txn_id, "card.requested", {"service_id": self.service_id},
-                                FLOW_NAME, "authorising", data))  # fmt: skip
+                                txn.flow, "authorising", data))  # fmt: skip
         amount_fen = int(data["amount_fen"])
         try:
             outcome = self._ctx.terminal.pay(amount_fen, self.txn_id, self.service_id, on_progress)
@@ -126,11 +179,11 @@ class CardTopUpFlow:
             # is unknown. It stays open for ops (the terminal's health now says why) and the
             # customer is told it is being checked — never that it failed.
             record(self._ctx, Entry(self.txn_id, "card.pci_violation", {"error": exc.message_key},
-                                    FLOW_NAME, "in_doubt", data))  # fmt: skip
+                                    txn.flow, "in_doubt", data))  # fmt: skip
             log.critical("txn %s: card terminal protocol violation; payment left for ops",
                          self.txn_id)  # fmt: skip
             return CardTopUpResult(self.txn_id, CardInDoubt(self.service_id), 0)
-        return settle(self._ctx, txn, outcome)
+        return settle(self._ctx, txn, outcome, purpose=self._purpose)
 
     def abort(self) -> None:
         if self.service_id:
@@ -155,30 +208,35 @@ def record(context: CardTopUpContext, entry: Entry) -> None:
 
 
 def settle(
-    context: CardTopUpContext, txn: TxnRecord, outcome: CardOutcome, *, recovered: bool = False
+    context: CardTopUpContext,
+    txn: TxnRecord,
+    outcome: CardOutcome,
+    *,
+    recovered: bool = False,
+    purpose: CardPurpose = TOPUP,
 ) -> CardTopUpResult:
     """Journal what the terminal said; credit an approval once; print the receipt."""
     data = txn.data
+    flow = purpose.flow_name
     amount = int(data["amount_fen"])
     extra: dict[str, Any] = {"recovered": True} if recovered else {}
     if isinstance(outcome, CardInDoubt):
         if txn.state != "in_doubt":
-            record(context, Entry(txn.txn_id, "card.in_doubt", extra, FLOW_NAME, "in_doubt", data))
+            record(context, Entry(txn.txn_id, "card.in_doubt", extra, flow, "in_doubt", data))
         return CardTopUpResult(txn.txn_id, outcome, 0)
     if not isinstance(outcome, CardApproved):
         kind, reason = _refusal(outcome)
-        record(context, Entry(txn.txn_id, kind, {"reason": reason, **extra}, FLOW_NAME,
+        record(context, Entry(txn.txn_id, kind, {"reason": reason, **extra}, flow,
                               "cancelled", data))  # fmt: skip
         outcome_kind = Outcome.ABANDONED if isinstance(outcome, CardCancelled) else Outcome.FAILED
-        context.metrics.finished(FLOW_NAME, outcome_kind)
+        context.metrics.finished(flow, outcome_kind)
         return CardTopUpResult(txn.txn_id, outcome, 0)
     if outcome.amount_fen != amount:
         log.error("txn %s: terminal approved %d fen, %d asked", txn.txn_id, outcome.amount_fen,
                   amount)  # fmt: skip
     at = context.clock()
-    key = outbox_key(txn.txn_id)
-    body = topup_body(txn.txn_id, data["msisdn"], outcome.amount_fen, at,
-                      offline=not context.is_online(), method="card")  # fmt: skip
+    key = purpose.outbox_key(txn.txn_id)
+    body = purpose.body(txn.txn_id, data, outcome, at, not context.is_online())
     approval = {
         "masked_pan": outcome.masked_pan,
         "brand": outcome.brand,
@@ -190,9 +248,9 @@ def settle(
     }
     try:
         context.journal.record(
-            Entry(txn.txn_id, "card.approved", approval, FLOW_NAME, "approved",
+            Entry(txn.txn_id, "card.approved", approval, flow, "approved",
                   {**data, "poi_transaction_id": outcome.poi_transaction_id},
-                  outbox=(OutboxMessage(key, OUTBOX_KIND, body),))
+                  outbox=(OutboxMessage(key, purpose.outbox_kind, body),))
         )  # fmt: skip
     except JournalError as exc:
         # Money moved and we cannot record it: give it back before anything else.
@@ -201,14 +259,18 @@ def settle(
                      reversed_)  # fmt: skip
         context.on_storage_failure(exc)
         raise
-    context.metrics.finished(FLOW_NAME, Outcome.COMPLETED)
+    context.metrics.finished(flow, Outcome.COMPLETED)
     context.metrics.paid("card", outcome.amount_fen)
-    printed = False if recovered else _print(context, txn.txn_id, data["msisdn"], outcome, at)
+    printed = (
+        False
+        if recovered
+        else _print(context, purpose=purpose, txn_id=txn.txn_id, data=data, outcome=outcome, at=at)
+    )
     kind = "receipt.printed" if printed else "receipt.failed"
     why: dict[str, str] = {}
     if not printed:
         why["error"] = "recovered_after_restart" if recovered else "printer"
-    record(context, Entry(txn.txn_id, kind, why, FLOW_NAME, "done", data))
+    record(context, Entry(txn.txn_id, kind, why, flow, "done", data))
     return CardTopUpResult(txn.txn_id, outcome, outcome.amount_fen, printed)
 
 
@@ -231,22 +293,22 @@ def _reverse(context: CardTopUpContext, outcome: CardApproved) -> bool:
 
 
 def _print(
-    context: CardTopUpContext, txn_id: str, msisdn: str, outcome: CardApproved, at: datetime
+    context: CardTopUpContext,
+    *,
+    purpose: CardPurpose,
+    txn_id: str,
+    data: Mapping[str, Any],
+    outcome: CardApproved,
+    at: datetime,
 ) -> bool:
     if context.printer is None:
         return False
     credited = False
     if context.wait_delivered is not None:
-        credited = context.wait_delivered(outbox_key(txn_id), context.receipt_wait_s) is not None
-    document = card_topup_receipt(
-        kiosk_id=context.kiosk_id,
-        kiosk_name=context.kiosk_name,
-        txn_id=txn_id,
-        msisdn=msisdn,
-        approval=outcome,
-        credited=credited,
-        at=at,
-    )
+        key = purpose.outbox_key(txn_id)
+        credited = context.wait_delivered(key, context.receipt_wait_s) is not None
+    document = purpose.receipt(CardReceipt(context.kiosk_id, context.kiosk_name, txn_id, data,
+                                           outcome, credited, at))  # fmt: skip
     try:
         context.printer.print_receipt(document)
     except DriverError as exc:
@@ -255,12 +317,16 @@ def _print(
     return True
 
 
-def settle_open_payments(context: CardTopUpContext) -> list[tuple[str, str]]:
+def settle_open_payments(
+    context: CardTopUpContext, purposes: Sequence[CardPurpose] = (TOPUP,)
+) -> list[tuple[str, str]]:
     """Ask the terminal about every card payment left open (a crash, a lost answer): settle
     those it answers for, leave the rest for the next round. (txn id, what happened)."""
+    by_flow = {purpose.flow_name: purpose for purpose in purposes}
     done = []
     for txn in context.journal.open_transactions():
-        if txn.flow != FLOW_NAME or txn.txn_id in context.paying:
+        purpose = by_flow.get(txn.flow)
+        if purpose is None or txn.txn_id in context.paying:
             continue
         try:
             outcome = context.terminal.status(str(txn.data["service_id"]))
@@ -268,7 +334,8 @@ def settle_open_payments(context: CardTopUpContext) -> list[tuple[str, str]]:
             log.warning("txn %s: terminal not asked yet: %s", txn.txn_id, exc)
             done.append((txn.txn_id, "still_open"))
             continue
-        result = settle(context, txn, outcome or CardFailed("never_received"), recovered=True)
+        result = settle(context, txn, outcome or CardFailed("never_received"), recovered=True,
+                        purpose=purpose)  # fmt: skip
         if isinstance(result.outcome, CardInDoubt):
             done.append((txn.txn_id, "still_open"))
         else:

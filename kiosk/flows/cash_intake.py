@@ -41,6 +41,7 @@ class CashIntake:
         record_note: Callable[[int, bool], None],
         on_change: Callable[[str], None] = lambda _key: None,
         settle_timeout_s: float = 10.0,
+        cap_fen: int | None = None,
     ) -> None:
         self._acceptor = acceptor
         self._due = due_fen
@@ -48,6 +49,7 @@ class CashIntake:
         self._record_note = record_note  # (fen, power_up): journal it durably or raise
         self._on_change = on_change  # a message key for the screen
         self._settle_timeout_s = settle_timeout_s
+        self._cap = cap_fen  # the most that may be taken in all (a note beyond it goes back)
         self._lock = threading.RLock()
         self._settled = threading.Condition(self._lock)
         self._taking = False
@@ -84,7 +86,9 @@ class CashIntake:
 
     def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
         with self._lock:
-            if not self._taking or self.paid_fen + self._in_escrow >= self._due:
+            held = self.paid_fen + self._in_escrow
+            over_cap = self._cap is not None and held + denomination_fen > self._cap
+            if not self._taking or held >= self._due or over_cap:
                 return EscrowDecision.RETURN
             self._in_escrow += denomination_fen
             return EscrowDecision.STACK

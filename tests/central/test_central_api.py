@@ -150,8 +150,9 @@ NO_OFFSET = "created_at: must include a UTC offset"
         ("topup.v1", topup_body(created_at="2025-03-01T10:15:00"), NO_OFFSET),
         ("topup.v1", topup_body(offline="no"), "offline: Input should be a valid boolean"),
         ("topup.v1", topup_body(tip_fen=100), "tip_fen: Extra inputs are not permitted"),
-        ("topup.v9", topup_body(), "kind: unknown kind 'topup.v9' (known: maintenance.v1, "
-                                   "sim_replacement.v1, sim_sale.v1, topup.v1)"),
+        ("topup.v9", topup_body(), "kind: unknown kind 'topup.v9' (known: bill_payment.v1, "
+                                   "maintenance.v1, sim_release.v1, sim_replacement.v1, "
+                                   "sim_sale.v1, topup.v1)"),
     ],
 )  # fmt: skip
 def test_rejected_names_the_field(

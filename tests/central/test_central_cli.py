@@ -209,6 +209,7 @@ def test_openapi_command_prints_sorted_document() -> None:
     document = json.loads(result.stdout)
     assert sorted(document["paths"]) == [
         "/ops/fleet",
+        "/v1/bills/due",
         "/v1/catalogue",
         "/v1/customer/balance",
         "/v1/customer/bills",
@@ -242,7 +243,9 @@ def test_openapi_command_prints_sorted_document() -> None:
         "/v1/sync",
     ]
     assert document["x-sync-kinds"] == {
+        "bill_payment.v1": {"$ref": "#/components/schemas/BillPaymentV1"},
         "maintenance.v1": {"$ref": "#/components/schemas/MaintenanceV1"},
+        "sim_release.v1": {"$ref": "#/components/schemas/SimReleaseV1"},
         "sim_replacement.v1": {"$ref": "#/components/schemas/SimReplacementV1"},
         "sim_sale.v1": {"$ref": "#/components/schemas/SimSaleV1"},
         "topup.v1": {"$ref": "#/components/schemas/TopupV1"},

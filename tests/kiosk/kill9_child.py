@@ -1,6 +1,6 @@
 """The kiosk side of tests/kiosk/test_flow_kill9.py, run headless in a child process.
 
-    python -m tests.kiosk.kill9_child {topup|sim_sale} DATA_FOLDER CENTRAL_URL TOKEN STOP_AT
+    python -m tests.kiosk.kill9_child {topup|sim_sale|bill} DATA_FOLDER CENTRAL_URL TOKEN STOP_AT
 
 Builds a journal, the simulated bill acceptor and the flow from scratch on DATA_FOLDER, runs
 one whole customer transaction and prints `journalled <kind>` after every `Journal.record`
@@ -25,6 +25,7 @@ from drivers.simulated.bill_acceptor import SimulatedBillAcceptor
 from kiosk.cash_router import CashRouter
 from kiosk.central_api import CentralApi
 from kiosk.config import NOTE_DENOMINATIONS_FEN
+from kiosk.flows.bill_payment import BillPaymentContext, BillPaymentFlow
 from kiosk.flows.sim_issue import SimDevices
 from kiosk.flows.sim_sale import SimSaleContext, SimSaleFlow
 from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits
@@ -36,7 +37,9 @@ from tests.kiosk.fakes import RecordingPrinter
 
 MSISDN = "13800138000"
 TOPUP_NOTES_FEN = (5000, 2000)
-SIM_NOTES_FEN = (5000, 10000)  # the fee is 10000: the second note overshoots (opening credit)
+SIM_NOTES_FEN = (5000, 10000)
+BILL_MSISDN = "13700137000"  # 王五: suspended, bills unpaid
+BILL_NOTES_FEN = (5000, 2000)  # the fee is 10000: the second note overshoots (opening credit)
 ADM = bytes.fromhex("3131313131313131")
 TODAY = date(2026, 11, 22)
 
@@ -94,10 +97,8 @@ def wait_until(condition: Any, timeout_s: float = 10) -> None:
         time.sleep(0.005)
 
 
-def run_topup(folder: Path, url: str, token: str, journal: Journal) -> None:
-    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
-    router = CashRouter()
-    acceptor.start(router.on_event, router.escrow_policy)
+def delivery_waiter(folder: Path, url: str, token: str) -> Any:
+    """The app's wait_delivered: one sync round, then whether central acknowledged the key."""
 
     def wait_delivered(key: str, _timeout: float) -> dict[str, Any] | None:
         store = OutboxStore(folder / "kiosk.db")
@@ -108,6 +109,14 @@ def run_topup(folder: Path, url: str, token: str, journal: Journal) -> None:
         finally:
             store.close()
 
+    return wait_delivered
+
+
+def run_topup(folder: Path, url: str, token: str, journal: Journal) -> None:
+    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
+    router = CashRouter()
+    acceptor.start(router.on_event, router.escrow_policy)
+    wait_delivered = delivery_waiter(folder, url, token)
     context = TopUpContext(
         kiosk_id="K1", kiosk_name="K", journal=journal, acceptor=acceptor,
         printer=RecordingPrinter(), limits=TopUpLimits(20000, NOTE_DENOMINATIONS_FEN),
@@ -160,11 +169,37 @@ def run_sim_sale(folder: Path, url: str, token: str, journal: Journal) -> None:
     flow.issue()
 
 
+def run_bill(folder: Path, url: str, token: str, journal: Journal) -> None:
+    """Part of 王五's bill, in cash: two notes toward the amount the customer chose."""
+    api = CentralApi(url, "K1", token, timeout_s=10)
+    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
+    router = CashRouter()
+    acceptor.start(router.on_event, router.escrow_policy)
+    context = BillPaymentContext(
+        kiosk_id="K1", kiosk_name="K", api=api, journal=journal,
+        metrics=ServiceMetrics(folder / "m.json"), printer=RecordingPrinter(), min_fen=100,
+        max_fen=100_000, offline_max_fen=20_000, denominations_fen=NOTE_DENOMINATIONS_FEN,
+        is_online=lambda: True, on_storage_failure=print,
+        wait_delivered=delivery_waiter(folder, url, token), acceptor=acceptor,
+        attach_cash=router.attach,
+    )  # fmt: skip
+    flow = BillPaymentFlow(context)
+    flow.look_up(BILL_MSISDN)
+    intake = flow.start_cash(sum(BILL_NOTES_FEN))
+    paid = 0
+    for note in BILL_NOTES_FEN:
+        acceptor.insert_note(note)
+        paid += note
+        wait_until(lambda expected=paid: intake.paid_fen == expected)
+    flow.finish_cash()
+
+
 def main(argv: list[str]) -> None:
     which, folder, url, token, stop_at = argv[1], Path(argv[2]), argv[3], argv[4], int(argv[5])
     journal = Journal(folder / "kiosk.db")
     announcing(journal, stop_at)
-    {"topup": run_topup, "sim_sale": run_sim_sale}[which](folder, url, token, journal)
+    flows = {"topup": run_topup, "sim_sale": run_sim_sale, "bill": run_bill}
+    flows[which](folder, url, token, journal)
     deliver(folder, url, token)  # the sync worker's next round
     print("finished", flush=True)
 

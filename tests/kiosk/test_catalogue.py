@@ -65,8 +65,21 @@ def test_everything_up_everything_available() -> None:
 def test_offline_leaves_only_the_payments() -> None:
     """DESIGN.md: cash and card payments work offline; everything asking central does not."""
     states = _states(ALL_UP, online=False)
-    assert {k for k, s in states.items() if s.available} == {"topup.cash", "topup.card"}
+    payments = {"topup.cash", "topup.card", "bill.cash", "bill.card"}
+    assert {k for k, s in states.items() if s.available} == payments
     assert {s.reason_key for k, s in states.items() if not s.available} == {"service.offline"}
+
+
+def test_bill_payment_follows_its_payment_device() -> None:
+    without_terminal = {k: v for k, v in ALL_UP.items() if k != "card_terminal"}
+    states = _states({**without_terminal, "bill_acceptor": JAM})
+    assert states["bill.cash"].reason_key == "service.acceptor_down"
+    assert states["bill.card"].reason_key == "service.not_installed"
+    no_paper = _states({**ALL_UP, "printer": PAPER_OUT})
+    assert no_paper["bill.cash"].warning_key == "service.no_receipt"
+    assert _states({**ALL_UP, "printer": PAPER_OUT}, required=True)["bill.card"].reason_key == (
+        "service.printer_down"
+    )
 
 
 def test_no_printer_stops_invoices_and_warns_payments() -> None:

@@ -28,6 +28,8 @@ CONTRACT: dict[type[BaseModel], str] = {
     central_models.BillItem: "BillItem",
     central_models.Bill: "BillOut",
     central_models.BillList: "BillList",
+    central_models.BillDueMonth: "BillDueMonth",
+    central_models.BillDue: "BillDueOut",
     central_models.UsageRecord: "UsageOut",
     central_models.UsagePage: "UsagePage",
     central_models.Invoice: "InvoiceOut",

@@ -28,13 +28,19 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from central.business_db import Account, AccountEvent, PoolNumber
+from central.business_db import Account, AccountEvent, BillPayment, PoolNumber
 from kiosk.journal import FINAL_STATES, Journal
 from kiosk.recovery import recover
 from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
 from tests.central.conftest import KIOSKS, Central
 from tests.conftest import REPO
-from tests.kiosk.kill9_child import MSISDN, SIM_NOTES_FEN, TOPUP_NOTES_FEN
+from tests.kiosk.kill9_child import (
+    BILL_MSISDN,
+    BILL_NOTES_FEN,
+    MSISDN,
+    SIM_NOTES_FEN,
+    TOPUP_NOTES_FEN,
+)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -60,8 +66,15 @@ EVENTS = {
         "sim.dispensing",
         "sim_sale.done",
     ],
+    "bill": [
+        "bill.started",
+        "cash.note_credited",
+        "cash.note_credited",
+        "bill.committed",
+        "receipt.printed",
+    ],
 }
-NOTES = {"topup": TOPUP_NOTES_FEN, "sim_sale": SIM_NOTES_FEN}
+NOTES = {"topup": TOPUP_NOTES_FEN, "sim_sale": SIM_NOTES_FEN, "bill": BILL_NOTES_FEN}
 SIM_FEE_FEN = 10000
 CASES = [
     pytest.param(flow, n, id=f"{flow}-{n}-{kinds[n - 1] if n else 'run_to_end'}")
@@ -143,6 +156,11 @@ def _central_money(flow: str, central: Central, txn_ids: set[str]) -> tuple[int,
     if flow == "topup":
         rows = [t for t in central.topups(msisdn=MSISDN) if t["txn_id"] in txn_ids]
         return sum(int(t["amount_fen"]) for t in rows), len(rows)
+    if flow == "bill":
+        with central.storage.sessions() as session:
+            paid = session.scalars(select(BillPayment).where(BillPayment.msisdn == BILL_MSISDN))
+            bills = [p for p in paid if p.txn_id in txn_ids]
+        return sum(p.amount_fen for p in bills), len(bills)
     with central.storage.sessions() as session:
         details = [
             json.loads(e.detail_json)
@@ -227,7 +245,7 @@ def test_kill_9_after_each_journal_event_then_restart(
     assert all(state == "acked" for state in books.outbox.values()), books.outbox
     # Money in = credited at central + vouchered, exactly once.
     assert books.central_fen + books.vouchered_fen == inserted
-    if flow == "topup":
+    if flow in ("topup", "bill"):
         assert books.vouchered_fen == 0
         assert books.central_rows == (1 if inserted else 0)
         assert len(books.outbox) == (1 if inserted else 0)
