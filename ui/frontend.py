@@ -30,6 +30,7 @@ from kiosk.app import KioskApp
 from ui.bridge import GuiBridge
 from ui.features import FeatureViewModel, UiContext, create_features
 from ui.i18n import LanguageSwitcher
+from ui.lockdown import Lockdown
 from ui.viewmodel import KioskViewModel
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,12 @@ class UiSession:
     languages: LanguageSwitcher
     warnings: list[str] = field(default_factory=list)
     features: dict[str, FeatureViewModel] = field(default_factory=dict)
+    lockdown: Lockdown | None = None
 
     def close(self) -> None:
         """Tear the QML down before the view-model it binds to goes away."""
+        if self.lockdown is not None:
+            self.lockdown.release()
         self.window.close()
         self.window.deleteLater()
         self.engine.deleteLater()
@@ -125,12 +129,14 @@ def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:
     window = roots[0]
     ui = app.config.ui
     window.resize(ui.width, ui.height)
-    if ui.fullscreen and not windowed:
+    production = ui.fullscreen and not windowed
+    if production:
         window.showFullScreen()
     else:
         window.show()
+    lockdown = Lockdown(window, hide_cursor=production)
     return UiSession(app, engine, window, vm, bridge, languages, warnings,
-                     {f.name: f for f in features})  # fmt: skip
+                     {f.name: f for f in features}, lockdown)  # fmt: skip
 
 
 def start_watchdog(parent: QObject | None = None) -> QTimer | None:
