@@ -60,15 +60,72 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         END
         """,
     ),
+    # 4: an enqueue writes 3 b-tree pages (the row, its key, outbox_due) and the AUTOINCREMENT
+    # counter instead of 6, and runs no trigger (issue 3: every page a commit dirties is a WAL
+    # frame fsynced with it).
+    # - outbox_age goes: the oldest pending item is the pending item with the lowest id (ids
+    #   only grow: AUTOINCREMENT). outbox_tally's 'pending_from' is a low-water mark, no pending
+    #   row has a smaller id; the store raises it in the writes that settle items, a trigger
+    #   lowers it when a row becomes pending again, so the lookup is a short rowid walk.
+    # - the pending count is the AUTOINCREMENT counter (every row ever inserted, which an
+    #   insert updates anyway) plus 'pending_less_inserted', which triggers lower when a row
+    #   leaves pending or a pending row is deleted, and raise when a row comes back to pending.
+    #   So rows enter the outbox only as enqueue() inserts them: pending, id from SQLite.
+    # 'acked' and 'dead' are counted by triggers as before.
+    (
+        "DROP INDEX outbox_age",
+        "DROP TRIGGER outbox_counts_insert",
+        "DROP TRIGGER outbox_counts_delete",
+        "DROP TRIGGER outbox_counts_update",
+        "DROP TABLE outbox_counts",
+        "CREATE TABLE outbox_tally (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+        """
+        INSERT INTO outbox_tally (name, n)
+        SELECT 'acked', (SELECT COUNT(*) FROM outbox WHERE state = 'acked')
+        UNION ALL SELECT 'dead', (SELECT COUNT(*) FROM outbox WHERE state = 'dead')
+        UNION ALL SELECT 'pending_less_inserted',
+            (SELECT COUNT(*) FROM outbox WHERE state = 'pending')
+            - COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)
+        UNION ALL SELECT 'pending_from', COALESCE(
+            (SELECT MIN(id) FROM outbox WHERE state = 'pending'),
+            COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) + 1
+        )
+        """,
+        """
+        CREATE TRIGGER outbox_tally_delete AFTER DELETE ON outbox BEGIN
+            UPDATE outbox_tally SET n = n - 1 WHERE name =
+                CASE OLD.state WHEN 'pending' THEN 'pending_less_inserted' ELSE OLD.state END;
+        END
+        """,
+        """
+        CREATE TRIGGER outbox_tally_update AFTER UPDATE OF state ON outbox
+        WHEN OLD.state IS NOT NEW.state BEGIN
+            UPDATE outbox_tally SET n = n - 1 WHERE name =
+                CASE OLD.state WHEN 'pending' THEN 'pending_less_inserted' ELSE OLD.state END;
+            UPDATE outbox_tally SET n = n + 1 WHERE name =
+                CASE NEW.state WHEN 'pending' THEN 'pending_less_inserted' ELSE NEW.state END;
+        END
+        """,
+        """
+        CREATE TRIGGER outbox_tally_repending AFTER UPDATE OF state ON outbox
+        WHEN NEW.state = 'pending' AND OLD.state IS NOT 'pending' BEGIN
+            UPDATE outbox_tally SET n = NEW.id WHERE name = 'pending_from' AND n > NEW.id;
+        END
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 BUSY_TIMEOUT_MS = 5000
+# Page size of a NEW file. Every page a commit dirties is one WAL frame written and fsynced
+# with it: small pages make a durable enqueue cheaper (issue 3). Existing files keep theirs.
+PAGE_SIZE = 1024
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
-    """Open the shared database: WAL, synchronous=FULL, foreign keys on, a 5 s busy timeout and
-    explicit transactions (isolation_level=None: callers write BEGIN IMMEDIATE ... COMMIT).
+    """Open the shared database: WAL, synchronous=FULL, foreign keys on, a 5 s busy timeout,
+    explicit transactions (isolation_level=None: callers write BEGIN IMMEDIATE ... COMMIT), and
+    PAGE_SIZE pages if the file is new.
 
     The connection may be used from several threads by callers that serialise access."""
     conn: sqlite3.Connection | None = None
@@ -80,6 +137,8 @@ def connect(path: Path | str) -> sqlite3.Connection:
             timeout=BUSY_TIMEOUT_MS / 1000,
         )
         conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Only a file with no pages yet takes it (before WAL is set); an existing one keeps its own.
+        conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
         mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise QueueStorageError(f"queue database {path} cannot use WAL (journal_mode={mode})")

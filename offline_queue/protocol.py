@@ -22,11 +22,15 @@ MAX_KIND_LEN: Final = 64
 MAX_BODY_BYTES: Final = 64 * 1024  # keeps a full batch request bounded (< 33 MB)
 
 
+# Built once: json.dumps with these options would build an encoder per call (every enqueue).
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def canonical(value: Mapping[str, Any]) -> str:
     """Sorted keys, no whitespace, no NaN/Infinity: the one text form of a body."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _ENCODER.encode(value)
 
 
 def canonical_body(body: object) -> str:

@@ -26,6 +26,29 @@ _COLUMNS = (
 _SELECT = f"SELECT {_COLUMNS} FROM outbox"  # noqa: S608 - constant column list
 _MAX_ERROR_CHARS = 1000
 
+# Queue health in one statement, so one snapshot even while another connection writes (the
+# bookkeeping is db.py's migration 4): pending is the AUTOINCREMENT counter (every row ever
+# inserted) plus the tally kept by triggers; the oldest pending item is the one with the lowest
+# id, found by walking the rowid up from the low-water mark, which sits at or just below it.
+_STATS_SQL = """
+SELECT
+    (SELECT n FROM outbox_tally WHERE name = 'pending_less_inserted')
+        + COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0),
+    (SELECT n FROM outbox_tally WHERE name = 'acked'),
+    (SELECT n FROM outbox_tally WHERE name = 'dead'),
+    (SELECT created_at FROM outbox NOT INDEXED WHERE state = 'pending'
+        AND id >= (SELECT n FROM outbox_tally WHERE name = 'pending_from') ORDER BY id LIMIT 1)
+"""
+# In the store's writes that settle items: the mark moves up to the lowest pending id (past
+# everything settled since), or past the last id when nothing is pending.
+_RAISE_MARK_SQL = """
+UPDATE outbox_tally SET n = COALESCE(
+    (SELECT id FROM outbox NOT INDEXED WHERE state = 'pending' AND id >= outbox_tally.n
+        ORDER BY id LIMIT 1),
+    COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) + 1
+) WHERE name = 'pending_from'
+"""
+
 
 @dataclass(frozen=True)
 class OutboxItem:
@@ -262,7 +285,7 @@ class OutboxStore:
         backing off becomes due at `now` (same transaction; the `retry` rows keep their own
         backoff, set after the release)."""
         stamp = time.time() if now is None else now
-        acked_n, dead_n, _released, retry_n = self._write(
+        acked_n, dead_n, _released, retry_n, _mark = self._write(
             [
                 (
                     "UPDATE outbox SET state = 'acked', acked_at = ?, result = ?, "
@@ -289,6 +312,7 @@ class OutboxStore:
                     "next_attempt_at = ? WHERE key = ? AND state = 'pending'",
                     [(_clip(error), at, key) for key, error, at in retry],
                 ),
+                (_RAISE_MARK_SQL, [()] if acked or dead else []),
             ]
         )
         if acked_n and self._sealer is not None:  # without a key nothing sealed is ever acked
@@ -317,18 +341,15 @@ class OutboxStore:
 
     def stats(self, now: float | None = None) -> QueueStats:
         """Counts by state and the age of the oldest pending item, in O(log n) whatever the
-        backlog: the counts are three rows the triggers keep (migration 3), the age an index
-        lookup."""
+        backlog (db.py, migration 4): the counts are rows the triggers keep plus the outbox's
+        AUTOINCREMENT counter, the oldest item is the lowest pending id (ids grow with time)
+        found by a short rowid walk from a low-water mark."""
         stamp = time.time() if now is None else now
-        counts = {
-            str(state): int(count)
-            for state, count in self._query("SELECT state, n FROM outbox_counts")
-        }
-        oldest = self._query("SELECT MIN(created_at) FROM outbox WHERE state = 'pending'")[0][0]
+        pending, acked, dead, oldest = self._query(_STATS_SQL)[0]
         return QueueStats(
-            pending=counts.get("pending", 0),
-            acked=counts.get("acked", 0),
-            dead=counts.get("dead", 0),
+            pending=int(pending),
+            acked=int(acked),
+            dead=int(dead),
             oldest_pending_age_s=None if oldest is None else max(stamp - float(oldest), 0.0),
         )
 

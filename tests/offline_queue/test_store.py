@@ -95,6 +95,9 @@ def test_duplicate_key_is_refused_and_the_transaction_survives(tmp_path: Path) -
     assert conn.in_transaction  # the caller decides: here it commits the first row
     conn.execute("COMMIT")
     assert conn.execute("SELECT key, body FROM outbox").fetchall() == [("k1", '{"a":1}')]
+    store = OutboxStore(tmp_path / "q.db")  # the refused insert is not counted either
+    assert store.stats(now=0.0).pending == 1
+    store.close()
 
 
 @pytest.mark.parametrize(
@@ -444,6 +447,46 @@ def test_stats_counts_follow_every_write_without_scanning(tmp_path: Path) -> Non
     store.close()
 
 
+def test_oldest_pending_age_follows_acks_dead_letters_and_retries(tmp_path: Path) -> None:
+    """The oldest pending item is the pending one enqueued first (lowest id), whatever was
+    settled, dead-lettered, retried, brought back or deleted before it, and after the queue ran
+    empty."""
+    path = tmp_path / "q.db"
+    conn = fresh_db(path)
+    store = OutboxStore(path)
+
+    def age() -> float | None:
+        return store.stats(now=100.0).oldest_pending_age_s
+
+    def put(key: str, at: float) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        enqueue(conn, key=key, kind="topup.v1", body={}, now=at)
+        conn.execute("COMMIT")
+
+    assert age() is None
+    for n in range(6):
+        put(f"k{n}", 10.0 * n)  # k0 at 0 s ... k5 at 50 s
+    assert age() == 100.0
+    store.record_outcomes(acked=[("k0", None)], dead=[("k1", "refused")], now=60.0)
+    assert age() == 80.0  # k2
+    assert store.mark_retry(["k2"], "HTTP 503", next_attempt_at=500.0) == 1
+    assert age() == 80.0  # backing off is still pending
+    store.record_outcomes(acked=[("k2", None), ("k4", None)], now=61.0)
+    assert age() == 70.0  # k3; k4's ack leaves k3 the lowest
+    assert store.retry_dead("k1", now=62.0)
+    assert age() == 90.0  # k1 is pending again
+    assert store.discard_dead("k1") is None  # pending, not dead: stays
+    store.record_outcomes(acked=[("k1", None), ("k3", None), ("k5", None)], now=63.0)
+    assert age() is None
+    assert store.stats(now=100.0) == QueueStats(0, 6, 0, None)
+    assert store.purge_acked(settled_before=1000.0) == 6  # the highest id deleted too
+    put("k6", 95.0)  # AUTOINCREMENT: a new id, above every one before
+    assert store.stats(now=100.0) == QueueStats(1, 0, 0, 5.0)
+    conn.execute("UPDATE outbox SET state = 'dead' WHERE key = 'k6'")  # a writer outside
+    assert store.stats(now=100.0) == QueueStats(0, 0, 1, None)
+    store.close()
+
+
 def test_pending_total_sums_only_pending_items_of_the_kind(tmp_path: Path) -> None:
     """GIVEN top-ups k0..k4 with n = 0..4 and one of another kind WHEN k1 is acked and k2 dead
     THEN the pending total of n counts k0, k3 and k4 only."""
@@ -512,7 +555,8 @@ def test_a_full_disk_on_enqueue_is_a_clear_storage_error(tmp_path: Path) -> None
     and the failed transaction leaves nothing behind."""
     conn = fresh_db(tmp_path / "q.db")
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 2 * (4096 // page_size)}")  # 8 KiB more
     committed: list[str] = []
     with pytest.raises(QueueStorageError, match="full") as caught:
         _enqueue_until_it_fails(conn, committed)
