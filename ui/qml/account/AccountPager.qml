@@ -1,0 +1,46 @@
+import QtQuick
+import ".."
+
+// Big Previous / Next buttons with "Page 2 of 7" between them (one tap turns one page).
+Row {
+    id: pager
+    property real u: 1
+    property string prefix: "account.page"
+    property int page: 0
+    property int pages: 0
+    property bool canPrevious: false
+    property bool canNext: false
+    property real buttonWidth: 380
+    signal previous()
+    signal next()
+    spacing: 30 * u
+
+    KioskButton {
+        objectName: pager.prefix + ".previous"
+        width: pager.buttonWidth * pager.u; height: 110 * pager.u
+        u: pager.u
+        secondary: true
+        enabled: pager.canPrevious && !vm.busy
+        label: qsTr("‹ Previous")
+        onClicked: pager.previous()
+    }
+    Text {
+        objectName: pager.prefix + ".label"
+        width: 360 * pager.u
+        anchors.verticalCenter: parent.verticalCenter
+        horizontalAlignment: Text.AlignHCenter
+        text: pager.pages > 0 ? qsTr("Page %1 of %2").arg(pager.page).arg(pager.pages) : ""
+        font.pixelSize: 40 * pager.u * theme.textScale
+        font.bold: true
+        color: theme.text
+    }
+    KioskButton {
+        objectName: pager.prefix + ".next"
+        width: pager.buttonWidth * pager.u; height: 110 * pager.u
+        u: pager.u
+        secondary: true
+        enabled: pager.canNext && !vm.busy
+        label: qsTr("Next ›")
+        onClicked: pager.next()
+    }
+}

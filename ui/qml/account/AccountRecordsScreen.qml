@@ -1,0 +1,183 @@
+import QtQuick
+import ".."
+
+// Call detail records (详单): a type filter on the left, the month picker, one page of records
+// and big Previous / Next buttons on the right; Print prints the chosen month and type.
+Item {
+    id: screen
+    objectName: "screen.account.records"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    // columns of the table (design units): time, type, direction, other party, amount, charge
+    readonly property var columns: [230, 170, 190, 300, 260, 240]
+    AccountTexts { id: names }
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 20 * screen.u
+
+        // One line says what to do next; after a print, what became of it.
+        Prompt {
+            objectName: "account.message"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1760 * screen.u
+            u: screen.u
+            visible: account.printState === ""
+            error: vm.messageKey === "error.central_unavailable"
+        }
+        AccountPrintResult {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1760 * screen.u
+            u: screen.u
+        }
+
+        Row {
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: 36 * screen.u
+
+            Column {
+                id: filters
+                width: 340 * screen.u
+                spacing: 14 * screen.u
+                Repeater {
+                    model: ["", "voice", "sms", "data"]
+                    KioskButton {
+                        required property string modelData
+                        objectName: "account.kind." + (modelData === "" ? "all" : modelData)
+                        width: filters.width; height: 110 * screen.u
+                        u: screen.u
+                        secondary: account.kind !== modelData
+                        enabled: !vm.busy
+                        label: names.kindLabel(modelData)
+                        onClicked: account.chooseKind(modelData)
+                    }
+                }
+                KioskButton {
+                    objectName: "account.printRecords"
+                    width: filters.width; height: 120 * screen.u
+                    u: screen.u
+                    enabled: account.recordsTotal > 0 && !vm.busy && account.printState !== "printing"
+                    label: qsTr("Print")
+                    sublabel: qsTr("this month and type")
+                    onClicked: account.printRecords()
+                }
+            }
+
+            Column {
+                id: right
+                width: 1440 * screen.u
+                spacing: 12 * screen.u
+
+                AccountMonths {
+                    u: screen.u
+                    prefix: "account.recordsMonth"
+                    buttonWidth: 226
+                    months: account.recordMonths
+                    selected: account.recordsMonth
+                    onChosen: function(month) { account.chooseRecordsMonth(month) }
+                }
+
+                Rectangle {
+                    width: right.width
+                    height: 56 * screen.u + 7 * 52 * screen.u
+                    radius: 12 * screen.u
+                    color: theme.surface
+                    border.color: theme.border
+                    border.width: 2 * screen.u
+
+                    Row {
+                        id: head
+                        x: 20 * screen.u
+                        height: 56 * screen.u
+                        Repeater {
+                            model: [qsTr("Time"), qsTr("Type"), qsTr("Direction"),
+                                    qsTr("Other party"), qsTr("Usage"), qsTr("Charge")]
+                            Text {
+                                required property string modelData
+                                required property int index
+                                width: screen.columns[index] * screen.u
+                                height: head.height
+                                verticalAlignment: Text.AlignVCenter
+                                horizontalAlignment: index >= 4 ? Text.AlignRight : Text.AlignLeft
+                                elide: Text.ElideRight
+                                text: modelData
+                                font.pixelSize: 30 * screen.u * theme.textScale
+                                font.bold: true
+                                color: theme.muted
+                            }
+                        }
+                    }
+
+                    Column {
+                        anchors { top: head.bottom; left: parent.left; leftMargin: 20 * screen.u }
+                        Repeater {
+                            model: account.records
+                            Row {
+                                id: record
+                                required property var modelData
+                                required property int index
+                                objectName: "account.record." + index
+                                height: 52 * screen.u
+                                readonly property var cells: [
+                                    modelData.when, names.kindLabel(modelData.kind),
+                                    names.directionLabel(modelData.kind, modelData.direction),
+                                    modelData.peer, modelData.amount, modelData.charge
+                                ]
+                                Repeater {
+                                    model: record.cells
+                                    Text {
+                                        required property string modelData
+                                        required property int index
+                                        objectName: "account.record." + record.index + "." + index
+                                        width: screen.columns[index] * screen.u
+                                        height: record.height
+                                        verticalAlignment: Text.AlignVCenter
+                                        horizontalAlignment: index >= 4 ? Text.AlignRight : Text.AlignLeft
+                                        elide: Text.ElideRight
+                                        text: modelData
+                                        font.pixelSize: 32 * screen.u * theme.textScale
+                                        color: theme.text
+                                    }
+                                }
+                            }
+                        }
+                    }
+
+                    Text {
+                        objectName: "account.noRecords"
+                        anchors.centerIn: parent
+                        visible: account.recordsLoaded && account.recordsTotal === 0
+                        text: qsTr("No records")
+                        font.pixelSize: 40 * screen.u * theme.textScale
+                        color: theme.muted
+                    }
+
+                    KioskButton {
+                        objectName: "account.retry"
+                        anchors.centerIn: parent
+                        visible: !account.recordsLoaded && !vm.busy
+                        width: 480 * screen.u; height: 120 * screen.u
+                        u: screen.u
+                        label: qsTr("Try again")
+                        onClicked: account.reload()
+                    }
+                }
+
+                Item {
+                    width: right.width
+                    height: 110 * screen.u
+                    AccountPager {
+                        anchors.centerIn: parent
+                        u: screen.u
+                        prefix: "account.page"
+                        page: account.page
+                        pages: account.pages
+                        canPrevious: account.canPrevious
+                        canNext: account.canNext
+                        onPrevious: account.previousPage()
+                        onNext: account.nextPage()
+                    }
+                }
+            }
+        }
+    }
+}
