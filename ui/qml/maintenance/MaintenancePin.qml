@@ -1,0 +1,88 @@
+import QtQuick
+import ".."
+
+// The technician's PIN after a badge or the hidden touch sequence: masked digits on the shared
+// keypad, the attempts left after a wrong PIN, and the lockout's countdown.
+Item {
+    id: screen
+    objectName: "screen.maintenance.pin"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    readonly property bool locked: maintenance.lockSecondsLeft > 0
+
+    Row {
+        anchors.centerIn: parent
+        spacing: 80 * screen.u
+
+        Column {
+            anchors.verticalCenter: parent.verticalCenter
+            spacing: 36 * screen.u
+            width: 880 * screen.u
+
+            Text {
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                text: qsTr("Maintenance mode")
+                font.pixelSize: 60 * screen.u * theme.textScale
+                font.bold: true
+                color: theme.text
+            }
+            Prompt {
+                objectName: "maintenance.pin.message"
+                width: parent.width
+                u: screen.u
+                error: vm.messageKey === "maintenance.wrong_pin" || screen.locked
+            }
+            Rectangle {
+                width: parent.width; height: 140 * screen.u
+                radius: 12 * screen.u
+                color: theme.surface
+                border.color: theme.border
+                border.width: 4 * screen.u
+                Text {
+                    objectName: "maintenance.pin.display"
+                    anchors.centerIn: parent
+                    text: maintenance.pinLength === 0 ? qsTr("PIN") : maintenance.pinMask
+                    color: maintenance.pinLength === 0 ? theme.border : theme.text
+                    font.pixelSize: 72 * screen.u * theme.textScale
+                    font.letterSpacing: 12 * screen.u
+                }
+            }
+            Text {
+                objectName: "maintenance.pin.attempts"
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                visible: maintenance.attemptsLeft > 0 && !screen.locked
+                text: qsTr("%n attempt(s) left before maintenance locks", "", maintenance.attemptsLeft)
+                font.pixelSize: 38 * screen.u * theme.textScale
+                color: theme.warning
+            }
+            Text {
+                objectName: "maintenance.pin.lock"
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                visible: screen.locked
+                text: qsTr("Locked: try again in %1").arg(maintenance.lockText)
+                font.pixelSize: 44 * screen.u * theme.textScale
+                font.bold: true
+                color: theme.error
+            }
+            KioskButton {
+                objectName: "maintenance.pin.enter"
+                width: parent.width; height: 130 * screen.u
+                u: screen.u
+                enabled: maintenance.canSubmitPin && !vm.busy
+                label: qsTr("Enter")
+                onClicked: maintenance.submitPin()
+            }
+        }
+
+        Keypad {
+            anchors.verticalCenter: parent.verticalCenter
+            u: screen.u
+            enabled: !screen.locked
+            onDigit: function(d) { maintenance.pressDigit(d) }
+            onClear: maintenance.clearPin()
+            onBackspace: maintenance.backspace()
+        }
+    }
+}
