@@ -93,7 +93,8 @@ def floor_read(path: Path, backlog: int) -> float:
 # --- ours -----------------------------------------------------------------------------------
 
 
-def _body(n: int) -> dict[str, Any]:
+def bench_body(n: int) -> dict[str, Any]:
+    """The body of every enqueue the benchmarks time (queue_targets too)."""
     return {"amount_fen": 10000, "msisdn": "13800000000", "n": n}
 
 
@@ -104,7 +105,7 @@ def ours_enqueue(path: Path, count: int) -> float:
     start = time.perf_counter()
     for n in range(count):
         conn.execute("BEGIN IMMEDIATE")
-        enqueue(conn, key=f"e{n}", kind="topup.v1", body=_body(n))
+        enqueue(conn, key=f"e{n}", kind="topup.v1", body=bench_body(n))
         conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     conn.close()
@@ -118,7 +119,7 @@ def ours_backlog(path: Path, backlog: int, *, backing_off: int, now: float) -> N
     offline_queue.ensure_schema(conn)
     conn.execute("BEGIN IMMEDIATE")
     for n in range(backlog):
-        enqueue(conn, key=f"b{n}", kind="topup.v1", body=_body(n), now=now - 60)
+        enqueue(conn, key=f"b{n}", kind="topup.v1", body=bench_body(n), now=now - 60)
     conn.execute(
         "UPDATE outbox SET next_attempt_at = ?, attempts = 3 WHERE id <= ?",
         (now + 3600, backing_off),
@@ -147,7 +148,9 @@ def ours_cycle(store: OutboxStore, now: float, rounds: int) -> float:
     return (time.perf_counter() - start) / rounds
 
 
-_OLD_STATS_SQL = "SELECT state, COUNT(*) FROM outbox GROUP BY state"  # stats() before task 4
+# stats() by scanning, as before task 4 (it also had the outbox_age index, gone since migration
+# 4, so its MIN(created_at) is a scan here too).
+_OLD_STATS_SQL = "SELECT state, COUNT(*) FROM outbox GROUP BY state"
 
 
 def stats_before(path: Path) -> float:
@@ -179,7 +182,7 @@ def pq_enqueue(folder: Path, count: int) -> float:
     queue = _pq_open(folder)
     start = time.perf_counter()
     for n in range(count):
-        queue.put({"key": f"e{n}", "kind": "topup.v1", "body": _body(n)})
+        queue.put({"key": f"e{n}", "kind": "topup.v1", "body": bench_body(n)})
     elapsed = time.perf_counter() - start
     queue.close()
     return elapsed / count
@@ -192,7 +195,10 @@ def pq_backlog(folder: Path, backlog: int) -> None:
         conn.executemany(
             queue._sql_insert,
             (
-                (pickle.dumps({"key": f"b{n}", "kind": "topup.v1", "body": _body(n)}), time.time())
+                (
+                    pickle.dumps({"key": f"b{n}", "kind": "topup.v1", "body": bench_body(n)}),
+                    time.time(),
+                )
                 for n in range(backlog)
             ),
         )
@@ -279,7 +285,7 @@ def main() -> int:
         (f"persist-queue: get() x {CLAIM}", pq_claim, f"{pq_claim / write_floor:8.2f} {w}"),
         (f"ours: due_batch + settle {CLAIM} (1 txn)", cycle, f"{cycle / write_floor:8.2f} {w}"),
         (f"persist-queue: get + ack x {CLAIM}", pq_cycle, f"{pq_cycle / write_floor:8.2f} {w}"),
-        ("stats() before: GROUP BY state scan", old_stats, f"{old_stats / read_floor:8.2f} {r}"),
+        ("stats() by scan: GROUP BY + MIN", old_stats, f"{old_stats / read_floor:8.2f} {r}"),
         ("stats() now", new_stats, f"{new_stats / read_floor:8.2f} {r}"),
     ]
     print(
