@@ -12,6 +12,7 @@ QtObject {
         case "topup.note_returned": return qsTr("The note was returned. Please take it.")
         case "topup.note_over_limit": return qsTr("That note would go over the limit. Please take it back.")
         case "topup.note_rejected": return qsTr("The note could not be accepted. Please try another.")
+        case "topup.amount_out_of_range": return qsTr("That amount is outside the limits shown. Please choose another.")
         case "topup.no_money": return qsTr("Please insert at least one note first")
         case "topup.cannot_cancel_with_money": return qsTr("Money has been inserted: press Confirm to top up")
         case "topup.cancelled": return qsTr("Cancelled")

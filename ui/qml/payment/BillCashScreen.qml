@@ -1,0 +1,128 @@
+import QtQuick
+import ".."
+
+// Paying a bill in cash: what is due, what was put in, what is still owed; anything above the
+// amount goes to the balance (no change). The payment completes by itself once the amount is
+// reached; "Pay now" pays with what is in so far.
+Item {
+    id: screen
+    objectName: "screen.payment.cash"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    Texts { id: texts }
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 26 * screen.u
+
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Bill for %1: %2").arg(payment.numberDisplay).arg(payment.amountText)
+            font.pixelSize: 48 * screen.u * theme.textScale
+            color: theme.text
+        }
+        Prompt {
+            objectName: "cash.message"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1500 * screen.u
+            u: screen.u
+            font.pixelSize: 44 * screen.u * theme.textScale
+            error: vm.messageKey === "cash.note_rejected" || vm.messageKey === "bill.cannot_cancel_with_money"
+        }
+        Row {
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: 40 * screen.u
+            Rectangle {
+                width: 640 * screen.u; height: 240 * screen.u
+                radius: 20 * screen.u
+                color: theme.surface
+                Column {
+                    anchors.centerIn: parent
+                    spacing: 8 * screen.u
+                    Text {
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: qsTr("Inserted")
+                        font.pixelSize: 38 * screen.u * theme.textScale
+                        color: theme.muted
+                    }
+                    Text {
+                        objectName: "cash.total"
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: payment.paidText
+                        font.pixelSize: 100 * screen.u * theme.textScale
+                        font.bold: true
+                        color: theme.success
+                    }
+                }
+            }
+            Rectangle {
+                width: 640 * screen.u; height: 240 * screen.u
+                radius: 20 * screen.u
+                color: theme.surface
+                Column {
+                    anchors.centerIn: parent
+                    spacing: 8 * screen.u
+                    Text {
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: qsTr("Still to pay")
+                        font.pixelSize: 38 * screen.u * theme.textScale
+                        color: theme.muted
+                    }
+                    Text {
+                        objectName: "cash.owed"
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: payment.stillOwedText
+                        font.pixelSize: 100 * screen.u * theme.textScale
+                        font.bold: true
+                        color: theme.text
+                    }
+                }
+            }
+        }
+        Text {
+            objectName: "cash.change_note"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1500 * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: payment.overFen > 0
+                  ? qsTr("%1 above the bill will be added to your balance.").arg(payment.overText)
+                  : qsTr("No change is given: anything above the amount due goes to your balance.")
+            font.pixelSize: 36 * screen.u * theme.textScale
+            color: payment.overFen > 0 ? theme.success : theme.muted
+        }
+        KioskButton {
+            objectName: "cash.finish"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 880 * screen.u; height: 130 * screen.u
+            u: screen.u
+            enabled: payment.canFinishCash
+            label: payment.busy ? qsTr("Please wait…") : qsTr("Pay now with %1").arg(payment.paidText)
+            onClicked: payment.finishCash()
+        }
+    }
+
+    // Developer aid, shown only with a simulated acceptor: put notes into it.
+    Column {
+        visible: payment.simulator
+        anchors { right: parent.right; rightMargin: 40 * screen.u; verticalCenter: parent.verticalCenter }
+        spacing: 16 * screen.u
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Simulator:")
+            font.pixelSize: 28 * screen.u * theme.textScale
+            color: theme.border
+        }
+        Repeater {
+            model: [1000, 2000, 5000, 10000]
+            KioskButton {
+                required property int modelData
+                objectName: "sim.note." + modelData
+                width: 180 * screen.u; height: 90 * screen.u
+                u: screen.u * 0.8
+                secondary: true
+                label: "¥" + (modelData / 100)
+                onClicked: payment.insertNote(modelData)
+            }
+        }
+    }
+}

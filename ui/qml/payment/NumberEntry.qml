@@ -1,0 +1,70 @@
+import QtQuick
+import ".."
+
+// Number entry on the on-screen keypad, shared by every payment (cash and card top-up, bill):
+// what was typed (grouped 138 0013 8000) and "Next" on the left, the keypad on the right.
+// The screen binds the number and decides what a key does.
+Row {
+    id: entry
+    property real u: 1
+    property string prompt: ""
+    property bool error: false
+    property string numberDisplay: ""
+    property bool numberValid: false
+    property bool busy: false
+    signal digit(string d)
+    signal clear()
+    signal backspace()
+    signal next()
+
+    spacing: 80 * u
+
+    Column {
+        anchors.verticalCenter: parent.verticalCenter
+        spacing: 40 * entry.u
+        width: 880 * entry.u
+
+        Text {
+            objectName: "number.prompt"
+            width: parent.width
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+            text: entry.prompt
+            font.pixelSize: 48 * entry.u * theme.textScale
+            color: entry.error ? theme.error : theme.text
+        }
+
+        Rectangle {
+            width: parent.width; height: 140 * entry.u
+            radius: 12 * entry.u
+            color: theme.surface
+            border.color: entry.numberValid ? theme.success : theme.border
+            border.width: 4 * entry.u
+            Text {
+                objectName: "number.display"
+                anchors.centerIn: parent
+                text: entry.numberDisplay === "" ? qsTr("Mobile number") : entry.numberDisplay
+                color: entry.numberDisplay === "" ? theme.border : theme.text
+                font.pixelSize: 76 * entry.u * theme.textScale
+                font.letterSpacing: 4 * entry.u
+            }
+        }
+
+        KioskButton {
+            objectName: "number.next"
+            width: parent.width; height: 130 * entry.u
+            u: entry.u
+            enabled: entry.numberValid && !entry.busy
+            label: qsTr("Next")
+            onClicked: entry.next()
+        }
+    }
+
+    Keypad {
+        anchors.verticalCenter: parent.verticalCenter
+        u: entry.u
+        onDigit: function(d) { entry.digit(d) }
+        onClear: entry.clear()
+        onBackspace: entry.backspace()
+    }
+}

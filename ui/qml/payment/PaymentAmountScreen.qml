@@ -1,0 +1,51 @@
+import QtQuick
+import ".."
+
+// How much: a preset or a typed amount, then pay (by card for a top-up; for a bill whose
+// amount central could not tell, by the bill's method).
+Item {
+    id: screen
+    objectName: "screen.payment.amount"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    Texts { id: texts }
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 28 * screen.u
+
+        Prompt {
+            objectName: "amount.prompt"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1700 * screen.u
+            u: screen.u
+            error: vm.messageKey === "payment.amount_out_of_range"
+                   || vm.messageKey === "topup.amount_out_of_range"
+                   || vm.messageKey === "bill.amount_out_of_range"
+                   || vm.messageKey === "bill.over_offline_limit"
+        }
+
+        AmountChoice {
+            anchors.horizontalCenter: parent.horizontalCenter
+            u: screen.u
+            presets: payment.presets
+            presetFen: payment.presetFen
+            customText: payment.customText
+            rangeText: qsTr("%1 to %2").arg(payment.minText).arg(payment.maxText)
+            onPreset: function(fen) { payment.choosePreset(fen) }
+            onDigit: function(d) { payment.pressAmountDigit(d) }
+            onClear: payment.clearAmount()
+            onBackspace: payment.amountBackspace()
+
+            KioskButton {
+                objectName: "amount.pay"
+                width: 880 * screen.u; height: 120 * screen.u
+                u: screen.u
+                enabled: payment.amountValid && !payment.busy
+                label: !payment.amountValid ? qsTr("Choose an amount")
+                     : payment.method === "cash" ? qsTr("Pay %1 in cash").arg(payment.amountText)
+                     : qsTr("Pay %1 by card").arg(payment.amountText)
+                onClicked: payment.submitAmount()
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import QtQuick
+import ".."
+
+// Result of a card top-up or a bill payment: paid (✓) or in doubt (!), the amount, the card
+// (masked by the terminal) and approval code, what went to the balance, and the reference.
+Item {
+    id: screen
+    objectName: "screen.payment.result"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    readonly property bool doubt: payment.resultKind === "in_doubt"
+    Texts { id: texts }
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 26 * screen.u
+
+        Text {
+            objectName: "result.icon"
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: screen.doubt ? "!" : "✓"
+            font.pixelSize: 140 * screen.u * theme.textScale
+            font.bold: true
+            color: screen.doubt ? theme.warning : theme.success
+        }
+        Text {
+            objectName: "result.message"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1600 * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: texts.message(vm.messageKey)
+            font.pixelSize: 50 * screen.u * theme.textScale
+            font.bold: true
+            color: theme.text
+        }
+        Text {
+            objectName: "result.amount"
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: screen.doubt ? qsTr("%1 for %2: not confirmed yet").arg(payment.resultAmountText).arg(payment.numberDisplay)
+                : payment.isBill ? qsTr("%1 paid for %2").arg(payment.resultAmountText).arg(payment.numberDisplay)
+                : qsTr("%1 to %2").arg(payment.resultAmountText).arg(payment.numberDisplay)
+            font.pixelSize: 60 * screen.u * theme.textScale
+            color: theme.text
+        }
+        Text {
+            objectName: "result.card"
+            anchors.horizontalCenter: parent.horizontalCenter
+            visible: payment.maskedPan !== ""
+            text: qsTr("Card %1 · approval code %2").arg(payment.maskedPan).arg(payment.approvalCode)
+            font.pixelSize: 36 * screen.u * theme.textScale
+            color: theme.muted
+        }
+        Text {
+            objectName: "result.over"
+            anchors.horizontalCenter: parent.horizontalCenter
+            visible: payment.resultOver
+            text: qsTr("%1 above the bill was added to your balance.").arg(payment.resultOverText)
+            font.pixelSize: 40 * screen.u * theme.textScale
+            color: theme.success
+        }
+        Text {
+            objectName: "result.short"
+            anchors.horizontalCenter: parent.horizontalCenter
+            visible: payment.resultShort
+            text: qsTr("%1 of the bill is still due.").arg(payment.resultShortText)
+            font.pixelSize: 40 * screen.u * theme.textScale
+            color: theme.warning
+        }
+        Text {
+            objectName: "result.status"
+            anchors.horizontalCenter: parent.horizontalCenter
+            visible: payment.resultKind === "paid"
+            text: payment.creditedOnline ? qsTr("Received by the operator")
+                                         : qsTr("Accepted — the operator will receive it shortly")
+            font.pixelSize: 38 * screen.u * theme.textScale
+            color: payment.creditedOnline ? theme.success : theme.warning
+        }
+        Text {
+            objectName: "result.reference"
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Reference: %1").arg(payment.txnRef)
+            font.pixelSize: 30 * screen.u * theme.textScale
+            color: theme.muted
+        }
+    }
+}
