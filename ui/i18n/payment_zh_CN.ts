@@ -236,8 +236,8 @@
     </message>
     <message>
         <location filename="../qml/payment/PaymentResultScreen.qml" line="41"/>
-        <source>%1 to %2</source>
-        <translation>%1 至 %2</translation>
+        <source>%1 topped up to %2</source>
+        <translation>已为 %2 充值 %1</translation>
     </message>
     <message>
         <location filename="../qml/payment/PaymentResultScreen.qml" line="49"/>

@@ -38,7 +38,7 @@ Item {
             anchors.horizontalCenter: parent.horizontalCenter
             text: screen.doubt ? qsTr("%1 for %2: not confirmed yet").arg(payment.resultAmountText).arg(payment.numberDisplay)
                 : payment.isBill ? qsTr("%1 paid for %2").arg(payment.resultAmountText).arg(payment.numberDisplay)
-                : qsTr("%1 to %2").arg(payment.resultAmountText).arg(payment.numberDisplay)
+                : qsTr("%1 topped up to %2").arg(payment.resultAmountText).arg(payment.numberDisplay)
             font.pixelSize: 60 * screen.u * theme.textScale
             color: theme.text
         }
