@@ -455,6 +455,9 @@ class AuthViewModel(FeatureViewModel):
     def _logged_in(self, _customer: object) -> None:
         self._set_busy(False)
         self._clear()
+        # Off the login screens first: what waited for the login moves on from the menu (and a
+        # service that cannot start after all leaves the customer there, not on a blank form).
+        self.nav.go("menu")
         self.nav.auth_done()
 
     def _now(self, handler: Callable[[Any], None]) -> Callable[[Any], None]:
