@@ -1,0 +1,81 @@
+import QtQuick
+import ".."
+
+// The real-name check's answer: who was checked (masked), and Continue — or why not, and try
+// again with the card.
+Item {
+    id: screen
+    objectName: "screen.sim.check"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 32 * screen.u
+        width: 1400 * screen.u
+
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: sim.checkOk ? "✓" : "✕"
+            font.pixelSize: 150 * screen.u * theme.textScale
+            color: sim.checkOk ? theme.success : theme.error
+        }
+        Prompt {
+            objectName: "sim.check.message"
+            width: parent.width
+            u: screen.u
+            error: !sim.checkOk
+        }
+        Rectangle {
+            visible: sim.checkOk
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1100 * screen.u; height: details.height + 60 * screen.u
+            radius: 20 * screen.u
+            color: theme.surface
+            Column {
+                id: details
+                anchors.centerIn: parent
+                spacing: 16 * screen.u
+                Text {
+                    objectName: "sim.check.name"
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    text: qsTr("Name: %1").arg(sim.maskedName)
+                    font.pixelSize: 48 * screen.u * theme.textScale
+                    color: theme.text
+                }
+                Text {
+                    objectName: "sim.check.id"
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    text: qsTr("ID number: %1").arg(sim.maskedId)
+                    font.pixelSize: 48 * screen.u * theme.textScale
+                    color: theme.text
+                }
+                Text {
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    text: qsTr("Lines in your name: %1 of %2 allowed").arg(sim.linesOwned).arg(sim.linesAllowed)
+                    font.pixelSize: 36 * screen.u * theme.textScale
+                    color: theme.muted
+                }
+            }
+        }
+        KioskButton {
+            objectName: "sim.check.continue"
+            visible: sim.checkOk
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 820 * screen.u; height: 130 * screen.u
+            u: screen.u
+            enabled: !vm.busy
+            label: qsTr("Choose a number")
+            onClicked: sim.toNumbers()
+        }
+        KioskButton {
+            objectName: "sim.check.retry"
+            visible: !sim.checkOk
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 820 * screen.u; height: 130 * screen.u
+            u: screen.u
+            enabled: !vm.busy
+            label: qsTr("Try again with the ID card")
+            onClicked: sim.retryIdCard()
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import QtQuick
+import ".."
+
+// Choose a number from the pool: filters (digits it contains, no 4, price band), a page of
+// numbers, a tap reserves one (with the reservation's countdown), Next goes on.
+// Landscape: the numbers on the left, the digit filter's keypad on the right; portrait: stacked.
+Item {
+    id: screen
+    objectName: "screen.sim.numbers"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    readonly property bool portrait: Window.height > Window.width
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 20 * screen.u
+
+        Prompt {
+            objectName: "sim.numbers.prompt"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1800 * screen.u
+            u: screen.u
+            font.pixelSize: 42 * screen.u * theme.textScale
+            error: vm.messageKey.indexOf("number.") === 0 || vm.messageKey === "sim.no_numbers"
+        }
+
+        Grid {
+            anchors.horizontalCenter: parent.horizontalCenter
+            columns: screen.portrait ? 1 : 2
+            spacing: 40 * screen.u
+
+            // --- the numbers ------------------------------------------------------------
+            Column {
+                spacing: 20 * screen.u
+                width: 1240 * screen.u
+
+                Row {
+                    spacing: 16 * screen.u
+                    KioskButton {
+                        objectName: "sim.filter.nofour"
+                        width: 280 * screen.u; height: 110 * screen.u
+                        u: screen.u; labelSize: 36
+                        secondary: !sim.noFour
+                        label: sim.noFour ? qsTr("✓ No 4") : qsTr("No 4")
+                        onClicked: sim.toggleNoFour()
+                    }
+                    Repeater {
+                        model: ["any", "free", "upto100"]
+                        KioskButton {
+                            required property string modelData
+                            objectName: "sim.filter.band." + modelData
+                            width: 280 * screen.u; height: 110 * screen.u
+                            u: screen.u; labelSize: 36
+                            secondary: sim.band !== modelData
+                            label: modelData === "any" ? qsTr("All prices")
+                                 : modelData === "free" ? qsTr("Free")
+                                 : qsTr("Up to ¥100")
+                            onClicked: sim.setBand(modelData)
+                        }
+                    }
+                }
+
+                Grid {
+                    columns: 4
+                    spacing: 14 * screen.u
+                    Repeater {
+                        model: sim.numbers
+                        KioskButton {
+                            required property var modelData
+                            required property int index
+                            objectName: "sim.number." + index
+                            width: 299 * screen.u; height: 110 * screen.u
+                            u: screen.u; labelSize: 34
+                            secondary: !modelData.selected
+                            enabled: !vm.busy
+                            label: modelData.display
+                            sublabel: modelData.priceFen === 0 ? qsTr("Free") : modelData.priceText
+                            onClicked: sim.chooseNumber(modelData.msisdn)
+                        }
+                    }
+                }
+                Text {
+                    visible: sim.numbers.length === 0
+                    width: parent.width; height: 358 * screen.u
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                    text: qsTr("No numbers to show")
+                    font.pixelSize: 40 * screen.u * theme.textScale
+                    color: theme.muted
+                }
+
+                Row {
+                    spacing: 16 * screen.u
+                    KioskButton {
+                        objectName: "sim.page.previous"
+                        width: 120 * screen.u; height: 110 * screen.u
+                        u: screen.u
+                        secondary: true
+                        enabled: sim.pageNo > 1 && !vm.busy
+                        label: "‹"
+                        onClicked: sim.previousPage()
+                    }
+                    Text {
+                        objectName: "sim.page.text"
+                        width: 130 * screen.u; height: 110 * screen.u
+                        horizontalAlignment: Text.AlignHCenter
+                        verticalAlignment: Text.AlignVCenter
+                        text: sim.pageCount > 0 ? qsTr("%1 / %2").arg(sim.pageNo).arg(sim.pageCount) : ""
+                        font.pixelSize: 36 * screen.u * theme.textScale
+                        color: theme.muted
+                    }
+                    KioskButton {
+                        objectName: "sim.page.next"
+                        width: 120 * screen.u; height: 110 * screen.u
+                        u: screen.u
+                        secondary: true
+                        enabled: sim.pageNo < sim.pageCount && !vm.busy
+                        label: "›"
+                        onClicked: sim.nextPage()
+                    }
+                    Column {
+                        width: 520 * screen.u
+                        anchors.verticalCenter: parent.verticalCenter
+                        Text {
+                            objectName: "sim.reserved.number"
+                            width: parent.width
+                            elide: Text.ElideRight
+                            text: sim.reserved ? qsTr("Reserved: %1").arg(sim.reservedDisplay)
+                                               : qsTr("%n number(s) found", "", sim.totalNumbers)
+                            font.pixelSize: 32 * screen.u * theme.textScale
+                            font.bold: sim.reserved
+                            color: theme.text
+                        }
+                        Text {
+                            objectName: "sim.reserved.countdown"
+                            visible: sim.reserved
+                            width: parent.width
+                            elide: Text.ElideRight
+                            text: qsTr("Held for you for %1").arg(sim.countdownText)
+                            font.pixelSize: 30 * screen.u * theme.textScale
+                            color: sim.secondsLeft < 120 ? theme.warning : theme.muted
+                        }
+                    }
+                    KioskButton {
+                        objectName: "sim.numbers.next"
+                        width: 270 * screen.u; height: 110 * screen.u
+                        u: screen.u
+                        enabled: sim.reserved && !vm.busy
+                        label: qsTr("Next")
+                        onClicked: sim.confirmNumber()
+                    }
+                }
+            }
+
+            // --- the digit filter -------------------------------------------------------
+            Column {
+                spacing: 20 * screen.u
+                Text {
+                    text: qsTr("Digits the number contains")
+                    font.pixelSize: 32 * screen.u * theme.textScale
+                    color: theme.muted
+                }
+                Row {
+                    spacing: 16 * screen.u
+                    Rectangle {
+                        width: 380 * screen.u; height: 110 * screen.u
+                        radius: 12 * screen.u
+                        color: theme.surface
+                        border.color: theme.border
+                        border.width: 3 * screen.u
+                        Text {
+                            objectName: "sim.filter.digits"
+                            anchors.centerIn: parent
+                            text: sim.filterDigits === "" ? qsTr("e.g. 88") : sim.filterDigits
+                            color: sim.filterDigits === "" ? theme.border : theme.text
+                            font.pixelSize: 56 * screen.u * theme.textScale
+                            font.letterSpacing: 6 * screen.u
+                        }
+                    }
+                    KioskButton {
+                        objectName: "sim.filter.search"
+                        width: 220 * screen.u; height: 110 * screen.u
+                        u: screen.u; labelSize: 38
+                        enabled: !vm.busy
+                        label: qsTr("Search")
+                        onClicked: sim.search()
+                    }
+                }
+                Keypad {
+                    u: screen.u * 0.85
+                    onDigit: function(d) { sim.filterDigit(d) }
+                    onClear: sim.filterClear()
+                    onBackspace: sim.filterBackspace()
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import QtQuick
+import ".."
+
+// Pay for the number: cash (live total, what is still owed) or, when the sale offers it, a bank
+// card. With money in there is no Cancel: pay the rest, or stop and take a voucher.
+Item {
+    id: screen
+    objectName: "screen.sim.pay"
+    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+
+    Column {
+        anchors.centerIn: parent
+        spacing: 26 * screen.u
+
+        Text {
+            objectName: "sim.pay.title"
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Number %1 · price %2").arg(sim.reservedDisplay).arg(sim.priceText)
+            font.pixelSize: 48 * screen.u * theme.textScale
+            color: theme.text
+        }
+        Prompt {
+            objectName: "sim.pay.message"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1400 * screen.u
+            u: screen.u
+            font.pixelSize: 42 * screen.u * theme.textScale
+            error: vm.messageKey === "cash.note_rejected" || vm.messageKey === "sim.card_declined"
+                   || vm.messageKey === "sim.cannot_cancel_with_money"
+        }
+
+        // How to pay, when a card is possible too.
+        Row {
+            visible: sim.method === "" && sim.cardOffered
+            anchors.horizontalCenter: parent.horizontalCenter
+            spacing: 60 * screen.u
+            KioskButton {
+                objectName: "sim.pay.cash"
+                width: 560 * screen.u; height: 220 * screen.u
+                u: screen.u
+                enabled: !vm.busy
+                label: qsTr("Cash")
+                sublabel: qsTr("Banknotes, no change given")
+                onClicked: sim.payCash()
+            }
+            KioskButton {
+                objectName: "sim.pay.card"
+                width: 560 * screen.u; height: 220 * screen.u
+                u: screen.u
+                enabled: !vm.busy
+                label: qsTr("Bank card")
+                sublabel: qsTr("Follow the card terminal")
+                onClicked: sim.payByCard()
+            }
+        }
+
+        // Cash: the live total and what is still owed.
+        Rectangle {
+            visible: sim.method === "cash"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 1100 * screen.u; height: 250 * screen.u
+            radius: 20 * screen.u
+            color: theme.surface
+            Row {
+                anchors.centerIn: parent
+                spacing: 120 * screen.u
+                Column {
+                    spacing: 8 * screen.u
+                    Text {
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: qsTr("Inserted")
+                        font.pixelSize: 38 * screen.u * theme.textScale
+                        color: theme.muted
+                    }
+                    Text {
+                        objectName: "sim.pay.paid"
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: sim.paidText
+                        font.pixelSize: 100 * screen.u * theme.textScale
+                        font.bold: true
+                        color: theme.success
+                    }
+                }
+                Column {
+                    spacing: 8 * screen.u
+                    Text {
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: qsTr("Still to pay")
+                        font.pixelSize: 38 * screen.u * theme.textScale
+                        color: theme.muted
+                    }
+                    Text {
+                        objectName: "sim.pay.owed"
+                        anchors.horizontalCenter: parent.horizontalCenter
+                        text: sim.owedText
+                        font.pixelSize: 100 * screen.u * theme.textScale
+                        font.bold: true
+                        color: theme.text
+                    }
+                }
+            }
+        }
+        Text {
+            visible: sim.method === "cash"
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("%n note(s) accepted · no change is given; any extra is credit on the new line", "", sim.noteCount)
+            font.pixelSize: 32 * screen.u * theme.textScale
+            color: theme.muted
+        }
+        KioskButton {
+            objectName: "sim.pay.stop"
+            visible: sim.canStop
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 900 * screen.u; height: 120 * screen.u
+            u: screen.u; labelSize: 38
+            secondary: true
+            enabled: !vm.busy
+            label: qsTr("Stop and print a voucher for %1").arg(sim.paidText)
+            onClicked: sim.stopWithVoucher()
+        }
+
+        // Card: the terminal leads; an answer in doubt can be asked for again.
+        Text {
+            visible: sim.method === "card"
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Amount on the card terminal: %1").arg(sim.priceText)
+            font.pixelSize: 44 * screen.u * theme.textScale
+            color: theme.text
+        }
+        KioskButton {
+            objectName: "sim.pay.cardcheck"
+            visible: sim.cardInDoubt
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: 820 * screen.u; height: 120 * screen.u
+            u: screen.u
+            enabled: !vm.busy
+            label: qsTr("Ask the terminal again")
+            onClicked: sim.checkCard()
+        }
+
+        Text {
+            objectName: "sim.pay.countdown"
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("The number is held for you for %1").arg(sim.countdownText)
+            font.pixelSize: 32 * screen.u * theme.textScale
+            color: sim.secondsLeft < 120 ? theme.warning : theme.muted
+        }
+    }
+
+    // Developer aid, shown only with a simulated acceptor: put notes into it.
+    Column {
+        visible: sim.simulator && sim.method === "cash"
+        anchors { right: parent.right; rightMargin: 48 * screen.u; verticalCenter: parent.verticalCenter }
+        spacing: 16 * screen.u
+        Text {
+            anchors.horizontalCenter: parent.horizontalCenter
+            text: qsTr("Simulator:")
+            font.pixelSize: 28 * screen.u * theme.textScale
+            color: theme.border
+        }
+        Repeater {
+            model: [1000, 2000, 5000, 10000]
+            KioskButton {
+                required property int modelData
+                objectName: "sim.pay.note." + modelData
+                width: 200 * screen.u; height: 90 * screen.u
+                u: screen.u * 0.8
+                secondary: true
+                label: "¥" + (modelData / 100)
+                onClicked: sim.insertNote(modelData)
+            }
+        }
+    }
+}
