@@ -384,7 +384,7 @@ class PaymentViewModel(FeatureViewModel):
         self._service = TOPUP_CARD if screen in ("payment.amount", "payment.card") else BILL_CASH
         self._digits = PREVIEW_NUMBER
         self._due_known = screen != "payment.amount"
-        self._owner, self._line_status = "*五", "suspended"
+        self._owner, self._line_status = "王*", "suspended"
         self._months = [
             {"month": "2026-08", "amount": format_cny(6_850)},
             {"month": "2026-09", "amount": format_cny(5_820)},
