@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import offline_queue
@@ -30,6 +31,16 @@ def duration_text(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def local_time_text(iso: str | None) -> str:
+    """An ISO time as journalled (UTC) in the kiosk's local time, `YYYY-MM-DD HH:MM:SS`."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return iso
 
 
 def self_test_row(result: SelfTest | None, running: bool) -> dict[str, Any]:
@@ -85,7 +96,7 @@ class CashView:
             notes=status.notes,
             capacity=status.capacity,
             fullness=min(status.notes / capacity, 1.0),
-            last_collected=(status.last_collected_at or "")[:19].replace("T", " "),
+            last_collected=local_time_text(status.last_collected_at),
         )
 
 
