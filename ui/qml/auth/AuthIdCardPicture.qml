@@ -8,7 +8,8 @@ Item {
     property bool animate: true
     property real progress: animate ? 0 : 1  // 0: the card above the reader, 1: lying on it
     implicitWidth: 560 * u
-    implicitHeight: 480 * u
+    property bool compact: false  // no room above the reader for the sliding card
+    implicitHeight: (compact ? 340 : 480) * u
 
     Rectangle {
         id: reader

@@ -65,7 +65,7 @@ Item {
                 hint: auth.idCardAvailable ? qsTr("Put your resident ID card on the reader")
                                            : texts.message(auth.idCardReason)
                 onClicked: auth.chooseMethod("id_card")
-                AuthIdCardPicture { anchors.centerIn: parent; u: screen.u * 0.58; animate: false }
+                AuthIdCardPicture { anchors.centerIn: parent; u: screen.u * 0.58; animate: false; compact: true }
             }
         }
     }
