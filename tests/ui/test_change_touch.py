@@ -1,0 +1,420 @@
+"""Plan change and service on/off by touch, through the real view-model, flow and journal, against
+the embedded reference central: what central recorded is read from its own database, the codes
+from its SMS outbox (what the customer's phone would show)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from contextlib import closing
+
+import pytest
+import requests
+from PySide6.QtCore import QCoreApplication
+
+from kiosk.app import KioskApp
+from kiosk.flows.change import ChangeRequest
+from tests.ui.conftest import ARTIFACTS, save_screen
+from ui.frontend import UiSession
+from ui.touch import TouchError, find_item, screenshot, tap, wait_until
+
+pytestmark = pytest.mark.timeout(120)
+
+ZHANG_SAN = ("13800138000", "123456")  # reference central's demo account: plan P58, CALLER_ID on
+SMS_CODE = re.compile(r"验证码(\d{6})")
+
+
+# --- what central recorded --------------------------------------------------------------------
+
+
+def _central_db(app: KioskApp) -> sqlite3.Connection:
+    path = app.data_dir / "central.db"
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+
+
+def central_events(app: KioskApp, msisdn: str) -> list[tuple[str, dict[str, object]]]:
+    with closing(_central_db(app)) as db:
+        rows = db.execute(
+            "SELECT kind, detail_json FROM account_events WHERE msisdn = ? ORDER BY id", (msisdn,)
+        ).fetchall()
+    return [(kind, json.loads(detail)) for kind, detail in rows]
+
+
+def central_plan(app: KioskApp, msisdn: str) -> str:
+    with closing(_central_db(app)) as db:
+        row = db.execute("SELECT plan_code FROM accounts WHERE msisdn = ?", (msisdn,)).fetchone()
+    return str(row[0])
+
+
+def central_services(app: KioskApp, msisdn: str) -> set[str]:
+    with closing(_central_db(app)) as db:
+        rows = db.execute(
+            "SELECT service_code FROM account_services WHERE msisdn = ?", (msisdn,)
+        ).fetchall()
+    return {row[0] for row in rows}
+
+
+def texted_codes(app: KioskApp, msisdn: str) -> list[str]:
+    """The confirmation codes central texted to the number, newest first."""
+    embedded = app.config.central.embedded
+    assert embedded is not None
+    reply = requests.get(
+        f"{app.central_url}/v1/ops/sms",
+        params={"msisdn": msisdn},
+        headers={"Authorization": f"Bearer {embedded.ops_token}"},
+        timeout=5,
+    )
+    reply.raise_for_status()
+    messages = [m for m in reply.json()["messages"] if m["purpose"] == "confirm"]
+    return [match.group(1) for m in messages if (match := SMS_CODE.search(m["text"]))]
+
+
+def change_journal(app: KioskApp) -> dict[str, list[str]]:
+    """The kiosk journal's change transactions: txn id → its event kinds in order."""
+    found: dict[str, list[str]] = {}
+    for _seq, txn, kind, _payload in app.journal.events():
+        if kind.startswith("change."):
+            found.setdefault(txn, []).append(kind)
+    return found
+
+
+# --- driving the screens ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def logged_in(ui_session: UiSession, kiosk_app: KioskApp) -> UiSession:
+    """The customer touched the attract screen and logged in (directly through the core: the
+    authentication screens are another feature's)."""
+    window = ui_session.window
+    assert wait_until(lambda: find_item(window, "attract.start").width() > 0)  # laid out
+    tap(window, "attract.start")
+    assert wait_until(lambda: ui_session.vm.screen == "menu", 20), ui_session.vm.screen
+    session = ui_session.vm.session
+    assert session is not None
+    session.login_password(*ZHANG_SAN)
+    return ui_session
+
+
+def open_menu_item(ui: UiSession, key: str, screen: str) -> None:
+    assert wait_until(lambda: find_item(ui.window, f"menu.{key}").isEnabled(), 15)
+    tap(ui.window, f"menu.{key}")
+    assert wait_until(lambda: ui.vm.screen == screen, 15)
+
+
+def type_code(ui: UiSession, code: str) -> None:
+    for digit in code:
+        tap(ui.window, f"key.{digit}")
+
+
+def text_of(ui: UiSession, name: str) -> str:
+    return str(find_item(ui.window, name).property("text"))
+
+
+def send_code(ui: UiSession, app: KioskApp, msisdn: str) -> str:
+    change = ui.features["change"]
+    before = len(texted_codes(app, msisdn))
+    tap(ui.window, "change.send")
+    assert wait_until(lambda: change.codeSent, 15)
+    codes = texted_codes(app, msisdn)
+    assert len(codes) == before + 1
+    return codes[0]
+
+
+def other_code(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+def assert_session_left_nothing(ui: UiSession) -> None:
+    change = ui.features["change"]
+    assert ui.vm.screen == "attract"
+    assert not any(change.customer_data().values()), change.customer_data()
+    assert change.plans == []
+    assert change.serviceList == []
+    assert change.target == {}
+
+
+# --- tests ------------------------------------------------------------------------------------
+
+
+def test_plan_change_by_touch_is_recorded_once(logged_in: UiSession, kiosk_app: KioskApp) -> None:
+    """GIVEN a logged-in customer on plan P58 WHEN they choose Premium 128, read what changes,
+    ask for the code and type it THEN central records one plan change P58 → P128, the kiosk
+    journals it, and the result page says so."""
+    ui, msisdn = logged_in, ZHANG_SAN[0]
+    window, vm, change = ui.window, ui.vm, ui.features["change"]
+    open_menu_item(ui, "change.plan", "change.plans")
+    assert "畅享58元套餐" in text_of(ui, "change.currentPlan")
+    with pytest.raises(TouchError):
+        tap(window, "change.plan.P58")  # the customer's own plan cannot be chosen
+    assert text_of(ui, "change.planDiff.P128").startswith("+¥70.00")
+    save_screen(ui, "change-01-plans")
+
+    tap(window, "change.plan.P128")
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    assert vm.messageKey == "change.check"
+    assert "畅享58元套餐 → 畅享128元套餐" in text_of(ui, "change.detail.what")
+    with pytest.raises(TouchError):
+        tap(window, "change.confirmCode")  # no code yet
+    assert texted_codes(kiosk_app, msisdn) == []  # nothing asked of central before Send code
+    save_screen(ui, "change-02-confirm")
+
+    code = send_code(ui, kiosk_app, msisdn)
+    assert vm.messageKey == "change.enter_code"
+    assert change.resendSeconds > 50
+    with pytest.raises(TouchError):
+        tap(window, "change.send")  # resend only after the countdown
+    assert "138****8000" in text_of(ui, "change.sentTo")
+    assert "套餐变更为畅享128元套餐" in text_of(ui, "change.summary")
+    assert central_plan(kiosk_app, msisdn) == "P58"  # nothing changes before the code
+    type_code(ui, code[:5])
+    with pytest.raises(TouchError):
+        tap(window, "change.confirmCode")  # five digits are not a code
+    type_code(ui, code[5:])
+    assert text_of(ui, "change.code") == code
+    save_screen(ui, "change-03-code")
+
+    tap(window, "change.confirmCode")
+    assert wait_until(lambda: vm.screen == "change.result", 15)
+    assert vm.messageKey == "change.done"
+    assert text_of(ui, "change.result.detail") == "您的套餐现为畅享128元套餐"
+    save_screen(ui, "change-04-result")
+    vm.setLanguage("en")
+    QCoreApplication.processEvents()
+    assert text_of(ui, "change.result.detail") == "Your plan is now Premium 128"
+    save_screen(ui, "change-05-result-en")
+
+    assert central_plan(kiosk_app, msisdn) == "P128"
+    assert central_events(kiosk_app, msisdn) == [("plan_change", {"from": "P58", "to": "P128"})]
+    journal = change_journal(kiosk_app)
+    assert journal == {change.txnRef: ["change.requested", "change.confirming", "change.done"]}
+    assert kiosk_app.journal.transaction(change.txnRef).state == "done"  # type: ignore[union-attr]
+
+    tap(window, "nav.cancel")  # "Finish"
+    assert wait_until(lambda: vm.screen == "attract")
+    assert_session_left_nothing(ui)
+    assert central_events(kiosk_app, msisdn) == [("plan_change", {"from": "P58", "to": "P128"})]
+    assert ui.warnings == []
+
+
+def test_wrong_sms_code_changes_nothing(logged_in: UiSession, kiosk_app: KioskApp) -> None:
+    """GIVEN the confirmation page with a code sent WHEN the customer types a wrong code THEN
+    central changes nothing, the screen says so with the attempts left and clears the code;
+    THEN the right code applies the change once."""
+    ui, msisdn = logged_in, ZHANG_SAN[0]
+    window, vm, change = ui.window, ui.vm, ui.features["change"]
+    open_menu_item(ui, "change.plan", "change.plans")
+    tap(window, "change.plan.P38")
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    code = send_code(ui, kiosk_app, msisdn)
+
+    type_code(ui, other_code(code))
+    tap(window, "change.confirmCode")
+    assert wait_until(lambda: vm.messageKey == "sms.wrong_code", 15)
+    assert vm.screen == "change.confirm"
+    assert change.attemptsLeft == 2
+    assert change.digits == ""
+    assert text_of(ui, "change.message") not in ("", "请稍候")  # said in words
+    assert "还可尝试 2 次" in text_of(ui, "change.sentTo")
+    save_screen(ui, "change-06-wrong-code")
+    assert central_plan(kiosk_app, msisdn) == "P58"
+    assert central_events(kiosk_app, msisdn) == []
+    assert len(texted_codes(kiosk_app, msisdn)) == 1
+
+    type_code(ui, code)
+    tap(window, "change.confirmCode")
+    assert wait_until(lambda: vm.screen == "change.result", 15)
+    assert central_plan(kiosk_app, msisdn) == "P38"
+    assert central_events(kiosk_app, msisdn) == [("plan_change", {"from": "P58", "to": "P38"})]
+    kinds = change_journal(kiosk_app)[change.txnRef]
+    assert kinds == [
+        "change.requested", "change.confirming", "change.code_refused", "change.confirming",
+        "change.done",
+    ]  # fmt: skip
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert_session_left_nothing(ui)
+    assert ui.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("service", "was_on", "name", "after"),
+    [
+        ("ROAMING", False, "国际漫游", "国际漫游已开通"),
+        ("CALLER_ID", True, "来电显示", "来电显示已退订"),
+    ],
+    ids=["on", "off"],
+)
+def test_service_switched_by_touch(
+    logged_in: UiSession,
+    kiosk_app: KioskApp,
+    *,
+    service: str,
+    was_on: bool,
+    name: str,
+    after: str,
+) -> None:
+    """GIVEN the services page WHEN the customer taps a service's switch and confirms with the
+    texted code THEN central switches exactly that service, once, and the list shows it."""
+    ui, msisdn = logged_in, ZHANG_SAN[0]
+    window, vm, change = ui.window, ui.vm, ui.features["change"]
+    open_menu_item(ui, "change.service", "change.services")
+    assert (service in central_services(kiosk_app, msisdn)) is was_on
+    assert text_of(ui, f"change.serviceState.{service}") == ("已开通" if was_on else "未开通")
+    save_screen(ui, f"change-07-services-{service}")
+
+    tap(window, f"change.service.{service}")
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    assert text_of(ui, "change.detail.what") == name
+    switch = "已开通 → 已退订" if was_on else "未开通 → 已开通"
+    assert text_of(ui, "change.detail.switch") == switch
+    code = send_code(ui, kiosk_app, msisdn)
+    save_screen(ui, f"change-08-confirm-{service}")
+    type_code(ui, code)
+    tap(window, "change.confirmCode")
+    assert wait_until(lambda: vm.screen == "change.result", 15)
+    assert text_of(ui, "change.result.detail") == after
+    save_screen(ui, f"change-09-result-{service}")
+
+    assert (service in central_services(kiosk_app, msisdn)) is not was_on
+    assert central_events(kiosk_app, msisdn) == [
+        ("service_change", {"service": service, "active": not was_on})
+    ]
+    assert change_journal(kiosk_app) == {
+        change.txnRef: ["change.requested", "change.confirming", "change.done"]
+    }
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert_session_left_nothing(ui)
+    assert ui.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("service", "on", "key", "text"),
+    [
+        ("ROAMING", True, "service.already_on", "该业务已是开通状态，列表已更新。"),
+        ("CALLER_ID", False, "service.already_off", "该业务已是取消状态，列表已更新。"),
+    ],
+    ids=["already-on", "already-off"],
+)
+def test_service_already_switched_elsewhere(
+    logged_in: UiSession,
+    kiosk_app: KioskApp,
+    *,
+    service: str,
+    on: bool,
+    key: str,
+    text: str,
+) -> None:
+    """GIVEN the services page WHEN the service is switched another way meanwhile (here: through
+    the core directly) and the customer then asks for the same switch THEN central refuses it
+    (no code texted, nothing changed twice) and the list says so and shows the real state."""
+    ui, msisdn = logged_in, ZHANG_SAN[0]
+    window, vm = ui.window, ui.vm
+    open_menu_item(ui, "change.service", "change.services")
+    assert text_of(ui, f"change.serviceState.{service}") == ("已开通" if not on else "未开通")
+
+    desk = kiosk_app.desk
+    assert desk is not None
+    elsewhere = desk.change(ChangeRequest("change.service", service, active=on))
+    elsewhere.request_code()
+    elsewhere.confirm(texted_codes(kiosk_app, msisdn)[0])
+    assert (service in central_services(kiosk_app, msisdn)) is on
+
+    tap(window, f"change.service.{service}")  # the page still shows the old state
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    tap(window, "change.send")
+    assert wait_until(lambda: vm.screen == "change.services" and vm.messageKey == key, 15)
+    assert text_of(ui, "change.message") == text
+    assert text_of(ui, f"change.serviceState.{service}") == ("已开通" if on else "未开通")
+    save_screen(ui, f"change-10-{key}")
+    assert len(texted_codes(kiosk_app, msisdn)) == 1  # only the change made elsewhere
+    assert central_events(kiosk_app, msisdn) == [
+        ("service_change", {"service": service, "active": on})
+    ]
+    refused = [k for t, k in change_journal(kiosk_app).items() if t != elsewhere.snapshot.txn_id]
+    assert refused == [["change.failed"]]
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert_session_left_nothing(ui)
+    assert ui.warnings == []
+
+
+def test_abandoning_at_the_confirmation_changes_nothing(
+    logged_in: UiSession, kiosk_app: KioskApp
+) -> None:
+    """GIVEN the confirmation page with the code typed WHEN the customer taps Back THEN the
+    change is cancelled and central changes nothing; WHEN they choose again at once THEN central
+    asks them to wait for the next code (a countdown), and Cancel ends the session with nothing
+    changed at central and every change closed in the journal."""
+    ui, msisdn = logged_in, ZHANG_SAN[0]
+    window, vm, change = ui.window, ui.vm, ui.features["change"]
+    open_menu_item(ui, "change.plan", "change.plans")
+    tap(window, "change.plan.P128")
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    code = send_code(ui, kiosk_app, msisdn)
+    type_code(ui, code)
+
+    tap(window, "nav.back")
+    assert wait_until(lambda: vm.screen == "change.plans", 15)
+    assert vm.messageKey == "change.cancelled"
+    assert text_of(ui, "change.message") == "已取消，未做任何变更。"
+    save_screen(ui, "change-11-abandoned")
+    assert change.customer_data()["flow"] is None
+    assert change.digits == ""
+    assert central_plan(kiosk_app, msisdn) == "P58"
+    assert central_events(kiosk_app, msisdn) == []
+    assert list(change_journal(kiosk_app).values()) == [["change.requested", "change.cancelled"]]
+
+    tap(window, "change.plan.SENIOR18")  # a second change within the minute
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    tap(window, "change.send")
+    assert wait_until(lambda: vm.messageKey == "sms.too_soon", 15)
+    assert 0 < change.resendSeconds <= 60
+    assert not change.codeSent
+    with pytest.raises(TouchError):
+        tap(window, "change.send")  # until central's minute is over
+    save_screen(ui, "change-12-too-soon")
+
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert_session_left_nothing(ui)
+    assert wait_until(lambda: kiosk_app.journal.open_transactions() == [], 10)
+    journal = change_journal(kiosk_app)
+    assert sorted(journal.values()) == [["change.cancelled"], ["change.requested",
+                                                               "change.cancelled"]]  # fmt: skip
+    assert central_plan(kiosk_app, msisdn) == "P58"
+    assert central_events(kiosk_app, msisdn) == []
+    assert len(texted_codes(kiosk_app, msisdn)) == 1
+    assert ui.warnings == []
+
+
+def test_change_screens_in_every_mode(ui_session: UiSession) -> None:
+    """GIVEN the change screens with example data WHEN shown in both languages, both
+    orientations, and with large text and high contrast THEN no QML warning; PNGs are kept."""
+    vm, window, change = ui_session.vm, ui_session.window, ui_session.features["change"]
+    folder = ARTIFACTS / "change"
+    folder.mkdir(parents=True, exist_ok=True)
+    for orientation, (width, height) in {
+        "landscape": (1920, 1080),
+        "portrait": (1080, 1920),
+    }.items():
+        window.resize(width, height)
+        for screen in change.screens:
+            for language in ("zh_CN", "en"):
+                for modes in ("normal", "large-contrast"):
+                    vm.home()
+                    vm.start()
+                    change.preview(screen)
+                    vm.go(screen)
+                    vm.setLanguage(language)
+                    if modes != "normal":
+                        vm.toggleLargeText()
+                        vm.toggleHighContrast()
+                    for _ in range(3):
+                        QCoreApplication.processEvents()
+                    name = f"{screen}-{language}-{orientation}-{modes}.png"
+                    assert screenshot(window).save(str(folder / name))
+                    assert ui_session.warnings == [], name
+    vm.home()
+    assert not any(change.customer_data().values())
