@@ -4,7 +4,8 @@ import ".."
 // Amount choice, shared by the payments: preset buttons (¥30, ¥50, …) on the left, or any
 // whole amount typed on the keypad on the right. The screen binds the amounts and the range;
 // items declared inside an AmountChoice (the screen's Pay button) go under the left column.
-Row {
+// Portrait: stacked, keypad below.
+Grid {
     id: choice
     property real u: 1
     property var presets: []          // [{fen, label}]
@@ -17,11 +18,13 @@ Row {
     signal backspace()
     default property alias content: left.data
 
+    columns: Window.height > Window.width ? 1 : 2
     spacing: 80 * u
+    verticalItemAlignment: Grid.AlignVCenter
+    horizontalItemAlignment: Grid.AlignHCenter
 
     Column {
         id: left
-        anchors.verticalCenter: parent.verticalCenter
         spacing: 28 * choice.u
         width: 880 * choice.u
 
@@ -69,7 +72,6 @@ Row {
     }
 
     Keypad {
-        anchors.verticalCenter: parent.verticalCenter
         u: choice.u
         onDigit: function(d) { choice.digit(d) }
         onClear: choice.clear()

@@ -7,7 +7,10 @@ import ".."
 Item {
     id: screen
     objectName: "screen.payment.cash"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
+    readonly property bool portrait: Window.height > Window.width
+    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
+                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     Column {
@@ -16,6 +19,9 @@ Item {
 
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1500) * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
             text: qsTr("Bill for %1: %2").arg(payment.numberDisplay).arg(payment.amountText)
             font.pixelSize: 48 * screen.u * theme.textScale
             color: theme.text
@@ -23,13 +29,14 @@ Item {
         Prompt {
             objectName: "cash.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1500 * screen.u
+            width: (screen.portrait ? 1000 : 1500) * screen.u
             u: screen.u
             font.pixelSize: 44 * screen.u * theme.textScale
             error: vm.messageKey === "cash.note_rejected" || vm.messageKey === "bill.cannot_cancel_with_money"
         }
-        Row {
+        Grid {
             anchors.horizontalCenter: parent.horizontalCenter
+            columns: screen.portrait ? 1 : 2
             spacing: 40 * screen.u
             Rectangle {
                 width: 640 * screen.u; height: 240 * screen.u
@@ -81,7 +88,7 @@ Item {
         Text {
             objectName: "cash.change_note"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1500 * screen.u
+            width: (screen.portrait ? 1000 : 1500) * screen.u
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: payment.overFen > 0
@@ -101,13 +108,21 @@ Item {
         }
     }
 
-    // Developer aid, shown only with a simulated acceptor: put notes into it.
-    Column {
+    // Developer aid, shown only with a simulated acceptor: put notes into it (at the right;
+    // portrait: along the bottom).
+    Grid {
         visible: payment.simulator
-        anchors { right: parent.right; rightMargin: 40 * screen.u; verticalCenter: parent.verticalCenter }
+        columns: screen.portrait ? 5 : 1
+        anchors.right: screen.portrait ? undefined : parent.right
+        anchors.rightMargin: 40 * screen.u
+        anchors.verticalCenter: screen.portrait ? undefined : parent.verticalCenter
+        anchors.bottom: screen.portrait ? parent.bottom : undefined
+        anchors.bottomMargin: 30 * screen.u
+        anchors.horizontalCenter: screen.portrait ? parent.horizontalCenter : undefined
+        verticalItemAlignment: Grid.AlignVCenter
+        horizontalItemAlignment: Grid.AlignHCenter
         spacing: 16 * screen.u
         Text {
-            anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("Simulator:")
             font.pixelSize: 28 * screen.u * theme.textScale
             color: theme.border

@@ -5,7 +5,10 @@ import ".."
 Item {
     id: screen
     objectName: "screen.payment.bill"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
+    readonly property bool portrait: Window.height > Window.width
+    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
+                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     Column {
@@ -15,12 +18,13 @@ Item {
         Prompt {
             objectName: "bill.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1700 * screen.u
+            width: (screen.portrait ? 1000 : 1700) * screen.u
             u: screen.u
         }
 
-        Row {
+        Grid {
             anchors.horizontalCenter: parent.horizontalCenter
+            columns: screen.portrait ? 1 : 2
             spacing: 40 * screen.u
 
             // Whose bill it is.
@@ -129,6 +133,9 @@ Item {
         Text {
             objectName: "bill.change_note"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: 1000 * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
             visible: payment.method === "cash" && !payment.nothingDue
             text: qsTr("No change is given: anything above the amount due goes to your balance.")
             font.pixelSize: 36 * screen.u * theme.textScale

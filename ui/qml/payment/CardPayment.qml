@@ -64,7 +64,7 @@ Column {
                 readonly property bool done: card.step > index + 1
                 readonly property bool current: card.step === index + 1 && card.active
                 objectName: "card.step." + (index + 1)
-                width: 420 * card.u
+                width: 320 * card.u
                 spacing: 14 * card.u
                 Rectangle {
                     anchors.horizontalCenter: parent.horizontalCenter
@@ -142,7 +142,7 @@ Column {
     Text {
         objectName: "card.message"
         anchors.horizontalCenter: parent.horizontalCenter
-        width: 1500 * card.u
+        width: (Window.height > Window.width ? 1000 : 1500) * card.u
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.WordWrap
         text: card.message !== "" ? card.message : card.stageText(card.stage)

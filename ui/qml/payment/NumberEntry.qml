@@ -3,8 +3,8 @@ import ".."
 
 // Number entry on the on-screen keypad, shared by every payment (cash and card top-up, bill):
 // what was typed (grouped 138 0013 8000) and "Next" on the left, the keypad on the right.
-// The screen binds the number and decides what a key does.
-Row {
+// The screen binds the number and decides what a key does. Portrait: stacked, keypad below.
+Grid {
     id: entry
     property real u: 1
     property string prompt: ""
@@ -17,10 +17,12 @@ Row {
     signal backspace()
     signal next()
 
+    columns: Window.height > Window.width ? 1 : 2
     spacing: 80 * u
+    verticalItemAlignment: Grid.AlignVCenter
+    horizontalItemAlignment: Grid.AlignHCenter
 
     Column {
-        anchors.verticalCenter: parent.verticalCenter
         spacing: 40 * entry.u
         width: 880 * entry.u
 
@@ -61,7 +63,6 @@ Row {
     }
 
     Keypad {
-        anchors.verticalCenter: parent.verticalCenter
         u: entry.u
         onDigit: function(d) { entry.digit(d) }
         onClear: entry.clear()

@@ -6,7 +6,10 @@ import ".."
 Item {
     id: screen
     objectName: "screen.payment.amount"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
+    readonly property bool portrait: Window.height > Window.width
+    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
+                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     Column {
@@ -16,7 +19,7 @@ Item {
         Prompt {
             objectName: "amount.prompt"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1700 * screen.u
+            width: (screen.portrait ? 1000 : 1700) * screen.u
             u: screen.u
             error: vm.messageKey === "payment.amount_out_of_range"
                    || vm.messageKey === "topup.amount_out_of_range"

@@ -5,7 +5,10 @@ import ".."
 Item {
     id: screen
     objectName: "screen.payment.number"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
+    readonly property bool portrait: Window.height > Window.width
+    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
+                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     NumberEntry {

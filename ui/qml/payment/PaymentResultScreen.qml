@@ -6,7 +6,10 @@ import ".."
 Item {
     id: screen
     objectName: "screen.payment.result"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
+    readonly property bool portrait: Window.height > Window.width
+    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
+                                       : Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool doubt: payment.resultKind === "in_doubt"
     Texts { id: texts }
 
@@ -25,7 +28,7 @@ Item {
         Text {
             objectName: "result.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1600 * screen.u
+            width: (screen.portrait ? 1000 : 1600) * screen.u
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: texts.message(vm.messageKey)
@@ -36,6 +39,9 @@ Item {
         Text {
             objectName: "result.amount"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1600) * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WrapAtWordBoundaryOrAnywhere
             text: screen.doubt ? qsTr("%1 for %2: not confirmed yet").arg(payment.resultAmountText).arg(payment.numberDisplay)
                 : payment.isBill ? qsTr("%1 paid for %2").arg(payment.resultAmountText).arg(payment.numberDisplay)
                 : qsTr("%1 topped up to %2").arg(payment.resultAmountText).arg(payment.numberDisplay)
@@ -45,6 +51,9 @@ Item {
         Text {
             objectName: "result.card"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1600) * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WrapAtWordBoundaryOrAnywhere
             visible: payment.maskedPan !== ""
             text: qsTr("Card %1 · approval code %2").arg(payment.maskedPan).arg(payment.approvalCode)
             font.pixelSize: 36 * screen.u * theme.textScale
@@ -53,6 +62,9 @@ Item {
         Text {
             objectName: "result.over"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1600) * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WrapAtWordBoundaryOrAnywhere
             visible: payment.resultOver
             text: qsTr("%1 above the bill was added to your balance.").arg(payment.resultOverText)
             font.pixelSize: 40 * screen.u * theme.textScale
@@ -61,6 +73,9 @@ Item {
         Text {
             objectName: "result.short"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1600) * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WrapAtWordBoundaryOrAnywhere
             visible: payment.resultShort
             text: qsTr("%1 of the bill is still due.").arg(payment.resultShortText)
             font.pixelSize: 40 * screen.u * theme.textScale
@@ -69,6 +84,9 @@ Item {
         Text {
             objectName: "result.status"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1600) * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WrapAtWordBoundaryOrAnywhere
             visible: payment.resultKind === "paid"
             text: payment.creditedOnline ? qsTr("Received by the operator")
                                          : qsTr("Accepted — the operator will receive it shortly")
@@ -78,6 +96,9 @@ Item {
         Text {
             objectName: "result.reference"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1600) * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WrapAtWordBoundaryOrAnywhere
             text: qsTr("Reference: %1").arg(payment.txnRef)
             font.pixelSize: 30 * screen.u * theme.textScale
             color: theme.muted
