@@ -38,7 +38,7 @@ from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
 from kiosk.customer_desk import CustomerDesk
 from kiosk.errors import CentralUnavailable, ConfigError, JournalError
-from kiosk.flows import bill_payment
+from kiosk.flows import bill_payment, sim_sale
 from kiosk.flows.bill_payment import BillPaymentFlow
 from kiosk.flows.card_topup import TOPUP, CardTopUpContext, CardTopUpFlow, settle_open_payments
 from kiosk.flows.sim_issue import SimDevices
@@ -408,7 +408,10 @@ class KioskApp:
         if self.card_terminal is None or self.journal is None:
             return []
         purposes = (TOPUP, bill_payment.CARD_PURPOSE)
-        return settle_open_payments(self._card_context(self.card_terminal), purposes)
+        settled = settle_open_payments(self._card_context(self.card_terminal), purposes)
+        return settled + sim_sale.settle_open_card_payments(
+            self.journal, self.card_terminal, paying=self._card_paying
+        )
 
     def new_bill_payment(self) -> BillPaymentFlow:
         """A bill payment by cash or card for any number (`look_up(msisdn)` first; it and
@@ -447,9 +450,10 @@ class KioskApp:
         if devices is None or self.acceptor is None:
             raise JournalError("SIM sale needs the SIM writer, dispenser and acceptor",
                                message_key="service.not_installed")  # fmt: skip
-        parts = self._parts()
-        return SimSaleFlow(contexts.sim_sale_context(parts, self.acceptor, devices,
-                                                     self.router.attach))  # fmt: skip
+        context = contexts.sim_sale_context(self._parts(), self.acceptor, devices,
+                                            self.router.attach, terminal=self.card_terminal,
+                                            paying=self._card_paying)  # fmt: skip
+        return SimSaleFlow(context)
 
     def end_flow(self) -> None:
         self.router.attach(None)

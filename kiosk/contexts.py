@@ -112,6 +112,9 @@ def sim_sale_context(
     acceptor: BillAcceptor,
     devices: SimDevices,
     attach_cash: Callable[[Any], None],
+    *,
+    terminal: CardTerminal | None = None,
+    paying: set[str] | None = None,
 ) -> SimSaleContext:
     config = parts.config
     return SimSaleContext(
@@ -127,6 +130,8 @@ def sim_sale_context(
         plan_code=config.sim.new_line_plan,
         attach_cash=attach_cash,
         on_storage_failure=parts.on_storage_failure,
+        terminal=terminal,
+        paying=set() if paying is None else paying,
     )
 
 

@@ -13,7 +13,15 @@ from datetime import datetime
 
 from drivers.errors import DriverError
 from drivers.interfaces import CardDispenser
-from kiosk.flows import bill_payment, card_topup, change, sim_replacement, sim_sale, topup
+from kiosk.flows import (
+    bill_payment,
+    card_step,
+    card_topup,
+    change,
+    sim_replacement,
+    sim_sale,
+    topup,
+)
 from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
 
 log = logging.getLogger(__name__)
@@ -129,9 +137,10 @@ def _resolve_sim_replacement(journal: Journal, txn: TxnRecord, now: datetime) ->
 
 
 def _resolve_sim_sale(journal: Journal, txn: TxnRecord, now: datetime) -> str:
-    """Dispensing: the card left, finish the sale at central. Money taken otherwise: a voucher
-    for ops to honour (the customer has gone), the card captured if one was in the reader.
-    No money: cancelled (the reservation expires at central)."""
+    """Dispensing: the card left, finish the sale at central. A card payment in flight: only
+    the terminal knows (settled once the devices run). Money taken otherwise: a voucher for
+    ops to honour (the customer has gone), the card captured if one was in the reader. No
+    money: cancelled. Either way the number goes back to central's pool (sim_release.v1)."""
     data = txn.data
     name = sim_sale.FLOW_NAME
     if txn.state == sim_sale.State.DISPENSING.value:
@@ -142,14 +151,20 @@ def _resolve_sim_sale(journal: Journal, txn: TxnRecord, now: datetime) -> str:
                   "done", data, outbox=(OutboxMessage(key, sim_sale.OUTBOX_KIND, body),))
         )  # fmt: skip
         return "completed"
+    if txn.state in card_step.OPEN_STATES:
+        return "ask_terminal"
     paid = int(data.get("paid_fen", 0))
     capture = txn.state == sim_sale.State.WRITING.value
+    release = sim_sale.release_messages(txn.txn_id, data, "recovered_after_restart", now)
+    keyed = {"outbox_key": sim_sale.release_key(txn.txn_id)} if release else {}
     if paid == 0:
-        journal.record(Entry(txn.txn_id, "sim_sale.cancelled", {"recovered": True}, name,
-                             "cancelled", data))  # fmt: skip
+        journal.record(Entry(txn.txn_id, "sim_sale.cancelled", {"recovered": True, **keyed},
+                             name, "cancelled", data, outbox=release))  # fmt: skip
         return "cancelled"
-    payload = {"amount_fen": paid, "reason": "recovered_after_restart", "capture": capture}
-    journal.record(Entry(txn.txn_id, "sim_sale.voucher", payload, name, "done", data))
+    payload = {"amount_fen": paid, "reason": "recovered_after_restart", "capture": capture,
+               **keyed}  # fmt: skip
+    journal.record(Entry(txn.txn_id, "sim_sale.voucher", payload, name, "done", data,
+                         outbox=release))  # fmt: skip
     return "voucher_capture_card" if capture else "voucher"
 
 

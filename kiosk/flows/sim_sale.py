@@ -1,9 +1,13 @@
 """SIM sale (选号入网): ID card → real-name check → choose a number (reserved) → accept the
-agreement → pay cash → write a blank SIM with central's data → dispense → the line opens.
+agreement → pay (cash or bank card) → write a blank SIM with central's data → dispense → the
+line opens.
 
     CHECKED ─reserve─▶ RESERVED ─agree─▶ AGREED ─notes─▶ PAYING ─paid─▶ PAID ─▶ ISSUING
+                                           └─card─▶ CARD_AUTHORISING (─▶ CARD_IN_DOUBT) ─▶ PAID
        ─▶ WRITING ─▶ DISPENSING ─▶ DONE (sim_sale.v1 in the outbox, receipt)
-    any failure after money was taken ─▶ DONE with a voucher (printed; the journal holds it)
+    any failure after money was taken ─▶ DONE: a card payment reversed at the terminal
+        (refunded), else a voucher (printed; the journal holds it); the number is released
+        through the outbox (sim_release.v1)
     cancel before any money ─▶ CANCELLED (the reservation released)
 
 Each state is journalled before its step; notes are journalled with the cash box as they are
@@ -16,18 +20,32 @@ from __future__ import annotations
 import enum
 import logging
 import threading
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from drivers.errors import DriverError
-from drivers.interfaces import BillAcceptor, BillEvent, EscrowDecision, IdCardRecord, ReceiptPrinter
+from drivers.interfaces import (
+    BillAcceptor,
+    BillEvent,
+    CardApproved,
+    CardFailed,
+    CardInDoubt,
+    CardOutcome,
+    CardTerminal,
+    EscrowDecision,
+    IdCardRecord,
+    PaymentStage,
+    ReceiptPrinter,
+)
 from kiosk import documents
 from kiosk.central_api import CentralApi
 from kiosk.central_models import NumberPage, RealNameCheck, Reservation
 from kiosk.errors import CentralRefused, CentralUnavailable, FlowError, JournalError, KioskError
+from kiosk.flows import card_step
+from kiosk.flows.card_step import CardStep
+from kiosk.flows.card_topup import new_sale_id
 from kiosk.flows.cash_intake import CashIntake
 from kiosk.flows.sim_issue import SimDevices, issue_card
 from kiosk.journal import Entry, Journal, OutboxMessage
@@ -38,6 +56,7 @@ log = logging.getLogger(__name__)
 
 FLOW_NAME = "sim.sale"
 OUTBOX_KIND = "sim_sale.v1"
+RELEASE_KIND = "sim_release.v1"
 
 
 class State(enum.Enum):
@@ -46,6 +65,8 @@ class State(enum.Enum):
     RESERVED = "reserved"
     AGREED = "agreed"
     PAYING = "paying"
+    CARD_AUTHORISING = card_step.AUTHORISING
+    CARD_IN_DOUBT = card_step.IN_DOUBT
     PAID = "paid"
     ISSUING = "issuing"
     WRITING = "writing"
@@ -77,6 +98,10 @@ class SimSaleContext:
     attach_cash: Callable[[Any], None]  # route the acceptor's events to a flow (or None)
     on_storage_failure: Callable[[JournalError], None]
     clock: Callable[[], datetime] = datetime.now
+    terminal: CardTerminal | None = None  # None: cash only
+    # Card payments a flow of this process is still waiting on (shared with the kiosk's
+    # periodic settling, which leaves them to their flow).
+    paying: set[str] = field(default_factory=set)
 
 
 def outbox_key(txn_id: str) -> str:
@@ -90,9 +115,53 @@ def sale_body(txn_id: str, data: dict[str, Any], at: datetime) -> dict[str, Any]
         "iccid": data["iccid"],
         "plan_code": data["plan_code"],
         "paid_fen": int(data["paid_fen"]),
-        "method": "cash",
+        "method": data.get("method", "cash"),
         "created_at": at.astimezone().isoformat(timespec="seconds"),
     }
+
+
+def release_key(txn_id: str) -> str:
+    return f"{txn_id}:sim_release"
+
+
+def release_messages(
+    txn_id: str, data: dict[str, Any], reason: str, at: datetime
+) -> tuple[OutboxMessage, ...]:
+    """The reserved number back to the pool (unused card data voided), through the outbox so
+    that it reaches central even from a kiosk that restarts offline. None without a number."""
+    if not data.get("reservation_id"):
+        return ()
+    body = {
+        "txn_id": txn_id,
+        "reservation_id": data["reservation_id"],
+        "reason": reason,
+        "created_at": at.astimezone().isoformat(timespec="seconds"),
+    }
+    return (OutboxMessage(release_key(txn_id), RELEASE_KIND, body),)
+
+
+Record = Callable[[str, dict[str, Any], str, tuple[OutboxMessage, ...]], None]
+
+
+def close_paid(
+    record: Record, terminal: CardTerminal | None, txn_id: str, data: dict[str, Any], *,
+    reason: str, at: datetime,
+) -> int:  # fmt: skip
+    """Money was taken and no card will be sold: a card payment is reversed at the terminal
+    (`sim_sale.refunded`); otherwise, or if the terminal refuses, a voucher. The number is
+    released either way. The fen vouchered (0 when refunded)."""
+    paid = int(data.get("paid_fen", 0))
+    release = release_messages(txn_id, data, reason, at)
+    payload: dict[str, Any] = {"amount_fen": paid, "reason": reason}
+    if release:
+        payload["outbox_key"] = release_key(txn_id)
+    if data.get("method") == "card" and card_step.reverse(
+        terminal, str(data.get("poi_transaction_id", "")), paid
+    ):
+        record("sim_sale.refunded", payload, State.DONE.value, release)
+        return 0
+    record("sim_sale.voucher", payload, State.DONE.value, release)
+    return paid
 
 
 class SimSaleFlow:
@@ -100,7 +169,7 @@ class SimSaleFlow:
 
     def __init__(self, context: SimSaleContext) -> None:
         self._ctx = context
-        self.txn_id = uuid.uuid4().hex
+        self.txn_id = new_sale_id()  # the terminal's sale id too: never card-number-like
         self.state = State.NEW
         self.check: RealNameCheck | None = None
         self.reservation: Reservation | None = None
@@ -177,6 +246,38 @@ class SimSaleFlow:
                 payload["power_up"] = True
             self._record("cash.note_credited", payload, State.PAYING, cash_in=(fen,))
 
+    def pay_card(self, on_progress: Callable[[PaymentStage], None] | None = None) -> CardOutcome:
+        """Pay the number's price by bank card (blocks until the terminal answers). Approved:
+        go on to `issue`. Refused: pay again, in cash, or cancel. In doubt: `check_card`."""
+        self._require(State.AGREED)
+        assert self.reservation is not None
+        self._ctx.paying.add(self.txn_id)
+        try:
+            outcome = self._card_step().pay(self.txn_id, self.reservation.price_fen, on_progress)
+        except JournalError:
+            self._ctx.paying.discard(self.txn_id)
+            raise
+        if not isinstance(outcome, CardInDoubt):
+            self._ctx.paying.discard(self.txn_id)
+        return outcome
+
+    def check_card(self) -> CardOutcome:
+        """Ask the terminal again about a payment left in doubt (DriverError: ask later)."""
+        self._require(State.CARD_IN_DOUBT)
+        outcome = self._card_step().ask()
+        if not isinstance(outcome, CardInDoubt):
+            self._ctx.paying.discard(self.txn_id)
+        return outcome
+
+    def _card_step(self) -> CardStep:
+        if self._ctx.terminal is None:
+            raise FlowError("no card terminal", message_key="service.card_terminal_down")
+        return CardStep(self._ctx.terminal, self._record_step, self._data,
+                        paid_state=State.PAID.value, unpaid_state=State.AGREED.value)  # fmt: skip
+
+    def _record_step(self, kind: str, payload: dict[str, Any], state: str) -> None:
+        self._record(kind, payload, State(state))
+
     def finish_payment(self) -> int:
         """The customer paid (or the acceptor stopped): stop taking notes; paid fen."""
         self._require(State.PAYING)
@@ -218,15 +319,22 @@ class SimSaleFlow:
                                   sale_body(self.txn_id, self._data, at)),),
         )  # fmt: skip
         self._ctx.metrics.finished(FLOW_NAME, Outcome.COMPLETED)
-        self._ctx.metrics.paid("cash", int(self._data["paid_fen"]))
+        self._ctx.metrics.paid(str(self._data.get("method", "cash")), int(self._data["paid_fen"]))
         self._print(documents.sim_sale_receipt(
             self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, self._data, at))  # fmt: skip
         return sealed.iccid
 
     def cancel(self) -> None:
-        """Before any money: release the number. With money: the customer gets a voucher."""
+        """Before any money: release the number. With money: a card payment is reversed, cash
+        gets a voucher. At the terminal: the payment is aborted; one left in doubt stays open
+        for the kiosk to settle with the terminal (refunded if it was approved)."""
         with self._lock:
             if self.state in (State.DONE, State.CANCELLED):
+                return
+            if self.state in (State.CARD_AUTHORISING, State.CARD_IN_DOUBT):
+                if self._ctx.terminal is not None and self._data.get("service_id"):
+                    self._ctx.terminal.abort(str(self._data["service_id"]))
+                self._ctx.paying.discard(self.txn_id)
                 return
             if self._intake is not None and self.state is State.PAYING:
                 self._intake.stop()
@@ -247,9 +355,15 @@ class SimSaleFlow:
     # --- internals ------------------------------------------------------------------------
 
     def _voucher(self, reason: str) -> None:
-        paid = int(self._data["paid_fen"])
+        """Refund a card payment, else a voucher for the money taken; the number released."""
+
+        def record(kind: str, payload: dict[str, Any], state: str,
+                   outbox: tuple[OutboxMessage, ...]) -> None:  # fmt: skip
+            self._record(kind, payload, State(state), outbox=outbox)
+
+        paid = close_paid(record, self._ctx.terminal, self.txn_id, self._data, reason=reason,
+                          at=self._ctx.clock())  # fmt: skip
         self.voucher_fen = paid
-        self._record("sim_sale.voucher", {"amount_fen": paid, "reason": reason}, State.DONE)
         self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
         if paid:
             self._print(documents.voucher_slip(
@@ -289,3 +403,58 @@ class SimSaleFlow:
                 self._ctx.on_storage_failure(exc)
                 raise
             self.state = state
+
+
+def settle_open_card_payments(
+    journal: Journal,
+    terminal: CardTerminal,
+    *,
+    paying: set[str] | frozenset[str] = frozenset(),
+    clock: Callable[[], datetime] = datetime.now,
+) -> list[tuple[str, str]]:
+    """SIM sales whose card payment was left open (a restart, a customer who walked away from
+    an answer in doubt): ask the terminal. Approved: the customer is gone, so the payment is
+    reversed (else vouchered) and the number released; refused: the sale is cancelled and the
+    number released; still unknown: left for the next round. (txn id, what happened)."""
+    done = []
+    for txn in journal.open_transactions():
+        if txn.flow != FLOW_NAME or txn.state not in card_step.OPEN_STATES:
+            continue
+        if txn.txn_id in paying:
+            continue
+        data = dict(txn.data)
+        txn_id = txn.txn_id
+
+        def record(kind: str, payload: dict[str, Any], state: str,
+                   outbox: tuple[OutboxMessage, ...] = (), *, txn_id: str = txn_id,
+                   data: dict[str, Any] = data) -> None:  # fmt: skip
+            journal.record(Entry(txn_id, kind, payload, FLOW_NAME, state, dict(data),
+                                 outbox=outbox))  # fmt: skip
+
+        step = CardStep(terminal, record, data, paid_state=State.PAID.value,
+                        unpaid_state=State.AGREED.value)  # fmt: skip
+        try:
+            outcome = terminal.status(str(data["service_id"]))
+        except DriverError as exc:
+            log.warning("txn %s: terminal not asked yet: %s", txn_id, exc)
+            done.append((txn_id, "still_open"))
+            continue
+        if isinstance(outcome, CardInDoubt):
+            if txn.state != State.CARD_IN_DOUBT.value:
+                step.settle(outcome, recovered=True)
+            done.append((txn_id, "still_open"))
+            continue
+        settled = step.settle(outcome or CardFailed("never_received"), recovered=True)
+        at = clock().astimezone()
+        if isinstance(settled, CardApproved):
+            vouchered = close_paid(
+                record, terminal, txn_id, data, reason="recovered_after_restart", at=at
+            )
+            done.append((txn_id, "vouchered" if vouchered else "refunded"))
+        else:
+            release = release_messages(txn_id, data, "recovered_after_restart", at)
+            keyed = {"outbox_key": release_key(txn_id)} if release else {}
+            record("sim_sale.cancelled", {"recovered": True, **keyed}, State.CANCELLED.value,
+                   release)  # fmt: skip
+            done.append((txn_id, "cancelled"))
+    return done

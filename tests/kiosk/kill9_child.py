@@ -1,6 +1,10 @@
 """The kiosk side of tests/kiosk/test_flow_kill9.py, run headless in a child process.
 
-    python -m tests.kiosk.kill9_child {topup|sim_sale|bill} DATA_FOLDER CENTRAL_URL TOKEN STOP_AT
+    python -m tests.kiosk.kill9_child {topup|sim_sale|sim_card|bill} DATA_FOLDER CENTRAL_URL TOKEN
+        STOP_AT [TERMINAL_URL]
+
+(sim_card: the SIM sale paid by bank card, through the terminal simulator at TERMINAL_URL,
+which runs in the parent so that it outlives the kill.)
 
 Builds a journal, the simulated bill acceptor and the flow from scratch on DATA_FOLDER, runs
 one whole customer transaction and prints `journalled <kind>` after every `Journal.record`
@@ -18,6 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from drivers.cardterminal.driver import NexoCardTerminal
+from drivers.cardterminal.transport import transport_for_url
 from drivers.dispenser.driver import DispenserDriver
 from drivers.dispenser.simulator import DispenserSimulator
 from drivers.interfaces import HEALTH_OK, DeviceHealth, IdCardRecord, Sex, SimCardInfo
@@ -134,7 +140,9 @@ def run_topup(folder: Path, url: str, token: str, journal: Journal) -> None:
     flow.confirm()
 
 
-def run_sim_sale(folder: Path, url: str, token: str, journal: Journal) -> None:
+def run_sim_sale(
+    folder: Path, url: str, token: str, journal: Journal, terminal_url: str = ""
+) -> None:
     api = CentralApi(url, "K1", token, timeout_s=10)
     acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
     router = CashRouter()
@@ -145,7 +153,7 @@ def run_sim_sale(folder: Path, url: str, token: str, journal: Journal) -> None:
         devices=SimDevices(FakeSimWriter(), DispenserDriver(DispenserSimulator(stock=5)), ADM),
         printer=RecordingPrinter(), metrics=ServiceMetrics(folder / "m.json"),
         plan_code=api.catalogue().plans[0].code, attach_cash=router.attach,
-        on_storage_failure=print,
+        on_storage_failure=print, terminal=card_terminal(terminal_url) if terminal_url else None,
     )  # fmt: skip
     flow = SimSaleFlow(context)
     card = IdCardRecord(
@@ -159,6 +167,10 @@ def run_sim_sale(folder: Path, url: str, token: str, journal: Journal) -> None:
     number = next(n for n in page.numbers if n.price_fen == 10000)
     flow.reserve(number.msisdn)
     flow.accept_agreement()
+    if terminal_url:
+        flow.pay_card()
+        flow.issue()
+        return
     intake = flow.start_cash()
     paid = 0
     for note in SIM_NOTES_FEN:
@@ -194,12 +206,20 @@ def run_bill(folder: Path, url: str, token: str, journal: Journal) -> None:
     flow.finish_cash()
 
 
+def card_terminal(url: str) -> NexoCardTerminal:
+    return NexoCardTerminal(transport_for_url(url, width=4), sale_id="K1", poi_id="SIMPOI01",
+                            payment_timeout_s=30)  # fmt: skip
+
+
 def main(argv: list[str]) -> None:
     which, folder, url, token, stop_at = argv[1], Path(argv[2]), argv[3], argv[4], int(argv[5])
     journal = Journal(folder / "kiosk.db")
     announcing(journal, stop_at)
-    flows = {"topup": run_topup, "sim_sale": run_sim_sale, "bill": run_bill}
-    flows[which](folder, url, token, journal)
+    if which == "sim_card":
+        run_sim_sale(folder, url, token, journal, terminal_url=argv[6])
+    else:
+        flows = {"topup": run_topup, "sim_sale": run_sim_sale, "bill": run_bill}
+        flows[which](folder, url, token, journal)
     deliver(folder, url, token)  # the sync worker's next round
     print("finished", flush=True)
 

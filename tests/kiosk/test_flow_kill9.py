@@ -29,6 +29,10 @@ import pytest
 from sqlalchemy import select
 
 from central.business_db import Account, AccountEvent, BillPayment, PoolNumber
+from drivers.cardterminal.driver import NexoCardTerminal
+from drivers.cardterminal.simulator import TerminalSimulator
+from drivers.cardterminal.transport import transport_for_url
+from kiosk.flows import sim_sale
 from kiosk.journal import FINAL_STATES, Journal
 from kiosk.recovery import recover
 from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
@@ -66,6 +70,17 @@ EVENTS = {
         "sim.dispensing",
         "sim_sale.done",
     ],
+    "sim_card": [
+        "sim_sale.reserved",
+        "sim_sale.agreed",
+        "card.requested",
+        "card.approved",
+        "sim.data_received",
+        "sim.card_to_reader",
+        "sim.writing",
+        "sim.dispensing",
+        "sim_sale.done",
+    ],
     "bill": [
         "bill.started",
         "cash.note_credited",
@@ -74,7 +89,8 @@ EVENTS = {
         "receipt.printed",
     ],
 }
-NOTES = {"topup": TOPUP_NOTES_FEN, "sim_sale": SIM_NOTES_FEN, "bill": BILL_NOTES_FEN}
+NOTES = {"topup": TOPUP_NOTES_FEN, "sim_sale": SIM_NOTES_FEN, "sim_card": (),
+         "bill": BILL_NOTES_FEN}  # fmt: skip
 SIM_FEE_FEN = 10000
 CASES = [
     pytest.param(flow, n, id=f"{flow}-{n}-{kinds[n - 1] if n else 'run_to_end'}")
@@ -83,13 +99,15 @@ CASES = [
 ]
 
 
-def _run_child(flow: str, folder: Path, central: Central, stop_at: int) -> list[str]:
+def _run_child(
+    flow: str, folder: Path, central: Central, stop_at: int, terminal_url: str = ""
+) -> list[str]:
     """Run the flow in a child; SIGKILL it right after its `stop_at`-th journal event (0: let
     it finish). The event kinds it reported as durable."""
     errors = (folder / "child.err").open("w")
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.kiosk.kill9_child", flow, str(folder), central.url,
-         KIOSKS["K1"], str(stop_at)],
+         KIOSKS["K1"], str(stop_at), *([terminal_url] if terminal_url else [])],
         stdout=subprocess.PIPE, stderr=errors, text=True, cwd=REPO,
     )  # fmt: skip
     assert child.stdout is not None
@@ -166,7 +184,7 @@ def _central_money(flow: str, central: Central, txn_ids: set[str]) -> tuple[int,
             json.loads(e.detail_json)
             for e in session.scalars(select(AccountEvent).where(AccountEvent.kind == "sim_sale"))
         ]
-    rows = [d for d in details if d["txn_id"] in txn_ids]
+    rows = [d for d in details if d["txn_id"] in txn_ids]  # sim_sale and sim_card
     return sum(int(d["amount_fen"]) for d in rows), len(rows)
 
 
@@ -212,15 +230,43 @@ def test_kill_9_after_each_journal_event_then_restart(
     real flow WHEN it boots again (recovery, then the sync worker) THEN the books agree: every
     fen the customer put in is in the cash box and either credited at central or vouchered,
     exactly once — and booting again changes nothing."""
-    kinds = _run_child(flow, tmp_path, central, stop_at)
-    inserted = sum(NOTES[flow][: kinds.count("cash.note_credited")])
+    simulator = TerminalSimulator("tcp", stage_s=0.01) if flow == "sim_card" else None
+    if simulator is not None:
+        simulator.start()
+    try:
+        kinds = _run_child(flow, tmp_path, central, stop_at, simulator.url if simulator else "")
+        notes_in = sum(NOTES[flow][: kinds.count("cash.note_credited")])
+        _restart_and_check(flow, stop_at, kinds, notes_in, tmp_path, central=central,
+                           simulator=simulator)  # fmt: skip
+    finally:
+        if simulator is not None:
+            simulator.stop()
 
+
+def _settle_card(journal: Journal, simulator: TerminalSimulator | None) -> None:
+    """The running kiosk asks the terminal about card payments a sale left open."""
+    if simulator is None:
+        return
+    terminal = NexoCardTerminal(transport_for_url(simulator.url, width=4), sale_id="K1",
+                                poi_id="SIMPOI01", payment_timeout_s=5)  # fmt: skip
+    try:
+        sim_sale.settle_open_card_payments(journal, terminal)
+    finally:
+        terminal.close()
+
+
+def _restart_and_check(
+    flow: str, stop_at: int, kinds: list[str], notes_in: int, tmp_path: Path, *,
+    central: Central, simulator: TerminalSimulator | None,
+) -> None:  # fmt: skip
     journal = Journal(tmp_path / "kiosk.db")  # the restart
     try:
         recover(journal)
+        _settle_card(journal, simulator)
         _deliver(journal, central)
         books = _books(flow, journal, central)
         assert recover(journal) == []  # a second boot: nothing left to resolve
+        _settle_card(journal, simulator)
         _deliver(journal, central)
         assert _books(flow, journal, central) == books  # … and nothing changes
         replies = _replay(journal, central, list(books.outbox))
@@ -240,7 +286,11 @@ def test_kill_9_after_each_journal_event_then_restart(
     assert books.open_txns == []
     assert len(books.txn_states) == 1
     assert set(books.txn_states.values()) <= FINAL_STATES
-    assert books.credited_notes_fen == inserted
+    # Money in: the notes the customer put in, or the card payment the terminal approved and
+    # did not reverse.
+    approved = simulator.engine.approvals() if simulator is not None else []
+    inserted = notes_in + sum(tx.request.amount_fen for tx in approved if not tx.reversed)
+    assert books.credited_notes_fen == notes_in
     assert books.cashbox_fen == books.credited_notes_fen
     assert all(state == "acked" for state in books.outbox.values()), books.outbox
     # Money in = credited at central + vouchered, exactly once.
@@ -262,3 +312,6 @@ def test_kill_9_after_each_journal_event_then_restart(
             assert account.balance_fen == inserted - SIM_FEE_FEN  # the opening credit
         else:
             assert numbers_sold == []
+            # the number is back in the pool, not left reserved until it expires
+            held = session.scalars(select(PoolNumber).where(PoolNumber.reserved_by_kiosk == "K1"))
+            assert list(held) == []

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from central.business_db import PoolNumber
 from drivers.dispenser.driver import DispenserDriver
 from drivers.dispenser.simulator import DispenserSimulator
 from drivers.errors import DriverError
@@ -170,7 +172,7 @@ def test_cancel_after_money_gives_a_voucher(rig: Rig) -> None:
     assert rig.journal.cashbox() == {1000: 1}
 
 
-def test_write_failure_after_payment_captures_and_vouchers(rig: Rig) -> None:
+def test_write_failure_after_payment_captures_and_vouchers(rig: Rig, central: Central) -> None:
     price = _to_payment(rig)
     _pay(rig, price)
     paid = rig.flow.finish_payment()
@@ -183,8 +185,14 @@ def test_write_failure_after_payment_captures_and_vouchers(rig: Rig) -> None:
     assert rig.flow.voucher_fen == paid
     assert "退款凭证" in rig.printer.last_text()
     keys = [p for _, _, k, p in rig.journal.events() if k == "sim_sale.voucher"]
-    assert keys == [{"amount_fen": paid, "reason": "sim.write_failed"}]
+    release = sim_sale.release_key(rig.flow.txn_id)
+    assert keys == [{"amount_fen": paid, "reason": "sim.write_failed", "outbox_key": release}]
     assert rig.journal.open_transactions() == []
+    [item] = _deliver(rig.journal, central)  # the number goes back to central's pool
+    assert (item.kind, item.result) == (
+        "sim_release.v1",
+        {"reservation_id": rig.flow._data["reservation_id"], "status": "released"},
+    )
 
 
 def test_blocked_identity_is_refused(rig: Rig) -> None:
@@ -232,7 +240,13 @@ def test_recovery_after_a_crash_at_each_state(
     assert recovered.action == action
     assert journal.open_transactions() == []
     delivered = _deliver(journal, central)
-    assert bool(delivered) is posted
+    assert [d.kind for d in delivered] == ["sim_sale.v1" if posted else "sim_release.v1"]
+    assert [d.state for d in delivered] == ["acked"]
+    if not posted:  # a recovered sale gives its number back to central's pool
+        assert delivered[0].result["status"] == "released"
+        with central.storage.sessions() as session:
+            held = session.scalars(select(PoolNumber).where(PoolNumber.reserved_by_kiosk == "K1"))
+            assert list(held) == []
     if posted:
         assert delivered[0].state == "acked"
         assert delivered[0].body["iccid"] == rig.writer.written[0].iccid
