@@ -561,3 +561,44 @@ def test_logs_about_and_paper_refill(ui_session: UiSession, kiosk_app: KioskApp)
     assert [a for a, _p in actions(kiosk_app) if a == "paper_refilled"] == ["paper_refilled"]
     exit_maintenance(ui)
     assert ui.warnings == []
+
+
+# --- leaving --------------------------------------------------------------------------------
+
+
+def test_maintenance_left_alone_ends_by_itself_and_cancel_ends_it(
+    ui_session: UiSession, kiosk_app: KioskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN maintenance open WHEN the technician taps Cancel on a maintenance screen, or walks
+    away for the idle time THEN the kiosk is back on attract and each logout is journalled."""
+    ui = ui_session
+    log_in(ui)
+    open_tile(ui, "cash")
+    tap(ui.window, "nav.cancel")
+    assert wait_until(lambda: ui.vm.screen == "attract", 5)
+    assert wait_until(lambda: [a for a, _p in actions(kiosk_app) if a == "logout"] != [], 5)
+
+    monkeypatch.setattr("ui.features.maintenance.IDLE_EXIT_S", 1.0)
+    log_in(ui)
+    assert wait_until(lambda: ui.vm.screen == "attract", 5)
+    assert wait_until(lambda: len([a for a, _p in actions(kiosk_app) if a == "logout"]) == 2, 5)
+    assert not any(ui.features["maintenance"].customer_data().values())
+    assert ui.warnings == []
+
+
+def test_a_badge_during_a_customer_session_opens_nothing(
+    ui_session: UiSession, kiosk_app: KioskApp
+) -> None:
+    """GIVEN a customer on the service menu WHEN a technician badge is put on the reader THEN
+    the customer's screen stays, and after the session nothing of the badge is left pending."""
+    ui = ui_session
+    tap(ui.window, "attract.start")
+    assert wait_until(lambda: ui.vm.screen == "menu", 5)
+    reader = kiosk_app.simulators["id_card_reader"].handle
+    reader.place_card("valid")  # type: ignore[attr-defined]
+    assert not wait_until(lambda: ui.vm.screen != "menu", 2)
+    reader.remove_card()  # type: ignore[attr-defined]
+    tap(ui.window, "nav.cancel")
+    assert wait_until(lambda: ui.vm.screen == "attract", 5)
+    assert not wait_until(lambda: ui.vm.screen == "maintenance.pin", 1)
+    assert ui.warnings == []

@@ -30,6 +30,7 @@ from kiosk.maintenance_auth import (
     valid_pin,
 )
 from kiosk.maintenance_cash import CashCollected, CashStatus
+from kiosk.maintenance_settings import Corner
 from kiosk.money import format_cny
 from ui.features.base import FeatureViewModel, UiContext
 from ui.features.maintenance_rows import (
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 PIN = "maintenance.pin"
 HOME = "maintenance.home"
 ENTRY_SCREENS = ("attract", "out_of_service")  # where a badge or the sequence is noticed
+CORNERS: tuple[Corner, ...] = ("top_left", "top_right", "bottom_left", "bottom_right")
 POLL_MS = 250
 # No tap on a maintenance screen for this long: maintenance ends by itself (a technician who
 # walked away must not leave the kiosk open). The core has no maintenance idle clock yet.
@@ -324,9 +326,10 @@ class MaintenanceViewModel(FeatureViewModel):
         """A tap on one of the invisible corner hotspots of the attract or out-of-service
         screen; the gate knows the sequence (touch_sequence in config)."""
         gate = self.app.ops.gate
-        if gate is None or corner not in ("top_left", "top_right", "bottom_left", "bottom_right"):
+        known = next((c for c in CORNERS if c == corner), None)
+        if gate is None or known is None or self.nav.screen not in ENTRY_SCREENS:
             return
-        if gate.touch(corner) and self.nav.screen in ENTRY_SCREENS and self.nav.session is None:  # type: ignore[arg-type]
+        if gate.touch(known) and self.nav.session is None:
             self._open_pin()
 
     @Slot(str)
