@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
+from drivers.cardterminal.simulator import Scenario
 from drivers.interfaces import IdCardRecord, Sex
 from drivers.simcard.emulator import SimCardEmulator
 from kiosk.app import KioskApp
@@ -82,7 +83,9 @@ def sign(ui: UiSession) -> None:
     )
 
 
-def to_payment(ui: UiSession, kiosk_app: KioskApp, name: str) -> dict[str, Any]:
+def to_payment(
+    ui: UiSession, kiosk_app: KioskApp, name: str, *, cash: bool = True
+) -> dict[str, Any]:
     """Attract → menu → ID card → check → a priced number reserved → agreement signed → pay.
     The number chosen (its row in the picker)."""
     window, vm = ui.window, ui.vm
@@ -142,6 +145,8 @@ def to_payment(ui: UiSession, kiosk_app: KioskApp, name: str) -> dict[str, Any]:
     save_screen(ui, f"{name}-05-signed")
     tap(window, "sim.agreement.agree")
     assert wait_until(lambda: vm.screen == "sim.pay", 15)
+    if not cash:
+        return chosen
     if sim.cardOffered:
         tap(window, "sim.pay.cash")
     assert wait_until(lambda: sim.method == "cash" and vm.messageKey == "sim.insert_cash", 15)
@@ -300,6 +305,78 @@ def test_sim_replacement_by_touch(
     assert answer.get("iccid") == result.iccid
     assert answer.get("old_iccid_invalidated")
 
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert sim.customer_data() == {}
+    assert ui_session.warnings == []
+
+
+def test_walking_away_part_paid_ends_in_a_voucher(
+    ui_session: UiSession, kiosk_app: KioskApp, blank_card: SimCardEmulator
+) -> None:
+    """GIVEN ¥50 of a ¥100 number paid WHEN the customer walks away (the navigator's idle hook)
+    THEN the sale holds money until the flow has printed a voucher for the ¥50, the journal
+    and cash box agree, and no card left the dispenser."""
+    window, vm = ui_session.window, ui_session.vm
+    sim = ui_session.features["sim"]
+    stock = kiosk_app.card_dispenser.stock().cards_left  # type: ignore[union-attr]
+    to_payment(ui_session, kiosk_app, "sim-idle")
+    txn_id = sim.state.flow.txn_id
+    assert not sim.holds_money()  # nothing in yet: Cancel still releases the number
+    insert(ui_session, 5000, 5000)
+    assert sim.holds_money()
+    assert sim.on_idle("sim.pay") is True  # what the navigator calls when the clock runs out
+    assert wait_until(lambda: vm.screen == "sim.result", 30), vm.messageKey
+    assert sim.outcome == "voucher"
+    assert "¥50.00" in text_of(ui_session, "sim.result.money")
+    assert not sim.holds_money()
+    journal = kiosk_app.journal
+    assert journal is not None
+    vouchers = [p for _, _, kind, p in journal.events(txn_id) if kind == "sim_sale.voucher"]
+    assert [(v["amount_fen"], v["reason"]) for v in vouchers] == [
+        (5000, "sim.cancelled_after_payment")
+    ]
+    assert journal.cashbox() == {5000: 1}
+    assert journal.open_transactions() == []
+    assert kiosk_app.card_dispenser.stock().cards_left == stock  # type: ignore[union-attr]
+    save_screen(ui_session, "sim-idle-06-voucher")
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert sim.customer_data() == {}
+    assert ui_session.warnings == []
+
+
+def test_sim_sale_paid_by_card_after_a_decline(
+    ui_session: UiSession, kiosk_app: KioskApp, blank_card: SimCardEmulator
+) -> None:
+    """GIVEN the sale offers a bank card WHEN the first card is declined and the second approved
+    THEN the customer may try again, the card is written and dispensed, and central opens the
+    line paid by card; no cash was taken."""
+    window, vm = ui_session.window, ui_session.vm
+    sim = ui_session.features["sim"]
+    chosen = to_payment(ui_session, kiosk_app, "sim-card", cash=False)
+    if not sim.cardOffered:
+        pytest.skip("this core's SIM sale takes no bank card")
+    txn_id = sim.state.flow.txn_id
+    terminal = kiosk_app.simulators["card_terminal"].handle
+    assert vm.messageKey == "sim.choose_payment"
+    save_screen(ui_session, "sim-card-06-choose")
+    terminal.scenario = Scenario.DECLINE
+    tap(window, "sim.pay.card")
+    assert wait_until(lambda: vm.messageKey == "sim.card_declined", 30), vm.messageKey
+    assert sim.method == ""
+    assert not sim.holds_money()
+    save_screen(ui_session, "sim-card-07-declined")
+    terminal.scenario = Scenario.APPROVE
+    tap(window, "sim.pay.card")
+    assert wait_until(lambda: vm.screen == "sim.result", 60), vm.messageKey
+    assert sim.outcome == "sold", (sim.outcome, sim.outcomeKey)
+    save_screen(ui_session, "sim-card-08-result")
+    answer = kiosk_app.wait_delivered(sim_sale.outbox_key(txn_id), 30)
+    assert answer is not None
+    assert answer.get("status") == "activated", answer
+    assert answer.get("msisdn") == chosen["msisdn"]
+    assert kiosk_app.journal.cashbox() == {}  # type: ignore[union-attr]
     tap(window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
     assert sim.customer_data() == {}

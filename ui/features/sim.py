@@ -20,13 +20,12 @@ from typing import Any, ClassVar
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from drivers.interfaces import IdCardRecord, mask_name
-from kiosk.customer_session import AuthMethod
 from kiosk.errors import JournalError, KioskError
-from kiosk.flows.sim_replacement import SimReplacementResult
 from kiosk.money import format_cny
 from kiosk.msisdn import group_mobile, mask_mobile
 from ui.features.base import FeatureViewModel, UiContext
 from ui.features.sim_preview import fill_preview
+from ui.features.sim_replacement_steps import ReplacementSteps
 from ui.features.sim_sale_steps import SaleSteps, message_key
 from ui.features.sim_state import SimState
 from ui.features.sim_support import IdCardWatch, clock_text, number_rows, page_count, step_of
@@ -56,6 +55,7 @@ class SimViewModel(FeatureViewModel):
         super().__init__(ctx, parent)
         self.state = SimState()
         self.sale = SaleSteps(self)
+        self.replacement = ReplacementSteps(self)
         self._watch: IdCardWatch | None = None
         self._generation = 0  # bumped by reset(): a late answer for the last customer is dropped
         self._timer = QTimer(self)
@@ -134,7 +134,7 @@ class SimViewModel(FeatureViewModel):
         self.reset()
         if key == "sim.replacement":
             self.state.mode = "replacement"
-            self.nav.require_auth(self._replacement_authed)
+            self.nav.require_auth(self.replacement.authed)
             return
         self.state.mode = "sale"
         self.call(self.app.new_sim_sale, self.sale.ready,
@@ -290,7 +290,7 @@ class SimViewModel(FeatureViewModel):
             return
         msisdn = customer.msisdn
         self.call(lambda: session.login_id_card(msisdn, record, date.today()),
-                  lambda _c: self._confirm_replacement(), self._id_refused)  # fmt: skip
+                  lambda _c: self.replacement.confirm(), self._id_refused)  # fmt: skip
 
     def _id_refused(self, error: BaseException) -> None:
         """The ID card did not prove the owner: say why, and wait for a card again."""
@@ -392,54 +392,6 @@ class SimViewModel(FeatureViewModel):
     def checkCard(self) -> None:  # noqa: N802
         self.sale.check_card()
 
-    # --- replacement ------------------------------------------------------------------------
-
-    def _replacement_authed(self) -> None:
-        session = self.nav.session
-        customer = session.customer if session is not None else None
-        if customer is None:
-            self.nav.show_message("session.login_required")
-            return
-        self.state.mode = "replacement"
-        if customer.method is AuthMethod.ID_CARD:
-            self._confirm_replacement()
-        else:  # logged in by password or SMS: the card itself must prove the owner too
-            self.await_id_card("sim.id_card_to_confirm")
-
-    def _confirm_replacement(self) -> None:
-        self.changed.emit()
-        self.nav.go("sim.replace", "sim.replace_confirm")
-
     @Slot()
     def confirmReplacement(self) -> None:  # noqa: N802
-        desk = self.app.desk
-        if desk is None or self.state.issuing or self.state.mode != "replacement":
-            return
-
-        def started(flow: Any) -> None:
-            s = self.state
-            s.replacement, s.issuing, s.step = flow, True, 0
-            self._timer.start()
-            self.changed.emit()
-            self.nav.go("sim.progress", "sim.issuing")
-            self.background(flow.run, self._replaced, self._replacement_failed)
-
-        self.call(desk.sim_replacement, started)
-
-    def _replaced(self, result: SimReplacementResult) -> None:
-        s = self.state
-        s.result, s.msisdn, s.iccid = result, result.msisdn, result.iccid
-        s.issuing, s.step, s.outcome = False, 3, "replaced"
-        self.changed.emit()
-        self.nav.go("sim.result", "sim.replaced")
-
-    def _replacement_failed(self, error: BaseException) -> None:
-        s = self.state
-        s.issuing = False
-        if isinstance(error, JournalError):
-            self.show_error(error)
-            return
-        s.outcome, s.outcome_key = "failed", message_key(error)
-        s.captured = bool(getattr(error, "captured", False))
-        self.changed.emit()
-        self.nav.go("sim.result", "sim.replace_failed")
+        self.replacement.start()
