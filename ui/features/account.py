@@ -68,7 +68,7 @@ def _record_row(record: UsageRecord) -> dict[str, str]:
         amount = ""
     peer = mask_mobile(record.peer) if len(record.peer) == 11 else record.peer
     return {
-        "when": record.started_at.strftime("%m-%d %H:%M"),
+        "when": record.started_at.astimezone().strftime("%m-%d %H:%M"),  # central's UTC, local
         "kind": record.kind,
         "direction": record.direction,
         "peer": peer,

@@ -309,47 +309,107 @@
         <translation>%1年%2月</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="47" />
+        <location filename="../qml/account/AccountTexts.qml" line="48" />
+        <source>Jan</source>
+        <translation>1月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="49" />
+        <source>Feb</source>
+        <translation>2月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="50" />
+        <source>Mar</source>
+        <translation>3月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="51" />
+        <source>Apr</source>
+        <translation>4月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="52" />
+        <source>May</source>
+        <translation>5月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="53" />
+        <source>Jun</source>
+        <translation>6月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="54" />
+        <source>Jul</source>
+        <translation>7月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="55" />
+        <source>Aug</source>
+        <translation>8月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="56" />
+        <source>Sep</source>
+        <translation>9月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="57" />
+        <source>Oct</source>
+        <translation>10月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="58" />
+        <source>Nov</source>
+        <translation>11月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="59" />
+        <source>Dec</source>
+        <translation>12月</translation>
+    </message>
+    <message>
+        <location filename="../qml/account/AccountTexts.qml" line="67" />
         <source>Calls</source>
         <translation>通话</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="48" />
+        <location filename="../qml/account/AccountTexts.qml" line="68" />
         <source>Texts</source>
         <translation>短信</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="49" />
+        <location filename="../qml/account/AccountTexts.qml" line="69" />
         <source>Data</source>
         <translation>上网</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="50" />
+        <location filename="../qml/account/AccountTexts.qml" line="70" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="57" />
+        <location filename="../qml/account/AccountTexts.qml" line="77" />
         <source>Internet</source>
         <translation>上网</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="59" />
+        <location filename="../qml/account/AccountTexts.qml" line="79" />
         <source>Sent</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="59" />
+        <location filename="../qml/account/AccountTexts.qml" line="79" />
         <source>Received</source>
         <translation>接收</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="60" />
+        <location filename="../qml/account/AccountTexts.qml" line="80" />
         <source>Outgoing</source>
         <translation>主叫</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountTexts.qml" line="60" />
+        <location filename="../qml/account/AccountTexts.qml" line="80" />
         <source>Incoming</source>
         <translation>被叫</translation>
     </message>

@@ -23,7 +23,8 @@ Row {
             labelSize: 38
             secondary: modelData !== picker.selected
             enabled: !vm.busy
-            label: names.monthLabel(modelData)
+            label: names.monthName(modelData)
+            sublabel: modelData.split("-")[0]
             onClicked: picker.chosen(modelData)
         }
     }

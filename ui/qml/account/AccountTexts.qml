@@ -41,6 +41,26 @@ QtObject {
         return qsTr("%1-%2", "year-month").arg(parts[0]).arg(parts[1])
     }
 
+    // "2026-10" → 10月 / Oct (the month picker shows the year beneath)
+    function monthName(month) {
+        void vm.language
+        switch (month.split("-")[1]) {
+        case "01": return qsTr("Jan")
+        case "02": return qsTr("Feb")
+        case "03": return qsTr("Mar")
+        case "04": return qsTr("Apr")
+        case "05": return qsTr("May")
+        case "06": return qsTr("Jun")
+        case "07": return qsTr("Jul")
+        case "08": return qsTr("Aug")
+        case "09": return qsTr("Sep")
+        case "10": return qsTr("Oct")
+        case "11": return qsTr("Nov")
+        case "12": return qsTr("Dec")
+        default: return month
+        }
+    }
+
     function kindLabel(kind) {
         void vm.language
         switch (kind) {
