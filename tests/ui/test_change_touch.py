@@ -14,6 +14,8 @@ import requests
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.app import KioskApp
+from kiosk.central_models import ChangeDone
+from kiosk.errors import CentralUnavailable
 from kiosk.flows.change import ChangeRequest
 from tests.ui.conftest import ARTIFACTS, save_screen
 from ui.frontend import UiSession
@@ -22,6 +24,7 @@ from ui.touch import TouchError, find_item, screenshot, tap, wait_until
 pytestmark = pytest.mark.timeout(120)
 
 ZHANG_SAN = ("13800138000", "123456")  # reference central's demo account: plan P58, CALLER_ID on
+WANG_WU = ("13700137000", "112233")  # plan P38, line suspended (owes money)
 SMS_CODE = re.compile(r"验证码(\d{6})")
 
 
@@ -165,7 +168,7 @@ def test_plan_change_by_touch_is_recorded_once(logged_in: UiSession, kiosk_app: 
     with pytest.raises(TouchError):
         tap(window, "change.send")  # resend only after the countdown
     assert "138****8000" in text_of(ui, "change.sentTo")
-    assert "套餐变更为畅享128元套餐" in text_of(ui, "change.summary")
+    assert "（套餐变更为畅享128元套餐）" in text_of(ui, "change.sentTo")  # central's words
     assert central_plan(kiosk_app, msisdn) == "P58"  # nothing changes before the code
     type_code(ui, code[:5])
     with pytest.raises(TouchError):
@@ -387,6 +390,87 @@ def test_abandoning_at_the_confirmation_changes_nothing(
     assert central_events(kiosk_app, msisdn) == []
     assert len(texted_codes(kiosk_app, msisdn)) == 1
     assert ui.warnings == []
+
+
+def test_lost_answer_is_confirmed_again_and_applied_once(
+    logged_in: UiSession, kiosk_app: KioskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN the code typed WHEN central applies the change but its answer is lost on the way
+    back THEN the page keeps the code, offers no way back and asks to confirm again; THEN the
+    second Confirm gets central's first answer: the plan changed exactly once."""
+    ui, msisdn = logged_in, ZHANG_SAN[0]
+    window, vm, change = ui.window, ui.vm, ui.features["change"]
+    api = kiosk_app.api
+    assert api is not None
+    real = api.confirm_change
+    sent: list[str] = []
+
+    def lossy(token: str, confirmation_id: str, code: str) -> ChangeDone:
+        sent.append(code)
+        done = real(token, confirmation_id, code)
+        if len(sent) == 1:
+            raise CentralUnavailable("the answer was lost on the way back")
+        return done
+
+    monkeypatch.setattr(api, "confirm_change", lossy)
+    open_menu_item(ui, "change.plan", "change.plans")
+    tap(window, "change.plan.P128")
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    code = send_code(ui, kiosk_app, msisdn)
+    type_code(ui, code)
+    tap(window, "change.confirmCode")
+    assert wait_until(lambda: vm.messageKey == "change.answer_lost", 15)
+    assert vm.screen == "change.confirm"
+    assert change.confirming
+    assert change.digits == code  # only the same code may go again
+    with pytest.raises(TouchError):
+        tap(window, "nav.back")  # the change may already be made: no going back
+    with pytest.raises(TouchError):
+        tap(window, "change.send")  # nor a new code
+    assert text_of(ui, "change.message") == "暂未收到结果，请再次点击“确认变更”，不会重复办理。"
+    save_screen(ui, "change-13-answer-lost")
+    assert central_plan(kiosk_app, msisdn) == "P128"  # central did apply it
+
+    tap(window, "change.confirmCode")
+    assert wait_until(lambda: vm.screen == "change.result", 15)
+    assert sent == [code, code]
+    assert central_events(kiosk_app, msisdn) == [("plan_change", {"from": "P58", "to": "P128"})]
+    assert change_journal(kiosk_app) == {
+        change.txnRef: ["change.requested", "change.confirming", "change.done"]
+    }
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert_session_left_nothing(ui)
+    assert ui.warnings == []
+
+
+def test_suspended_line_cannot_change_plan(ui_session: UiSession, kiosk_app: KioskApp) -> None:
+    """GIVEN a customer whose line is suspended WHEN they choose another plan and ask for the
+    code THEN central refuses before texting anything, and the plans page says why."""
+    window, vm = ui_session.window, ui_session.vm
+    assert wait_until(lambda: find_item(window, "attract.start").width() > 0)
+    tap(window, "attract.start")
+    assert wait_until(lambda: vm.screen == "menu", 20)
+    session = vm.session
+    assert session is not None
+    session.login_password(*WANG_WU)
+    open_menu_item(ui_session, "change.plan", "change.plans")
+    tap(window, "change.plan.P58")
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    tap(window, "change.send")
+    assert wait_until(
+        lambda: vm.screen == "change.plans" and vm.messageKey == "account.suspended", 15
+    )
+    assert text_of(ui_session, "change.message") == "您的号码已停机，请先缴清话费。"
+    save_screen(ui_session, "change-14-suspended")
+    assert texted_codes(kiosk_app, WANG_WU[0]) == []
+    assert central_plan(kiosk_app, WANG_WU[0]) == "P38"
+    assert central_events(kiosk_app, WANG_WU[0]) == []
+    assert list(change_journal(kiosk_app).values()) == [["change.failed"]]
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert_session_left_nothing(ui_session)
+    assert ui_session.warnings == []
 
 
 def test_change_screens_in_every_mode(ui_session: UiSession) -> None:

@@ -455,10 +455,13 @@ class ChangeViewModel(FeatureViewModel):
             left = error.data.get("attempts_left")
             self._attempts_left = left if isinstance(left, int) else -1
             self._digits = ""
-        elif isinstance(error, CentralUnavailable):
-            self._attempts_left = -1  # keep the code: only the same one may be sent again
+        key = error.message_key
+        if isinstance(error, CentralUnavailable) and self._snap is not None:
+            # The code may have been applied: the flow says to send the same one again.
+            self._attempts_left = -1  # keep the code: only the same one may go again
+            key = self._snap.message_key or key
         self.changed.emit()
-        self.nav.show_message(error.message_key)
+        self.nav.show_message(key)
 
     @Slot(str)
     def pressDigit(self, digit: str) -> None:  # noqa: N802

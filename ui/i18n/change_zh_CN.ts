@@ -4,132 +4,127 @@
 <context>
     <name>ChangeConfirmScreen</name>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="71"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="72"/>
         <source>Please check the change</source>
         <translation>请核对变更内容</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="92"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="93"/>
         <source>Plan</source>
         <translation>套餐</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="92"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="93"/>
         <source>Service</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="94"/>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="101"/>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="107"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="95"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="102"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="108"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="100"/>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="128"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="101"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="129"/>
         <source>Monthly fee</source>
         <translation>月费</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="106"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="107"/>
         <source>Data</source>
         <translation>流量</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="112"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="113"/>
         <source>Calls and texts</source>
         <translation>通话和短信</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="114"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="115"/>
         <source>%1 → %2 min, %3 → %4 texts</source>
         <translation>通话 %1 → %2 分钟，短信 %3 → %4 条</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="122"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="123"/>
         <source>Change</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="123"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="124"/>
         <source>Off → On</source>
         <translation>未开通 → 已开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="123"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="124"/>
         <source>On → Off</source>
         <translation>已开通 → 已退订</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="130"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="131"/>
         <source>Free</source>
         <translation>免费</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="131"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="132"/>
         <source>%1 a month from now</source>
         <translation>从现在起 %1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="132"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="133"/>
         <source>%1 a month no longer charged</source>
         <translation>不再收取 %1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="136"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="137"/>
         <source>Takes effect</source>
         <translation>生效时间</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="137"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="138"/>
         <source>As soon as you confirm</source>
         <translation>确认后立即生效</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="143"/>
-        <source>Text message</source>
-        <translation>短信内容</translation>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="200"/>
+        <source>in %1 s</source>
+        <translation>%1 秒后可用</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="165"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="185"/>
         <source>6-digit code</source>
         <translation>6 位验证码</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="177"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="155"/>
         <source>Code sent to %1</source>
         <translation>验证码已发送至 %1</translation>
     </message>
+    <message>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="156"/>
+        <source> (%1)</source>
+        <translation>（%1）</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="178"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="157"/>
         <source>%n attempt(s) left</source>
         <translation>
             <numerusform>还可尝试 %n 次</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="193"/>
-        <source>Send in %1 s</source>
-        <translation>%1 秒后可获取</translation>
-    </message>
-    <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="194"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="199"/>
         <source>Send code</source>
         <translation>获取验证码</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="195"/>
-        <source>Resend in %1 s</source>
-        <translation>%1 秒后重新获取</translation>
-    </message>
-    <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="196"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="199"/>
         <source>Resend code</source>
-        <translation>重新获取验证码</translation>
+        <translation>重新获取</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="205"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="167"/>
         <source>Confirm change</source>
         <translation>确认变更</translation>
     </message>
@@ -329,17 +324,17 @@
     <message>
         <location filename="../qml/change/ChangeTexts.qml" line="25"/>
         <source>The code has expired. Tap Resend code for a new one.</source>
-        <translation>验证码已过期，请点击“重新获取验证码”。</translation>
+        <translation>验证码已过期，请点击“重新获取”。</translation>
     </message>
     <message>
         <location filename="../qml/change/ChangeTexts.qml" line="26"/>
         <source>This code can no longer be used. Tap Resend code for a new one.</source>
-        <translation>该验证码已失效，请点击“重新获取验证码”。</translation>
+        <translation>该验证码已失效，请点击“重新获取”。</translation>
     </message>
     <message>
         <location filename="../qml/change/ChangeTexts.qml" line="27"/>
         <source>This code is not valid any more. Tap Resend code for a new one.</source>
-        <translation>该验证码已无效，请点击“重新获取验证码”。</translation>
+        <translation>该验证码已无效，请点击“重新获取”。</translation>
     </message>
     <message>
         <location filename="../qml/change/ChangeTexts.qml" line="28"/>

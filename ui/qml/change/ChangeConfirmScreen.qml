@@ -14,6 +14,7 @@ Item {
     readonly property bool isPlan: target.kind === "change.plan"
     readonly property var from: isPlan ? target.from : ({})
     readonly property var to: isPlan ? target.to : ({})
+    readonly property string summary: en ? change.summaryEn : change.summaryZh
     readonly property var service: !isPlan && target.service !== undefined ? target.service : ({})
     ChangeTexts { id: changeTexts }
 
@@ -38,7 +39,7 @@ Item {
         }
         Text {
             objectName: detailRow.name
-            width: 630 * detailRow.u
+            width: 670 * detailRow.u
             wrapMode: Text.WordWrap
             text: detailRow.value
             font.pixelSize: 34 * detailRow.u * theme.textScale
@@ -61,10 +62,10 @@ Item {
             columnSpacing: 70 * screen.u
             rowSpacing: 50 * screen.u
             horizontalItemAlignment: Grid.AlignHCenter
-            verticalItemAlignment: Grid.AlignVCenter
+            verticalItemAlignment: Grid.AlignTop
 
             Column {
-                width: 1000 * screen.u
+                width: 1040 * screen.u
                 spacing: 14 * screen.u
 
                 Text {
@@ -136,13 +137,6 @@ Item {
                             label: qsTr("Takes effect")
                             value: qsTr("As soon as you confirm")
                         }
-                        DetailRow {
-                            u: screen.u
-                            name: "change.summary"
-                            visible: value !== ""
-                            label: qsTr("Text message")
-                            value: screen.en ? change.summaryEn : change.summaryZh
-                        }
                     }
                 }
 
@@ -153,68 +147,70 @@ Item {
                     error: changeTexts.isProblem(vm.messageKey)
                 }
 
-                Rectangle {
-                    width: parent.width; height: 110 * screen.u
-                    radius: 12 * screen.u
-                    color: change.codeSent ? theme.surface : theme.disabled
-                    border.color: change.canConfirm ? theme.success : theme.border
-                    border.width: 4 * screen.u
-                    Text {
-                        objectName: "change.code"
-                        anchors.centerIn: parent
-                        text: change.digits === "" ? qsTr("6-digit code") : change.digits
-                        color: change.digits === "" ? theme.onDisabled : theme.text
-                        font.pixelSize: (change.digits === "" ? 44 : 64) * screen.u * theme.textScale
-                        font.letterSpacing: (change.digits === "" ? 0 : 16) * screen.u
-                    }
-                }
-
                 Text {
                     objectName: "change.sentTo"
                     width: parent.width
                     wrapMode: Text.WordWrap
                     visible: change.codeSent
                     text: (change.phone === "" ? "" : qsTr("Code sent to %1").arg(change.phone))
+                          + (screen.summary === "" ? "" : qsTr(" (%1)").arg(screen.summary))
                           + (change.attemptsLeft >= 0 ? " · " + qsTr("%n attempt(s) left", "", change.attemptsLeft) : "")
                     font.pixelSize: 30 * screen.u * theme.textScale
                     color: change.attemptsLeft >= 0 ? theme.error : theme.muted
                 }
 
-                Row {
-                    spacing: 30 * screen.u
-                    KioskButton {
-                        objectName: "change.send"
-                        width: 485 * screen.u; height: 120 * screen.u
-                        u: screen.u
-                        labelSize: 36
-                        secondary: change.codeSent
-                        enabled: change.canSend
-                        label: !change.codeSent
-                               ? (change.resendSeconds > 0 ? qsTr("Send in %1 s").arg(change.resendSeconds)
-                                                           : qsTr("Send code"))
-                               : (change.resendSeconds > 0 ? qsTr("Resend in %1 s").arg(change.resendSeconds)
-                                                           : qsTr("Resend code"))
-                        onClicked: change.sendCode()
-                    }
-                    KioskButton {
-                        objectName: "change.confirmCode"
-                        width: 485 * screen.u; height: 120 * screen.u
-                        u: screen.u
-                        labelSize: 36
-                        enabled: change.canConfirm
-                        label: qsTr("Confirm change")
-                        onClicked: change.confirmCode()
-                    }
+                KioskButton {
+                    objectName: "change.confirmCode"
+                    width: parent.width; height: 120 * screen.u
+                    u: screen.u
+                    enabled: change.canConfirm
+                    label: qsTr("Confirm change")
+                    onClicked: change.confirmCode()
                 }
             }
 
-            Keypad {
-                u: screen.u
-                enabled: change.codeSent && !change.busy
-                opacity: enabled ? 1 : 0.5
-                onDigit: function(d) { change.pressDigit(d) }
-                onClear: change.clearDigits()
-                onBackspace: change.backspace()
+            Column {
+                spacing: 24 * screen.u
+                Row {
+                    spacing: 20 * screen.u
+                    Rectangle {
+                        width: keypad.width - 326 * screen.u; height: 110 * screen.u
+                        radius: 12 * screen.u
+                        color: change.codeSent ? theme.surface : theme.disabled
+                        border.color: change.canConfirm ? theme.success : theme.border
+                        border.width: 4 * screen.u
+                        Text {
+                            objectName: "change.code"
+                            anchors.centerIn: parent
+                            text: change.digits === "" ? qsTr("6-digit code") : change.digits
+                            color: change.digits === "" ? theme.onDisabled : theme.text
+                            font.pixelSize: (change.digits === "" ? 36 : 60) * screen.u * theme.textScale
+                            font.letterSpacing: (change.digits === "" ? 0 : 10) * screen.u
+                        }
+                    }
+                    KioskButton {
+                        objectName: "change.send"
+                        anchors.verticalCenter: parent.verticalCenter
+                        width: 306 * screen.u; height: 110 * screen.u
+                        u: screen.u
+                        labelSize: 32
+                        secondary: change.codeSent
+                        enabled: change.canSend
+                        label: change.codeSent ? qsTr("Resend code") : qsTr("Send code")
+                        sublabel: change.resendSeconds > 0 ? qsTr("in %1 s").arg(change.resendSeconds) : ""
+                        onClicked: change.sendCode()
+                    }
+                }
+
+                Keypad {
+                    id: keypad
+                    u: screen.u
+                    enabled: change.codeSent && !change.busy
+                    opacity: enabled ? 1 : 0.5
+                    onDigit: function(d) { change.pressDigit(d) }
+                    onClear: change.clearDigits()
+                    onBackspace: change.backspace()
+                }
             }
         }
     }
