@@ -50,6 +50,21 @@ def test_account_screens_load_without_warnings(ui_session: UiSession, language: 
     assert all(not value for value in ui_session.features["account"].customer_data().values())
 
 
+def test_account_screens_in_large_text_and_high_contrast(ui_session: UiSession) -> None:
+    """GIVEN large text and high contrast switched on WHEN each account screen is shown THEN
+    no QML warning is logged (screenshots kept to check nothing overlaps)."""
+    vm, window = ui_session.vm, ui_session.window
+    folder = ARTIFACTS / "account"
+    folder.mkdir(parents=True, exist_ok=True)
+    for screen in AccountViewModel.screens:
+        _show(ui_session, screen)
+        vm.toggleLargeText()
+        vm.toggleHighContrast()
+        QCoreApplication.processEvents()
+        assert screenshot(window).save(str(folder / f"{screen}-large-contrast.png"))
+        assert ui_session.warnings == [], screen
+
+
 def test_preview_figures_are_on_screen(ui_session: UiSession) -> None:
     """GIVEN the preview data WHEN the records screen shows page 2 of 7 THEN the pager, the
     rows and the masked numbers are what the view-model holds."""

@@ -26,48 +26,48 @@
     <message>
         <location filename="../qml/account/AccountBillScreen.qml" line="117" />
         <source>Print this bill</source>
-        <translation>打印本月账单</translation>
+        <translation>打印该月账单</translation>
     </message>
 </context>
 <context>
     <name>AccountInvoicesScreen</name>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="66" />
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="67" />
         <source>No. %1</source>
         <translation>发票号码 %1</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="75" />
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="76" />
         <source>Times printed: %1</source>
         <translation>已打印 %1 次</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="76" />
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="77" />
         <source>Not printed yet</source>
         <translation>尚未打印</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="98" />
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="99" />
         <source>incl. tax %1</source>
         <translation>含税 %1</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="111" />
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="112" />
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="111" />
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="112" />
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="122" />
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="123" />
         <source>No invoices</source>
         <translation>没有发票</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="133" />
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="134" />
         <source>Try again</source>
         <translation>重试</translation>
     </message>

@@ -38,7 +38,7 @@ Item {
                     required property var modelData
                     required property int index
                     objectName: "account.invoice." + index
-                    width: 1600 * screen.u; height: 124 * screen.u
+                    width: 1720 * screen.u; height: 124 * screen.u
                     radius: 14 * screen.u
                     color: theme.surface
                     border.color: theme.border
@@ -46,17 +46,18 @@ Item {
 
                     Row {
                         anchors { left: parent.left; leftMargin: 30 * screen.u; verticalCenter: parent.verticalCenter }
-                        spacing: 30 * screen.u
+                        spacing: 24 * screen.u
                         Text {
-                            width: 250 * screen.u
+                            width: 320 * screen.u
                             anchors.verticalCenter: parent.verticalCenter
+                            elide: Text.ElideRight
                             text: names.monthLabel(row.modelData.month)
-                            font.pixelSize: 42 * screen.u * theme.textScale
+                            font.pixelSize: 36 * screen.u * theme.textScale
                             font.bold: true
                             color: theme.text
                         }
                         Column {
-                            width: 560 * screen.u
+                            width: 700 * screen.u
                             anchors.verticalCenter: parent.verticalCenter
                             spacing: 4 * screen.u
                             Text {
@@ -79,7 +80,7 @@ Item {
                             }
                         }
                         Column {
-                            width: 340 * screen.u
+                            width: 300 * screen.u
                             anchors.verticalCenter: parent.verticalCenter
                             spacing: 4 * screen.u
                             Text {
@@ -105,7 +106,7 @@ Item {
                     KioskButton {
                         objectName: "account.invoice." + row.index + ".print"
                         anchors { right: parent.right; rightMargin: 14 * screen.u; verticalCenter: parent.verticalCenter }
-                        width: 300 * screen.u; height: 110 * screen.u
+                        width: 280 * screen.u; height: 110 * screen.u
                         u: screen.u
                         enabled: !vm.busy && account.printState !== "printing"
                         label: row.modelData.printCount > 0 ? qsTr("Reprint") : qsTr("Print")

@@ -26,7 +26,7 @@ Row {
     }
     Text {
         objectName: pager.prefix + ".label"
-        width: 360 * pager.u
+        width: 420 * pager.u
         anchors.verticalCenter: parent.verticalCenter
         horizontalAlignment: Text.AlignHCenter
         text: pager.pages > 0 ? qsTr("Page %1 of %2").arg(pager.page).arg(pager.pages) : ""

@@ -8,7 +8,7 @@ Item {
     objectName: "screen.account.records"
     readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     // columns of the table (design units): time, type, direction, other party, amount, charge
-    readonly property var columns: [230, 170, 190, 300, 260, 240]
+    readonly property var columns: [290, 150, 170, 300, 240, 220]
     AccountTexts { id: names }
 
     Column {
