@@ -240,6 +240,38 @@ def test_wrong_sms_code_changes_nothing(logged_in: UiSession, kiosk_app: KioskAp
     assert ui.warnings == []
 
 
+def test_three_wrong_codes_use_the_code_up(logged_in: UiSession, kiosk_app: KioskApp) -> None:
+    """GIVEN a code sent WHEN three wrong codes are typed THEN the screen asks for a new code
+    (not a fourth try), even the right code is refused now, and central changed nothing."""
+    ui, msisdn = logged_in, ZHANG_SAN[0]
+    window, vm, change = ui.window, ui.vm, ui.features["change"]
+    open_menu_item(ui, "change.service", "change.services")
+    tap(window, "change.service.RINGBACK")
+    assert wait_until(lambda: vm.screen == "change.confirm")
+    code = send_code(ui, kiosk_app, msisdn)
+    for left in (2, 1, 0):
+        type_code(ui, other_code(code))
+        tap(window, "change.confirmCode")
+        assert wait_until(lambda: change.attemptsLeft == left and not change.busy, 15)  # noqa: B023
+    assert vm.messageKey == "sms.used"
+    save_screen(ui, "change-15-code-used-up")
+    type_code(ui, code)
+    tap(window, "change.confirmCode")
+    assert wait_until(lambda: not change.busy and change.digits == "", 15)
+    assert vm.messageKey == "sms.used"
+    assert vm.screen == "change.confirm"
+    assert "RINGBACK" not in central_services(kiosk_app, msisdn)
+    assert central_events(kiosk_app, msisdn) == []
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert_session_left_nothing(ui)
+    assert wait_until(lambda: kiosk_app.journal.open_transactions() == [], 10)
+    (kinds,) = change_journal(kiosk_app).values()
+    assert kinds.count("change.code_refused") == 4
+    assert kinds[-1] == "change.cancelled"
+    assert ui.warnings == []
+
+
 @pytest.mark.parametrize(
     ("service", "was_on", "name", "after"),
     [

@@ -456,6 +456,8 @@ class ChangeViewModel(FeatureViewModel):
             self._attempts_left = left if isinstance(left, int) else -1
             self._digits = ""
         key = error.message_key
+        if key == "sms.wrong_code" and self._attempts_left == 0:
+            key = "sms.used"  # no tries left on this code: only a new one helps
         if isinstance(error, CentralUnavailable) and self._snap is not None:
             # The code may have been applied: the flow says to send the same one again.
             self._attempts_left = -1  # keep the code: only the same one may go again
