@@ -424,3 +424,22 @@ def test_session_end_drops_everything(logged_in: UiSession) -> None:
     _end_and_check_nothing_left(ui)
     assert account.balanceText == ""
     assert account.records == []
+
+
+def test_late_answer_after_the_session_ended_is_dropped(logged_in: UiSession) -> None:
+    """GIVEN a page of records on its way from central WHEN the session ends before it arrives
+    (idle timeout, central expiring it) THEN the late answer is not shown or kept."""
+    ui = logged_in
+    account = ui.features["account"]
+    _open(ui, "account.query", "account.overview")
+    tap(ui.window, "account.showRecords")
+    assert ui.vm.busy  # the page is being fetched on the core thread
+    ui.vm.home()
+    assert ui.vm.screen == "attract"
+    done = ui.bridge.submit(lambda: None)  # the core thread is past the fetch after this
+    assert wait_until(done.done, 15)
+    QTest.qWait(100)  # and its answer has been delivered to the GUI thread
+    held = account.customer_data()
+    assert all(not value for value in held.values()), held
+    assert ui.vm.screen == "attract"
+    assert ui.warnings == []
