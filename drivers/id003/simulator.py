@@ -76,6 +76,12 @@ class Id003Simulator(PtyDevice):
         with self._lock:
             self._queue.append(code)
 
+    def withdraw_queued(self) -> list[int]:
+        """The customer walks away: notes not yet drawn in are taken back (their fen)."""
+        with self._lock:
+            codes, self._queue = list(self._queue), collections.deque()
+        return [self.codes_fen.get(c, 0) for c in codes]
+
     def power_cycle(self) -> None:
         """Power cut and back: the unit reports power-up and waits for a reset."""
         with self._lock:
