@@ -99,7 +99,10 @@ class IdCardReaderDriver:
             deadline = time.monotonic() + self._timeout_s
             while time.monotonic() < deadline:
                 for frame in self._reader.feed(port.read(2048)):
-                    return decode_reply(frame)
+                    try:
+                        return decode_reply(frame)
+                    except ProtocolError:  # framed, checksum right, but no status words
+                        log.debug("ID card reader: skipped a frame too short for a reply")
         except (serial.SerialException, OSError) as exc:
             self._port.drop()
             raise DeviceUnavailable(f"ID card reader {self.url}: {exc}") from exc

@@ -24,9 +24,15 @@ class InvalidIdNumber(ProtocolError):
     message_key = "idcard.invalid_number"
 
 
+def _ascii_digits(text: str) -> bool:
+    """Only 0-9: str.isdigit() also takes '²' (which int() refuses) and other scripts' digits
+    (which int() reads, so '١١٠...' would pass for an ID number)."""
+    return text.isascii() and text.isdigit()
+
+
 def check_character(first17: str) -> str:
     """The 18th character for 17 digits: weighted sum mod 11 indexes `10X98765432`."""
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not _ascii_digits(first17):
         raise InvalidIdNumber("need 17 digits")
     return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
@@ -34,12 +40,14 @@ def check_character(first17: str) -> str:
 def is_valid_id_number(number: str) -> bool:
     return (
         len(number) == 18
-        and number[:17].isdigit()
+        and _ascii_digits(number[:17])
         and check_character(number[:17]) == number[17].upper()
     )
 
 
 def _date(text: str, field: str) -> date:
+    if len(text) != 8 or not _ascii_digits(text):  # int() would take "+199", " 199", "١٩٩٠"
+        raise ProtocolError(f"{field}: not a YYYYMMDD date")
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
