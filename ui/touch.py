@@ -33,7 +33,15 @@ def find_item(window: QQuickWindow, name: str) -> QQuickItem:
     return visible[0]
 
 
+def settle(window: QQuickWindow) -> None:
+    """Let the scene catch up with the view-model: pending events, then a frame, so that
+    positioners (Row, Column, Grid) have laid out what just changed before a tap is aimed."""
+    QCoreApplication.processEvents()
+    window.grabWindow()
+
+
 def tap(window: QQuickWindow, name: str) -> None:
+    settle(window)
     item = find_item(window, name)
     if not item.isVisible() or not item.isEnabled():
         raise TouchError(f"{name!r} is not tappable (visible={item.isVisible()}, "

@@ -40,6 +40,7 @@ class KioskViewModel(QObject):
     changed = Signal()
     servicesChanged = Signal()  # noqa: N815 (only when the menu's rows change: the Repeater rebuilds)
     languageChanged = Signal(str)  # noqa: N815 (Qt naming)
+    userActivity = Signal()  # noqa: N815 (any tap anywhere: e.g. maintenance's idle clock)
 
     def __init__(
         self,
@@ -252,7 +253,8 @@ class KioskViewModel(QObject):
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         self.set_busy(True)
-        future = self._bridge.submit(work)
+        # The error is handled below (shown, or given to on_error): not logged as a failure.
+        future = self._bridge.submit(work, lambda _error: None)
 
         def finished() -> None:
             self.set_busy(False)
@@ -271,7 +273,7 @@ class KioskViewModel(QObject):
             log.error("core error: %r", error)
             self.show_message("error.generic")
 
-    def require_auth(self, then: Callable[[], None]) -> None:
+    def require_auth(self, then: Callable[[], None], method: str = "") -> None:
         session = self.session
         if session is not None and session.authenticated:
             then()
@@ -281,7 +283,7 @@ class KioskViewModel(QObject):
             self.show_message("service.not_offered")
             return
         self._after_auth = then
-        auth.start_service("auth")
+        auth.start_service(f"auth.{method}" if method else "auth")
 
     def auth_done(self) -> None:
         then, self._after_auth = self._after_auth, None
@@ -333,8 +335,9 @@ class KioskViewModel(QObject):
 
     @Slot()
     def touched(self) -> None:
-        """Any tap on the screen: the customer is still there."""
+        """Any tap on the screen: the customer (or technician) is still there."""
         self._touch()
+        self.userActivity.emit()
 
     @Slot(str)
     def setLanguage(self, language: str) -> None:  # noqa: N802
@@ -383,9 +386,13 @@ class KioskViewModel(QObject):
                 log.exception("reset of %s failed", feature.name)
         self._busy, self._busy_visible = 0, False
         self._busy_timer.stop()
-        if self._app.desk is not None and self._app.desk.session is not None:
-            self._app.desk.end_session(EndReason.FINISHED)
-        self._app.end_flow()
+        # Off the GUI thread: ending the session logs out at central (a network call), and
+        # end_flow disables the acceptor — after the features' resets queued on the same core
+        # thread (a note in escrow is counted by the flow's cancel first).
+        session, app = self.session, self._app
+        if session is not None:  # this session, not whichever is current when the call runs
+            self._bridge.submit(lambda: session.end(EndReason.FINISHED))
+        self._bridge.submit(app.end_flow)
         self._large_text = self._high_contrast = False
         self.theme.set_modes(large_text=False, high_contrast=False)
         self._language = self._app.config.kiosk.language

@@ -122,7 +122,7 @@ def _finish(ui_session: UiSession, app: KioskApp, msisdn: str) -> None:
     tap(ui_session.window, "nav.cancel")
     assert wait_until(lambda: ui_session.vm.screen == "attract")
     assert app.desk is not None
-    assert app.desk.session is None
+    assert wait_until(lambda: app.desk.session is None)  # logged out off the GUI thread
     assert wait_until(lambda: all(ended for _m, ended in _central_sessions(app, msisdn)), 10)
     _nothing_typed_kept(ui_session)
     assert ui_session.warnings == []

@@ -47,3 +47,48 @@ def test_every_screen_loads_without_warnings(ui_session: UiSession, language: st
             assert image.width() == width
             assert image.save(str(folder / f"{screen}-{language}-{orientation}.png"))
             assert ui_session.warnings == [], f"{screen} ({language}, {orientation})"
+
+
+# 15 mm on the kiosk's 21.5" 1920×1080 panel (0.248 mm a pixel); in portrait the same panel
+# turned, so the same pixels.
+MIN_TARGET_PX = 61
+# Not customer targets: the technician's hidden corners, and the simulator's note buttons (a
+# developer aid shown only with a simulated acceptor).
+HOTSPOTS = ("maint.corner.", "sim.note.", "sim.pay.note.")
+
+
+def _targets(window: object) -> list[tuple[str, float, float]]:
+    from PySide6.QtQuick import QQuickItem
+
+    found = []
+
+    def walk(item: QQuickItem) -> None:
+        if not item.isVisible():
+            return
+        if item.metaObject().className() == "QQuickMouseArea" and item.isEnabled():
+            parent = item.parentItem()
+            name = item.objectName() or (parent.objectName() if parent is not None else "")
+            if not name.startswith(HOTSPOTS):
+                found.append((name, item.width(), item.height()))
+        for child in item.childItems():
+            walk(child)
+
+    walk(window.contentItem())  # type: ignore[attr-defined]
+    return found
+
+
+@pytest.mark.parametrize("orientation", list(SIZES))
+def test_touch_targets_are_at_least_15_mm(ui_session: UiSession, orientation: str) -> None:
+    """GIVEN every screen with its preview data WHEN laid out in `orientation` THEN every tappable
+    area is at least 15 mm in both directions."""
+    vm, window = ui_session.vm, ui_session.window
+    window.resize(*SIZES[orientation])
+    small = []
+    for screen in vm.screen_ids():
+        _show(ui_session, screen)
+        QCoreApplication.processEvents()
+        window.grabWindow()  # lay out positioners before measuring
+        for name, width, height in _targets(window):
+            if min(width, height) < MIN_TARGET_PX:
+                small.append(f"{screen}: {name or '(unnamed)'} {width:.0f}×{height:.0f} px")
+    assert small == [], "touch targets under 15 mm:\n" + "\n".join(sorted(set(small)))

@@ -101,7 +101,8 @@ def test_idle_countdown_warns_and_a_tap_continues(short_idle_ui: UiSession) -> N
     assert vm.screen == "topup.number"
     assert wait_until(lambda: vm.screen == "attract", 15)
     assert ui_session.app.desk is not None
-    assert ui_session.app.desk.session is None
+    desk = ui_session.app.desk
+    assert wait_until(lambda: desk.session is None)  # logged out off the GUI thread
     for name, feature in ui_session.features.items():
         held = {k: v for k, v in feature.customer_data().items() if v}
         assert held == {}, f"{name} still holds {held}"

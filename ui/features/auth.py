@@ -152,7 +152,13 @@ class AuthViewModel(FeatureViewModel):
     # --- navigator hooks --------------------------------------------------------------------
 
     def start_service(self, key: str) -> None:
+        """`auth`: the choice of method; `auth.<method>`: straight to that one (e.g. a SIM
+        replacement asks for the ID card)."""
         self._clear()
+        method = key.removeprefix("auth.") if key.startswith("auth.") else ""
+        if method in METHODS and not (method == "id_card" and self._id_card_reason()):
+            self.chooseMethod(method)
+            return
         self.nav.go("auth.method", "auth.choose")
 
     def reset(self) -> None:

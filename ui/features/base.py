@@ -49,9 +49,9 @@ class UiNav(Protocol):
     def post(self, fn: Callable[[], None]) -> None:
         """From any thread (a flow's listener): run `fn` on the GUI thread."""
 
-    def require_auth(self, then: Callable[[], None]) -> None:
+    def require_auth(self, then: Callable[[], None], method: str = "") -> None:
         """Run `then` once the customer is logged in (the authentication screens first, if
-        they are not yet)."""
+        they are not yet; `method` "password", "sms" or "id_card" goes straight to that one)."""
 
     def auth_done(self) -> None:
         """The authentication feature logged the customer in: run what was waiting."""

@@ -111,197 +111,243 @@
 <context>
     <name>Texts</name>
     <message>
-        <location filename="../qml/Texts.qml" line="27" />
+        <location filename="../qml/Texts.qml" line="38" />
+        <location filename="../qml/Texts.qml" line="43" />
         <source>This kiosk cannot record transactions right now.</source>
         <translation>本终端暂时无法记录交易。</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="28" />
+        <location filename="../qml/Texts.qml" line="39" />
         <source>This kiosk is out of service.</source>
         <translation>本终端暂停服务。</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="29" />
+        <location filename="../qml/Texts.qml" line="40" />
         <source>Something went wrong. Please try again.</source>
         <translation>出现问题，请重试。</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="30" />
+        <location filename="../qml/Texts.qml" line="41" />
+        <source>The service centre cannot be reached right now. Please try again later.</source>
+        <translation>暂时无法连接业务中心，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="42" />
+        <source>The service centre refused the request.</source>
+        <translation>业务中心拒绝了本次请求。</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="44" />
+        <source>This step is not possible now. Please start again.</source>
+        <translation>当前无法进行此操作，请重新开始。</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="45" />
         <source>Cash cannot be accepted right now</source>
         <translation>暂时无法收取现金</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="31" />
+        <location filename="../qml/Texts.qml" line="46" />
         <source>Unavailable: the receipt printer is out of order</source>
         <translation>暂停办理：凭条打印机故障</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="32" />
+        <location filename="../qml/Texts.qml" line="47" />
         <source>Note: no receipt can be printed right now</source>
         <translation>提示：当前无法打印凭条</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="33" />
+        <location filename="../qml/Texts.qml" line="48" />
         <source>Bank cards cannot be accepted right now</source>
         <translation>暂时无法使用银行卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="34" />
+        <location filename="../qml/Texts.qml" line="49" />
         <source>Unavailable: the ID card reader is out of order</source>
         <translation>暂停服务：身份证阅读器故障</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="35" />
+        <location filename="../qml/Texts.qml" line="50" />
         <source>Unavailable: the SIM card writer is out of order</source>
         <translation>暂停服务：写卡器故障</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="36" />
+        <location filename="../qml/Texts.qml" line="51" />
         <source>Unavailable: no SIM cards can be dispensed</source>
         <translation>暂停服务：暂无可发放的SIM卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="37" />
+        <location filename="../qml/Texts.qml" line="52" />
         <source>Unavailable while the network is down</source>
         <translation>网络中断，暂停服务</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="38" />
+        <location filename="../qml/Texts.qml" line="53" />
         <source>Unavailable: no way to pay right now</source>
         <translation>暂停服务：暂时无法付款</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="39" />
+        <location filename="../qml/Texts.qml" line="54" />
         <source>This service is not available</source>
         <translation>该业务暂不可用</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="40" />
+        <location filename="../qml/Texts.qml" line="55" />
         <source>This service is not offered here</source>
         <translation>本终端不提供该业务</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="41" />
+        <location filename="../qml/Texts.qml" line="56" />
         <source>This kiosk has no device for this service</source>
         <translation>本终端没有办理该业务的设备</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="42" />
+        <location filename="../qml/Texts.qml" line="57" />
         <source>Note: nothing can be printed right now</source>
         <translation>提示：暂时无法打印</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="47" />
+        <location filename="../qml/Texts.qml" line="58" />
+        <source>The printer is out of paper</source>
+        <translation>打印机缺纸</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="59" />
+        <source>The printer's paper is running low</source>
+        <translation>打印纸即将用完</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="60" />
+        <source>The printer's cover is open</source>
+        <translation>打印机盖未关好</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="61" />
+        <source>The printer's paper cutter is jammed</source>
+        <translation>打印机切纸刀卡住</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="64" />
+        <source>The printer is not answering</source>
+        <translation>打印机无响应</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="67" />
+        <source>The printer has a fault</source>
+        <translation>打印机故障</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="72" />
         <source>Your session has ended. Please start again.</source>
         <translation>本次服务已结束，请重新开始。</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="48" />
+        <location filename="../qml/Texts.qml" line="73" />
         <source>Please log in first</source>
         <translation>请先登录</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="49" />
+        <location filename="../qml/Texts.qml" line="32" />
         <source>Please wait</source>
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="56" />
+        <location filename="../qml/Texts.qml" line="82" />
         <source>Top up</source>
         <translation>话费充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="57" />
+        <location filename="../qml/Texts.qml" line="83" />
         <source>Top up by card</source>
         <translation>银行卡充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="58" />
+        <location filename="../qml/Texts.qml" line="84" />
         <source>Pay bill</source>
         <translation>缴纳话费账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="59" />
+        <location filename="../qml/Texts.qml" line="85" />
         <source>Pay bill by card</source>
         <translation>银行卡缴费</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="60" />
+        <location filename="../qml/Texts.qml" line="86" />
         <source>Balance and bills</source>
         <translation>余额与账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="61" />
+        <location filename="../qml/Texts.qml" line="87" />
         <source>Print invoice</source>
         <translation>打印发票</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="62" />
+        <location filename="../qml/Texts.qml" line="88" />
         <source>Change plan</source>
         <translation>套餐变更</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="63" />
+        <location filename="../qml/Texts.qml" line="89" />
         <source>Services on/off</source>
         <translation>业务开通/关闭</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="64" />
+        <location filename="../qml/Texts.qml" line="90" />
         <source>New SIM card</source>
         <translation>新号入网</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="65" />
+        <location filename="../qml/Texts.qml" line="91" />
         <source>Replace SIM card</source>
         <translation>补换SIM卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="72" />
+        <location filename="../qml/Texts.qml" line="99" />
         <source>Pay cash to any mobile number</source>
         <translation>现金为任意手机号码充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="73" />
+        <location filename="../qml/Texts.qml" line="100" />
         <source>Pay with a bank card</source>
         <translation>使用银行卡支付</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="74" />
+        <location filename="../qml/Texts.qml" line="101" />
         <source>Pay this month's bill in cash</source>
         <translation>现金缴纳本月账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="75" />
+        <location filename="../qml/Texts.qml" line="102" />
         <source>Pay this month's bill by card</source>
         <translation>银行卡缴纳本月账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="76" />
+        <location filename="../qml/Texts.qml" line="103" />
         <source>Balance, bills and call records</source>
         <translation>余额、账单和通话详单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="77" />
+        <location filename="../qml/Texts.qml" line="104" />
         <source>Print a VAT invoice</source>
         <translation>打印增值税发票</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="78" />
+        <location filename="../qml/Texts.qml" line="105" />
         <source>See plans and switch</source>
         <translation>查看并更换套餐</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="79" />
+        <location filename="../qml/Texts.qml" line="106" />
         <source>Data packs, roaming and more</source>
         <translation>流量包、国际漫游等</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="80" />
+        <location filename="../qml/Texts.qml" line="107" />
         <source>Choose a number, get a SIM card</source>
         <translation>自选号码，即时领卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="81" />
+        <location filename="../qml/Texts.qml" line="108" />
         <source>Lost or broken SIM card</source>
         <translation>SIM卡丢失或损坏</translation>
     </message>

@@ -8,6 +8,8 @@ Rectangle {
 
     Text {
         anchors { left: parent.left; leftMargin: 48 * u; verticalCenter: parent.verticalCenter }
+        width: parent.width - 660 * u
+        elide: Text.ElideRight
         text: vm.kioskName
         color: theme.onPrimary === "#000000" ? theme.text : theme.onPrimary
         font.pixelSize: 44 * u * theme.textScale
@@ -17,7 +19,7 @@ Rectangle {
     Text {
         objectName: "header.customer"
         anchors { horizontalCenter: parent.horizontalCenter; verticalCenter: parent.verticalCenter }
-        visible: vm.customerDisplay !== ""
+        visible: vm.customerDisplay !== "" && parent.width > 1400 * u
         text: qsTr("Logged in: %1").arg(vm.customerDisplay)
         color: theme.onPrimary === "#000000" ? theme.text : theme.onPrimary
         font.pixelSize: 34 * u * theme.textScale
@@ -28,7 +30,7 @@ Rectangle {
         spacing: 20 * u
         KioskButton {
             objectName: "mode.largeText"
-            width: 150 * u; height: 96 * u
+            width: 150 * u; height: 100 * u
             u: parent.parent.u
             secondary: !vm.largeText
             labelSize: 40
@@ -37,7 +39,7 @@ Rectangle {
         }
         KioskButton {
             objectName: "mode.highContrast"
-            width: 150 * u; height: 96 * u
+            width: 150 * u; height: 100 * u
             u: parent.parent.u
             secondary: !vm.highContrast
             labelSize: 40
@@ -46,7 +48,7 @@ Rectangle {
         }
         KioskButton {
             objectName: "lang.toggle"
-            width: 240 * u; height: 96 * u
+            width: 240 * u; height: 100 * u
             u: parent.parent.u
             secondary: true
             label: vm.language === "zh_CN" ? "English" : "中文"

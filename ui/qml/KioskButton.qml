@@ -50,5 +50,8 @@ Rectangle {
         anchors.fill: parent
         enabled: button.enabled
         onClicked: button.clicked()
+        // A quick second tap on the same spot is a double-click to Qt; to a customer it is
+        // two taps (two digits on the keypad).
+        onDoubleClicked: button.clicked()
     }
 }

@@ -13,9 +13,11 @@ Window {
     color: theme.background
     title: qsTr("Self-service kiosk")
 
-    // One design unit: the screen is laid out for 1920×1080 and scales to any size.
-    readonly property real u: Math.min(width / 1920, height / 1080)
+    // One design unit: the screen is laid out for 1920×1080 and scales to any size. The bars
+    // are laid out for the short side, so they keep 15 mm touch targets in portrait too.
     readonly property bool portrait: height > width
+    readonly property real u: portrait ? Math.min(width / 1080, height / 1920)
+                                       : Math.min(width / 1920, height / 1080)
 
     MouseArea {
         anchors.fill: parent

@@ -21,15 +21,27 @@ QtObject {
         void vm.language
         if (key === "")
             return ""
+        var shared = sharedMessage(key)
+        if (shared !== "")
+            return shared
         for (var i = 0; i < features.length; ++i) {
             var text = features[i].message(key)
             if (text !== "")
                 return text
         }
+        return qsTr("Please wait")
+    }
+
+    // The keys every part of the core may raise: one wording everywhere.
+    function sharedMessage(key) {
         switch (key) {
         case "error.journal_storage": return qsTr("This kiosk cannot record transactions right now.")
         case "error.out_of_service": return qsTr("This kiosk is out of service.")
         case "error.generic": return qsTr("Something went wrong. Please try again.")
+        case "error.central_unavailable": return qsTr("The service centre cannot be reached right now. Please try again later.")
+        case "error.central_refused": return qsTr("The service centre refused the request.")
+        case "error.storage": return qsTr("This kiosk cannot record transactions right now.")
+        case "error.flow": return qsTr("This step is not possible now. Please start again.")
         case "service.acceptor_down": return qsTr("Cash cannot be accepted right now")
         case "service.printer_down": return qsTr("Unavailable: the receipt printer is out of order")
         case "service.no_receipt": return qsTr("Note: no receipt can be printed right now")
@@ -43,13 +55,23 @@ QtObject {
         case "service.not_offered": return qsTr("This service is not offered here")
         case "service.not_installed": return qsTr("This kiosk has no device for this service")
         case "service.no_print": return qsTr("Note: nothing can be printed right now")
+        case "printer.paper_out": return qsTr("The printer is out of paper")
+        case "printer.paper_near_end": return qsTr("The printer's paper is running low")
+        case "printer.cover_open": return qsTr("The printer's cover is open")
+        case "printer.cutter_error": return qsTr("The printer's paper cutter is jammed")
+        case "printer.offline":
+        case "printer.no_answer":
+        case "printer.unavailable": return qsTr("The printer is not answering")
+        case "printer.error":
+        case "printer.failed":
+        case "printer.unknown": return qsTr("The printer has a fault")
         case "session.required":
         case "session.ended":
         case "session.expired":
         case "session.invalid":
         case "session.missing": return qsTr("Your session has ended. Please start again.")
         case "session.login_required": return qsTr("Please log in first")
-        default: return qsTr("Please wait")
+        default: return ""
         }
     }
 
