@@ -183,6 +183,7 @@ def apply_sim_replacement(
             "old_iccid": old,
             "new_iccid": profile.iccid,
             "amount_fen": body.fee_fen,
+            **({"paid_fen": body.paid_fen} if body.paid_fen is not None else {}),
         },
     )
     return {"msisdn": account.msisdn, "iccid": profile.iccid, "old_iccid_invalidated": old}

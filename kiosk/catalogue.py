@@ -55,6 +55,13 @@ NEEDS: dict[str, Needs] = {
         devices=("id_card_reader", "sim_reader", "card_dispenser"), network=True
     ),
 }
+# SIM replacement with a fee (config `sim.replacement_fee_fen` > 0): a way to pay, a receipt.
+PAID_REPLACEMENT = Needs(
+    devices=("id_card_reader", "sim_reader", "card_dispenser"),
+    any_of=("bill_acceptor", "card_terminal"),
+    network=True,
+    receipt=True,
+)
 DEVICE_DOWN = {
     "bill_acceptor": "service.acceptor_down",
     "card_terminal": "service.card_terminal_down",
@@ -93,10 +100,14 @@ def service_state(
     online: bool,
     printer_required: bool,
     out_of_service: bool,
+    replacement_fee_fen: int = 0,
 ) -> ServiceState:
     """One service's availability. `health` has an entry for every installed device; a
-    device with no entry is not installed at this kiosk."""
+    device with no entry is not installed at this kiosk. A SIM replacement with a fee needs
+    a way to pay (and a receipt) like a sale."""
     needs = NEEDS[key]
+    if key == "sim.replacement" and replacement_fee_fen > 0:
+        needs = PAID_REPLACEMENT
     reason = "error.out_of_service" if out_of_service else _blocked(needs, health, online)
     if reason:
         return ServiceState(key, False, reason)
@@ -116,6 +127,7 @@ def services_now(
     online: bool,
     printer_required: bool,
     out_of_service: bool,
+    replacement_fee_fen: int = 0,
 ) -> list[ServiceState]:
     """Every offered service, in the configured order, with whether it works right now."""
     return [
@@ -125,6 +137,7 @@ def services_now(
             online=online,
             printer_required=printer_required,
             out_of_service=out_of_service,
+            replacement_fee_fen=replacement_fee_fen,
         )
         for key in offered
     ]

@@ -155,12 +155,16 @@ class HealthSection(_Strict):
 
 
 class SimSection(_Strict):
-    """SIM sale and replacement: the blank cards' administrative key and a new line's plan."""
+    """SIM sale and replacement: the blank cards' administrative key, a new line's plan and
+    the replacement fee."""
 
     # ADM key of the vendor's blank cards, hex (8 bytes). The default is the simulator's
     # factory key; a real deployment sets its own (and keeps this file 0600).
     adm_key_hex: str = Field(default="3131313131313131", pattern=r"^([0-9A-Fa-f]{2}){8}$")
     new_line_plan: str = Field(default="P38", min_length=1, max_length=32)
+    # The SIM replacement (补换卡) fee, in fen, paid in cash or by card before the card is
+    # written; 0: free. At most ¥1000.00 (more is surely a slip of a digit).
+    replacement_fee_fen: int = Field(default=0, ge=0, le=100_000, strict=True)
 
     @property
     def adm_key(self) -> bytes:

@@ -135,7 +135,17 @@ def sim_sale_context(
     )
 
 
-def desk_parts(parts: CoreParts, sim_devices: SimDevices | None) -> DeskParts:
+def desk_parts(
+    parts: CoreParts,
+    sim_devices: SimDevices | None,
+    *,
+    acceptor: BillAcceptor | None = None,
+    attach_cash: Callable[[Any], None] | None = None,
+    terminal: CardTerminal | None = None,
+    paying: set[str] | None = None,
+) -> DeskParts:
+    """The desk's parts; the acceptor (with the cash router's `attach_cash`) and the card
+    terminal are how a SIM replacement's fee is paid (`sim.replacement_fee_fen` > 0)."""
     kiosk = parts.config.kiosk
     return DeskParts(
         api=parts.api,
@@ -148,4 +158,10 @@ def desk_parts(parts: CoreParts, sim_devices: SimDevices | None) -> DeskParts:
         on_storage_failure=parts.on_storage_failure,
         kiosk_id=kiosk.id,
         sim_devices=sim_devices,
+        sim_replacement_fee_fen=parts.config.sim.replacement_fee_fen,
+        acceptor=acceptor,
+        denominations_fen=parts.config.topup.denominations_fen,
+        attach_cash=attach_cash,
+        terminal=terminal,
+        paying=set() if paying is None else paying,
     )

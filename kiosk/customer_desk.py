@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from drivers.interfaces import ReceiptPrinter
+from drivers.errors import DriverError
+from drivers.interfaces import BillAcceptor, CardTerminal, ReceiptPrinter
 from kiosk.central_api import CentralApi
 from kiosk.customer_session import CustomerSession, EndReason, IdleStatus, SessionEnded
 from kiosk.errors import JournalError, SessionError
@@ -42,6 +44,13 @@ class DeskParts:
     on_storage_failure: Callable[[JournalError], None]
     kiosk_id: str = ""
     sim_devices: SimDevices | None = None  # SIM reader/writer and dispenser, if installed
+    # SIM replacement's fee (config sim.replacement_fee_fen) and the ways to pay it.
+    sim_replacement_fee_fen: int = 0
+    acceptor: BillAcceptor | None = None
+    denominations_fen: frozenset[int] = frozenset()
+    attach_cash: Callable[[Any], None] | None = None  # the cash router's attach
+    terminal: CardTerminal | None = None
+    paying: set[str] = field(default_factory=set)  # card payments a flow is waiting on
 
 
 class CustomerDesk:
@@ -56,6 +65,7 @@ class CustomerDesk:
         self._session: CustomerSession | None = None
         self._account: AccountServices | None = None
         self._changes: list[ChangeFlow] = []
+        self._replacements: list[SimReplacementFlow] = []
         self._stopping = threading.Event()
         self._watch: threading.Thread | None = None
 
@@ -97,7 +107,14 @@ class CustomerDesk:
             if self._session is None or self._session.session_id != event.session_id:
                 return
             account, changes = self._account, self._changes
+            replacements = self._replacements
             self._session, self._account, self._changes = None, None, []
+            self._replacements = []
+        for replacement in replacements:  # a fee taken and no card: a voucher or a refund
+            try:
+                replacement.cancel()
+            except (JournalError, DriverError):
+                log.exception("could not close a replacement left by the customer")
         for change in changes:
             try:
                 change.abandon()
@@ -147,9 +164,15 @@ class CustomerDesk:
                 raise SessionError("no SIM writer here", message_key="service.not_installed")
             context = SimReplacementContext(
                 parts.kiosk_id, parts.api, parts.journal, parts.sim_devices, parts.metrics,
-                parts.on_storage_failure,
+                parts.on_storage_failure, fee_fen=parts.sim_replacement_fee_fen,
+                kiosk_name=parts.kiosk_name, printer=parts.printer, acceptor=parts.acceptor,
+                denominations_fen=parts.denominations_fen,
+                attach_cash=parts.attach_cash or (lambda _flow: None), terminal=parts.terminal,
+                paying=parts.paying,
             )  # fmt: skip
-            return SimReplacementFlow(context, session)
+            flow = SimReplacementFlow(context, session)
+            self._replacements.append(flow)
+            return flow
 
     # --- the idle watch -------------------------------------------------------------------
 

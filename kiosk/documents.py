@@ -153,6 +153,31 @@ def sim_sale_receipt(
     return ReceiptDocument(lines=lines, qr_data=f"SIMSALE:{txn_id}")
 
 
+def sim_replacement_receipt(
+    kiosk_name: str, kiosk_id: str, txn_id: str, data: dict[str, object], at: datetime
+) -> ReceiptDocument:
+    """The replacement fee's receipt: the number masked (the customer knows it), the new
+    card's ICCID, the fee and any excess credited to the line."""
+    paid = int(str(data.get("paid_fen", 0)))
+    fee = int(str(data.get("fee_fen", 0)))
+    lines = (
+        ReceiptLine(kiosk_name, Align.CENTER, bold=True),
+        ReceiptLine("补换卡  SIM replacement", Align.CENTER, bold=True),
+        RULE,
+        ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
+        ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
+        ReceiptLine(f"流水号 Ref: {txn_id}"),
+        ReceiptLine(f"手机号码 Number: {mask_mobile(str(data.get('msisdn', '')))}"),
+        ReceiptLine(f"新SIM卡号 New ICCID: {data.get('iccid', '')}"),
+        ReceiptLine(f"补卡费 Replacement fee: {format_cny(fee)}"),
+        ReceiptLine(f"存入话费 Credited: {format_cny(max(paid - fee, 0))}"),
+        ReceiptLine(f"实付 Paid: {format_cny(paid)}", Align.CENTER, bold=True, double=True),
+        ReceiptLine("原卡已停用  The old card no longer works"),
+        *_footer(),
+    )
+    return ReceiptDocument(lines=lines, qr_data=f"SIMREPLACE:{txn_id}")
+
+
 def voucher_slip(
     kiosk_name: str, kiosk_id: str, txn_id: str, *, amount_fen: int, reason: str, at: datetime
 ) -> ReceiptDocument:

@@ -114,26 +114,37 @@ def _resolve_change(journal: Journal, txn: TxnRecord, _now: datetime) -> str:
 
 
 def _resolve_sim_replacement(journal: Journal, txn: TxnRecord, now: datetime) -> str:
-    """Dispensing: the card left, finish (the line moves to it). Writing: a card may be in the
-    reader; cancel and have it captured. Earlier: nothing physical happened."""
-    if txn.state == "dispensing":
-        data = txn.data
+    """Dispensing: the card left, finish (the line moves to it, the fee paid with it). A card
+    payment of the fee in flight: only the terminal knows (settled once the devices run).
+    Writing: a card may be in the reader; have it captured. Otherwise nothing physical
+    happened. Either way, a fee taken without a card handed out becomes a voucher for ops to
+    honour (the customer has gone); nothing taken, cancelled."""
+    data = txn.data
+    name = sim_replacement.FLOW_NAME
+    if txn.state == sim_replacement.DISPENSING:
         key = sim_replacement.outbox_key(txn.txn_id)
-        body = sim_replacement.replacement_body(
-            txn.txn_id, data["msisdn"], data["order_id"], data["iccid"], now
-        )
+        body = sim_replacement.body_of(txn.txn_id, data, now)
         journal.record(
             Entry(txn.txn_id, "sim_replacement.done", {"recovered": True, "outbox_key": key},
-                  sim_replacement.FLOW_NAME, "done", data,
+                  name, sim_replacement.DONE, data,
                   outbox=(OutboxMessage(key, sim_replacement.OUTBOX_KIND, body),))
         )  # fmt: skip
         return "completed"
-    capture = txn.state == "writing"
-    journal.record(
-        Entry(txn.txn_id, "sim_replacement.failed", {"recovered": True, "capture": capture},
-              sim_replacement.FLOW_NAME, "cancelled", txn.data)
-    )  # fmt: skip
-    return "capture_card" if capture else "cancelled"
+    if txn.state in card_step.OPEN_STATES:
+        return "ask_terminal"
+    capture = txn.state == sim_replacement.WRITING
+    paid = int(data.get("paid_fen", 0))
+    if paid == 0:
+        journal.record(
+            Entry(txn.txn_id, "sim_replacement.failed", {"recovered": True, "capture": capture},
+                  name, sim_replacement.CANCELLED, data)
+        )  # fmt: skip
+        return "capture_card" if capture else "cancelled"
+    payload = {"amount_fen": paid, "reason": "recovered_after_restart", "capture": capture,
+               "recovered": True}  # fmt: skip
+    journal.record(Entry(txn.txn_id, "sim_replacement.voucher", payload, name,
+                         sim_replacement.DONE, data))  # fmt: skip
+    return "voucher_capture_card" if capture else "voucher"
 
 
 def _resolve_sim_sale(journal: Journal, txn: TxnRecord, now: datetime) -> str:

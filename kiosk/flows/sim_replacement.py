@@ -1,28 +1,58 @@
 """SIM replacement (补换卡): the owner, logged in with their ID card, gets a new SIM for their
-line; central stops the old card once the new one is dispensed.
+line, paying the replacement fee first when there is one; central stops the old card once the
+new one is dispensed.
 
-    STARTED ─data─▶ ISSUING ─card to reader─▶ WRITING ─dispense─▶ DISPENSING ─▶ DONE
-       └──────────────┴──────── failure ───────────┴──────────────────▶ CANCELLED
+    STARTED ─data─▶ ISSUING ─(fee 0)──────────────────────────────▶ WRITING ─▶ DISPENSING ─▶ DONE
+                       ├─notes─▶ PAYING ─paid─▶ PAID ─card to reader─┘
+                       └─card─▶ CARD_AUTHORISING (─▶ CARD_IN_DOUBT) ─▶ PAID
+    failure or cancel, nothing paid ─▶ CANCELLED
+    failure or cancel after the fee was taken ─▶ DONE: a card payment reversed at the terminal
+        (`sim_replacement.refunded`), else a voucher (`sim_replacement.voucher`, printed)
 
-Each state is journalled before the step it names. The line moves to the new card through the
-outbox (`sim_replacement.v1`, committed with the DONE event), never by a direct call, so a
-kiosk that dies after dispensing still delivers it. Recovery: before WRITING nothing physical
-happened (cancel); in WRITING a card may sit in the reader (cancel, and the app captures it);
-in DISPENSING the card has left (finish: the customer holds the new card).
+Central is asked for the new card's data before any money is taken, so that a refusal (a line
+not active, no cards left) never needs a refund. Each state is journalled before the step it
+names; notes are journalled with the cash box as they are credited. Paying more than the fee
+is allowed (no change is given): central credits the excess to the line (`paid_fen`).
+
+The line moves to the new card through the outbox (`sim_replacement.v1`, committed with the
+DONE event), never by a direct call, so a kiosk that dies after dispensing still delivers it.
+Recovery (kiosk/recovery.py): before WRITING nothing physical happened (cancel, or a voucher
+for money taken); in WRITING a card may sit in the reader (the same, and the app captures it);
+in DISPENSING the card has left (finish: the customer holds the new card); a card payment left
+open is settled with the terminal (`settle_open_card_payments`).
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from drivers.errors import DriverError
+from drivers.interfaces import (
+    BillAcceptor,
+    BillEvent,
+    CardApproved,
+    CardFailed,
+    CardInDoubt,
+    CardOutcome,
+    CardTerminal,
+    EscrowDecision,
+    PaymentStage,
+    ReceiptPrinter,
+    SimPersonalisation,
+)
+from kiosk import documents
 from kiosk.central_api import CentralApi
 from kiosk.customer_session import AuthMethod, CustomerSession
 from kiosk.errors import FlowError, JournalError, KioskError
+from kiosk.flows import card_step
+from kiosk.flows.card_step import CardStep
+from kiosk.flows.card_topup import new_sale_id
+from kiosk.flows.cash_intake import CashIntake
 from kiosk.flows.sim_issue import SimDevices, SimIssueFailed, issue_card
 from kiosk.journal import Entry, Journal, OutboxMessage
 from kiosk.metrics import Outcome, ServiceMetrics
@@ -32,11 +62,21 @@ log = logging.getLogger(__name__)
 
 FLOW_NAME = "sim.replacement"
 OUTBOX_KIND = "sim_replacement.v1"
+
+# The journal's states of a replacement (the `txn.state` recovery reads).
+STARTED = "started"
+ISSUING = "issuing"  # the card's data is here; with a fee, waiting for it to be paid
+PAYING = "paying"
+PAID = "paid"
+WRITING = "writing"
+DISPENSING = "dispensing"
+DONE = "done"
+CANCELLED = "cancelled"
 STATE_OF_STEP = {
-    "sim.card_to_reader": "writing",
-    "sim.writing": "writing",
-    "sim.card_captured": "writing",
-    "sim.dispensing": "dispensing",
+    "sim.card_to_reader": WRITING,
+    "sim.writing": WRITING,
+    "sim.card_captured": WRITING,
+    "sim.dispensing": DISPENSING,
 }
 
 
@@ -49,6 +89,16 @@ class SimReplacementContext:
     metrics: ServiceMetrics
     on_storage_failure: Callable[[JournalError], None]
     clock: Callable[[], datetime] = datetime.now
+    fee_fen: int = 0  # config `sim.replacement_fee_fen`
+    kiosk_name: str = ""
+    printer: ReceiptPrinter | None = None
+    acceptor: BillAcceptor | None = None  # None: no cash
+    denominations_fen: frozenset[int] = frozenset()
+    attach_cash: Callable[[Any], None] = lambda _flow: None  # route the acceptor's events
+    terminal: CardTerminal | None = None  # None: no bank card
+    # Card payments a flow of this process is still waiting on (shared with the kiosk's
+    # periodic settling, which leaves them to their flow).
+    paying: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -63,37 +113,123 @@ def outbox_key(txn_id: str) -> str:
 
 
 def replacement_body(
-    txn_id: str, msisdn: str, order_id: str, iccid: str, at: datetime
+    txn_id: str,
+    msisdn: str,
+    order_id: str,
+    iccid: str,
+    at: datetime,
+    *,
+    fee_fen: int = 0,
+    paid_fen: int = 0,
+    method: str = "none",
 ) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "txn_id": txn_id,
         "msisdn": msisdn,
         "order_id": order_id,
         "iccid": iccid,
-        "fee_fen": 0,
-        "method": "none",
+        "fee_fen": fee_fen,
+        "method": method if fee_fen > 0 else "none",
         "created_at": at.astimezone().isoformat(timespec="seconds"),
     }
+    if fee_fen > 0:
+        body["paid_fen"] = paid_fen  # ≥ the fee: central credits the excess to the line
+    return body
+
+
+def body_of(txn_id: str, data: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """`sim_replacement.v1` from a replacement's journalled data."""
+    return replacement_body(
+        txn_id, data["msisdn"], data["order_id"], data["iccid"], at,
+        fee_fen=int(data.get("fee_fen", 0)), paid_fen=int(data.get("paid_fen", 0)),
+        method=str(data.get("method", "none")),
+    )  # fmt: skip
+
+
+# (journal event kind, payload, state): journalled with the replacement's data, or raises.
+Record = Callable[[str, dict[str, Any], str], None]
+
+
+def close_paid(
+    record: Record, terminal: CardTerminal | None, data: dict[str, Any], *, reason: str,
+    captured: bool = False,
+) -> int:  # fmt: skip
+    """The fee was taken and no card will be handed out: a card payment is reversed at the
+    terminal (`sim_replacement.refunded`); otherwise, or if the terminal refuses, a voucher
+    (`sim_replacement.voucher`). The fen vouchered (0 when refunded)."""
+    paid = int(data.get("paid_fen", 0))
+    payload: dict[str, Any] = {"amount_fen": paid, "reason": reason, "captured": captured}
+    if data.get("method") == "card" and card_step.reverse(
+        terminal, str(data.get("poi_transaction_id", "")), paid
+    ):
+        record("sim_replacement.refunded", payload, DONE)
+        return 0
+    record("sim_replacement.voucher", payload, DONE)
+    return paid
 
 
 class SimReplacementFlow:
-    """One replacement card. `run()` blocks (central, then the card's journey): off the GUI."""
+    """One replacement card. Methods block on central or devices: call them off the GUI.
+
+    Without a fee, `run()` does it all, as it always did. With one (`fee_fen` > 0):
+    `prepare()` (central issues the card's data), then pay — `start_cash()` and, once the
+    intake says "cash.paid", `finish_payment()`; or `pay_card()` — then `run()` (or `issue()`).
+    `cancel()` at any point before the card's journey: a voucher or a reversal if money was
+    taken. `run()` with the fee unpaid raises FlowError("sim.fee_due") and does nothing.
+    """
 
     def __init__(self, context: SimReplacementContext, session: CustomerSession) -> None:
         self._ctx = context
         self._session = session
-        self.txn_id = uuid.uuid4().hex
+        self.txn_id = new_sale_id()  # the terminal's sale id too: never card-number-like
+        self.voucher_fen = 0  # what a failure after payment left on a voucher
+        self._lock = threading.RLock()
+        self._jstate = ""  # the journal's state ("": nothing journalled yet)
+        self._busy = False  # asking central, or the card's journey under way
+        self._personal: SimPersonalisation | None = None  # the opened data, memory only
+        self._intake: CashIntake | None = None
         self._data: dict[str, Any] = {}
 
-    def run(self) -> SimReplacementResult:
+    # --- what the screens ask ---------------------------------------------------------------
+
+    @property
+    def fee_fen(self) -> int:
+        return self._ctx.fee_fen
+
+    @property
+    def paid_fen(self) -> int:
+        with self._lock:
+            return int(self._data.get("paid_fen", 0))
+
+    @property
+    def accepts_cash(self) -> bool:
+        return self._ctx.acceptor is not None
+
+    @property
+    def accepts_card(self) -> bool:
+        return self._ctx.terminal is not None
+
+    # --- the card's data --------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Check the login and have central issue the new card's data (refused: nothing to
+        pay, nothing done). Once prepared, asking again does nothing."""
         customer = self._session.customer
         if customer is None or customer.method is not AuthMethod.ID_CARD:
             raise FlowError("a replacement needs the ID card login",
                             message_key="auth.id_card_required")  # fmt: skip
-        metrics = self._ctx.metrics
-        metrics.started(FLOW_NAME)
-        self._data = {"msisdn": customer.msisdn}
-        self._record("sim_replacement.started", {}, "started")
+        with self._lock:
+            if self._personal is not None:
+                return
+            self._require("")
+            self._busy = True
+            self._ctx.metrics.started(FLOW_NAME)
+            self._data = {"msisdn": customer.msisdn, "fee_fen": self.fee_fen, "paid_fen": 0}
+            try:
+                self._record("sim_replacement.started", {}, STARTED)
+            except JournalError:
+                self._busy = False
+                raise
         key = SimDataKey(self._ctx.kiosk_id)
         try:
             sealed = self._session.call(
@@ -101,32 +237,218 @@ class SimReplacementFlow:
             )
             data = key.open(sealed)
         except KioskError as exc:  # refused, unreachable, or data that does not open
-            self._fail({"reason": exc.message_key})
+            with self._lock:
+                self._busy = False
+                self._fail({"reason": exc.message_key})
             raise
-        self._data.update({"order_id": sealed.order_id, "iccid": sealed.iccid})
-        self._record("sim.data_received", {"iccid": sealed.iccid}, "issuing")
+        with self._lock:
+            self._busy = False
+            if self._jstate != STARTED:  # cancelled meanwhile
+                raise FlowError("the replacement was cancelled", message_key="sim.cancelled")
+            self._data.update({"order_id": sealed.order_id, "iccid": sealed.iccid})
+            self._record("sim.data_received", {"iccid": sealed.iccid}, ISSUING)
+            self._personal = data
+
+    # --- the fee ----------------------------------------------------------------------------
+
+    def start_cash(self, on_change: Callable[[str], None] = lambda _k: None) -> CashIntake:
+        """Take notes toward the fee; `on_change` hears the intake's message keys (on the
+        acceptor's thread). At "cash.paid": `finish_payment()`."""
+        with self._lock:
+            self._require(ISSUING)
+            acceptor = self._ctx.acceptor
+            if self.fee_fen <= 0:
+                raise FlowError("there is no fee to pay", message_key="sim.no_fee")
+            if acceptor is None:
+                raise FlowError("no bill acceptor", message_key="service.acceptor_down")
+            intake = CashIntake(
+                acceptor,
+                due_fen=self.fee_fen,
+                denominations_fen=self._ctx.denominations_fen,
+                record_note=self._record_note,
+                on_change=on_change,
+            )
+            self._intake = intake
+            self._data["method"] = "cash"
+            self._record("sim_replacement.paying", {"due_fen": self.fee_fen}, PAYING)
+        self._ctx.attach_cash(self)
+        intake.start()
+        return intake
+
+    def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
+        intake = self._intake
+        return intake.escrow_policy(denomination_fen) if intake else EscrowDecision.RETURN
+
+    def on_bill_event(self, event: BillEvent) -> None:
+        if self._intake is not None:
+            self._intake.on_bill_event(event)
+
+    def _record_note(self, fen: int, power_up: bool) -> None:
+        with self._lock:
+            self._data["paid_fen"] = int(self._data.get("paid_fen", 0)) + fen
+            payload: dict[str, Any] = {"denomination_fen": fen}
+            if power_up:
+                payload["power_up"] = True
+            self._record("cash.note_credited", payload, PAYING, cash_in=(fen,))
+
+    def finish_payment(self) -> int:
+        """The fee is in (or the acceptor stopped): stop taking notes; the fen paid. Short of
+        the fee: FlowError("sim.not_paid") — `cancel()` then gives a voucher for the notes."""
+        with self._lock:
+            self._require(PAYING)
+            intake = self._intake
+        assert intake is not None
+        paid = intake.stop()  # outside the lock: a note in flight still gets journalled
+        self._ctx.attach_cash(None)
+        with self._lock:
+            self._require(PAYING)
+            if paid < self.fee_fen:
+                raise FlowError("the fee is not paid in full", message_key="sim.not_paid")
+            self._record("sim_replacement.paid", {"paid_fen": paid}, PAID)
+        return paid
+
+    def pay_card(self, on_progress: Callable[[PaymentStage], None] | None = None) -> CardOutcome:
+        """Pay the fee by bank card (blocks until the terminal answers). Approved: `run()`.
+        Refused: pay again, in cash, or cancel. In doubt: `check_card()`."""
+        with self._lock:
+            self._require(ISSUING)
+            if self.fee_fen <= 0:
+                raise FlowError("there is no fee to pay", message_key="sim.no_fee")
+            step = self._card_step()
+            self._ctx.paying.add(self.txn_id)
         try:
-            issue_card(self._ctx.devices, data, self._announce)
-        except SimIssueFailed as exc:
-            self._fail({"reason": exc.message_key, "captured": exc.captured})
+            outcome = step.pay(self.txn_id, self.fee_fen, on_progress)
+        except JournalError:
+            self._ctx.paying.discard(self.txn_id)
             raise
-        body = replacement_body(self.txn_id, customer.msisdn, sealed.order_id, sealed.iccid,
-                                self._ctx.clock())  # fmt: skip
-        self._record(
-            "sim_replacement.done",
-            {"iccid": sealed.iccid, "outbox_key": outbox_key(self.txn_id)},
-            "done",
-            outbox=(OutboxMessage(outbox_key(self.txn_id), OUTBOX_KIND, body),),
-        )
+        if not isinstance(outcome, CardInDoubt):
+            self._ctx.paying.discard(self.txn_id)
+        return outcome
+
+    def check_card(self) -> CardOutcome:
+        """Ask the terminal again about a payment left in doubt (DriverError: ask later)."""
+        with self._lock:
+            self._require(card_step.IN_DOUBT)
+            step = self._card_step()
+        outcome = step.ask()
+        if not isinstance(outcome, CardInDoubt):
+            self._ctx.paying.discard(self.txn_id)
+        return outcome
+
+    def _card_step(self) -> CardStep:
+        if self._ctx.terminal is None:
+            raise FlowError("no card terminal", message_key="service.card_terminal_down")
+        return CardStep(self._ctx.terminal, self._record, self._data, paid_state=PAID,
+                        unpaid_state=ISSUING)  # fmt: skip
+
+    # --- the card ---------------------------------------------------------------------------
+
+    def run(self) -> SimReplacementResult:
+        """Prepare if not yet done, then write, verify and dispense the card."""
+        with self._lock:
+            if self.fee_fen > 0 and self._jstate != PAID:
+                raise FlowError("the replacement fee is not paid", message_key="sim.fee_due")
+        self.prepare()
+        return self.issue()
+
+    def issue(self) -> SimReplacementResult:
+        """Write, verify and dispense the card (fee paid, or none). A failure after the fee
+        was taken ends in a reversal or a voucher; SimIssueFailed is raised either way."""
+        with self._lock:
+            self._require(PAID if self.fee_fen > 0 else ISSUING)
+            personal = self._personal
+            if personal is None or self._busy:
+                raise FlowError("the card's data is not here", message_key="sim.not_prepared")
+            self._busy = True
+        try:
+            issue_card(self._ctx.devices, personal, self._announce)
+        except SimIssueFailed as exc:
+            with self._lock:
+                self._after_failure(exc.message_key, captured=exc.captured)
+            raise
+        finally:
+            self._busy = False
+        at = self._ctx.clock()
+        with self._lock:
+            data = dict(self._data)
+            self._record(
+                "sim_replacement.done",
+                {"iccid": data["iccid"], "outbox_key": outbox_key(self.txn_id)},
+                DONE,
+                outbox=(OutboxMessage(outbox_key(self.txn_id), OUTBOX_KIND,
+                                      body_of(self.txn_id, data, at)),),
+            )  # fmt: skip
+            self._personal = None
+        metrics = self._ctx.metrics
         metrics.finished(FLOW_NAME, Outcome.COMPLETED)
-        return SimReplacementResult(self.txn_id, customer.msisdn, sealed.iccid)
+        paid = int(data.get("paid_fen", 0))
+        if paid > 0:
+            metrics.paid(str(data.get("method", "cash")), paid)
+            self._print(documents.sim_replacement_receipt(
+                self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, data, at))  # fmt: skip
+        return SimReplacementResult(self.txn_id, str(data["msisdn"]), str(data["iccid"]))
+
+    def cancel(self) -> None:
+        """The customer leaves (or the session ends) before the card's journey: nothing paid,
+        cancelled; notes taken or a card approved, a voucher or a reversal. At the terminal:
+        the payment is aborted; one left in doubt stays open for the kiosk to settle with the
+        terminal (refunded if it was approved). While the card is on its way: nothing."""
+        intake = self._intake
+        if intake is not None and self._jstate == PAYING:
+            intake.stop()  # outside the lock: a note in flight still gets journalled
+            self._ctx.attach_cash(None)
+        with self._lock:
+            if self._busy and self._jstate != STARTED:
+                return  # the card's journey is under way: it ends by itself
+            if self._jstate in ("", DONE, CANCELLED):
+                return
+            if self._jstate in card_step.OPEN_STATES:
+                if self._ctx.terminal is not None and self._data.get("service_id"):
+                    self._ctx.terminal.abort(str(self._data["service_id"]))
+                self._ctx.paying.discard(self.txn_id)
+                return
+            self._personal = None
+            if self.paid_fen > 0:
+                self._after_failure("sim.cancelled_after_payment", captured=False)
+                return
+            self._record("sim_replacement.cancelled", {}, CANCELLED)
+            self._ctx.metrics.finished(FLOW_NAME, Outcome.ABANDONED)
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _after_failure(self, reason: str, *, captured: bool) -> None:
+        """No card for the customer: with money taken, a reversal or a voucher; else failed."""
+        self._personal = None
+        if self.paid_fen <= 0:
+            self._fail({"reason": reason, "captured": captured})
+            return
+        vouchered = close_paid(self._record, self._ctx.terminal, self._data, reason=reason,
+                               captured=captured)  # fmt: skip
+        self.voucher_fen = vouchered
+        self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
+        if vouchered:
+            self._print(documents.voucher_slip(
+                self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, amount_fen=vouchered,
+                reason=reason, at=self._ctx.clock()))  # fmt: skip
+
+    def _print(self, document: Any) -> None:
+        if self._ctx.printer is None:
+            return
+        try:
+            self._ctx.printer.print_receipt(document)
+        except DriverError as exc:
+            log.error("txn %s: not printed: %s", self.txn_id, exc)
 
     def _announce(self, kind: str, payload: dict[str, object]) -> None:
-        self._record(kind, dict(payload), STATE_OF_STEP.get(kind, "writing"))
+        self._record(kind, dict(payload), STATE_OF_STEP.get(kind, WRITING))
 
     def _fail(self, payload: dict[str, Any]) -> None:
-        self._record("sim_replacement.failed", payload, "cancelled")
+        self._record("sim_replacement.failed", payload, CANCELLED)
         self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
+
+    def _require(self, *states: str) -> None:
+        if self._jstate not in states:
+            raise FlowError(f"not allowed in state {self._jstate or 'new'}")
 
     def _record(
         self,
@@ -134,12 +456,59 @@ class SimReplacementFlow:
         payload: dict[str, Any],
         state: str,
         *,
+        cash_in: tuple[int, ...] = (),
         outbox: tuple[OutboxMessage, ...] = (),
     ) -> None:
-        entry = Entry(self.txn_id, kind, payload, FLOW_NAME, state, dict(self._data),
-                      outbox=outbox)  # fmt: skip
-        try:
-            self._ctx.journal.record(entry)
-        except JournalError as exc:
-            self._ctx.on_storage_failure(exc)
-            raise
+        with self._lock:
+            entry = Entry(self.txn_id, kind, payload, FLOW_NAME, state, dict(self._data),
+                          cash_in, outbox)  # fmt: skip
+            try:
+                self._ctx.journal.record(entry)
+            except JournalError as exc:
+                self._ctx.on_storage_failure(exc)
+                raise
+            self._jstate = state
+
+
+def settle_open_card_payments(
+    journal: Journal,
+    terminal: CardTerminal,
+    *,
+    paying: set[str] | frozenset[str] = frozenset(),
+) -> list[tuple[str, str]]:
+    """Replacements whose fee was left open at the card terminal (a restart, a customer who
+    walked away from an answer in doubt): ask the terminal. Approved: the customer is gone,
+    so the payment is reversed (else vouchered); refused: cancelled; still unknown: left for
+    the next round. (txn id, what happened)."""
+    done = []
+    for txn in journal.open_transactions():
+        if txn.flow != FLOW_NAME or txn.state not in card_step.OPEN_STATES:
+            continue
+        if txn.txn_id not in paying:
+            done.append((txn.txn_id, _settle_one(journal, terminal, txn.txn_id, txn.state,
+                                                 dict(txn.data))))  # fmt: skip
+    return done
+
+
+def _settle_one(
+    journal: Journal, terminal: CardTerminal, txn_id: str, state: str, data: dict[str, Any]
+) -> str:
+    def record(kind: str, payload: dict[str, Any], new_state: str) -> None:
+        journal.record(Entry(txn_id, kind, payload, FLOW_NAME, new_state, dict(data)))
+
+    step = CardStep(terminal, record, data, paid_state=PAID, unpaid_state=ISSUING)
+    try:
+        outcome = terminal.status(str(data["service_id"]))
+    except DriverError as exc:
+        log.warning("txn %s: terminal not asked yet: %s", txn_id, exc)
+        return "still_open"
+    if isinstance(outcome, CardInDoubt):
+        if state != card_step.IN_DOUBT:
+            step.settle(outcome, recovered=True)
+        return "still_open"
+    settled = step.settle(outcome or CardFailed("never_received"), recovered=True)
+    if isinstance(settled, CardApproved):
+        vouchered = close_paid(record, terminal, data, reason="recovered_after_restart")
+        return "vouchered" if vouchered else "refunded"
+    record("sim_replacement.cancelled", {"recovered": True}, CANCELLED)
+    return "cancelled"

@@ -43,7 +43,7 @@ from kiosk import documents
 from kiosk.central_api import CentralApi
 from kiosk.central_models import NumberPage, RealNameCheck, Reservation
 from kiosk.errors import CentralRefused, CentralUnavailable, FlowError, JournalError, KioskError
-from kiosk.flows import card_step
+from kiosk.flows import card_step, sim_replacement
 from kiosk.flows.card_step import CardStep
 from kiosk.flows.card_topup import new_sale_id
 from kiosk.flows.cash_intake import CashIntake
@@ -415,8 +415,10 @@ def settle_open_card_payments(
     """SIM sales whose card payment was left open (a restart, a customer who walked away from
     an answer in doubt): ask the terminal. Approved: the customer is gone, so the payment is
     reversed (else vouchered) and the number released; refused: the sale is cancelled and the
-    number released; still unknown: left for the next round. (txn id, what happened)."""
-    done = []
+    number released; still unknown: left for the next round. (txn id, what happened).
+    SIM replacements whose fee was left open at the terminal are settled in the same round
+    (sim_replacement.settle_open_card_payments)."""
+    done = sim_replacement.settle_open_card_payments(journal, terminal, paying=paying)
     for txn in journal.open_transactions():
         if txn.flow != FLOW_NAME or txn.state not in card_step.OPEN_STATES:
             continue

@@ -3,13 +3,14 @@ reservations, sealed personalisation data, and the sync kinds that open or move 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import select
 
-from central.business_db import Account, PoolNumber, SimProfile
+from central.business_db import Account, AccountEvent, PoolNumber, SimProfile
 from central.identity import check_character
 from central.seed import BLOCKED
 from tests.central.business_client import LI_SI_CARD, ZHANG_SAN_CARD, Biz, KioskKey, refused
@@ -294,3 +295,38 @@ def test_sim_replacement_needs_an_id_card_session_and_moves_the_line(biz: Biz) -
             session.scalar(select(Account.iccid).where(Account.msisdn == "13800138000"))
             == (sealed["iccid"])
         )
+
+
+def test_a_paid_sim_replacement_charges_the_fee_and_credits_the_excess(biz: Biz) -> None:
+    """The kiosk took a ¥20 fee as ¥60 in notes (no change is given): the line moves to the
+    new card, the fee is recorded with what was paid, the ¥40 over it lands on the balance;
+    paid_fen under the fee is refused."""
+    key = KioskKey()
+    card = {**ZHANG_SAN_CARD, "msisdn": "13800138000", "valid_until": "2036-05-01"}
+    token = biz.ok("POST", "/v1/customer/login/id-card", card)["session_token"]
+    sealed = biz.ok(
+        "POST", "/v1/customer/sim-replacement", {"kiosk_public_key": key.public_b64}, session=token
+    )
+    with biz.central.storage.sessions() as session:
+        before = session.scalar(select(Account.balance_fen).where(Account.msisdn == "13800138000"))
+    assert before is not None
+    body = {
+        "txn_id": "R-2", "msisdn": "13800138000", "order_id": sealed["order_id"],
+        "iccid": sealed["iccid"], "fee_fen": 2000, "method": "cash", "paid_fen": 1000,
+        "created_at": "2026-11-22T10:00:00+08:00",
+    }  # fmt: skip
+    [short] = biz.central.sync_results([item("swap-short", body, kind="sim_replacement.v1")])
+    assert short["status"] == "rejected"
+    [result] = biz.central.sync_results(
+        [item("swap-paid", {**body, "paid_fen": 6000}, kind="sim_replacement.v1")]
+    )
+    assert result["status"] == "accepted"
+    with biz.central.storage.sessions() as session:
+        account = session.get(Account, "13800138000")
+        assert account is not None
+        assert (account.iccid, account.balance_fen) == (sealed["iccid"], before + 4000)
+        [event] = session.scalars(
+            select(AccountEvent).where(AccountEvent.kind == "sim_replacement")
+        ).all()
+        detail = json.loads(event.detail_json)
+        assert (detail["amount_fen"], detail["paid_fen"]) == (2000, 6000)

@@ -1,10 +1,12 @@
 """The kiosk side of tests/kiosk/test_flow_kill9.py, run headless in a child process.
 
-    python -m tests.kiosk.kill9_child {topup|sim_sale|sim_card|bill} DATA_FOLDER CENTRAL_URL TOKEN
+    python -m tests.kiosk.kill9_child
+        {topup|sim_sale|sim_card|bill|sim_replace|sim_replace_card} DATA_FOLDER CENTRAL_URL TOKEN
         STOP_AT [TERMINAL_URL]
 
 (sim_card: the SIM sale paid by bank card, through the terminal simulator at TERMINAL_URL,
-which runs in the parent so that it outlives the kill.)
+which runs in the parent so that it outlives the kill. sim_replace: a SIM replacement whose
+fee is paid in cash; sim_replace_card: by bank card.)
 
 Builds a journal, the simulated bill acceptor and the flow from scratch on DATA_FOLDER, runs
 one whole customer transaction and prints `journalled <kind>` after every `Journal.record`
@@ -31,8 +33,10 @@ from drivers.simulated.bill_acceptor import SimulatedBillAcceptor
 from kiosk.cash_router import CashRouter
 from kiosk.central_api import CentralApi
 from kiosk.config import NOTE_DENOMINATIONS_FEN
+from kiosk.customer_session import CustomerSession
 from kiosk.flows.bill_payment import BillPaymentContext, BillPaymentFlow
 from kiosk.flows.sim_issue import SimDevices
+from kiosk.flows.sim_replacement import SimReplacementContext, SimReplacementFlow
 from kiosk.flows.sim_sale import SimSaleContext, SimSaleFlow
 from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits
 from kiosk.journal import Entry, Journal
@@ -46,6 +50,8 @@ TOPUP_NOTES_FEN = (5000, 2000)
 SIM_NOTES_FEN = (5000, 10000)
 BILL_MSISDN = "13700137000"  # 王五: suspended, bills unpaid
 BILL_NOTES_FEN = (5000, 2000)  # the fee is 10000: the second note overshoots (opening credit)
+REPLACEMENT_FEE_FEN = 2000
+REPLACE_NOTES_FEN = (1000, 5000)  # the second note overshoots: the excess goes to the line
 ADM = bytes.fromhex("3131313131313131")
 TODAY = date(2026, 11, 22)
 
@@ -181,6 +187,49 @@ def run_sim_sale(
     flow.issue()
 
 
+def run_sim_replacement(
+    folder: Path, url: str, token: str, journal: Journal, terminal_url: str = ""
+) -> None:
+    """张三, logged in with the ID card, replaces his SIM and pays the fee (cash or card)."""
+    api = CentralApi(url, "K1", token, timeout_s=10)
+    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
+    router = CashRouter()
+    acceptor.start(router.on_event, router.escrow_policy)
+    context = SimReplacementContext(
+        "K1", api, journal,
+        SimDevices(FakeSimWriter(), DispenserDriver(DispenserSimulator(stock=5)), ADM),
+        ServiceMetrics(folder / "m.json"), print, fee_fen=REPLACEMENT_FEE_FEN, kiosk_name="K",
+        printer=RecordingPrinter(), acceptor=acceptor, denominations_fen=NOTE_DENOMINATIONS_FEN,
+        attach_cash=router.attach,
+        terminal=card_terminal(terminal_url) if terminal_url else None,
+    )  # fmt: skip
+    session = CustomerSession(api, idle_timeout_s=600)
+    session.login_id_card(MSISDN, zhang_san(), TODAY)
+    flow = SimReplacementFlow(context, session)
+    flow.prepare()
+    if terminal_url:
+        flow.pay_card()
+        flow.run()
+        return
+    intake = flow.start_cash()
+    paid = 0
+    for note in REPLACE_NOTES_FEN:
+        acceptor.insert_note(note)
+        paid += note
+        wait_until(lambda expected=paid: intake.paid_fen == expected)
+    flow.finish_payment()
+    flow.run()
+
+
+def zhang_san() -> IdCardRecord:
+    return IdCardRecord(
+        name=ZHANG_SAN_CARD["name"], sex=Sex.MALE, ethnicity_code="01",
+        birth_date=date(1990, 3, 7), address="北京市东城区",
+        id_number=ZHANG_SAN_CARD["id_number"], issuer="北京市公安局东城分局",
+        valid_from=date(2020, 1, 1), valid_to=date(2040, 1, 1),
+    )  # fmt: skip
+
+
 def run_bill(folder: Path, url: str, token: str, journal: Journal) -> None:
     """Part of 王五's bill, in cash: two notes toward the amount the customer chose."""
     api = CentralApi(url, "K1", token, timeout_s=10)
@@ -217,8 +266,11 @@ def main(argv: list[str]) -> None:
     announcing(journal, stop_at)
     if which == "sim_card":
         run_sim_sale(folder, url, token, journal, terminal_url=argv[6])
+    elif which == "sim_replace_card":
+        run_sim_replacement(folder, url, token, journal, terminal_url=argv[6])
     else:
-        flows = {"topup": run_topup, "sim_sale": run_sim_sale, "bill": run_bill}
+        flows = {"topup": run_topup, "sim_sale": run_sim_sale, "bill": run_bill,
+                 "sim_replace": run_sim_replacement}  # fmt: skip
         flows[which](folder, url, token, journal)
     deliver(folder, url, token)  # the sync worker's next round
     print("finished", flush=True)

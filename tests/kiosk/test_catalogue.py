@@ -121,3 +121,24 @@ def test_offered_order_is_kept() -> None:
         offered, ALL_UP, online=True, printer_required=False, out_of_service=False
     )
     assert [s.key for s in states] == list(offered)
+
+
+def test_a_replacement_fee_needs_a_way_to_pay_and_a_receipt() -> None:
+    """sim.replacement_fee_fen > 0: the replacement takes money like a sale does."""
+    without_terminal = {k: v for k, v in ALL_UP.items() if k != "card_terminal"}
+    no_payment = {**without_terminal, "bill_acceptor": JAM}
+
+    def replacement(health: dict[str, DeviceHealth], fee: int, required: bool = False) -> str:
+        [state] = services_now(("sim.replacement",), health, online=True,
+                               printer_required=required, out_of_service=False,
+                               replacement_fee_fen=fee)  # fmt: skip
+        return "" if state.available else state.reason_key
+
+    assert replacement(no_payment, 0) == ""  # free: no payment device needed
+    assert replacement(no_payment, 1000) == "service.no_payment_device"
+    assert replacement(without_terminal, 1000) == ""  # cash pays it
+    assert replacement({**ALL_UP, "bill_acceptor": JAM}, 1000) == ""  # the card pays it
+    assert replacement({**ALL_UP, "printer": PAPER_OUT}, 0, required=True) == ""
+    assert replacement({**ALL_UP, "printer": PAPER_OUT}, 1000, required=True) == (
+        "service.printer_down"
+    )

@@ -132,3 +132,13 @@ def test_client_certificate_needs_its_key(tmp_path: Path) -> None:
         )
     )
     assert config.central.client_pair == ("kiosk.pem", "kiosk.key")
+
+
+def test_replacement_fee_is_whole_non_negative_fen(tmp_path: Path) -> None:
+    assert load_config(REPO / "config.yaml").sim.replacement_fee_fen == 0
+    config = load_config(write_config(tmp_path, **{"sim.replacement_fee_fen": 1000}))
+    assert config.sim.replacement_fee_fen == 1000
+    for bad, problem in ((-1, "greater than or equal to 0"), (10.5, "integer"),
+                         ("10", "integer"), (10_000_000, "less than or equal")):  # fmt: skip
+        with pytest.raises(ConfigError, match=rf"sim\.replacement_fee_fen: .*{problem}"):
+            load_config(write_config(tmp_path, **{"sim.replacement_fee_fen": bad}))

@@ -1,4 +1,5 @@
-"""kill -9 at every journalled state of the cash top-up and the SIM sale, then a restart.
+"""kill -9 at every journalled state of the cash top-up, the bill payment, the SIM sale and
+the paid SIM replacement (cash or card), then a restart.
 
 Each case runs one whole customer transaction headless in a child process
 (tests/kiosk/kill9_child.py) against the reference central, and SIGKILLs it right after its
@@ -29,6 +30,7 @@ import pytest
 from sqlalchemy import select
 
 from central.business_db import Account, AccountEvent, BillPayment, PoolNumber
+from central.seed import ACCOUNTS
 from drivers.cardterminal.driver import NexoCardTerminal
 from drivers.cardterminal.simulator import TerminalSimulator
 from drivers.cardterminal.transport import transport_for_url
@@ -42,6 +44,8 @@ from tests.kiosk.kill9_child import (
     BILL_MSISDN,
     BILL_NOTES_FEN,
     MSISDN,
+    REPLACE_NOTES_FEN,
+    REPLACEMENT_FEE_FEN,
     SIM_NOTES_FEN,
     TOPUP_NOTES_FEN,
 )
@@ -81,6 +85,28 @@ EVENTS = {
         "sim.dispensing",
         "sim_sale.done",
     ],
+    "sim_replace": [
+        "sim_replacement.started",
+        "sim.data_received",
+        "sim_replacement.paying",
+        "cash.note_credited",
+        "cash.note_credited",
+        "sim_replacement.paid",
+        "sim.card_to_reader",
+        "sim.writing",
+        "sim.dispensing",
+        "sim_replacement.done",
+    ],
+    "sim_replace_card": [
+        "sim_replacement.started",
+        "sim.data_received",
+        "card.requested",
+        "card.approved",
+        "sim.card_to_reader",
+        "sim.writing",
+        "sim.dispensing",
+        "sim_replacement.done",
+    ],
     "bill": [
         "bill.started",
         "cash.note_credited",
@@ -90,7 +116,12 @@ EVENTS = {
     ],
 }
 NOTES = {"topup": TOPUP_NOTES_FEN, "sim_sale": SIM_NOTES_FEN, "sim_card": (),
-         "bill": BILL_NOTES_FEN}  # fmt: skip
+         "bill": BILL_NOTES_FEN, "sim_replace": REPLACE_NOTES_FEN,
+         "sim_replace_card": ()}  # fmt: skip
+SEEDED_BALANCE_FEN = next(a.balance_fen for a in ACCOUNTS if a.msisdn == MSISDN)
+CARD_FLOWS = ("sim_card", "sim_replace_card")  # paid through the terminal simulator
+REPLACEMENTS = ("sim_replace", "sim_replace_card")
+VOUCHERS = ("sim_sale.voucher", "sim_replacement.voucher")
 SIM_FEE_FEN = 10000
 CASES = [
     pytest.param(flow, n, id=f"{flow}-{n}-{kinds[n - 1] if n else 'run_to_end'}")
@@ -179,13 +210,15 @@ def _central_money(flow: str, central: Central, txn_ids: set[str]) -> tuple[int,
             paid = session.scalars(select(BillPayment).where(BillPayment.msisdn == BILL_MSISDN))
             bills = [p for p in paid if p.txn_id in txn_ids]
         return sum(p.amount_fen for p in bills), len(bills)
+    kind = "sim_replacement" if flow in REPLACEMENTS else "sim_sale"
     with central.storage.sessions() as session:
         details = [
             json.loads(e.detail_json)
-            for e in session.scalars(select(AccountEvent).where(AccountEvent.kind == "sim_sale"))
+            for e in session.scalars(select(AccountEvent).where(AccountEvent.kind == kind))
         ]
-    rows = [d for d in details if d["txn_id"] in txn_ids]  # sim_sale and sim_card
-    return sum(int(d["amount_fen"]) for d in rows), len(rows)
+    rows = [d for d in details if d["txn_id"] in txn_ids]
+    # a replacement: the fee and what was paid over it (credited to the line)
+    return sum(int(d.get("paid_fen", d["amount_fen"])) for d in rows), len(rows)
 
 
 def _books(flow: str, journal: Journal, central: Central) -> Books:
@@ -215,7 +248,7 @@ def _books(flow: str, journal: Journal, central: Central) -> Books:
         outbox=outbox,
         central_fen=central_fen,
         central_rows=central_rows,
-        vouchered_fen=sum(int(p["amount_fen"]) for _, _, k, p in events if k == "sim_sale.voucher"),
+        vouchered_fen=sum(int(p["amount_fen"]) for _, _, k, p in events if k in VOUCHERS),
     )
 
 
@@ -230,7 +263,7 @@ def test_kill_9_after_each_journal_event_then_restart(
     real flow WHEN it boots again (recovery, then the sync worker) THEN the books agree: every
     fen the customer put in is in the cash box and either credited at central or vouchered,
     exactly once — and booting again changes nothing."""
-    simulator = TerminalSimulator("tcp", stage_s=0.01) if flow == "sim_card" else None
+    simulator = TerminalSimulator("tcp", stage_s=0.01) if flow in CARD_FLOWS else None
     if simulator is not None:
         simulator.start()
     try:
@@ -303,6 +336,9 @@ def _restart_and_check(
     sold = "sim.dispensing" in kinds or stop_at == 0  # the card left the kiosk
     assert books.central_rows == (1 if sold else 0)
     assert books.vouchered_fen == (0 if sold else inserted)
+    if flow in REPLACEMENTS:
+        _check_replaced_line(central, sold, inserted)
+        return
     with central.storage.sessions() as session:
         numbers_sold = session.scalars(select(PoolNumber).where(PoolNumber.sold)).all()
         if sold:
@@ -315,3 +351,23 @@ def _restart_and_check(
             # the number is back in the pool, not left reserved until it expires
             held = session.scalars(select(PoolNumber).where(PoolNumber.reserved_by_kiosk == "K1"))
             assert list(held) == []
+
+
+def _check_replaced_line(central: Central, replaced: bool, inserted: int) -> None:
+    """The line moved to the new card and was charged the fee once (the excess credited), or
+    left as it was: the seeded card and balance."""
+    with central.storage.sessions() as session:
+        account = session.get(Account, MSISDN)
+        assert account is not None
+        events = session.scalars(
+            select(AccountEvent).where(AccountEvent.kind == "sim_replacement")
+        ).all()
+        if not replaced:
+            assert events == []
+            assert account.balance_fen == SEEDED_BALANCE_FEN
+            return
+        [event] = events
+        detail = json.loads(event.detail_json)
+        assert account.iccid == detail["new_iccid"] != detail["old_iccid"]
+        assert detail["amount_fen"] == REPLACEMENT_FEE_FEN
+        assert account.balance_fen == SEEDED_BALANCE_FEN + inserted - REPLACEMENT_FEE_FEN
