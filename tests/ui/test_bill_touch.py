@@ -251,3 +251,47 @@ def test_logged_in_customer_pays_their_bill_by_card(
     tap(window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
     _all_dropped(ui_session)
+
+
+def test_offline_the_customer_chooses_the_amount_and_the_payment_is_pending(
+    ui_session: UiSession, kiosk_app: KioskApp
+) -> None:
+    """GIVEN central cannot be reached WHEN a customer pays 王五's bill in cash THEN the kiosk
+    says the bill cannot be looked up and offers amounts within the offline limit; ¥50 paid is
+    journalled and waits in the outbox for central, and the result says it is not yet
+    received (never "paid" at central)."""
+    window, vm = ui_session.window, ui_session.vm
+    payment = ui_session.features["payment"]
+    assert kiosk_app.central is not None
+    kiosk_app.central.stop()
+    _open(ui_session, "bill.cash")
+    assert wait_until(lambda: vm.screen == "payment.number")
+    _type_number(ui_session, OWING)
+    assert wait_until(lambda: vm.screen == "payment.amount", 20)
+    assert vm.messageKey == "bill.enter_amount"
+    offline_max = kiosk_app.config.topup.offline_max_fen
+    assert [p["fen"] for p in payment.presets] == [
+        fen for fen in (3000, 5000, 10000, 20000, 30000) if fen <= offline_max
+    ]
+    save_screen(ui_session, "bill-08-offline-amount")
+    tap(window, "amount.preset.5000")
+    assert find_item(window, "amount.pay").property("label") == "现金缴费 ¥50.00"
+    tap(window, "amount.pay")
+    assert wait_until(lambda: vm.screen == "payment.cash", 15)
+    tap(window, "sim.note.5000")
+    assert wait_until(lambda: vm.screen == "payment.result", 30)
+    assert payment.resultKind == "paid"
+    assert payment.creditedOnline is False
+    assert find_item(window, "result.status").isVisible()
+    save_screen(ui_session, "bill-09-offline-pending")
+    journal, store = kiosk_app.journal, kiosk_app.store
+    assert journal is not None
+    assert store is not None
+    record = journal.transaction(payment.txnRef)
+    assert record is not None
+    assert (record.flow, record.state) == ("bill.cash", "done")
+    assert store.pending_total("bill_payment.v1", "amount_fen") == 5000
+    assert len(_printed(kiosk_app)) == 1
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    _all_dropped(ui_session)

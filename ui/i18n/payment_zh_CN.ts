@@ -85,22 +85,22 @@
         <translation>未缴月份</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="115"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="126"/>
         <source>Total due</source>
         <translation>应缴合计</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="140"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="151"/>
         <source>No change is given: anything above the amount due goes to your balance.</source>
         <translation>本机不找零：超出应缴金额的部分将存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="152"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="163"/>
         <source>Pay %1 in cash</source>
         <translation>现金缴费 %1</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="153"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="164"/>
         <source>Pay %1 by card</source>
         <translation>银行卡支付 %1</translation>
     </message>

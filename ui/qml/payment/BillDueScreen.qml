@@ -80,29 +80,40 @@ Item {
                         font.pixelSize: 34 * screen.u * theme.textScale
                         color: theme.muted
                     }
-                    ListView {
+                    // Up to 24 months: four rows show, the rest scroll (a Repeater creates its
+                    // rows at once; a ListView's would still be incubating if the customer
+                    // taps Pay straight away).
+                    Flickable {
                         objectName: "bill.months"
                         width: parent.width
                         height: 4 * 58 * screen.u
                         clip: true
-                        model: payment.months
-                        delegate: Item {
-                            required property var modelData
-                            required property int index
-                            objectName: "bill.month." + index
-                            width: ListView.view.width
-                            height: 58 * screen.u
-                            Text {
-                                anchors { left: parent.left; verticalCenter: parent.verticalCenter }
-                                text: parent.modelData.month
-                                font.pixelSize: 38 * screen.u * theme.textScale
-                                color: theme.text
-                            }
-                            Text {
-                                anchors { right: parent.right; verticalCenter: parent.verticalCenter }
-                                text: parent.modelData.amount
-                                font.pixelSize: 38 * screen.u * theme.textScale
-                                color: theme.text
+                        contentHeight: monthRows.height
+                        boundsBehavior: Flickable.StopAtBounds
+                        Column {
+                            id: monthRows
+                            width: parent.width
+                            Repeater {
+                                model: payment.months
+                                Item {
+                                    required property var modelData
+                                    required property int index
+                                    objectName: "bill.month." + index
+                                    width: monthRows.width
+                                    height: 58 * screen.u
+                                    Text {
+                                        anchors { left: parent.left; verticalCenter: parent.verticalCenter }
+                                        text: parent.modelData.month
+                                        font.pixelSize: 38 * screen.u * theme.textScale
+                                        color: theme.text
+                                    }
+                                    Text {
+                                        anchors { right: parent.right; verticalCenter: parent.verticalCenter }
+                                        text: parent.modelData.amount
+                                        font.pixelSize: 38 * screen.u * theme.textScale
+                                        color: theme.text
+                                    }
+                                }
                             }
                         }
                     }
