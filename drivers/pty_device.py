@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import select
+import termios
 import threading
 import tty
-from typing import Self
+from typing import Any, Self
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ class PtyDevice:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self.port_path = ""
+        self._fresh_line: list[Any] = []
 
     @property
     def url(self) -> str:
@@ -34,6 +36,7 @@ class PtyDevice:
         master, slave = os.openpty()
         tty.setraw(master)
         self._master, self._slave = master, slave
+        self._fresh_line = termios.tcgetattr(slave)
         self.port_path = os.ttyname(slave)
         self._stopping.clear()
         self._thread = threading.Thread(target=self._serve, name=self.thread_name, daemon=True)
@@ -48,6 +51,13 @@ class PtyDevice:
             if fd is not None:
                 os.close(fd)
         self._master = self._slave = None
+
+    def reset_line(self) -> None:
+        """Put the line settings back as a just-plugged port has them, for a host that opens
+        the port again after it died (a process killed with SIGKILL). Linux ptys refuse a
+        second `tcsetattr` that only asks for parity (EINVAL) — real UARTs do not."""
+        if self._slave is not None and self._fresh_line:
+            termios.tcsetattr(self._slave, termios.TCSANOW, self._fresh_line)
 
     def __enter__(self) -> Self:
         self.start()

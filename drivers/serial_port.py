@@ -4,6 +4,7 @@ next call reopens it: devices vanish and come back (power cycles, USB re-enumera
 from __future__ import annotations
 
 import logging
+import termios
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,9 @@ class LazyPort:
         if self._port is None:
             try:
                 self._port = self._opener()
-            except (serial.SerialException, OSError, ValueError) as exc:
+            # termios.error is no OSError: a port that refuses its line settings (a USB
+            # adapter gone half away) must read as unavailable, not kill the poll loop.
+            except (serial.SerialException, OSError, ValueError, termios.error) as exc:
                 raise DeviceUnavailable(f"cannot open {self._what} {self.url}: {exc}") from exc
         return self._port
 

@@ -23,24 +23,23 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import random
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import select
 
 from central.business_db import AccountEvent, BillPayment
 from central.db import Topup
 from drivers.cardterminal.simulator import TerminalSimulator
+from drivers.id003.codec import Status
 from drivers.id003.simulator import Id003Simulator
 from kiosk.journal import FINAL_STATES, Journal
 from tests.central.conftest import KIOSKS, Central
@@ -86,8 +85,15 @@ class Rig:
         self._window: Journey | None = None  # whose notes the acceptor is stacking now
         self._stacked_seen = 0
         self.pcsc = pcsc
+        self._zygote: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> Rig:
+        self._zygote = subprocess.Popen(
+            [sys.executable, "-m", "tests.reliability.crash_child", "serve"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=REPO,
+        )  # fmt: skip
+        assert self._zygote.stdout is not None
+        assert self._zygote.stdout.readline().strip() == "serving"
         self.acceptor.start()
         self.terminal.start()
         overrides: dict[str, Any] = {
@@ -115,6 +121,12 @@ class Rig:
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        if self._zygote is not None:
+            self._zygote.kill()
+            self._zygote.wait(10)
+            for stream in (self._zygote.stdin, self._zygote.stdout):
+                if stream is not None:
+                    stream.close()
         self.terminal.stop()
         self.acceptor.stop()
 
@@ -137,60 +149,65 @@ class Rig:
         stop_at: int = 0,
         delay_s: float | None = None,
         sync_off: bool = False,
+        kill_when_acceptor: Status | None = None,
         timeout_s: float = 60.0,
     ) -> Life:
         """Boot a kiosk, run `journeys`, kill it after `delay_s` from `ready` or when it froze
         after its `stop_at`-th journal event (neither: let it finish)."""
         life = Life(len(self.lives), stop_at, delay_s)
         self.lives.append(life)
-        errors = (self.folder / f"child-{life.number}.err").open("w")
+        out = self.folder / f"life-{life.number}.out"
         started = time.monotonic()
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.crash_child", str(self.config),
-             ",".join(journeys), str(stop_at), "sync_off" if sync_off else ""],
-            stdout=subprocess.PIPE, stderr=errors, text=True, cwd=REPO,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-        )  # fmt: skip
-        assert child.stdout is not None
-        lines: queue.Queue[str | None] = queue.Queue()
-        reader = threading.Thread(target=_pump, args=(child.stdout, lines), daemon=True)
-        reader.start()
+        pid = self._fork(out, journeys, stop_at, sync_off)
+        lines = _Tail(out)
         kill_at: float | None = None
         current: Journey | None = None
+        ended = False
         try:
-            while True:
+            while not ended:
                 now = time.monotonic()
                 if now - started > timeout_s:
                     raise AssertionError(f"child {life.number} hung: {life.lines[-5:]}")
                 if kill_at is not None and now >= kill_at:
                     break
-                wait = 0.05 if kill_at is None else max(min(kill_at - now, 0.05), 0)
-                try:
-                    line = lines.get(timeout=wait)
-                except queue.Empty:
-                    continue
-                if line is None:  # the child ended by itself
+                if kill_when_acceptor is not None and self.acceptor.state is kill_when_acceptor:
                     break
-                life.lines.append(line)
-                if line.startswith("ready") and delay_s is not None:
-                    kill_at = time.monotonic() + delay_s
-                current = self._on_line(life, line.split(), current, started)
-                if stop_at and life.events == stop_at:
-                    break  # it froze itself right after this event
+                alive = _alive(pid)
+                fresh = lines.read()
+                if not fresh:
+                    ended = not alive  # everything it wrote has been read
+                    time.sleep(0.002)
+                for line in fresh:
+                    life.lines.append(line)
+                    if line == "ready" and delay_s is not None:
+                        kill_at = time.monotonic() + delay_s
+                    current = self._on_line(life, line.split(), current, started)
+                    if stop_at and life.events == stop_at:
+                        ended = True  # it froze itself right after this event
+                        break
         finally:
-            if child.poll() is None:
-                os.kill(child.pid, signal.SIGKILL)
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
                 life.killed = True
-            child.wait(10)
-            child.stdout.close()
-            errors.close()
+                _wait_gone(pid)
         if not life.killed:
-            assert child.returncode == 0, (self.folder / f"child-{life.number}.err").read_text()
+            assert life.lines[-1:] == ["finished"], Path(f"{out}.err").read_text()
         else:
             # The customer still holding notes walks away: none is fed in after the crash.
             self.acceptor.withdraw_queued()
+            self.acceptor.reset_line()
             self._claim_unannounced(current)
         return life
+
+    def _fork(self, out: Path, journeys: list[str], stop_at: int, sync_off: bool) -> int:
+        zygote = self._zygote
+        assert zygote is not None
+        assert zygote.stdin is not None
+        assert zygote.stdout is not None
+        request = [str(out), str(self.config), ",".join(journeys) or ",", str(stop_at)]
+        zygote.stdin.write(" ".join([*request, "sync_off" if sync_off else ""]) + "\n")
+        zygote.stdin.flush()
+        return int(zygote.stdout.readline())
 
     def _on_line(
         self, life: Life, words: list[str], current: Journey | None, started: float
@@ -258,11 +275,40 @@ class Rig:
                      states=states, integrity=integrity, pending=pending)  # fmt: skip
 
 
-def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
-    for line in stream:
-        if line.strip():
-            lines.put(line.strip())
-    lines.put(None)
+class _Tail:
+    """The complete lines a child appended to its output file since the last read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offset = 0
+        self._partial = b""
+
+    def read(self) -> list[str]:
+        try:
+            with self.path.open("rb") as stream:
+                stream.seek(self._offset)
+                chunk = stream.read()
+        except FileNotFoundError:
+            return []
+        self._offset += len(chunk)
+        *complete, self._partial = (self._partial + chunk).split(b"\n")
+        return [line.decode().strip() for line in complete if line.strip()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _wait_gone(pid: int, timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"child {pid} survived SIGKILL")
+        time.sleep(0.002)
 
 
 def _integrity(path: Path) -> str:
