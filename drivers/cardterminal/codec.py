@@ -394,6 +394,8 @@ def _parse(data: bytes, *, from_terminal: bool) -> tuple[MessageHeader, _Obj]:
         raise ProtocolError(f"malformed JSON at offset {exc.pos} of {len(text)}") from None
     except RecursionError:
         raise ProtocolError("JSON nested too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits (int's conversion limit)
+        raise ProtocolError("JSON number too long") from None
     if from_terminal:
         pci.check_tree(tree)
     root = _Obj(tree, "message")
