@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_DIRS := kiosk drivers ui offline_queue central tests benchmarks
 
-.PHONY: demo test setup lint typecheck imports pytest run install
+.PHONY: demo test setup lint typecheck imports pytest run install soak
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -29,6 +29,10 @@ pytest: setup
 	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest
 
 test: lint typecheck imports pytest
+
+# The long fault-injection runs (1,000+ crash injections and the like), not part of `make test`.
+soak: setup
+	KIOSK_SOAK=1 QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -p no:cacheprovider tests/reliability tests/offline_queue/test_kill9.py
 
 # Lay the kiosk out on this Debian machine as systemd services (as root), or into a staging
 # root: `make install DESTDIR=/tmp/stage`. Options: INSTALL_FLAGS="--central --start".
