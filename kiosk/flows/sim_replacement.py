@@ -24,6 +24,7 @@ open is settled with the terminal (`settle_open_card_payments`).
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
 from collections.abc import Callable
@@ -63,6 +64,21 @@ log = logging.getLogger(__name__)
 FLOW_NAME = "sim.replacement"
 OUTBOX_KIND = "sim_replacement.v1"
 
+
+class State(enum.Enum):
+    """Where a replacement is, for the screens to poll (`SimReplacementFlow.state`)."""
+
+    NEW = "new"
+    CHECKING = "checking"  # central is asked for the card's data (without a fee: until writing)
+    PAYING = "paying"  # the fee: waiting for it, notes going in, or at the card terminal
+    PAID = "paid"  # the fee is in: the card's journey is next
+    WRITING = "writing"  # a blank card to the reader, written and verified
+    DISPENSING = "dispensing"
+    DONE = "done"  # the customer holds the new card
+    FAILED = "failed"  # no card: refused, or the card could not be issued (money: see voucher_fen)
+    CANCELLED = "cancelled"  # the customer (or the session's end) stopped it before the card
+
+
 # The journal's states of a replacement (the `txn.state` recovery reads).
 STARTED = "started"
 ISSUING = "issuing"  # the card's data is here; with a fee, waiting for it to be paid
@@ -77,6 +93,19 @@ STATE_OF_STEP = {
     "sim.writing": WRITING,
     "sim.card_captured": WRITING,
     "sim.dispensing": DISPENSING,
+}
+
+
+PUBLIC_STATE = {
+    STARTED: State.CHECKING,
+    PAYING: State.PAYING,
+    card_step.AUTHORISING: State.PAYING,
+    card_step.IN_DOUBT: State.PAYING,
+    PAID: State.PAID,
+    WRITING: State.WRITING,
+    DISPENSING: State.DISPENSING,
+    DONE: State.DONE,  # a voucher or a refund says FAILED or CANCELLED itself
+    CANCELLED: State.FAILED,  # a cancel by the customer says CANCELLED itself
 }
 
 
@@ -184,6 +213,7 @@ class SimReplacementFlow:
         self.txn_id = new_sale_id()  # the terminal's sale id too: never card-number-like
         self.voucher_fen = 0  # what a failure after payment left on a voucher
         self._lock = threading.RLock()
+        self._state = State.NEW
         self._jstate = ""  # the journal's state ("": nothing journalled yet)
         self._busy = False  # asking central, or the card's journey under way
         self._personal: SimPersonalisation | None = None  # the opened data, memory only
@@ -191,6 +221,12 @@ class SimReplacementFlow:
         self._data: dict[str, Any] = {}
 
     # --- what the screens ask ---------------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        """Where the replacement is now; safe to poll from any thread."""
+        with self._lock:
+            return self._state
 
     @property
     def fee_fen(self) -> int:
@@ -410,9 +446,10 @@ class SimReplacementFlow:
             self._personal = None
             if self.paid_fen > 0:
                 self._after_failure("sim.cancelled_after_payment", captured=False)
-                return
-            self._record("sim_replacement.cancelled", {}, CANCELLED)
-            self._ctx.metrics.finished(FLOW_NAME, Outcome.ABANDONED)
+            else:
+                self._record("sim_replacement.cancelled", {}, CANCELLED)
+                self._ctx.metrics.finished(FLOW_NAME, Outcome.ABANDONED)
+            self._state = State.CANCELLED
 
     # --- internals --------------------------------------------------------------------------
 
@@ -424,6 +461,7 @@ class SimReplacementFlow:
             return
         vouchered = close_paid(self._record, self._ctx.terminal, self._data, reason=reason,
                                captured=captured)  # fmt: skip
+        self._state = State.FAILED
         self.voucher_fen = vouchered
         self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
         if vouchered:
@@ -468,6 +506,12 @@ class SimReplacementFlow:
                 self._ctx.on_storage_failure(exc)
                 raise
             self._jstate = state
+            self._state = self._public(state)
+
+    def _public(self, journalled: str) -> State:
+        if journalled == ISSUING:  # the data is here: the fee next, or straight to writing
+            return State.PAYING if self.fee_fen > 0 else State.CHECKING
+        return PUBLIC_STATE.get(journalled, self._state)
 
 
 def settle_open_card_payments(

@@ -179,6 +179,12 @@ class SimSaleFlow:
         self._data: dict[str, Any] = {"plan_code": context.plan_code, "paid_fen": 0}
         context.metrics.started(FLOW_NAME)
 
+    @property
+    def accepts_card(self) -> bool:
+        """Whether this sale can be paid by bank card (the kiosk gave it a card terminal);
+        whether the terminal works right now is the device health's to say."""
+        return self._ctx.terminal is not None
+
     # --- identity and number --------------------------------------------------------------
 
     def check_identity(self, record: IdCardRecord, today: date) -> RealNameCheck:

@@ -7,6 +7,7 @@ recovery at every journalled state of a paid replacement and a card payment left
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -29,14 +30,15 @@ from kiosk.central_api import CentralApi
 from kiosk.config import NOTE_DENOMINATIONS_FEN
 from kiosk.customer_desk import CustomerDesk, DeskParts
 from kiosk.customer_session import CustomerSession, EndReason
-from kiosk.errors import FlowError, JournalError
+from kiosk.errors import FlowError, JournalError, KioskError
 from kiosk.flows import sim_replacement, sim_sale
 from kiosk.flows.sim_issue import SimDevices, SimIssueFailed
-from kiosk.flows.sim_replacement import SimReplacementContext, SimReplacementFlow
+from kiosk.flows.sim_replacement import SimReplacementContext, SimReplacementFlow, State
 from kiosk.journal import Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import recover
 from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
+from tests.central.business_client import Biz
 from tests.central.conftest import KIOSKS, Central
 from tests.kiosk.fakes import RecordingPrinter, crash_after
 from tests.kiosk.test_card_topup import _terminal
@@ -410,3 +412,85 @@ def test_a_session_that_ends_part_paid_leaves_a_voucher(rig: Rig, api: CentralAp
     assert flow.voucher_fen == 1000
     assert rig.journal.open_transactions() == []
     assert "10.00" in rig.printer.last_text()
+
+
+# --- the state the screens poll -------------------------------------------------------------
+
+
+def test_state_follows_a_paid_replacement_and_is_safe_to_poll(rig: Rig) -> None:
+    """The screens poll `state` from the GUI thread while the flow runs on another: it moves
+    NEW → CHECKING → PAYING → PAID → WRITING → DISPENSING → DONE, never backwards."""
+    seen: list[State] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            state = rig.flow.state
+            if not seen or seen[-1] is not state:
+                seen.append(state)
+            time.sleep(0.0005)
+
+    during_write: list[State] = []
+    real_write = rig.writer.write_blank
+
+    def write(data: Any, adm_key: bytes) -> None:
+        during_write.append(rig.flow.state)
+        time.sleep(0.05)  # long enough for the poller to see it
+        real_write(data, adm_key)
+
+    rig.writer.write_blank = write  # type: ignore[method-assign]
+    assert rig.flow.state is State.NEW
+    poller = threading.Thread(target=poll)
+    poller.start()
+    try:
+        rig.flow.prepare()
+        assert rig.flow.state is State.PAYING
+        _pay_cash(rig, (2000,))
+        assert rig.flow.state is State.PAYING
+        rig.flow.finish_payment()
+        assert rig.flow.state is State.PAID
+        rig.flow.run()
+    finally:
+        stop.set()
+        poller.join()
+    assert during_write == [State.WRITING]
+    assert rig.flow.state is State.DONE
+    order = list(State)
+    assert [order.index(s) for s in seen] == sorted(order.index(s) for s in seen)
+    assert {State.NEW, State.PAYING, State.WRITING, State.DONE} <= set(seen)  # PAID is brief
+
+
+def test_state_of_a_free_replacement_and_of_its_failures(rig: Rig, central: Central) -> None:
+    free = replace(rig.context, fee_fen=0)
+    flow = SimReplacementFlow(free, rig.session)
+    flow.prepare()
+    assert flow.state is State.CHECKING  # no fee: straight on to the card
+    flow.run()
+    assert flow.state is State.DONE
+    # the card cannot be written: FAILED (nothing paid)
+    rig.writer.failures.extend(DriverError("bad", message_key="sim.write_error") for _ in "ab")
+    failing = SimReplacementFlow(free, rig.session)
+    with pytest.raises(SimIssueFailed):
+        failing.run()
+    assert failing.state is State.FAILED
+    # central refuses: FAILED
+    Biz(central).ok("POST", "/v1/customer/logout", session=rig.session.token())
+    refused = SimReplacementFlow(free, rig.session)
+    with pytest.raises(KioskError):
+        refused.run()
+    assert refused.state is State.FAILED
+
+
+def test_state_after_payment_failure_and_cancel(rig: Rig) -> None:
+    rig.flow.prepare()
+    rig.flow.pay_card()
+    rig.writer.failures.extend(DriverError("bad", message_key="sim.write_error") for _ in "ab")
+    with pytest.raises(SimIssueFailed):
+        rig.flow.run()
+    assert rig.flow.state is State.FAILED  # refunded at the terminal, still no card
+    cancelled = SimReplacementFlow(rig.context, rig.session)
+    cancelled.prepare()
+    _pay_cash(replace(rig, flow=cancelled), (1000,))
+    cancelled.cancel()
+    assert cancelled.state is State.CANCELLED
+    assert cancelled.voucher_fen == 1000

@@ -91,6 +91,14 @@ def test_paid_by_card_the_line_opens_once(
     assert simulator.engine.approvals()[0].request.amount_fen == price
 
 
+def test_accepts_card_says_whether_the_sale_has_a_terminal(
+    card_rig: tuple[Rig, TerminalSimulator],
+) -> None:
+    sale, _ = card_rig
+    assert sale.flow.accepts_card
+    assert not SimSaleFlow(replace(sale.context, terminal=None)).accepts_card
+
+
 def test_declined_the_customer_can_pay_in_cash_instead(
     card_rig: tuple[Rig, TerminalSimulator],
 ) -> None:
