@@ -1,9 +1,10 @@
 """Hypothesis settings shared by the fuzz suites (tests/security/test_fuzz_*.py).
 
-Two profiles: "ci" (about 200 examples per property; the whole fuzz suite stays within ~40 s
-on the CI machine) and "soak" (20,000 examples per property), selected by KIOSK_SOAK=1 as the
-other long-running suites are. The tests decorate themselves with `FUZZ` instead of loading a
-profile globally, so the other hypothesis tests of the suite keep their own settings.
+Two profiles: "ci" (100 examples per property, fewer for the driver-level ones; the whole
+fuzz suite stays within ~40 s on the CI machine) and "soak" (20,000 examples per property),
+selected by KIOSK_SOAK=1 as the other long-running suites are. The tests decorate themselves
+with `FUZZ` instead of loading a profile globally, so the other hypothesis tests of the suite
+keep their own settings.
 
     KIOSK_SOAK=1 .venv/bin/pytest -q -p no:cacheprovider tests/security \
         --hypothesis-show-statistics
@@ -19,7 +20,7 @@ SOAK = os.environ.get("KIOSK_SOAK") == "1"
 _QUIET = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
 settings.register_profile(
-    "ci", max_examples=200, deadline=None, suppress_health_check=_QUIET, print_blob=True
+    "ci", max_examples=100, deadline=None, suppress_health_check=_QUIET, print_blob=True
 )
 settings.register_profile(
     "soak", max_examples=20_000, deadline=None, suppress_health_check=_QUIET, print_blob=True

@@ -310,7 +310,7 @@ def check_no_phantom_credit(ledger: Ledger) -> None:
         note("credited a note")
 
 
-@scaled(50)
+@scaled(40)
 @given(device_replies(), st.lists(st.booleans(), min_size=1, max_size=8))
 def test_no_byte_stream_credits_a_phantom_note(
     replies: list[list[bytes]], stack_or_return: list[bool]

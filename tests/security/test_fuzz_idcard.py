@@ -143,7 +143,7 @@ def test_a_stream_cut_anywhere_decodes_as_the_whole(stream: bytes, cuts: list[in
     assert [f for piece in split_feed(stream, cuts) for f in reader.feed(piece)] == whole
 
 
-@scaled(100)
+@scaled(40)
 @given(streams(), replies, st.binary(max_size=40))
 def test_a_valid_frame_is_found_after_garbage(prefix: bytes, reply: Reply, tail: bytes) -> None:
     """After MAX_LEN more bytes every false start in the garbage is ruled out, so the frame is
@@ -307,7 +307,7 @@ def run_reader(script: list[list[bytes]]) -> tuple[list[IdCardEvent], ScriptedPo
     return events, port
 
 
-@scaled(60)
+@scaled(40)
 @given(sam_replies())
 def test_no_reply_stream_breaks_the_poll_cycle_or_forges_a_record(
     script: list[list[bytes]],

@@ -361,7 +361,7 @@ def genuine_approvals(delivered: list[bytes]) -> list[PaymentResponse]:
     return found
 
 
-@scaled(100)
+@scaled(50)
 @given(st.lists(st.lists(answer_makers(), max_size=3), min_size=1, max_size=6))
 def test_pay_approves_only_on_a_genuine_approval(script: list[list[Any]]) -> None:
     terminal = ScriptedTerminal(script)
