@@ -48,7 +48,7 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../qml/Header.qml" line="21" />
+        <location filename="../qml/Header.qml" line="23" />
         <source>Logged in: %1</source>
         <translation>已登录：%1</translation>
     </message>
@@ -207,42 +207,12 @@
         <translation>提示：暂时无法打印</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="58" />
-        <source>The printer is out of paper</source>
-        <translation>打印机缺纸</translation>
-    </message>
-    <message>
-        <location filename="../qml/Texts.qml" line="59" />
-        <source>The printer's paper is running low</source>
-        <translation>打印纸即将用完</translation>
-    </message>
-    <message>
-        <location filename="../qml/Texts.qml" line="60" />
-        <source>The printer's cover is open</source>
-        <translation>打印机盖未关好</translation>
-    </message>
-    <message>
-        <location filename="../qml/Texts.qml" line="61" />
-        <source>The printer's paper cutter is jammed</source>
-        <translation>打印机切纸刀卡住</translation>
-    </message>
-    <message>
-        <location filename="../qml/Texts.qml" line="64" />
-        <source>The printer is not answering</source>
-        <translation>打印机无响应</translation>
-    </message>
-    <message>
-        <location filename="../qml/Texts.qml" line="67" />
-        <source>The printer has a fault</source>
-        <translation>打印机故障</translation>
-    </message>
-    <message>
-        <location filename="../qml/Texts.qml" line="72" />
+        <location filename="../qml/Texts.qml" line="62" />
         <source>Your session has ended. Please start again.</source>
         <translation>本次服务已结束，请重新开始。</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="73" />
+        <location filename="../qml/Texts.qml" line="63" />
         <source>Please log in first</source>
         <translation>请先登录</translation>
     </message>
@@ -252,102 +222,102 @@
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="82" />
+        <location filename="../qml/Texts.qml" line="72" />
         <source>Top up</source>
         <translation>话费充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="83" />
+        <location filename="../qml/Texts.qml" line="73" />
         <source>Top up by card</source>
         <translation>银行卡充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="84" />
+        <location filename="../qml/Texts.qml" line="74" />
         <source>Pay bill</source>
         <translation>缴纳话费账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="85" />
+        <location filename="../qml/Texts.qml" line="75" />
         <source>Pay bill by card</source>
         <translation>银行卡缴费</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="86" />
+        <location filename="../qml/Texts.qml" line="76" />
         <source>Balance and bills</source>
         <translation>余额与账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="87" />
+        <location filename="../qml/Texts.qml" line="77" />
         <source>Print invoice</source>
         <translation>打印发票</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="88" />
+        <location filename="../qml/Texts.qml" line="78" />
         <source>Change plan</source>
         <translation>套餐变更</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="89" />
+        <location filename="../qml/Texts.qml" line="79" />
         <source>Services on/off</source>
         <translation>业务开通/关闭</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="90" />
+        <location filename="../qml/Texts.qml" line="80" />
         <source>New SIM card</source>
         <translation>新号入网</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="91" />
+        <location filename="../qml/Texts.qml" line="81" />
         <source>Replace SIM card</source>
         <translation>补换SIM卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="99" />
+        <location filename="../qml/Texts.qml" line="89" />
         <source>Pay cash to any mobile number</source>
         <translation>现金为任意手机号码充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="100" />
+        <location filename="../qml/Texts.qml" line="90" />
         <source>Pay with a bank card</source>
         <translation>使用银行卡支付</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="101" />
+        <location filename="../qml/Texts.qml" line="91" />
         <source>Pay this month's bill in cash</source>
         <translation>现金缴纳本月账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="102" />
+        <location filename="../qml/Texts.qml" line="92" />
         <source>Pay this month's bill by card</source>
         <translation>银行卡缴纳本月账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="103" />
+        <location filename="../qml/Texts.qml" line="93" />
         <source>Balance, bills and call records</source>
         <translation>余额、账单和通话详单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="104" />
+        <location filename="../qml/Texts.qml" line="94" />
         <source>Print a VAT invoice</source>
         <translation>打印增值税发票</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="105" />
+        <location filename="../qml/Texts.qml" line="95" />
         <source>See plans and switch</source>
         <translation>查看并更换套餐</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="106" />
+        <location filename="../qml/Texts.qml" line="96" />
         <source>Data packs, roaming and more</source>
         <translation>流量包、国际漫游等</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="107" />
+        <location filename="../qml/Texts.qml" line="97" />
         <source>Choose a number, get a SIM card</source>
         <translation>自选号码，即时领卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="108" />
+        <location filename="../qml/Texts.qml" line="98" />
         <source>Lost or broken SIM card</source>
         <translation>SIM卡丢失或损坏</translation>
     </message>

@@ -55,16 +55,6 @@ QtObject {
         case "service.not_offered": return qsTr("This service is not offered here")
         case "service.not_installed": return qsTr("This kiosk has no device for this service")
         case "service.no_print": return qsTr("Note: nothing can be printed right now")
-        case "printer.paper_out": return qsTr("The printer is out of paper")
-        case "printer.paper_near_end": return qsTr("The printer's paper is running low")
-        case "printer.cover_open": return qsTr("The printer's cover is open")
-        case "printer.cutter_error": return qsTr("The printer's paper cutter is jammed")
-        case "printer.offline":
-        case "printer.no_answer":
-        case "printer.unavailable": return qsTr("The printer is not answering")
-        case "printer.error":
-        case "printer.failed":
-        case "printer.unknown": return qsTr("The printer has a fault")
         case "session.required":
         case "session.ended":
         case "session.expired":
