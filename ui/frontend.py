@@ -212,7 +212,8 @@ def run_ui(app: KioskApp, *, windowed: bool) -> int:
     session = open_ui(app, windowed=windowed)
     announce_ready(session.window, f"serving: kiosk {app.config.kiosk.id}")
     watchdog = start_watchdog(application)
-    restore_sigterm = quit_on_sigterm(application.quit, application)
+    # exit(), not quit(): quit() first asks the windows to close, and the lockdown refuses.
+    restore_sigterm = quit_on_sigterm(lambda: application.exit(0), application)
     try:
         return application.exec()
     finally:
