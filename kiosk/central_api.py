@@ -96,7 +96,7 @@ class CentralApi:
         if 200 <= reply.status_code < 300:
             try:
                 return reply.json()
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
                 raise CentralUnavailable(f"{method} {path}: answer is not JSON") from None
         if 400 <= reply.status_code < 500 and reply.status_code != 408:
             raise _refusal(method, path, reply)  # central said no (429: asked too often)
@@ -252,7 +252,7 @@ def _refusal(method: str, path: str, reply: requests.Response) -> CentralRefused
     (e.g. FastAPI's own 422 validation body, which means the kiosk sent something wrong)."""
     try:
         body = Refusal.model_validate(reply.json())
-    except (ValueError, ValidationError):
+    except (ValueError, RecursionError, ValidationError):
         log.error("%s %s: HTTP %d without an error body", method, path, reply.status_code)
         return CentralRefused(
             f"{method} {path}: HTTP {reply.status_code}",

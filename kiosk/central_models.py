@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 UsageKind = Literal["voice", "sms", "data"]
 AuthMethod = Literal["password", "sms", "id_card"]
@@ -113,9 +113,9 @@ class UsageRecord(_Answer):
 class UsagePage(_Answer):
     month: str
     kind: UsageKind | None
-    page: int
-    page_size: int
-    total: int
+    page: int = Field(ge=1)
+    page_size: int = Field(ge=1)  # a page count is total / page_size
+    total: int = Field(ge=0)
     records: tuple[UsageRecord, ...]
 
     @property

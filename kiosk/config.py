@@ -272,4 +272,8 @@ def load_config(path: Path | str) -> KioskConfig:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError(f"{source}: {where}invalid YAML: {problem}") from None
+    except (ValueError, RecursionError) as exc:
+        # PyYAML's constructors raise plain ValueError for values that parse but cannot be
+        # built (2024-13-45, `!!int x`, a 5,000-digit number); deep nesting hits the stack.
+        raise ConfigError(f"{source}: invalid YAML value: {str(exc)[:200]}") from None
     return parse_config(data, source)

@@ -1,7 +1,7 @@
 """Fuzzing the kiosk's reading of central's answers (kiosk/central_api.py, central_models.py)
 against a fake HTTP layer: any status, any body. Documented outcomes: the answer model,
 CentralRefused or CentralUnavailable — never another exception. Bugs found here live in files
-owned by others; they are pinned by xfail(strict=True) tests until fixed."""
+owned by others at the time; pinned by the tests below, since fixed."""
 
 from __future__ import annotations
 
@@ -118,8 +118,8 @@ def test_any_answer_is_a_model_or_a_typed_error(name: str, status: int, body: by
 def test_a_mutated_answer_is_a_model_or_central_unavailable(name: str, data: st.DataObject) -> None:
     tree = mutate(json.loads(json.dumps(VALID[name])), data)
     answer = call(name, 200, json.dumps(tree).encode())
-    if name == "usage" and answer is not None and answer.page_size != 0:
-        assert answer.pages >= 1  # page_size 0: see the xfail below
+    if name == "usage" and answer is not None:
+        assert answer.pages >= 1
 
 
 @FUZZ
@@ -133,24 +133,15 @@ def test_a_refusal_carries_central_code_or_the_generic_one(
     assert refused.value.message_key in (code, "error.central_refused")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="kiosk/central_api.py: reply.json() on a deeply nested body raises RecursionError "
-    "(not ValueError) out of _call and _refusal instead of CentralUnavailable/CentralRefused",
-)
 @pytest.mark.parametrize("status", [200, 404])
 def test_a_deeply_nested_answer_is_central_unavailable(status: int) -> None:
-    call("balance", status, b"[" * 100_000)
+    """Found by fuzzing, fixed: reply.json() raised RecursionError out of the client."""
+    with pytest.raises((CentralUnavailable, CentralRefused)):
+        CALLS["balance"](fake_api(status, b"[" * 100_000))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ZeroDivisionError,
-    reason="kiosk/central_models.py: UsagePage accepts page_size 0 (no ge=1) and .pages divides "
-    "by it",
-)
 def test_a_usage_page_of_size_zero_is_refused() -> None:
+    """Found by fuzzing, fixed: UsagePage took page_size 0 and .pages divided by it."""
     body = dict(VALID["usage"], page_size=0)
     answer = call("usage", 200, json.dumps(body).encode())
     assert answer is None or answer.pages >= 1
