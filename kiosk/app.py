@@ -24,7 +24,6 @@ from drivers.interfaces import (
     CardTerminal,
     DeviceHealth,
     HealthLevel,
-    IdCardEvent,
     IdCardReader,
     ReceiptPrinter,
     SimCardReader,
@@ -33,11 +32,10 @@ from kiosk import catalogue, contexts
 from kiosk.cash_router import CashRouter
 from kiosk.catalogue import ServiceState
 from kiosk.central_api import CentralApi
-from kiosk.central_ops import central_health
 from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
 from kiosk.customer_desk import CustomerDesk
-from kiosk.errors import CentralUnavailable, ConfigError, JournalError
+from kiosk.errors import ConfigError, JournalError
 from kiosk.flows import bill_payment, sim_sale
 from kiosk.flows.bill_payment import BillPaymentFlow
 from kiosk.flows.card_topup import TOPUP, CardTopUpContext, CardTopUpFlow, settle_open_payments
@@ -48,7 +46,7 @@ from kiosk.flows.topup import TopUpFlow, TopUpSnapshot, counted_topup
 from kiosk.journal import Entry, Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.operations import Operations, restart_by_systemd
-from kiosk.outbox_setup import batch_sender, load_sealer
+from kiosk.outbox_setup import KioskOutbox
 from kiosk.recovery import RecoveryAction, capture_left_cards, recover
 
 log = logging.getLogger(__name__)
@@ -59,8 +57,7 @@ TRANSIENT_HEALTH = frozenset({"starting", "power_up"})
 HEALTH_REFRESH_S = 3.0
 CARD_SETTLE_EVERY = 10  # health rounds: ask about in-doubt card payments every 30 s
 DEVICE_SETTLE_S = 5.0
-# SQLite's words for a disk that fails (a busy lock is not one of them).
-DISK_FAILURE_SIGNS = ("disk i/o error", "disk is full", "readonly", "malformed", "not a database")
+OFFLINE_OUTBOX_KINDS = (TOPUP_OUTBOX_KIND, bill_payment.OUTBOX_KIND)  # money taken offline
 
 
 def start_simulator(driver: str, settings: dict[str, Any]) -> registry.Simulator:
@@ -114,9 +111,9 @@ class KioskApp:
         self.central: EmbeddedCentral | None = None
         self.central_url = config.central.url
         self.journal: Journal | None = None
-        self.store: offline_queue.OutboxStore | None = None
-        self.sealer: offline_queue.FieldSealer | None = None
-        self.worker: offline_queue.SyncWorker | None = None
+        self.outbox = KioskOutbox(config, self.data_dir / JOURNAL_FILE,
+                                  offline_kinds=OFFLINE_OUTBOX_KINDS,
+                                  on_storage_failure=self._storage_failed)  # fmt: skip
         self.acceptor: BillAcceptor | None = None
         self.printer: ReceiptPrinter | None = None
         self.id_card_reader: IdCardReader | None = None
@@ -128,7 +125,6 @@ class KioskApp:
         self.router = CashRouter(on_orphan=self._orphan_note)
         self.recovered: list[RecoveryAction] = []
         self.out_of_service_reason: str | None = None
-        self._online = threading.Event()
         self._health: dict[str, DeviceHealth] = {}
         self._health_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -151,13 +147,14 @@ class KioskApp:
         self.journal = Journal(self.data_dir / JOURNAL_FILE)
         self.recovered = recover(self.journal)
         self.metrics = ServiceMetrics(self.data_dir / METRICS_FILE)
-        self._start_sync()
+        self.outbox.start(self.central_url)
         self._start_devices()
         self._settle(DEVICE_SETTLE_S)
         capture_left_cards(self.recovered, self.card_dispenser)
         self._start_desk()
         self.settle_card_payments()
         self.ops.start(money_held=lambda: self.router.active is not None,
+                       customer_present=lambda: bool(self.desk and self.desk.session),
                        restart=restart_by_systemd)  # fmt: skip
         self._monitor = threading.Thread(target=self._watch_health, name="health", daemon=True)
         self._monitor.start()
@@ -224,13 +221,14 @@ class KioskApp:
         return catalogue.services_now(
             self.config.services.offered,
             self.device_health(),
-            online=self._online.is_set(),
+            online=self.outbox.online,
             printer_required=self.config.devices.printer.required,
-            out_of_service=self._out_of_service() is not None,
+            out_of_service=self.out_of_service() is not None,
         )
 
-    def _out_of_service(self) -> str | None:
-        """Why no customer is served now: a failing disk, or the switch (technician, ops)."""
+    def out_of_service(self) -> str | None:
+        """Why no customer is served now (None: in service): a failing disk
+        (`out_of_service_reason`), or the switch a technician or central ops flipped."""
         return self.out_of_service_reason or self.ops.out_of_service_reason()
 
     def service(self, key: str) -> ServiceState:
@@ -240,10 +238,26 @@ class KioskApp:
                 return state
         return ServiceState(key, False, "service.not_offered")
 
+    # The outbox's parts, as operations, ui/ and tests know them on the app.
     @property
     def online(self) -> bool:
         """Central answered the last time the kiosk asked (sync or health check)."""
-        return self._online.is_set()
+        return self.outbox.online
+
+    @property
+    def store(self) -> offline_queue.OutboxStore | None:
+        return self.outbox.store
+
+    @property
+    def sealer(self) -> offline_queue.FieldSealer | None:
+        return self.outbox.sealer
+
+    @property
+    def worker(self) -> offline_queue.SyncWorker | None:
+        return self.outbox.worker
+
+    def wait_delivered(self, key: str, timeout_s: float) -> dict[str, Any] | None:
+        return self.outbox.wait_delivered(key, timeout_s)
 
     def _start_desk(self) -> None:
         central = self.config.central
@@ -268,50 +282,10 @@ class KioskApp:
             metrics=self.metrics,
             api=self.api,
             printer=self.printer,
-            is_online=self._online.is_set,
+            is_online=self.outbox.is_online,
             on_storage_failure=self._storage_failed,
             wait_delivered=self.wait_delivered,
         )
-
-    def _start_sync(self) -> None:
-        central = self.config.central
-        sync = self.config.sync
-        self.sealer = load_sealer(self.config)
-        self.store = offline_queue.OutboxStore(self.data_dir / JOURNAL_FILE, self.sealer)
-        self.worker = offline_queue.SyncWorker(
-            self.store,
-            batch_sender(self.config, self.central_url),
-            batch_size=sync.batch_size,
-            backoff_base_s=sync.backoff_base_s,
-            backoff_max_s=sync.backoff_max_s,
-            idle_poll_s=sync.idle_poll_s,
-            on_event=self._on_sync_event,
-        )
-        try:
-            central_health(
-                self.central_url,
-                timeout_s=min(central.timeout_s, 3.0),
-                ca_bundle=central.ca_bundle_path,
-                client_cert=central.client_pair,
-            )
-            self._online.set()
-        except CentralUnavailable as exc:
-            log.warning("starting offline: %s", exc)
-        self.worker.start()
-
-    def _on_sync_event(self, event: object) -> None:
-        if isinstance(event, offline_queue.BatchDelivered):
-            self._online.set()
-        elif isinstance(event, offline_queue.TransientFailure | offline_queue.AuthFailure):
-            self._online.clear()
-            log.warning("sync: %s", event)
-        elif isinstance(event, offline_queue.ItemDeadLettered):
-            log.error("sync: dead letter: %s", event)
-        elif isinstance(event, offline_queue.StorageFailure):
-            log.error("sync: storage: %s", event.error)
-            if any(sign in event.error.lower() for sign in DISK_FAILURE_SIGNS):
-                # The disk itself fails: stop taking money (no blind retries of an fsync).
-                self._storage_failed(JournalError(f"outbox storage failed: {event.error}"))
 
     def _start_devices(self) -> None:
         devices = self.config.devices
@@ -321,7 +295,7 @@ class KioskApp:
         self.printer = self._build("printer", devices.printer)
         if devices.id_card_reader is not None:
             reader = self._build("id_card_reader", devices.id_card_reader)
-            reader.start(self._on_id_card_event)
+            reader.start(self.ops.on_id_card_event)
             self.id_card_reader = reader
         if devices.card_dispenser is not None:
             self.card_dispenser = self._build("card_dispenser", devices.card_dispenser)
@@ -331,16 +305,6 @@ class KioskApp:
             self.sim_reader = sim_reader
         if devices.card_terminal is not None:
             self.card_terminal = self._build("card_terminal", devices.card_terminal)
-
-    def _on_id_card_event(self, event: IdCardEvent) -> None:
-        # Records mask themselves in logs. A technician's badge opens the maintenance gate
-        # (the PIN is asked next); maintenance self-tests wait for reads through id_cards.
-        log.info("ID card reader: %s", event)
-        self.ops.id_cards.on_event(event)
-        gate = self.ops.gate
-        no_customer = self.desk is None or self.desk.session is None
-        if gate is not None and no_customer and gate.on_id_card_event(event):
-            log.warning("technician badge presented: maintenance PIN expected")
 
     def _on_device_event(self, event: object) -> None:
         log.info("device event: %s", event)
@@ -374,8 +338,7 @@ class KioskApp:
             self.card_terminal.close if self.card_terminal else None,
             self.printer.close if self.printer else None,
             *(sim.stop for sim in self.simulators.values()),
-            self.worker.stop if self.worker else None,
-            self.store.close if self.store else None,
+            self.outbox.stop,
             self.journal.close if self.journal else None,
             self.central.stop if self.central else None,
         ):
@@ -391,7 +354,9 @@ class KioskApp:
     def new_topup(self, listener: Callable[[TopUpSnapshot], None]) -> TopUpFlow:
         self._require_in_service()
         assert self.acceptor is not None
-        context = contexts.topup_context(self._parts(), self.acceptor, self._offline_headroom_fen)
+        context = contexts.topup_context(
+            self._parts(), self.acceptor, self.outbox.offline_headroom_fen
+        )
         flow = TopUpFlow(context, counted_topup(self.metrics, listener))
         self.router.attach(flow)
         return flow
@@ -419,7 +384,7 @@ class KioskApp:
         self._require_in_service()
         card = self._card_context(self.card_terminal) if self.card_terminal else None
         context = contexts.bill_payment_context(
-            self._parts(), self.acceptor, card, self.router.attach, self._offline_headroom_fen
+            self._parts(), self.acceptor, card, self.router.attach, self.outbox.offline_headroom_fen
         )
         return BillPaymentFlow(context)  # fmt: skip
 
@@ -427,16 +392,9 @@ class KioskApp:
         return contexts.card_topup_context(self._parts(), terminal, self._card_paying)
 
     def _require_in_service(self) -> None:
-        reason = self._out_of_service()
+        reason = self.out_of_service()
         if reason:
             raise JournalError(reason, message_key="error.out_of_service")
-
-    def _offline_headroom_fen(self) -> int:
-        """What the kiosk may still take before central confirms what it already took."""
-        assert self.store is not None
-        pending = sum(self.store.pending_total(kind, "amount_fen")
-                      for kind in (TOPUP_OUTBOX_KIND, bill_payment.OUTBOX_KIND))  # fmt: skip
-        return self.config.topup.offline_total_fen - pending
 
     def _sim_devices(self) -> SimDevices | None:
         if self.sim_reader is None or self.card_dispenser is None:
@@ -459,12 +417,6 @@ class KioskApp:
         self.router.attach(None)
         if self.acceptor is not None:
             self.acceptor.disable()
-
-    def wait_delivered(self, key: str, timeout_s: float) -> dict[str, Any] | None:
-        assert self.store is not None
-        assert self.worker is not None
-        self.worker.kick()
-        return self.store.wait_until_acked(key, timeout_s)
 
     def _orphan_note(self, fen: int) -> None:
         """A note reached the cash box with no customer flow: on the record for ops."""

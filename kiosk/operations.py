@@ -12,6 +12,7 @@ import signal
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from drivers.interfaces import IdCardEvent
 from kiosk import __version__
 from kiosk.health_reporter import LEDGER_FILE, HealthReporter
 from kiosk.logging_setup import log_folder
@@ -47,12 +48,20 @@ class Operations:
         self.id_cards = IdCardTap()
         self.last_errors = LastErrors()
         self.gate: MaintenanceGate | None = None
+        self._customer_present: Callable[[], bool] = lambda: False
         self.reporter: HealthReporter | None = None
         name = config.logging.file.name if config.logging.file else "kiosk.log"
         self.log_file = log_folder(config) / name
 
-    def start(self, *, money_held: Callable[[], bool], restart: Callable[[], None]) -> None:
+    def start(
+        self,
+        *,
+        money_held: Callable[[], bool],
+        restart: Callable[[], None],
+        customer_present: Callable[[], bool] = lambda: False,
+    ) -> None:
         app = self._app
+        self._customer_present = customer_present
         assert app.journal is not None
         assert app.metrics is not None
         assert app.worker is not None
@@ -96,6 +105,16 @@ class Operations:
         """Something central should hear about now, not at the next interval."""
         if self.reporter is not None:
             self.reporter.notify_changed()
+
+    def on_id_card_event(self, event: IdCardEvent) -> None:
+        """The ID card reader's listener (on its thread). Records mask themselves in logs.
+        Every event reaches `id_cards` (screens, self-test); a technician's badge opens the
+        maintenance gate (the PIN is asked next) while no customer session uses the reader."""
+        log.info("ID card reader: %s", event)
+        self.id_cards.on_event(event)
+        gate = self.gate
+        if gate is not None and not self._customer_present() and gate.on_id_card_event(event):
+            log.warning("technician badge presented: maintenance PIN expected")
 
     def out_of_service_reason(self) -> str | None:
         return self.service_switch.reason()

@@ -58,7 +58,13 @@ def test_orphan_note_is_journalled_with_its_cash(app: KioskApp) -> None:
 def test_out_of_service_refuses_new_customers(app: KioskApp) -> None:
     from kiosk.errors import JournalError
 
+    assert app.out_of_service() is None
+    app.ops.service_switch.set("paper refill", "technician")
+    assert app.out_of_service() == "paper refill"
     app.out_of_service_reason = "disk I/O error"
+    assert app.out_of_service() == "disk I/O error"  # the app's own reason first
+    app.ops.service_switch.set(None, "technician")
+    assert app.out_of_service() == "disk I/O error"
     with pytest.raises(JournalError) as caught:
         app.new_topup(lambda _s: None)
     assert caught.value.message_key == "error.out_of_service"
@@ -125,6 +131,11 @@ def test_the_queue_key_is_made_private_on_first_start(app: KioskApp) -> None:
     key = app.data_dir / "queue.key"
     assert key.stat().st_mode & 0o777 == 0o600
     assert app.sealer is not None
+    # The outbox's parts as operations and the UI reach them on the app.
+    assert app.sealer is app.outbox.sealer
+    assert app.store is app.outbox.store
+    assert app.worker is app.outbox.worker
+    assert app.online == app.outbox.online
 
 
 def test_the_running_kiosk_reports_to_central_and_obeys_the_switch(app: KioskApp) -> None:
