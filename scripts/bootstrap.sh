@@ -19,6 +19,8 @@ APT_PACKAGES=(
   # central's tests: its ops fleet page in headless Chromium, its storage on a real PostgreSQL
   # (the tests run initdb + pg_ctl on a spare port themselves).
   chromium postgresql
+  # tests/reliability: power loss and disk faults on a FUSE file system (libfuse3, fusermount3).
+  fuse3
   # tests/deploy: systemd-analyze verify/security on the units in systemd/; the distribution's
   # units (sysinit.target, pcscd.socket, ...) they are checked against.
   systemd

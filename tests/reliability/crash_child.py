@@ -1,6 +1,6 @@
 """The kiosk side of the crash harness (tests/reliability/journeys.py), run headless in a child.
 
-    python -m tests.reliability.crash_child CONFIG JOURNEYS STOP_AT [SYNC_OFF]
+    python -m tests.reliability.crash_child CONFIG JOURNEYS STOP_AT [OPTIONS]
 
 Boots the whole kiosk core from CONFIG exactly as `kiosk run` does (KioskApp.start: journal,
 recovery, outbox sync, devices), waits until the outbox is delivered, prints `ready`, then runs
@@ -17,8 +17,14 @@ Lines on stdout (the parent reads them): `ready` · `journey N KIND` · `insert 
 `journalled SEQ TXN KIND` (after each journal event is durable) · `done N OUTCOME` · `finished`.
 STOP_AT > 0: after that many journal events of this process, it freezes in place for the parent
 to SIGKILL it, so the kill lands exactly between that event and what the flow does next.
-SYNC_OFF = "sync_off": the journal's database runs with `PRAGMA synchronous=OFF` — the
-negative control of the power-loss test, which must then lose acknowledged money.
+OPTIONS, comma-separated: `sync_off` — the journal's database runs with `PRAGMA
+synchronous=OFF`, the negative control of the power-loss test, which must then lose acknowledged
+money; `hold=PATH` — at STOP_AT it waits until PATH exists instead of freezing (the parent
+breaks the disk meanwhile: tests/reliability/test_disk_faults.py).
+
+When the kiosk goes out of service (its storage failed) during a journey, it says
+`out_of_service REASON`, tries to start a new top-up as the next customer would (`refused KEY`
+or `accepted`), says `halted` and waits to be killed.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from pathlib import Path
 from drivers.interfaces import IdCardRecord, Sex
 from kiosk.app import KioskApp
 from kiosk.config import load_config
+from kiosk.errors import JournalError
 from kiosk.journal import Entry, Journal
 
 TOPUP_MSISDN = "13800138000"  # 张三
@@ -52,8 +59,9 @@ def say(*words: object) -> None:
         print(*words, flush=True)
 
 
-def announcing(stop_at: int, sync_off: bool) -> None:
-    """Every durable journal event is printed; after the stop_at-th this process freezes."""
+def announcing(stop_at: int, sync_off: bool, hold: Path | None = None) -> None:
+    """Every durable journal event is printed; after the stop_at-th this process freezes (or,
+    with `hold`, waits until that file exists)."""
     real_record = Journal.record
     real_init = Journal.__init__
     count = 0
@@ -72,16 +80,25 @@ def announcing(stop_at: int, sync_off: bool) -> None:
             mine = count
         say("journalled", seq, entry.txn_id, entry.kind)
         if mine == stop_at:
-            time.sleep(3600)  # SIGKILLed here
+            if hold is None:
+                time.sleep(3600)  # SIGKILLed here
+            while not hold.exists():
+                time.sleep(0.005)
         return seq
 
     Journal.__init__ = init  # type: ignore[method-assign]
     Journal.record = record  # type: ignore[method-assign]
 
 
+_apps: list[KioskApp] = []  # this process's kiosk, once built
+
+
 def wait_until(condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
+        for app in _apps:
+            if app.out_of_service_reason is not None:
+                raise JournalError(app.out_of_service_reason)  # the disk failed meanwhile
         if time.monotonic() > deadline:
             raise SystemExit("crash_child: timed out")
         time.sleep(0.005)
@@ -171,11 +188,29 @@ def settled(app: KioskApp) -> bool:
     return stats.pending == 0
 
 
+def out_of_service(app: KioskApp) -> None:
+    """The disk failed: say so, try what the next customer would, wait for the kill."""
+    say("out_of_service", app.out_of_service_reason)
+    try:
+        app.new_topup(lambda _snap: None)
+        say("accepted")
+    except JournalError as exc:
+        say("refused", exc.message_key)
+    say("halted")
+    time.sleep(3600)
+
+
 def main(argv: list[str]) -> None:
     config_path, journeys, stop_at = Path(argv[1]), argv[2], int(argv[3])
-    sync_off = len(argv) > 4 and argv[4] == "sync_off"
-    announcing(stop_at, sync_off)
+    options = {
+        word.partition("=")[0]: word.partition("=")[2]
+        for word in (argv[4] if len(argv) > 4 else "").split(",")
+        if word
+    }
+    hold = Path(options["hold"]) if options.get("hold") else None
+    announcing(stop_at, "sync_off" in options, hold)
     app = KioskApp(load_config(config_path))
+    _apps.append(app)
     app.start()
     try:
         app.worker.kick()  # type: ignore[union-attr]
@@ -183,7 +218,15 @@ def main(argv: list[str]) -> None:
         say("ready")
         for number, kind in enumerate(filter(None, journeys.split(","))):
             say("journey", number, kind)
-            say("done", number, RUNNERS[kind](app))
+            try:
+                outcome = RUNNERS[kind](app)
+            except Exception:
+                if app.out_of_service_reason is None:
+                    raise
+                out_of_service(app)
+            if app.out_of_service_reason is not None:
+                out_of_service(app)
+            say("done", number, outcome)
         wait_until(lambda: settled(app), 30.0)
         say("finished")
     finally:
@@ -192,7 +235,7 @@ def main(argv: list[str]) -> None:
 
 def serve() -> None:
     """A fork server: everything imported once, then one forked kiosk per request line
-    `OUT_FILE CONFIG JOURNEYS STOP_AT [SYNC_OFF]` (its pid is answered on stdout). Forking
+    `OUT_FILE CONFIG JOURNEYS STOP_AT [OPTIONS]` (its pid is answered on stdout). Forking
     from a process that imported the kiosk spares each boot ~1 s of imports; what a boot does
     (journal, recovery, sync, devices) happens in full in each child."""
     import os

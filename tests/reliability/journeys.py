@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,15 @@ class Life:
     events: int = 0
     ready_s: float | None = None  # boot (imports, recovery, sync) took this long
     lines: list[str] = field(default_factory=list)
+
+    @property
+    def announced(self) -> list[tuple[int, str, str]]:
+        """(seq, txn_id, kind) of every journal event the child said was durable."""
+        return [
+            (int(words[1]), words[2], words[3])
+            for words in (line.split() for line in self.lines)
+            if words[0] == "journalled"
+        ]
 
 
 class Rig:
@@ -151,14 +161,18 @@ class Rig:
         sync_off: bool = False,
         kill_when_acceptor: Status | None = None,
         timeout_s: float = 60.0,
+        hold: Callable[[], None] | None = None,
     ) -> Life:
         """Boot a kiosk, run `journeys`, kill it after `delay_s` from `ready` or when it froze
-        after its `stop_at`-th journal event (neither: let it finish)."""
+        after its `stop_at`-th journal event (neither: let it finish). With `hold`, the child
+        waits after its `stop_at`-th event while `hold()` runs (it breaks the disk, say), then
+        goes on; it is killed once it says `halted` (out of service) or it finishes."""
         life = Life(len(self.lives), stop_at, delay_s)
         self.lives.append(life)
         out = self.folder / f"life-{life.number}.out"
+        go = self.folder / f"life-{life.number}.go"
         started = time.monotonic()
-        pid = self._fork(out, journeys, stop_at, sync_off)
+        pid = self._fork(out, journeys, stop_at, sync_off, go if hold is not None else None)
         lines = _Tail(out)
         kill_at: float | None = None
         current: Journey | None = None
@@ -182,8 +196,8 @@ class Rig:
                     if line == "ready" and delay_s is not None:
                         kill_at = time.monotonic() + delay_s
                     current = self._on_line(life, line.split(), current, started)
-                    if stop_at and life.events == stop_at:
-                        ended = True  # it froze itself right after this event
+                    if _waits_for_kill(life, line, hold, go):
+                        ended = True
                         break
         finally:
             if _alive(pid):
@@ -199,13 +213,16 @@ class Rig:
             self._claim_unannounced(current)
         return life
 
-    def _fork(self, out: Path, journeys: list[str], stop_at: int, sync_off: bool) -> int:
+    def _fork(
+        self, out: Path, journeys: list[str], stop_at: int, sync_off: bool, go: Path | None
+    ) -> int:
         zygote = self._zygote
         assert zygote is not None
         assert zygote.stdin is not None
         assert zygote.stdout is not None
         request = [str(out), str(self.config), ",".join(journeys) or ",", str(stop_at)]
-        zygote.stdin.write(" ".join([*request, "sync_off" if sync_off else ""]) + "\n")
+        options = ["sync_off"] * sync_off + [f"hold={go}"] * (go is not None)
+        zygote.stdin.write(" ".join([*request, ",".join(options)]) + "\n")
         zygote.stdin.flush()
         return int(zygote.stdout.readline())
 
@@ -293,6 +310,21 @@ class _Tail:
         self._offset += len(chunk)
         *complete, self._partial = (self._partial + chunk).split(b"\n")
         return [line.decode().strip() for line in complete if line.strip()]
+
+
+def _waits_for_kill(life: Life, line: str, hold: Callable[[], None] | None, go: Path) -> bool:
+    """Whether the child now waits for its kill: out of service (`halted`), or frozen right
+    after its stop_at-th journal event. With `hold`, that event runs hold() and the child goes
+    on once `go` exists."""
+    if line == "halted":
+        return True
+    if not (life.stop_at and life.events == life.stop_at and line.startswith("journalled")):
+        return False
+    if hold is None:
+        return True
+    hold()
+    go.touch()
+    return False
 
 
 def _alive(pid: int) -> bool:
