@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -285,3 +286,16 @@ class BillPayment(Base):
     status: Mapped[str] = mapped_column(String(16))  # paid | partial | credited | suspense
     months_json: Mapped[str] = mapped_column(Text)  # the months this payment settled
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SignedAgreement(Base):
+    """The service agreement of a new line as its owner signed it on the kiosk's screen: the
+    signature's bytes as the kiosk serialised them (strokes; kiosk/flows/signature.py)."""
+
+    __tablename__ = "signed_agreements"
+
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    txn_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    msisdn: Mapped[str] = mapped_column(ForeignKey("accounts.msisdn"), index=True)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -7,6 +7,8 @@ dispensing delivers them on its next boot and central applies each exactly once.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import datetime
 from typing import Any, Literal
@@ -22,6 +24,7 @@ from central.business_db import (
     Plan,
     PoolNumber,
     RealNameCheck,
+    SignedAgreement,
     SimProfile,
     SmsMessage,
 )
@@ -31,6 +34,7 @@ from central.errors import ItemConflict
 from central.secrets_store import hash_password, new_sms_code
 
 MAX_FEN = 1_000_000_000
+MAX_SIGNATURE_BYTES = 32 * 1024
 
 
 def _iso(value: str) -> str:
@@ -55,11 +59,34 @@ class SimSaleV1(BaseModel):
     paid_fen: int = Field(ge=0, le=MAX_FEN, description="number fee + opening credit, in fen")
     method: Literal["cash", "card"]
     created_at: str = Field(max_length=64)
+    signature: str | None = Field(
+        default=None, min_length=4, max_length=4 * ((MAX_SIGNATURE_BYTES + 2) // 3),
+        description="the owner's on-screen signature of the service agreement: base64 of the "
+        "kiosk's serialisation (UTF-8 JSON {v, scale, strokes}), at most 32 KiB; stored with "
+        "the new line",
+    )  # fmt: skip
 
     @field_validator("created_at")
     @classmethod
     def _created(cls, value: str) -> str:
         return _iso(value)
+
+    @field_validator("signature")
+    @classmethod
+    def _signature(cls, value: str | None) -> str | None:
+        if value is not None:
+            signature_bytes(value)
+        return value
+
+
+def signature_bytes(value: str) -> bytes:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise PydanticCustomError("signature", "signature must be base64") from None
+    if not raw or len(raw) > MAX_SIGNATURE_BYTES:
+        raise PydanticCustomError("signature", "signature must be 1 to 32768 bytes")
+    return raw
 
 
 class SimReplacementV1(BaseModel):
@@ -141,6 +168,16 @@ def apply_sim_sale(session: Session, kiosk_id: str, body: SimSaleV1) -> dict[str
         )
     )
     session.flush()
+    if body.signature is not None:
+        session.add(
+            SignedAgreement(
+                kiosk_id=kiosk_id,
+                txn_id=body.txn_id,
+                msisdn=number.msisdn,
+                signature=signature_bytes(body.signature),
+                signed_at=utcnow(),
+            )
+        )
     number.sold = True
     profile.state = "active"
     _event(

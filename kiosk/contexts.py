@@ -19,6 +19,8 @@ from kiosk.flows.sim_sale import SimSaleContext
 from kiosk.flows.topup import TopUpContext, TopUpLimits
 from kiosk.journal import Journal
 from kiosk.metrics import ServiceMetrics
+from kiosk.outbox_setup import load_sealer
+from offline_queue import FieldSealer
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,10 @@ def sim_sale_context(
     *,
     terminal: CardTerminal | None = None,
     paying: set[str] | None = None,
+    sealer: FieldSealer | None = None,
 ) -> SimSaleContext:
+    """A SIM sale's context. The customer's signature is sealed at rest with the outbox's
+    key (`sealer`, or else the one sync.sealing_key_file names, which the outbox made)."""
     config = parts.config
     return SimSaleContext(
         kiosk_id=config.kiosk.id,
@@ -132,6 +137,7 @@ def sim_sale_context(
         on_storage_failure=parts.on_storage_failure,
         terminal=terminal,
         paying=set() if paying is None else paying,
+        sealer=load_sealer(config) if sealer is None else sealer,
     )
 
 

@@ -152,18 +152,19 @@ def _resolve_sim_sale(journal: Journal, txn: TxnRecord, now: datetime) -> str:
     the terminal knows (settled once the devices run). Money taken otherwise: a voucher for
     ops to honour (the customer has gone), the card captured if one was in the reader. No
     money: cancelled. Either way the number goes back to central's pool (sim_release.v1)."""
-    data = txn.data
     name = sim_sale.FLOW_NAME
     if txn.state == sim_sale.State.DISPENSING.value:
         key = sim_sale.outbox_key(txn.txn_id)
-        body = sim_sale.sale_body(txn.txn_id, data, now)
+        body = sim_sale.sale_body(txn.txn_id, txn.data, now)  # with the sealed signature
         journal.record(
             Entry(txn.txn_id, "sim_sale.done", {"recovered": True, "outbox_key": key}, name,
-                  "done", data, outbox=(OutboxMessage(key, sim_sale.OUTBOX_KIND, body),))
+                  "done", sim_sale.without_signature(txn.data),
+                  outbox=(OutboxMessage(key, sim_sale.OUTBOX_KIND, body),))
         )  # fmt: skip
         return "completed"
     if txn.state in card_step.OPEN_STATES:
         return "ask_terminal"
+    data = sim_sale.without_signature(txn.data)  # the sale ends here
     paid = int(data.get("paid_fen", 0))
     capture = txn.state == sim_sale.State.WRITING.value
     release = sim_sale.release_messages(txn.txn_id, data, "recovered_after_restart", now)

@@ -17,6 +17,7 @@ line's opening credit (central's `paid_fen` = number fee + opening credit).
 
 from __future__ import annotations
 
+import base64
 import enum
 import logging
 import threading
@@ -47,10 +48,12 @@ from kiosk.flows import card_step, sim_replacement
 from kiosk.flows.card_step import CardStep
 from kiosk.flows.card_topup import new_sale_id
 from kiosk.flows.cash_intake import CashIntake
+from kiosk.flows.signature import SignatureError, check_signature
 from kiosk.flows.sim_issue import SimDevices, issue_card
 from kiosk.journal import Entry, Journal, OutboxMessage
 from kiosk.metrics import Outcome, ServiceMetrics
 from kiosk.sim_data import SimDataKey
+from offline_queue import FieldSealer
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,18 @@ class SimSaleContext:
     # Card payments a flow of this process is still waiting on (shared with the kiosk's
     # periodic settling, which leaves them to their flow).
     paying: set[str] = field(default_factory=set)
+    # Seals the customer's signature at rest (the outbox's key, sync.sealing_key_file); None:
+    # a signature cannot be kept, so none is taken.
+    sealer: FieldSealer | None = None
+
+
+SIGNATURE = "signature"  # the sealed signature's field, in the flow's data and in sim_sale.v1
+
+
+def without_signature(data: dict[str, Any]) -> dict[str, Any]:
+    """A sale's data to keep once it is over: the signature only travels in sim_sale.v1 (the
+    outbox purges it once central has it)."""
+    return {key: value for key, value in data.items() if key != SIGNATURE}
 
 
 def outbox_key(txn_id: str) -> str:
@@ -117,6 +132,8 @@ def sale_body(txn_id: str, data: dict[str, Any], at: datetime) -> dict[str, Any]
         "paid_fen": int(data["paid_fen"]),
         "method": data.get("method", "cash"),
         "created_at": at.astimezone().isoformat(timespec="seconds"),
+        # sealed under this item's key and field: the outbox opens it only to send it
+        **({SIGNATURE: data[SIGNATURE]} if data.get(SIGNATURE) else {}),
     }
 
 
@@ -214,9 +231,26 @@ class SimSaleFlow:
         self._record("sim_sale.reserved", {"msisdn": reservation.msisdn}, State.RESERVED)
         return reservation
 
-    def accept_agreement(self) -> None:
+    def accept_agreement(self, signature: bytes | None = None) -> None:
+        """The customer accepted the service agreement, signing it on screen: `signature` is
+        the signature's bytes (kiosk.flows.signature.encode_strokes), kept sealed at rest and
+        sent to central with the sale. None: accepted without a signature, as before."""
         self._require(State.RESERVED)
-        self._record("sim_sale.agreed", {}, State.AGREED)
+        payload: dict[str, Any] = {}
+        if signature is not None:
+            try:
+                raw = check_signature(signature)
+            except SignatureError as exc:
+                raise FlowError(str(exc), message_key="sim.signature_invalid") from exc
+            if self._ctx.sealer is None:
+                raise FlowError("no key to keep a signature with",
+                                message_key="sim.signature_not_kept")  # fmt: skip
+            plain = {SIGNATURE: base64.b64encode(raw).decode()}
+            sealed = self._ctx.sealer.seal(outbox_key(self.txn_id), plain, (SIGNATURE,))
+            with self._lock:
+                self._data[SIGNATURE] = sealed[SIGNATURE]
+            payload = {"signed": True, "signature_bytes": len(raw)}
+        self._record("sim_sale.agreed", payload, State.AGREED)
 
     # --- payment --------------------------------------------------------------------------
 
@@ -317,13 +351,15 @@ class SimSaleFlow:
             self._voucher(exc.message_key)
             raise
         at = self._ctx.clock()
-        self._record(
-            "sim_sale.done",
-            {"iccid": sealed.iccid, "outbox_key": outbox_key(self.txn_id)},
-            State.DONE,
-            outbox=(OutboxMessage(outbox_key(self.txn_id), OUTBOX_KIND,
-                                  sale_body(self.txn_id, self._data, at)),),
-        )  # fmt: skip
+        with self._lock:
+            body = sale_body(self.txn_id, self._data, at)
+            self._data = without_signature(self._data)
+            self._record(
+                "sim_sale.done",
+                {"iccid": sealed.iccid, "outbox_key": outbox_key(self.txn_id)},
+                State.DONE,
+                outbox=(OutboxMessage(outbox_key(self.txn_id), OUTBOX_KIND, body),),
+            )
         self._ctx.metrics.finished(FLOW_NAME, Outcome.COMPLETED)
         self._ctx.metrics.paid(str(self._data.get("method", "cash")), int(self._data["paid_fen"]))
         self._print(documents.sim_sale_receipt(
@@ -354,6 +390,7 @@ class SimSaleFlow:
                 except (CentralRefused, CentralUnavailable) as exc:
                     log.info("reservation not released (it expires by itself): %s", exc)
             if self.state is not State.NEW and self.state is not State.CHECKED:
+                self._data = without_signature(self._data)
                 self._record("sim_sale.cancelled", {}, State.CANCELLED)
             self.state = State.CANCELLED
             self._ctx.metrics.finished(FLOW_NAME, Outcome.ABANDONED)
@@ -367,6 +404,8 @@ class SimSaleFlow:
                    outbox: tuple[OutboxMessage, ...]) -> None:  # fmt: skip
             self._record(kind, payload, State(state), outbox=outbox)
 
+        with self._lock:
+            self._data = without_signature(self._data)
         paid = close_paid(record, self._ctx.terminal, self.txn_id, self._data, reason=reason,
                           at=self._ctx.clock())  # fmt: skip
         self.voucher_fen = paid
@@ -453,6 +492,7 @@ def settle_open_card_payments(
             done.append((txn_id, "still_open"))
             continue
         settled = step.settle(outcome or CardFailed("never_received"), recovered=True)
+        data.pop(SIGNATURE, None)  # the sale ends here: nothing of the signature stays
         at = clock().astimezone()
         if isinstance(settled, CardApproved):
             vouchered = close_paid(

@@ -3,6 +3,7 @@ reservations, sealed personalisation data, and the sync kinds that open or move 
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import select
 
-from central.business_db import Account, AccountEvent, PoolNumber, SimProfile
+from central.business_db import Account, AccountEvent, PoolNumber, SignedAgreement, SimProfile
 from central.identity import check_character
 from central.seed import BLOCKED
 from tests.central.business_client import LI_SI_CARD, ZHANG_SAN_CARD, Biz, KioskKey, refused
@@ -330,3 +331,31 @@ def test_a_paid_sim_replacement_charges_the_fee_and_credits_the_excess(biz: Biz)
         ).all()
         detail = json.loads(event.detail_json)
         assert (detail["amount_fen"], detail["paid_fen"]) == (2000, 6000)
+
+
+def test_sim_sale_keeps_the_signed_agreement(biz: Biz) -> None:
+    """sim_sale.v1 may carry the owner's on-screen signature (base64): central keeps it with
+    the new line; not base64, empty or over 32 KiB is refused; without one, as before."""
+    held, body = _sold(biz)
+    signature = b'{"v":1,"scale":1000,"strokes":[[0,0,500,500,1000,1000]]}'
+    for bad in ("not base64!", base64.b64encode(b"x" * (32 * 1024 + 1)).decode()):
+        [refused_item] = biz.central.sync_results(
+            [item(f"sale-bad-{len(bad)}", {**body, "signature": bad}, kind="sim_sale.v1")]
+        )
+        assert refused_item["status"] == "rejected", refused_item
+    signed = {**body, "signature": base64.b64encode(signature).decode()}
+    [result] = biz.central.sync_results([item("sale-signed", signed, kind="sim_sale.v1")])
+    assert result["status"] == "accepted", result
+    with biz.central.storage.sessions() as session:
+        [agreement] = session.scalars(select(SignedAgreement)).all()
+        assert (agreement.kiosk_id, agreement.txn_id) == ("K1", "S-1")
+        assert agreement.msisdn == held["msisdn"]
+        assert agreement.signature == signature
+
+
+def test_sim_sale_without_a_signature_keeps_none(biz: Biz) -> None:
+    _held, body = _sold(biz)
+    [result] = biz.central.sync_results([item("sale-1", body, kind="sim_sale.v1")])
+    assert result["status"] == "accepted", result
+    with biz.central.storage.sessions() as session:
+        assert session.scalars(select(SignedAgreement)).all() == []

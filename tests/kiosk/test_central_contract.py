@@ -7,6 +7,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -15,7 +16,10 @@ from pydantic import BaseModel
 from kiosk import central_models
 from kiosk.central_api import CentralApi
 from kiosk.errors import CentralRefused, CentralUnavailable
+from kiosk.flows import sim_replacement, sim_sale
 from tests.conftest import REPO
+
+NOW = datetime(2026, 11, 22, 10, 30).astimezone()
 
 # kiosk model → the schema central publishes for it
 CONTRACT: dict[type[BaseModel], str] = {
@@ -156,3 +160,27 @@ def test_connection_refused_is_unavailable() -> None:
     api = CentralApi(f"http://127.0.0.1:{port}", "K1", "token-one", timeout_s=1)
     with pytest.raises(CentralUnavailable):
         api.catalogue()
+
+
+@pytest.mark.parametrize(
+    ("schema", "body"),
+    [
+        ("SimSaleV1", sim_sale.sale_body("t1", {"reservation_id": "r", "iccid": "8986",
+                                                 "plan_code": "P38", "paid_fen": 0}, NOW)),
+        ("SimSaleV1", sim_sale.sale_body("t1", {"reservation_id": "r", "iccid": "8986",
+                                                 "plan_code": "P38", "paid_fen": 0,
+                                                 "signature": "c2lnbg=="}, NOW)),
+        ("SimReplacementV1", sim_replacement.replacement_body("t1", "13800138000", "o", "8986",
+                                                              NOW)),
+        ("SimReplacementV1", sim_replacement.replacement_body("t1", "13800138000", "o", "8986",
+                                                              NOW, fee_fen=2000, paid_fen=5000,
+                                                              method="cash")),
+    ],
+    ids=["sale", "sale_signed", "replacement", "replacement_paid"],
+)  # fmt: skip
+def test_sync_bodies_match_central_schema(schema: str, body: dict[str, object]) -> None:
+    """What the kiosk queues for central has exactly the fields central's item kind takes."""
+    properties = _schemas()[schema]["properties"]
+    assert isinstance(properties, dict)
+    assert set(body) <= set(properties)
+    assert set(_schemas()[schema].get("required", [])) <= set(body)  # type: ignore[arg-type]
