@@ -3,13 +3,16 @@
     (number, amount) ─journal─▶ AUTHORISING ─pay─▶ APPROVED (+ outbox topup.v1) ─▶ DONE
                                     │   └─declined / cancelled / failed─▶ CANCELLED
                                     └─no answer─▶ IN_DOUBT ─status()─▶ APPROVED or CANCELLED
+    APPROVED found on boot (died before the receipt) ─from the journal alone─▶ DONE
 
 The sale transaction id and the terminal's service id are journalled BEFORE the request goes
 out, so a kiosk that dies while the customer types their PIN asks the terminal, on the next
 boot, what became of exactly that payment (`settle_open_payments`). An approval is the
-terminal's word that money moved: it is credited exactly once through the outbox. An approval
-that cannot be recorded (the disk fails) is reversed at once — money is never kept without a
-record. No PAN ever: the terminal sends a masked one, and that is all that is journalled.
+terminal's word that money moved: it is credited exactly once through the outbox; once
+journalled it is never recorded again nor reversed (a payment found APPROVED on boot is only
+finished). An approval that cannot be recorded (the disk fails) is reversed at once — money is
+never kept without a record. No PAN ever: the terminal sends a masked one, and that is all
+that is journalled.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import offline_queue
 from drivers.errors import DriverError, PciViolation
 from drivers.interfaces import (
     CardApproved,
@@ -37,7 +41,7 @@ from drivers.interfaces import (
 from drivers.interfaces.payment import looks_like_card_number
 from kiosk.errors import FlowError, JournalError
 from kiosk.flows.topup import outbox_key, topup_body
-from kiosk.journal import Entry, Journal, OutboxMessage, TxnRecord
+from kiosk.journal import FINAL_STATES, Entry, Journal, OutboxMessage, TxnRecord
 from kiosk.metrics import Outcome, ServiceMetrics
 from kiosk.msisdn import is_valid_mobile
 from kiosk.receipt import card_topup_receipt
@@ -47,6 +51,7 @@ log = logging.getLogger(__name__)
 FLOW_NAME = "topup.card"
 OUTBOX_KIND = "topup.v1"
 OPEN_STATES = ("authorising", "in_doubt")
+APPROVED = "approved"  # journalled with its posting; only the receipt is left
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,10 @@ def settle(
     flow = purpose.flow_name
     amount = int(data["amount_fen"])
     extra: dict[str, Any] = {"recovered": True} if recovered else {}
+    if txn.state == APPROVED or journalled_approval(context.journal, txn.txn_id) is not None:
+        # Already on the record with its posting (the kiosk died before the receipt): whatever
+        # the terminal says now, it is never recorded twice nor reversed; only finished.
+        return finish_recorded(context, txn)
     if isinstance(outcome, CardInDoubt):
         if txn.state != "in_doubt":
             record(context, Entry(txn.txn_id, "card.in_doubt", extra, flow, "in_doubt", data))
@@ -248,11 +257,17 @@ def settle(
     }
     try:
         context.journal.record(
-            Entry(txn.txn_id, "card.approved", approval, flow, "approved",
+            Entry(txn.txn_id, "card.approved", approval, flow, APPROVED,
                   {**data, "poi_transaction_id": outcome.poi_transaction_id},
                   outbox=(OutboxMessage(key, purpose.outbox_kind, body),))
         )  # fmt: skip
     except JournalError as exc:
+        if isinstance(exc.__cause__, offline_queue.DuplicateKeyError) and (
+            journalled_approval(context.journal, txn.txn_id) is not None
+        ):
+            # Recorded meanwhile (its posting's key is taken): the money is on the record.
+            log.error("txn %s: approval was already journalled; not reversed", txn.txn_id)
+            return finish_recorded(context, txn)
         # Money moved and we cannot record it: give it back before anything else.
         reversed_ = _reverse(context, outcome)
         log.critical("txn %s: approval not recorded (%s); reversed: %s", txn.txn_id, exc,
@@ -272,6 +287,36 @@ def settle(
         why["error"] = "recovered_after_restart" if recovered else "printer"
     record(context, Entry(txn.txn_id, kind, why, flow, "done", data))
     return CardTopUpResult(txn.txn_id, outcome, outcome.amount_fen, printed)
+
+
+def journalled_approval(journal: Journal, txn_id: str) -> CardApproved | None:
+    """The approval the journal holds for this payment, if it was recorded."""
+    for _seq, _txn, kind, payload in journal.events(txn_id):
+        if kind == "card.approved":
+            return CardApproved(
+                amount_fen=int(payload["amount_fen"]),
+                masked_pan=str(payload["masked_pan"]),
+                brand=str(payload["brand"]),
+                approval_code=str(payload["approval_code"]),
+                poi_transaction_id=str(payload["poi_transaction_id"]),
+            )
+    return None
+
+
+def finish_recorded(context: CardTopUpContext, txn: TxnRecord) -> CardTopUpResult:
+    """A payment whose approval is journalled (its posting queued with it) and whose customer
+    left without a receipt: close it from the journal alone — the terminal is not asked, the
+    approval is not recorded again (its outbox key exists) and never reversed."""
+    approval = journalled_approval(context.journal, txn.txn_id)
+    if approval is None:  # a state without its event: cannot happen in one transaction
+        raise JournalError(f"txn {txn.txn_id}: approved without a journalled approval")
+    current = context.journal.transaction(txn.txn_id) or txn
+    if current.state not in FINAL_STATES:
+        record(context, Entry(txn.txn_id, "receipt.failed",
+                              {"error": "recovered_after_restart", "recovered": True},
+                              current.flow, "done", current.data))  # fmt: skip
+        log.warning("txn %s: approval already journalled; closed without a receipt", txn.txn_id)
+    return CardTopUpResult(txn.txn_id, approval, approval.amount_fen)
 
 
 def _refusal(outcome: CardOutcome) -> tuple[str, str]:
@@ -327,6 +372,10 @@ def settle_open_payments(
     for txn in context.journal.open_transactions():
         purpose = by_flow.get(txn.flow)
         if purpose is None or txn.txn_id in context.paying:
+            continue
+        if txn.state == APPROVED:  # on the record already: a lookup, no question to ask
+            finish_recorded(context, txn)
+            done.append((txn.txn_id, "approved"))
             continue
         try:
             outcome = context.terminal.status(str(txn.data["service_id"]))

@@ -327,3 +327,61 @@ def test_the_periodic_settling_leaves_a_running_payment_to_its_flow(rig: Rig) ->
     kinds = [k for _, _, k, _ in rig.journal.events(flow.txn_id)]
     assert kinds == ["card.requested", "card.approved", "receipt.printed"]
     assert rig.context.paying == set()
+
+
+class _Killed(BaseException):
+    """The process dies right here (nothing after this line of the flow runs)."""
+
+
+@pytest.mark.parametrize("purpose_name", ["topup", "bill"])
+def test_a_kill_after_the_approval_is_finished_from_the_journal(
+    rig: Rig, purpose_name: str
+) -> None:
+    """GIVEN a card payment whose approval (and its posting) is journalled WHEN the kiosk dies
+    before the receipt and boots again THEN recovery and the settling of open payments close
+    it from the journal alone: the approval is not recorded a second time (its outbox key is
+    taken), not reversed at the terminal, and the boot raises nothing; settling again and a
+    late answer from the terminal change nothing."""
+    from kiosk.flows import bill_payment
+    from kiosk.flows.card_topup import TOPUP, settle
+
+    purpose = TOPUP if purpose_name == "topup" else bill_payment.CARD_PURPOSE
+    real = rig.journal.record
+
+    def dying(entry: Any) -> int:
+        seq = real(entry)
+        if entry.kind == "card.approved":
+            raise _Killed
+        return seq
+
+    rig.journal.record = dying  # type: ignore[method-assign]
+    flow = CardTopUpFlow(rig.context, purpose)
+    with pytest.raises(_Killed):
+        flow.pay(MSISDN, 2500, extra={"months": []} if purpose_name == "bill" else None)
+    rig.journal.record = real  # type: ignore[method-assign]
+    [left] = rig.journal.open_transactions()
+    assert left.state == "approved"
+    assert [a.action for a in recover(rig.journal, NOW)] == ["ask_terminal"]
+    purposes = (TOPUP, bill_payment.CARD_PURPOSE)
+    assert settle_open_payments(rig.context, purposes) == [(flow.txn_id, "approved")]
+    assert settle_open_payments(rig.context, purposes) == []
+    # The terminal's answer arriving late (a flow or a settler that asked before): a no-op.
+    [approval] = rig.simulator.engine.approvals()
+    outcome = rig.terminal.status(flow.service_id)
+    assert isinstance(outcome, CardApproved)
+    again = settle(rig.context, left, outcome, recovered=True, purpose=purpose)
+    assert again.approved
+    assert again.credited_fen == 2500
+    kinds = [k for _, _, k, _ in rig.journal.events(flow.txn_id)]
+    assert kinds == ["card.requested", "card.approved", "receipt.failed"]
+    assert rig.journal.open_transactions() == []
+    assert not approval.reversed
+    assert rig.failures == []
+    store = OutboxStore(rig.journal.path)
+    try:
+        item = store.get(purpose.outbox_key(flow.txn_id))
+        assert item is not None
+        assert item.body["amount_fen"] == 2500
+        assert store.stats().pending == 1  # one posting, queued once
+    finally:
+        store.close()

@@ -96,13 +96,6 @@ def test_random_sigkill_during_customer_journeys_keeps_the_books(
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kiosk/flows/card_topup.py settle + kiosk/recovery.py: a card payment killed after "
-    "card.approved (outbox row queued) is settled again at boot, its second card.approved hits "
-    "the same outbox key (DuplicateKeyError), the payment is REVERSED although central is "
-    "credited, and KioskApp.start raises: the kiosk cannot boot",
-)
 @pytest.mark.parametrize("kind", ["topup_card", "bill_card"])
 def test_kill_after_card_approval_then_reboot(
     kind: str,
