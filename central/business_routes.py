@@ -303,7 +303,11 @@ def numbers(
     _kiosk: KioskId,
     prefix: Annotated[str | None, Query(pattern=r"^1[0-9]{0,2}$")] = None,
     contains: Annotated[str | None, Query(pattern=r"^[0-9]{1,4}$")] = None,
+    suffix: Annotated[
+        str | None, Query(pattern=r"^[0-9]{1,4}$", description="the number ends with these digits")
+    ] = None,
     no_four: bool = False,
+    min_price_fen: Annotated[int | None, Query(ge=0)] = None,
     max_price_fen: Annotated[int | None, Query(ge=0)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=accounts.MAX_PAGE_SIZE)] = 20,
@@ -316,7 +320,9 @@ def numbers(
             now,
             prefix=prefix,
             contains=contains,
+            suffix=suffix,
             no_four=no_four,
+            min_price_fen=min_price_fen,
             max_price_fen=max_price_fen,
             page=page,
             page_size=page_size,

@@ -111,14 +111,25 @@ def search_numbers(
     max_price_fen: int | None,
     page: int,
     page_size: int,
+    suffix: str | None = None,
+    min_price_fen: int | None = None,
 ) -> NumberPage:
+    """Numbers for sale: starting with `prefix`, containing `contains`, ending with `suffix`,
+    without a 4, priced from `min_price_fen` to `max_price_fen` (fen, both inclusive)."""
+    if min_price_fen is not None and max_price_fen is not None and min_price_fen > max_price_fen:
+        raise BusinessError(422, "number.bad_price_range",
+                            "min_price_fen must not exceed max_price_fen")  # fmt: skip
     where = _available(now)
     if prefix:
         where.append(PoolNumber.msisdn.startswith(prefix))
     if contains:
         where.append(PoolNumber.msisdn.contains(contains))
+    if suffix:
+        where.append(PoolNumber.msisdn.endswith(suffix))
     if no_four:
         where.append(PoolNumber.msisdn.not_like("%4%"))
+    if min_price_fen is not None:
+        where.append(PoolNumber.price_fen >= min_price_fen)
     if max_price_fen is not None:
         where.append(PoolNumber.price_fen <= max_price_fen)
     total = session.scalar(select(func.count()).select_from(PoolNumber).where(*where)) or 0

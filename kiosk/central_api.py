@@ -213,14 +213,23 @@ class CentralApi:
         max_price_fen: int | None = None,
         page: int = 1,
         page_size: int = 20,
+        suffix: str | None = None,
+        min_price_fen: int | None = None,
     ) -> NumberPage:
+        """Numbers for sale: `prefix` (1–3 digits, "1.."), `contains` and `suffix` (the
+        ending digits) 1–4 digits each, no 4 at all, a price from `min_price_fen` to
+        `max_price_fen` (fen, inclusive); a page of them."""
         params: dict[str, Any] = {"page": page, "page_size": page_size}
         if prefix:
             params["prefix"] = prefix
         if contains:
             params["contains"] = contains
+        if suffix:
+            params["suffix"] = suffix
         if no_four:
             params["no_four"] = "true"
+        if min_price_fen is not None:
+            params["min_price_fen"] = min_price_fen
         if max_price_fen is not None:
             params["max_price_fen"] = max_price_fen
         return self._get(NumberPage, "GET", "/v1/numbers", params=params)

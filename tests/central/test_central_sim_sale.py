@@ -359,3 +359,29 @@ def test_sim_sale_without_a_signature_keeps_none(biz: Biz) -> None:
     assert result["status"] == "accepted", result
     with biz.central.storage.sessions() as session:
         assert session.scalars(select(SignedAgreement)).all() == []
+
+
+def test_number_search_by_ending_digits_and_price_range(biz: Biz) -> None:
+    """`suffix`: the number ends with 1–4 digits; `min_price_fen` with `max_price_fen`: a price
+    band (both inclusive); a band upside down or a bad suffix is refused."""
+    every = biz.ok("GET", "/v1/numbers", params={"page_size": 100})["numbers"]
+    every += biz.ok("GET", "/v1/numbers", params={"page_size": 100, "page": 2})["numbers"]
+    ending = every[7]["msisdn"][-2:]
+    found = _numbers(biz, suffix=ending)
+    assert found
+    assert sorted(found) == sorted(n["msisdn"] for n in every if n["msisdn"].endswith(ending))
+    assert _numbers(biz, suffix=every[7]["msisdn"][-4:])[0] == every[7]["msisdn"]
+    priced = biz.ok("GET", "/v1/numbers", params={"min_price_fen": 1, "page_size": 100})
+    assert priced["total"] == sum(1 for n in every if n["price_fen"] >= 1) > 0
+    assert all(n["price_fen"] >= 1 for n in priced["numbers"])
+    top = max(n["price_fen"] for n in every)
+    band = biz.ok(
+        "GET", "/v1/numbers", params={"min_price_fen": top, "max_price_fen": top, "page_size": 100}
+    )
+    assert {n["price_fen"] for n in band["numbers"]} == {top}
+    for bad in ({"suffix": "12345"}, {"suffix": "8a"}, {"min_price_fen": -1}):
+        assert biz.call("GET", "/v1/numbers", params=bad).status_code == 422
+    refused(
+        biz.call("GET", "/v1/numbers", params={"min_price_fen": 200, "max_price_fen": 100}),
+        422, "number.bad_price_range",
+    )  # fmt: skip

@@ -3,6 +3,7 @@ and the client turns bad answers into clear errors (never a crash, never a wrong
 
 from __future__ import annotations
 
+import inspect
 import json
 import socket
 import threading
@@ -184,3 +185,13 @@ def test_sync_bodies_match_central_schema(schema: str, body: dict[str, object]) 
     assert isinstance(properties, dict)
     assert set(body) <= set(properties)
     assert set(_schemas()[schema].get("required", [])) <= set(body)  # type: ignore[arg-type]
+
+
+def test_number_search_takes_the_query_central_publishes() -> None:
+    """CentralApi.numbers' keyword arguments are GET /v1/numbers' query parameters."""
+    document = json.loads((REPO / "central" / "openapi.json").read_text(encoding="utf-8"))
+    parameters = document["paths"]["/v1/numbers"]["get"]["parameters"]
+    published = {p["name"] for p in parameters if p["in"] == "query"}
+    arguments = set(inspect.signature(CentralApi.numbers).parameters) - {"self"}
+    assert arguments == published
+    assert {"suffix", "min_price_fen"} <= arguments

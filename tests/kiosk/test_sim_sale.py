@@ -266,3 +266,19 @@ def test_recovery_while_paying_vouchers_the_notes_taken(rig: Rig) -> None:
     assert voucher["amount_fen"] == 1000
     assert rig.journal.cashbox() == {1000: 1}
     assert sim_sale.FLOW_NAME == "sim.sale"
+
+
+def test_numbers_by_ending_digits_and_price_band(rig: Rig, api: CentralApi) -> None:
+    """The picker's "ending digits" and price band reach central's number search."""
+    every = api.numbers(page_size=100).numbers
+    wanted = every[3].msisdn
+    page = rig.flow.numbers(suffix=wanted[-4:], page_size=50)
+    assert [n.msisdn for n in page.numbers] == [wanted]
+    priced = api.numbers(min_price_fen=1, page_size=100)
+    assert priced.total > 0
+    assert all(n.price_fen >= 1 for n in priced.numbers)
+    free = api.numbers(min_price_fen=0, max_price_fen=0, page_size=100)
+    assert all(n.price_fen == 0 for n in free.numbers)
+    with pytest.raises(CentralRefused) as upside_down:
+        api.numbers(min_price_fen=100, max_price_fen=0)
+    assert upside_down.value.message_key == "number.bad_price_range"
