@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -58,9 +58,9 @@ def _section(**changes: object) -> MaintenanceSection:
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Journal:
+def journal(tmp_path: Path) -> Iterator[Journal]:
     opened = Journal(tmp_path / "kiosk.db")
-    yield opened  # type: ignore[misc]
+    yield opened
     opened.close()
 
 

@@ -145,7 +145,7 @@ def _every_client_fails(central: TlsCentral, ca_bundle: str | None) -> list[str]
     sender = _sender(central, ca_bundle)
     try:
         with pytest.raises(TransientSendError) as send_error:  # kept and retried, not lost
-            sender.send(_topup("T-REFUSED"))  # type: ignore[arg-type]
+            sender.send(_topup("T-REFUSED"))
         errors.append(str(send_error.value))
     finally:
         sender.close()
@@ -166,7 +166,7 @@ def _every_client_connects(central: TlsCentral, ca_bundle: str, txn: str) -> Non
         assert session.get(f"{central.url}/v1/catalogue", timeout=5).status_code == 200
     sender = _sender(central, ca_bundle)
     try:
-        [outcome] = sender.send(_topup(txn))  # type: ignore[arg-type]
+        [outcome] = sender.send(_topup(txn))
     finally:
         sender.close()
     assert outcome.verdict is Verdict.ACKED
