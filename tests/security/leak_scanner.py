@@ -541,7 +541,7 @@ class SuiteLeakScan:
             pass
         reporter = self._config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
-            reporter.ensure_newline()
+            reporter.write_line("")  # ends the progress line (-q does not)
             reporter.write_sep("-", "leak scan (tests/security/leak_scanner.py)")
             for line in lines:
                 reporter.write_line(line, red=line.startswith("  LEAK"))
