@@ -224,6 +224,7 @@ class KioskApp:
             online=self.outbox.online,
             printer_required=self.config.devices.printer.required,
             out_of_service=self.out_of_service() is not None,
+            replacement_fee_fen=self.config.sim.replacement_fee_fen,
         )
 
     def out_of_service(self) -> str | None:
@@ -269,7 +270,10 @@ class KioskApp:
             ca_bundle=central.ca_bundle_path,
             client_cert=central.client_pair,
         )
-        self.desk = CustomerDesk(contexts.desk_parts(self._parts(), self._sim_devices()))
+        self.desk = CustomerDesk(contexts.desk_parts(
+            self._parts(), self._sim_devices(), acceptor=self.acceptor,
+            attach_cash=self.router.attach, terminal=self.card_terminal, paying=self._card_paying,
+        ))  # fmt: skip
         self.desk.start()
 
     def _parts(self) -> contexts.CoreParts:

@@ -164,3 +164,20 @@ def test_a_card_top_up_through_the_whole_app(app: KioskApp) -> None:
     assert app.store.wait_until_acked(f"{result.txn_id}:topup", 10) is not None
     assert app.metrics is not None
     assert app.metrics.amounts_today().get("card") == 3000
+
+
+def test_the_desk_gets_the_replacement_fee_and_the_ways_to_pay_it(tmp_path: Path) -> None:
+    """sim.replacement_fee_fen reaches the desk with the acceptor (through the cash router)
+    and the card terminal, which a SIM replacement with a fee is paid with."""
+    app = KioskApp(load_config(write_config(tmp_path, **{"sim.replacement_fee_fen": 1000})))
+    app.start()
+    try:
+        assert app.desk is not None
+        parts = app.desk._parts
+        assert parts.sim_replacement_fee_fen == 1000
+        assert parts.acceptor is app.acceptor is not None
+        assert parts.terminal is app.card_terminal is not None
+        assert parts.attach_cash == app.router.attach
+        assert parts.paying is app._card_paying
+    finally:
+        app.stop()
