@@ -46,7 +46,7 @@ class QueueState(BaseModel):
     oldest_pending_age_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None
 
 
-ServiceName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+ServiceName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.]{0,31}$")]  # e.g. topup.cash
 MAX_SERVICES = 32
 
 
