@@ -9,14 +9,15 @@ through the drivers.interfaces protocols, so tests use simulators or in-process 
 
 from __future__ import annotations
 
+import functools
 import logging
-import queue
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import offline_queue
 from drivers.errors import DriverError
@@ -24,11 +25,8 @@ from drivers.interfaces import (
     Align,
     BillAcceptor,
     DeviceHealth,
-    IdCardEvent,
     IdCardRead,
     IdCardReadError,
-    IdCardRecord,
-    IdCardRemoved,
     ReceiptDocument,
     ReceiptLine,
     ReceiptPrinter,
@@ -46,95 +44,17 @@ from kiosk.maintenance_cash import (
     collection_slip,
     last_collection,
 )
+from kiosk.maintenance_idcard import IdCardTap
+from kiosk.maintenance_idle import IdleClock
 from kiosk.maintenance_journal import record_action
 from kiosk.maintenance_status import PaperMonitor, ServiceSwitch, recent_log_lines
 
 log = logging.getLogger(__name__)
 
+__all__ = ["IdCardTap", "MaintenanceParts", "MaintenanceSession", "SelfTest", "config_summary",
+           "redacted", "remote_commands"]  # fmt: skip
+
 SECRET_WORDS = ("token", "key", "secret", "password", "hash", "pin", "badge", "iccid", "cert")
-
-
-class IdCardTap:
-    """The ID card reader's events for whoever needs them: screens that `listen` (every event,
-    on the reader's thread), a self-test that `wait`s for one read, and the record read while
-    the card still lies on the reader (`last_read_while_present`), for a screen opened after
-    the card was placed (the reader reads a card once per placement).
-
-    The app forwards every event here. The record is personal data: it is held only while the
-    card is on the reader (dropped on removal, or by `forget`) and never logged unmasked."""
-
-    def __init__(self) -> None:
-        self._waiters: list[queue.Queue[IdCardEvent]] = []
-        self._listeners: list[Callable[[IdCardEvent], None]] = []
-        self._lock = threading.Lock()
-        self._present = False
-        self._record: IdCardRecord | None = None
-
-    def on_event(self, event: IdCardEvent) -> None:
-        with self._lock:
-            if isinstance(event, IdCardRemoved):
-                self._present, self._record = False, None
-            elif isinstance(event, IdCardRead):
-                self._present, self._record = True, event.record
-            else:  # present, or a failed read: a card lies there, nothing read from it
-                self._present, self._record = True, None
-            waiters, listeners = list(self._waiters), list(self._listeners)
-        for waiter in waiters:
-            waiter.put(event)
-        for listener in listeners:
-            try:
-                listener(event)
-            except Exception:  # one screen's bug must not keep the event from the others
-                log.exception("ID card listener failed on %s", type(event).__name__)
-
-    def listen(self, callback: Callable[[IdCardEvent], None]) -> Callable[[], None]:
-        """Call `callback` with every event from now on, on the reader's thread (it must not
-        block; a GUI hands the event over to its own thread). Returns the unsubscribe call
-        (safe to call more than once). Subscribe first, then ask `last_read_while_present`,
-        so no read falls between the two."""
-        with self._lock:
-            self._listeners.append(callback)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if callback in self._listeners:
-                    self._listeners.remove(callback)
-
-        return unsubscribe
-
-    def card_present(self) -> bool:
-        """A card lies on the reader now (as far as its events said)."""
-        with self._lock:
-            return self._present
-
-    def last_read_while_present(self) -> IdCardRecord | None:
-        """The record read from the card that still lies on the reader; None when no card
-        is there, its read failed, or the record was forgotten."""
-        with self._lock:
-            return self._record
-
-    def forget(self) -> None:
-        """Drop the held record now (a customer session ended with the card left on the
-        reader: the next customer must not be identified by it). The card has to be removed
-        and placed again to be read again."""
-        with self._lock:
-            self._record = None
-
-    def wait(self, timeout_s: float) -> IdCardEvent | None:
-        """The next read or read error within `timeout_s`; None if no card came."""
-        waiter: queue.Queue[IdCardEvent] = queue.Queue()
-        with self._lock:
-            self._waiters.append(waiter)
-        try:
-            while True:
-                event = waiter.get(timeout=timeout_s)
-                if isinstance(event, IdCardRead | IdCardReadError):
-                    return event
-        except queue.Empty:
-            return None
-        finally:
-            with self._lock:
-                self._waiters.remove(waiter)
 
 
 @dataclass(frozen=True)
@@ -182,25 +102,123 @@ def config_summary(config: KioskConfig) -> dict[str, Any]:
     return {"version": __version__, "data_dir": str(config.data_dir), **redacted(dump)}
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+END_LOGOUT, END_IDLE = "logout", "idle"
+
+
+def _action(
+    method: Callable[Concatenate[MaintenanceSession, P], R],
+) -> Callable[Concatenate[MaintenanceSession, P], R]:
+    """A technician's action: activity for the idle clock, and no expiry while it runs."""
+
+    @functools.wraps(method)
+    def run(self: MaintenanceSession, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._idle.active():
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 class MaintenanceSession:
     """One technician's maintenance session. Calls block (devices, disk): the UI calls them
-    off the GUI thread. Every action is journalled before its effect is reported as done."""
+    off the GUI thread. Every action is journalled before its effect is reported as done.
 
-    def __init__(self, parts: MaintenanceParts, technician: TechnicianIdentity) -> None:
+    The session has its own idle clock (config maintenance.idle_timeout_s): every action, and
+    every tap the UI reports with `touch()`, starts it again; when it runs out the session ends
+    with a journalled logout (reason "idle") and the `on_end` listeners hear "idle" on the
+    clock's thread. Reading (status, figures, logs) is not activity: a screen that refreshes
+    itself does not keep maintenance open."""
+
+    def __init__(
+        self,
+        parts: MaintenanceParts,
+        technician: TechnicianIdentity,
+        *,
+        idle_timeout_s: float | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._parts = parts
         self.technician = technician
         self.open = True
+        self.end_reason: str | None = None  # "logout" (exit) | "idle", once ended
+        self._end_lock = threading.Lock()
+        self._end_listeners: list[Callable[[str], None]] = []
+        timeout_s = (
+            parts.config.maintenance.idle_timeout_s if idle_timeout_s is None else idle_timeout_s
+        )
+        self._idle = IdleClock(timeout_s, lambda: self._end(END_IDLE), monotonic=monotonic)
 
     def _record(self, action: str, details: Mapping[str, str | int | bool | None]) -> None:
         if not self.open:
             raise MaintenanceError("maintenance session ended", message_key="maintenance.ended")
         record_action(self._parts.journal, action, self.technician.id, details)
 
+    # --- idle clock and end ----------------------------------------------------------------
+
+    def touch(self) -> None:
+        """The technician is there (a tap on any maintenance screen): the idle clock restarts."""
+        self._idle.touch()
+
+    def idle_remaining_s(self) -> float:
+        """Seconds until the session ends for idleness (for a countdown); 0 once ended."""
+        return self._idle.remaining_s() if self.open else 0.0
+
+    @property
+    def idle_timeout_s(self) -> float:
+        return self._idle.timeout_s
+
+    def expire_if_idle(self) -> bool:
+        """End the session now if its idle time is up (the clock checks every second by
+        itself); True if this call ended it."""
+        return self._idle.expire_if_idle() and self.end_reason == END_IDLE
+
+    def on_end(self, callback: Callable[[str], None]) -> Callable[[], None]:
+        """Call `callback(reason)` once the session ends — "logout" (exit) or "idle" — on the
+        thread that ended it (the idle clock's own thread for "idle"). Returns unsubscribe.
+        A session that already ended calls it at once."""
+        with self._end_lock:
+            if self.open:
+                self._end_listeners.append(callback)
+                ended = None
+            else:
+                ended = self.end_reason
+        if ended is not None:
+            callback(ended)
+
+        def unsubscribe() -> None:
+            with self._end_lock:
+                if callback in self._end_listeners:
+                    self._end_listeners.remove(callback)
+
+        return unsubscribe
+
+    def _end(self, reason: str) -> None:
+        with self._end_lock:
+            if not self.open:
+                return
+            details = {"reason": reason} if reason == END_IDLE else {}
+            try:
+                record_action(self._parts.journal, "logout", self.technician.id, details)
+            except JournalError:
+                log.exception("maintenance logout not journalled")
+            self.open, self.end_reason = False, reason
+            listeners, self._end_listeners = self._end_listeners, []
+        self._idle.stop()
+        if reason == END_IDLE:
+            log.warning("maintenance: no activity for %.0f s, session ended", self._idle.timeout_s)
+        for listener in listeners:
+            try:
+                listener(reason)
+            except Exception:
+                log.exception("maintenance end listener failed")
+
     # --- devices ---------------------------------------------------------------------------
 
     def device_status(self) -> dict[str, DeviceHealth]:
         return dict(self._parts.device_health())
 
+    @_action
     def test_printer(self) -> SelfTest:
         """Print a test page (bilingual, with a QR code) and read the printer's health."""
         printer = self._parts.printer
@@ -232,6 +250,7 @@ class MaintenanceSession:
             qr_data=f"TEST:{config.kiosk.id}",
         )
 
+    @_action
     def test_acceptor(self) -> SelfTest:
         """Cycle the acceptor: enable it for every accepted note, then disable it, and read its
         health. No note is taken: the acceptor is disabled again before this returns."""
@@ -250,6 +269,7 @@ class MaintenanceSession:
                                    "code": result.code})  # fmt: skip
         return result
 
+    @_action
     def test_id_reader(self, timeout_s: float = 30.0) -> SelfTest:
         """Wait for the technician to put a card on the reader; report the read (the number
         masked: a test card may be a real person's)."""
@@ -273,6 +293,7 @@ class MaintenanceSession:
     def cash_status(self) -> CashStatus:
         return cash_status(self._parts.journal, self._parts.config.maintenance.cash_box_capacity)
 
+    @_action
     def collect_cash(self) -> tuple[CashCollected, SelfTest]:
         """Empty the cash box (journal + outbox + zero in one transaction), then print the
         slip. A slip that fails to print is reported; `reprint_slip` prints it again."""
@@ -282,6 +303,7 @@ class MaintenanceSession:
         self._parts.on_change()
         return collected, self._print_slip(collected)
 
+    @_action
     def reprint_slip(self) -> SelfTest:
         collected = last_collection(self._parts.journal)
         if collected is None:
@@ -300,6 +322,7 @@ class MaintenanceSession:
             return SelfTest("printer", False, exc.message_key, str(exc))
         return SelfTest("printer", True, "ok")
 
+    @_action
     def paper_refilled(self) -> None:
         """The technician put in a new roll: the near-end warning ends (journalled first)."""
         self._record("paper_refilled", {})
@@ -308,6 +331,7 @@ class MaintenanceSession:
 
     # --- service, queue, logs --------------------------------------------------------------
 
+    @_action
     def set_out_of_service(self, out: bool, reason: str = "maintenance") -> bool:
         """Take the kiosk out of service (customers see "out of service") or back in."""
         wanted = f"technician {self.technician.id}: {reason}" if out else None
@@ -321,6 +345,7 @@ class MaintenanceSession:
     def queue_status(self) -> offline_queue.QueueStats | None:
         return None if self._parts.store is None else self._parts.store.stats()
 
+    @_action
     def sync_now(self) -> None:
         self._record("sync_now", {})
         if self._parts.sync_now is not None:
@@ -331,6 +356,7 @@ class MaintenanceSession:
         screens show key, kind, attempts and central's reason)."""
         return [] if self._parts.store is None else self._parts.store.dead_letters(limit)
 
+    @_action
     def retry_dead_letter(self, key: str) -> bool:
         if self._parts.store is None:
             return False
@@ -340,6 +366,7 @@ class MaintenanceSession:
             self._parts.sync_now()
         return retried
 
+    @_action
     def discard_dead_letter(self, key: str, reason: str) -> bool:
         """Give up on a dead letter for good. The technician's reason is journalled first (the
         journal is the lasting record; the item's body is not copied: it may hold personal
@@ -358,12 +385,7 @@ class MaintenanceSession:
 
     def exit(self) -> None:
         """Leave maintenance (journalled); the session's functions refuse from now on."""
-        if self.open:
-            try:
-                self._record("logout", {})
-            except JournalError:
-                log.exception("maintenance logout not journalled")
-            self.open = False
+        self._end(END_LOGOUT)
 
 
 def remote_commands(

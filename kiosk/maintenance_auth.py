@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,6 +131,14 @@ class Lockout:
     def succeeded(self) -> None:
         write_json_atomic(self._path, {"failures": 0, "locked_until": None})
 
+    def attempts_left(self) -> int:
+        """Wrong PINs still allowed before the lock (all of them before the first wrong PIN
+        or once a lock ran out; 0 while locked)."""
+        failures, until = self._load()
+        if until is not None:
+            return 0 if self.locked_until() is not None else self._max
+        return max(self._max - failures, 0)
+
 
 @dataclass(frozen=True)
 class TechnicianIdentity:
@@ -139,7 +148,10 @@ class TechnicianIdentity:
 
 
 class MaintenanceGate:
-    """The way into maintenance. Not thread-safe: the UI (or the CLI) drives one at a time.
+    """The way into maintenance. Thread-safe: the ID card reader's thread presents a badge,
+    the GUI thread reads `pin_expected` and cancels, the core thread checks the PIN. Badge and
+    PIN hashes are checked outside the state lock (scrypt takes ~50 ms); PIN checks run one
+    at a time so two quick wrong PINs count twice.
 
     `money_held()` says whether a customer session holds money right now (the app's flow has
     credited notes not yet committed); while it does, maintenance never starts."""
@@ -161,32 +173,46 @@ class MaintenanceGate:
         self.lockout = Lockout(
             data_dir / LOCKOUT_FILE, settings.max_pin_attempts, settings.lockout_s, clock
         )
+        self._lock = threading.Lock()  # _touches and _pending
+        self._check_lock = threading.Lock()  # one PIN check at a time
         self._touches: list[tuple[Corner, float]] = []
         # After a card or the sequence: (technician if a card named one, method, when).
         self._pending: tuple[Technician | None, str, float] | None = None
 
     @property
     def pin_expected(self) -> bool:
-        if self._pending is None:
-            return False
-        if self._monotonic() - self._pending[2] > self._settings.pin_entry_timeout_s:
-            self._pending = None
-            return False
-        return True
+        with self._lock:
+            return self._pending_now() is not None
+
+    def _pending_now(self) -> tuple[Technician | None, str, float] | None:
+        """The pending card or sequence unless it timed out (call with the lock held)."""
+        pending = self._pending
+        timeout_s = self._settings.pin_entry_timeout_s
+        if pending is not None and self._monotonic() - pending[2] > timeout_s:
+            self._pending = pending = None
+        return pending
+
+    @property
+    def attempts_left(self) -> int:
+        """Wrong PINs still allowed before maintenance locks: max_pin_attempts before the
+        first wrong PIN, fewer after each, 0 while locked (the lock file is the truth)."""
+        return self.lockout.attempts_left()
 
     def present_badge(self, badge_number: str) -> bool:
         """An ID-format card was read: True (PIN screen next) if it is a technician's badge.
         A customer's card is not a badge and leaves no trace here."""
         for technician in self._settings.technicians:
             if any(verify_secret(badge_number, h) for h in technician.badge_hashes):
-                self._pending = (technician, "badge", self._monotonic())
+                with self._lock:
+                    self._pending = (technician, "badge", self._monotonic())
                 return True
         return False
 
     def present_iccid(self, iccid: str) -> bool:
         for technician in self._settings.technicians:
             if iccid in technician.iccids:
-                self._pending = (technician, "sim", self._monotonic())
+                with self._lock:
+                    self._pending = (technician, "sim", self._monotonic())
                 return True
         return False
 
@@ -199,30 +225,36 @@ class MaintenanceGate:
         sequence = self._settings.touch_sequence
         if not sequence:
             return False
-        now = self._monotonic()
-        if self._touches and now - self._touches[-1][1] > self._settings.touch_window_s:
-            self._touches = []
-        self._touches = [*self._touches, (corner, now)][-len(sequence) :]
-        if tuple(c for c, _ in self._touches) == sequence:
-            self._touches = []
-            self._pending = (None, "touch", now)
-            return True
-        return False
+        with self._lock:
+            now = self._monotonic()
+            if self._touches and now - self._touches[-1][1] > self._settings.touch_window_s:
+                self._touches = []
+            self._touches = [*self._touches, (corner, now)][-len(sequence) :]
+            if tuple(c for c, _ in self._touches) == sequence:
+                self._touches = []
+                self._pending = (None, "touch", now)
+                return True
+            return False
 
     def cancel(self) -> None:
-        self._pending = None
-        self._touches = []
+        with self._lock:
+            self._pending = None
+            self._touches = []
 
     def enter_pin(self, pin: str) -> TechnicianIdentity:
         """Check the PIN after a card or the sequence. Raises MaintenanceLocked, WrongPin or
         MaintenanceError (no card first, money held); JournalError if it cannot be recorded."""
-        if not self.pin_expected or self._pending is None:
+        with self._lock:
+            pending = self._pending_now()
+        if pending is None:
             raise MaintenanceError("no technician card or sequence first",
                                    message_key="maintenance.card_first")  # fmt: skip
-        technician, method, _at = self._pending
+        technician, method, _at = pending
         candidates = (technician,) if technician is not None else self._settings.technicians
         identity = self._check(pin, candidates, method, technician.id if technician else None)
-        self._pending = None
+        with self._lock:
+            if self._pending is pending:  # not replaced by another card meanwhile
+                self._pending = None
         return identity
 
     def authenticate(self, technician_id: str, pin: str, method: str = "cli") -> TechnicianIdentity:
@@ -231,6 +263,12 @@ class MaintenanceGate:
         return self._check(pin, tuple(known), method, technician_id)
 
     def _check(
+        self, pin: str, candidates: tuple[Technician, ...], method: str, claimed: str | None
+    ) -> TechnicianIdentity:
+        with self._check_lock:
+            return self._check_one(pin, candidates, method, claimed)
+
+    def _check_one(
         self, pin: str, candidates: tuple[Technician, ...], method: str, claimed: str | None
     ) -> TechnicianIdentity:
         until = self.lockout.locked_until()

@@ -65,6 +65,8 @@ class MaintenanceSection(_Strict):
     touch_window_s: float = Field(default=2.0, gt=0, le=10)
     # The PIN screen waits this long after a card or the sequence, then forgets it.
     pin_entry_timeout_s: int = Field(default=60, ge=10, le=600)
+    # A maintenance session with no technician action for this long ends (logout journalled).
+    idle_timeout_s: int = Field(default=300, ge=30, le=3600)
     # Notes the cash box holds; the heartbeat warns from `cash_box_warn_ratio` of it.
     cash_box_capacity: int = Field(default=1000, ge=1, le=100_000)
     cash_box_warn_ratio: float = Field(default=0.9, gt=0, le=1)
