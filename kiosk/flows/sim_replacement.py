@@ -275,7 +275,8 @@ class SimReplacementFlow:
         except KioskError as exc:  # refused, unreachable, or data that does not open
             with self._lock:
                 self._busy = False
-                self._fail({"reason": exc.message_key})
+                if self._jstate == STARTED:  # not cancelled meanwhile
+                    self._fail({"reason": exc.message_key})
             raise
         with self._lock:
             self._busy = False
