@@ -10,7 +10,9 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn, Protocol
 
@@ -23,7 +25,12 @@ from kiosk.config import DEFAULT_CONFIG_NAME, KioskConfig, load_config
 from kiosk.errors import CentralUnavailable, ConfigError, KioskError
 from kiosk.lock import DataFolderLock
 from kiosk.logging_setup import configure_logging
-from kiosk.outbox_setup import batch_sender, load_sealer
+from kiosk.outbox_setup import (
+    batch_sender,
+    load_sealer,
+    read_last_success,
+    record_last_success,
+)
 from kiosk.simulators import serve_interactively
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -139,11 +146,17 @@ def cmd_queue_status(config: KioskConfig) -> int:
     finally:
         store.close()
     age = "-" if stats.oldest_pending_age_s is None else f"{stats.oldest_pending_age_s:.0f} s"
+    last = read_last_success(config.data_dir)
     print(f"pending        {stats.pending}")
     print(f"delivered      {stats.acked}")
     print(f"dead letters   {stats.dead}")
     print(f"oldest pending {age}")
+    print(f"last delivered {'-' if last is None else _local_time(last)}")
     return EXIT_OK
+
+
+def _local_time(epoch_s: float) -> str:
+    return datetime.fromtimestamp(epoch_s).astimezone().isoformat(timespec="seconds")
 
 
 def cmd_queue_sync(config: KioskConfig) -> int:
@@ -162,6 +175,8 @@ def cmd_queue_sync(config: KioskConfig) -> int:
         while True:
             report = worker.run_once()
             delivered, dead = delivered + report.acked, dead + report.dead
+            if report.acked:
+                record_last_success(config.data_dir, time.time())
             if report.failed:
                 print(f"kiosk: central at {central.url} did not take the batch: {report.error}",
                       file=sys.stderr)  # fmt: skip

@@ -53,6 +53,10 @@ class QueueFigures:
     pending: int
     dead: int
     oldest_pending_age_s: float | None
+    # When central last acked a delivery (epoch seconds); None: never, as far as this kiosk
+    # knows. For the maintenance screen and ops via the snapshot; not in the wire body
+    # (central's HeartbeatRequest has no field for it).
+    last_success_at: float | None = None
 
 
 @dataclass(frozen=True)

@@ -154,12 +154,15 @@ def cash_box_health(counts: Mapping[int, int], settings: MaintenanceSection) -> 
     return DeviceHealth(HealthLevel.OK, "ok", "device.ok", detail)
 
 
-def queue_figures(store: offline_queue.OutboxStore | None) -> QueueFigures:
-    """The outbox's backlog for the heartbeat (zeros before the store is open)."""
+def queue_figures(
+    store: offline_queue.OutboxStore | None, last_success_at: float | None = None
+) -> QueueFigures:
+    """The outbox's backlog for the heartbeat (zeros before the store is open), and when
+    central last acked a delivery (kiosk.outbox_setup keeps that)."""
     if store is None:
-        return QueueFigures(0, 0, None)
+        return QueueFigures(0, 0, None, last_success_at)
     stats = store.stats()
-    return QueueFigures(stats.pending, stats.dead, stats.oldest_pending_age_s)
+    return QueueFigures(stats.pending, stats.dead, stats.oldest_pending_age_s, last_success_at)
 
 
 PAPER_HEALTH = {

@@ -75,7 +75,7 @@ class Operations:
             settings=app.config.maintenance,
             journal=app.journal,
             device_health=app.device_health,
-            queue=lambda: queue_figures(app.store),
+            queue=lambda: queue_figures(app.store, app.outbox.last_success_at),
             switch=self.service_switch,
             paper=self.paper,
             app_out_of_service=lambda: app.out_of_service_reason,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,30 @@ import offline_queue
 from kiosk.central_ops import central_health
 from kiosk.config import KioskConfig
 from kiosk.errors import CentralUnavailable, ConfigError, JournalError
+from kiosk.maintenance_store import StateFileError, read_json, write_json_atomic
 
 log = logging.getLogger(__name__)
 
 # SQLite's words for a disk that fails (a busy lock is not one of them).
 DISK_FAILURE_SIGNS = ("disk i/o error", "disk is full", "readonly", "malformed", "not a database")
+# When central last acked a delivery, kept beside the outbox: offline_queue records no such
+# time of its own, and `kiosk queue status` runs in another process.
+LAST_SUCCESS_FILE = "sync_last_success.json"
+
+
+def read_last_success(data_dir: Path) -> float | None:
+    """When central last acked a delivery from this kiosk (epoch seconds); None: never."""
+    data = read_json(data_dir / LAST_SUCCESS_FILE)
+    at = None if data is None else data.get("at")
+    return float(at) if isinstance(at, int | float) and not isinstance(at, bool) else None
+
+
+def record_last_success(data_dir: Path, at: float) -> None:
+    """Note a delivery central acked (a failing disk is logged: this is a figure, not money)."""
+    try:
+        write_json_atomic(data_dir / LAST_SUCCESS_FILE, {"at": at})
+    except StateFileError as exc:
+        log.error("sync: last delivery time not saved: %s", exc)
 
 
 def load_sealer(config: KioskConfig) -> offline_queue.FieldSealer:
@@ -48,7 +68,8 @@ def batch_sender(config: KioskConfig, url: str) -> offline_queue.HttpBatchSender
 class KioskOutbox:
     """The running kiosk's outbox to central: the store (sharing the journal's SQLite file),
     the sealing key, the sync worker and what its events say — whether central answers
-    (`online`) and whether the disk under the outbox fails (the app goes out of service).
+    (`online`), when it last acked a delivery (`last_success_at`, kept across restarts) and
+    whether the disk under the outbox fails (the app goes out of service).
 
     Built by the app (kiosk/app.py), which owns it; `start` opens everything, `stop` closes it.
     """
@@ -60,12 +81,15 @@ class KioskOutbox:
         *,
         offline_kinds: Sequence[str],
         on_storage_failure: Callable[[JournalError], None],
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._config = config
         self._db_path = db_path
         self._offline_kinds = tuple(offline_kinds)
         self._on_storage_failure = on_storage_failure
         self._online = threading.Event()
+        self._clock = clock
+        self.last_success_at: float | None = read_last_success(config.data_dir)
         self.store: offline_queue.OutboxStore | None = None
         self.sealer: offline_queue.FieldSealer | None = None
         self.worker: offline_queue.SyncWorker | None = None
@@ -119,6 +143,9 @@ class KioskOutbox:
         """The sync worker's events (on its thread)."""
         if isinstance(event, offline_queue.BatchDelivered):
             self._online.set()
+            if event.acked:
+                self.last_success_at = self._clock()
+                record_last_success(self._config.data_dir, self.last_success_at)
         elif isinstance(event, offline_queue.TransientFailure | offline_queue.AuthFailure):
             self._online.clear()
             log.warning("sync: %s", event)

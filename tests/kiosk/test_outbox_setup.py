@@ -4,17 +4,21 @@ delivery waited on, and the money taken offline that central has not confirmed y
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 import offline_queue
+from kiosk.cli import cmd_queue_status
 from kiosk.config import KioskConfig, load_config
 from kiosk.errors import JournalError
 from kiosk.journal import Entry, Journal, OutboxMessage
 from kiosk.maintenance_journal import record_action
-from kiosk.outbox_setup import KioskOutbox
+from kiosk.maintenance_status import queue_figures
+from kiosk.outbox_setup import LAST_SUCCESS_FILE, KioskOutbox, read_last_success
 from tests.central.conftest import KIOSKS, Central
 from tests.conftest import write_config
 
@@ -23,12 +27,15 @@ pytestmark = pytest.mark.timeout(60)
 OFFLINE_KINDS = ("topup.v1", "bill_payment.v1")
 
 
-def _outbox(config: KioskConfig, failures: list[JournalError]) -> KioskOutbox:
+def _outbox(
+    config: KioskConfig, failures: list[JournalError], clock: Callable[[], float] = time.time
+) -> KioskOutbox:
     return KioskOutbox(
         config,
         config.data_dir / "kiosk.db",
         offline_kinds=OFFLINE_KINDS,
         on_storage_failure=failures.append,
+        clock=clock,
     )
 
 
@@ -67,7 +74,10 @@ def test_sync_events_drive_online_and_a_failing_disk_reaches_the_app(
     config: KioskConfig,
 ) -> None:
     failures: list[JournalError] = []
-    outbox = _outbox(config, failures)
+    outbox = _outbox(config, failures, clock=lambda: 1_700_000_000.0)
+    outbox.on_sync_event(offline_queue.BatchDelivered(acked=0, dead=1, retried=2))
+    assert outbox.online
+    assert outbox.last_success_at is None  # central answered, but acked nothing
     outbox.on_sync_event(offline_queue.BatchDelivered(acked=1, dead=0, retried=0))
     assert outbox.online
     outbox.on_sync_event(offline_queue.TransientFailure("connection refused", 1.0))
@@ -76,6 +86,7 @@ def test_sync_events_drive_online_and_a_failing_disk_reaches_the_app(
     assert outbox.online
     outbox.on_sync_event(offline_queue.AuthFailure("401", 1.0, 401))
     assert not outbox.online
+    assert outbox.last_success_at == 1_700_000_000.0
     outbox.on_sync_event(offline_queue.StorageFailure("database is locked"))
     assert failures == []  # a busy lock is no failing disk
     outbox.on_sync_event(offline_queue.StorageFailure("disk I/O error"))
@@ -120,11 +131,41 @@ def test_delivers_to_central_and_waits_for_the_answer(tmp_path: Path, central: C
     outbox.start(central.url)
     try:
         assert outbox.online
+        assert outbox.last_success_at is None
+        before = time.time()
         record_action(journal, "sync_now", "T001")
         [(_seq, key, _kind, _payload)] = journal.events()
         assert outbox.wait_delivered(key, 10) is not None
         assert outbox.store is not None
         assert outbox.store.stats().pending == 0
+        eventually(lambda: outbox.last_success_at is not None)
+        last = outbox.last_success_at
+        assert last is not None
+        assert before <= last <= time.time()
+        assert queue_figures(outbox.store, outbox.last_success_at).last_success_at == last
     finally:
         outbox.stop()
         journal.close()
+    # Kept across a restart, and what `kiosk queue status` (another process) shows.
+    assert read_last_success(config.data_dir) == last
+    assert _outbox(config, []).last_success_at == last
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert condition()
+
+
+def test_queue_status_shows_the_last_delivery(
+    config: KioskConfig, journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cmd_queue_status(config) == 0
+    assert "last delivered -" in capsys.readouterr().out
+    (config.data_dir / LAST_SUCCESS_FILE).write_text('{"at": 1700000000.0}')
+    assert cmd_queue_status(config) == 0
+    shown = datetime.fromtimestamp(1_700_000_000).astimezone().isoformat(timespec="seconds")
+    assert f"last delivered {shown}" in capsys.readouterr().out
+    (config.data_dir / LAST_SUCCESS_FILE).write_text("{damaged")
+    assert read_last_success(config.data_dir) is None
