@@ -20,7 +20,8 @@ to SIGKILL it, so the kill lands exactly between that event and what the flow do
 OPTIONS, comma-separated: `sync_off` — the journal's database runs with `PRAGMA
 synchronous=OFF`, the negative control of the power-loss test, which must then lose acknowledged
 money; `hold=PATH` — at STOP_AT it waits until PATH exists instead of freezing (the parent
-breaks the disk meanwhile: tests/reliability/test_disk_faults.py).
+breaks the disk meanwhile: tests/reliability/test_disk_faults.py); `hold_kind=KIND` — STOP_AT
+counts only the journal events of that kind.
 
 When the kiosk goes out of service (its storage failed) during a journey, it says
 `out_of_service REASON`, tries to start a new top-up as the next customer would (`refused KEY`
@@ -59,7 +60,9 @@ def say(*words: object) -> None:
         print(*words, flush=True)
 
 
-def announcing(stop_at: int, sync_off: bool, hold: Path | None = None) -> None:
+def announcing(
+    stop_at: int, sync_off: bool, hold: Path | None = None, hold_kind: str | None = None
+) -> None:
     """Every durable journal event is printed; after the stop_at-th this process freezes (or,
     with `hold`, waits until that file exists)."""
     real_record = Journal.record
@@ -76,14 +79,15 @@ def announcing(stop_at: int, sync_off: bool, hold: Path | None = None) -> None:
         nonlocal count
         seq = real_record(self, entry)
         with lock:
-            count += 1
-            mine = count
+            count += hold_kind is None or entry.kind == hold_kind
+            mine = count if hold_kind is None or entry.kind == hold_kind else -1
         say("journalled", seq, entry.txn_id, entry.kind)
         if mine == stop_at:
             if hold is None:
                 time.sleep(3600)  # SIGKILLed here
-            while not hold.exists():
-                time.sleep(0.005)
+            else:
+                while not hold.exists():
+                    time.sleep(0.005)
         return seq
 
     Journal.__init__ = init  # type: ignore[method-assign]
@@ -208,7 +212,7 @@ def main(argv: list[str]) -> None:
         if word
     }
     hold = Path(options["hold"]) if options.get("hold") else None
-    announcing(stop_at, "sync_off" in options, hold)
+    announcing(stop_at, "sync_off" in options, hold, options.get("hold_kind") or None)
     app = KioskApp(load_config(config_path))
     _apps.append(app)
     app.start()

@@ -162,17 +162,22 @@ class Rig:
         kill_when_acceptor: Status | None = None,
         timeout_s: float = 60.0,
         hold: Callable[[], None] | None = None,
+        hold_kind: str | None = None,
+        halted: Callable[[], None] | None = None,
     ) -> Life:
         """Boot a kiosk, run `journeys`, kill it after `delay_s` from `ready` or when it froze
         after its `stop_at`-th journal event (neither: let it finish). With `hold`, the child
         waits after its `stop_at`-th event while `hold()` runs (it breaks the disk, say), then
-        goes on; it is killed once it says `halted` (out of service) or it finishes."""
+        goes on (`hold_kind`: `stop_at` counts only the events of that kind); it is killed
+        once it says `halted` (out of service: `halted()` runs first, while it is still alive)
+        or it finishes."""
         life = Life(len(self.lives), stop_at, delay_s)
         self.lives.append(life)
         out = self.folder / f"life-{life.number}.out"
         go = self.folder / f"life-{life.number}.go"
         started = time.monotonic()
-        pid = self._fork(out, journeys, stop_at, sync_off, go if hold is not None else None)
+        holding = [f"hold={go}", f"hold_kind={hold_kind or ''}"] if hold is not None else []
+        pid = self._fork(out, journeys, stop_at, ",".join(["sync_off"] * sync_off + holding))
         lines = _Tail(out)
         kill_at: float | None = None
         current: Journey | None = None
@@ -196,7 +201,7 @@ class Rig:
                     if line == "ready" and delay_s is not None:
                         kill_at = time.monotonic() + delay_s
                     current = self._on_line(life, line.split(), current, started)
-                    if _waits_for_kill(life, line, hold, go):
+                    if _waits_for_kill(life, line, (hold, hold_kind), go, halted):
                         ended = True
                         break
         finally:
@@ -213,16 +218,13 @@ class Rig:
             self._claim_unannounced(current)
         return life
 
-    def _fork(
-        self, out: Path, journeys: list[str], stop_at: int, sync_off: bool, go: Path | None
-    ) -> int:
+    def _fork(self, out: Path, journeys: list[str], stop_at: int, options: str) -> int:
         zygote = self._zygote
         assert zygote is not None
         assert zygote.stdin is not None
         assert zygote.stdout is not None
         request = [str(out), str(self.config), ",".join(journeys) or ",", str(stop_at)]
-        options = ["sync_off"] * sync_off + [f"hold={go}"] * (go is not None)
-        zygote.stdin.write(" ".join([*request, ",".join(options)]) + "\n")
+        zygote.stdin.write(" ".join([*request, options]) + "\n")
         zygote.stdin.flush()
         return int(zygote.stdout.readline())
 
@@ -312,16 +314,28 @@ class _Tail:
         return [line.decode().strip() for line in complete if line.strip()]
 
 
-def _waits_for_kill(life: Life, line: str, hold: Callable[[], None] | None, go: Path) -> bool:
-    """Whether the child now waits for its kill: out of service (`halted`), or frozen right
-    after its stop_at-th journal event. With `hold`, that event runs hold() and the child goes
-    on once `go` exists."""
+def _waits_for_kill(
+    life: Life,
+    line: str,
+    hold_at: tuple[Callable[[], None] | None, str | None],
+    go: Path,
+    halted: Callable[[], None] | None,
+) -> bool:
+    """Whether the child now waits for its kill: out of service (`halted`; `halted()` runs
+    first), or frozen right after its stop_at-th journal event. With `hold`, that event runs
+    hold() and the child goes on once `go` exists."""
     if line == "halted":
+        if halted is not None:
+            halted()
         return True
-    if not (life.stop_at and life.events == life.stop_at and line.startswith("journalled")):
-        return False
+    hold, kind = hold_at
     if hold is None:
-        return True
+        return bool(life.stop_at) and life.events == life.stop_at
+    words = line.split()
+    if words[0] != "journalled" or kind not in (None, words[3]):
+        return False
+    if sum(kind in (None, k) for _, _, k in life.announced) != life.stop_at:
+        return False
     hold()
     go.touch()
     return False

@@ -50,7 +50,7 @@ def unavailable() -> str | None:
     if os.geteuid() != 0 and shutil.which("fusermount3") is None:
         return "not root and no fusermount3"
     try:
-        import mfusepy  # noqa: F401
+        import mfusepy  # type: ignore[import-untyped]  # noqa: F401
     except (ImportError, OSError) as exc:  # OSError: libfuse itself is missing
         return f"no FUSE binding: {exc}"
     return None
@@ -200,7 +200,10 @@ def _serve(backing: str, mountpoint: str) -> None:
             return 0
 
         def utimens(self, path: str, times: tuple[int, int] | None = None) -> int:
-            os.utime(self._real(path), ns=times)
+            if times is None:
+                os.utime(self._real(path))
+            else:
+                os.utime(self._real(path), ns=times)
             return 0
 
         def statfs(self, path: str) -> dict[str, int]:
