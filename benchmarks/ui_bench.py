@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import statistics
 import subprocess
@@ -27,12 +28,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, Qt, Slot
 from PySide6.QtQml import QQmlApplicationEngine
 from PySide6.QtQuick import QQuickItem, QQuickWindow
 from PySide6.QtTest import QTest
-
-from benchmarks.central_bench import central_process
 
 BARE_QML = b"""
 import QtQuick
@@ -231,9 +230,9 @@ def kiosk_taps_and_sessions(taps: int, sessions: int) -> tuple[list[float], floa
             vm.startService("topup.cash")
             for digit in f"1380013{n % 10000:04d}":
                 topup.pressDigit(digit)
-            QCoreApplication.processEvents()
+            _pump()
             vm.home()
-        QCoreApplication.processEvents()
+            _pump()
         elapsed = time.perf_counter() - started
         gc.collect()
         rss_end = rss_mb()
@@ -247,6 +246,14 @@ def _met(target: str, met: bool) -> str:
     return f"{target}: {'met' if met else 'NOT met'}"
 
 
+def _pump() -> None:
+    """What the event loop does between two taps: events, then the deletions they queued (a
+    Loader's previous screen). processEvents() alone leaves deleteLater() undone — that is
+    not a leak of the kiosk but would look like one here."""
+    QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
@@ -258,6 +265,10 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=10_000)
     parser.add_argument("--child", nargs=2, metavar=("KIND", "STARTED_NS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child and args.child[0] == "sessions":
+        taps, sessions = (int(n) for n in args.child[1].split(","))
+        print("RESULT " + json.dumps(kiosk_taps_and_sessions(taps, sessions)), flush=True)
+        return 0
     if args.child:
         _child_first_frame(args.child[0], int(args.child[1]))
         return 0
@@ -267,6 +278,8 @@ def main() -> int:
 
     prepare_environment(headless=True)
     ensure_application()
+    from benchmarks.central_bench import central_process  # here: the children need none of it
+
     with (
         tempfile.TemporaryDirectory(prefix="ui-bench-central-") as folder,
         central_process(f"sqlite:///{folder}/central.db", [kiosk_id()]) as url,
@@ -275,12 +288,31 @@ def main() -> int:
         return _measure(args.taps, args.sessions)
 
 
+def _in_child(taps: int, sessions: int) -> tuple[list[float], float, float, float]:
+    """The taps and sessions in a process of their own: its RSS is the kiosk's alone (not this
+    process's baseline window, central's client libraries, the harness)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_QUICK_BACKEND="software")
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.ui_bench", "--child", "sessions", f"{taps},{sessions}"],
+        capture_output=True,
+        text=True,
+        timeout=7200,
+        env=env,
+        check=False,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            latencies, rss_start, rss_end, elapsed = json.loads(line[len("RESULT ") :])
+            return list(latencies), rss_start, rss_end, elapsed
+    raise RuntimeError(f"the sessions child printed no result: {done.stderr[-2000:]}")
+
+
 def _measure(tap_count: int, session_count: int) -> int:
 
     bare_first = statistics.median(first_frame_s("bare") for _ in range(3))
     kiosk_first = statistics.median(first_frame_s("kiosk") for _ in range(3))
     bare = bare_taps(tap_count)
-    taps, rss_start, rss_end, session_s = kiosk_taps_and_sessions(tap_count, session_count)
+    taps, rss_start, rss_end, session_s = _in_child(tap_count, session_count)
 
     rows = [
         ("first frame, bare QML window (baseline)", f"{bare_first:.3f} s", "", ""),
