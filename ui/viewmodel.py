@@ -87,7 +87,7 @@ class KioskViewModel(QObject):
         self._idle_timer.start()
         if app.desk is not None:
             app.desk.listen(self._session_ended_elsewhere)
-        if app.out_of_service_reason:
+        if app.out_of_service():
             self._screen = "out_of_service"
 
     def attach(self, features: Sequence[FeatureViewModel]) -> None:
@@ -220,6 +220,8 @@ class KioskViewModel(QObject):
             raise ValueError(f"no screen {screen!r}")
         self._screen = screen
         self._message_key = message_key
+        if screen == "menu":
+            self._refresh_services()  # the menu never shows what was true two seconds ago
         self._finish_timer.stop()
         if self._get_finishing():
             self._finish_timer.start(FINISH_SCREEN_TIMEOUT_MS)
@@ -366,7 +368,7 @@ class KioskViewModel(QObject):
     @Slot()
     def start(self) -> None:
         """A customer touched the attract screen: a new session, the service menu."""
-        if self._app.out_of_service_reason:
+        if self._app.out_of_service():
             self.go("out_of_service")
             return
         if self._app.desk is not None:
@@ -393,12 +395,14 @@ class KioskViewModel(QObject):
         if session is not None:  # this session, not whichever is current when the call runs
             self._bridge.submit(lambda: session.end(EndReason.FINISHED))
         self._bridge.submit(app.end_flow)
+        # An ID card left on the reader must not identify the next customer.
+        self._bridge.submit(app.ops.id_cards.forget)
         self._large_text = self._high_contrast = False
         self.theme.set_modes(large_text=False, high_contrast=False)
         self._language = self._app.config.kiosk.language
         if self._on_language is not None:
             self._on_language(self._language)
-        self.go("out_of_service" if self._app.out_of_service_reason else "attract")
+        self.go("out_of_service" if self._app.out_of_service() else "attract")
 
     @Slot()
     def logout(self) -> None:
@@ -450,6 +454,11 @@ class KioskViewModel(QObject):
         return rows
 
     def _refresh_services(self) -> None:
+        # The out-of-service switch (a technician, central ops) shows between customers.
+        if self._screen in ("attract", "out_of_service"):
+            wanted = "out_of_service" if self._app.out_of_service() else "attract"
+            if wanted != self._screen:
+                self.go(wanted)
         rows = self._service_rows()
         if rows != self._services:
             self._services = rows

@@ -489,10 +489,6 @@ def test_simulated_acceptor_fault_switch(tmp_path: Path) -> None:
         journal.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ui/qml: the bill acceptor's fault keys a top-up shows (acceptor.jam, acceptor.stacker_full, "
-    "acceptor.stacker_open, ...) have no sentence in any *Texts.qml: the customer reads "
-    "'Please wait' in front of a jammed or full acceptor"))  # fmt: skip
 def test_every_message_the_customer_saw_has_a_sentence_in_the_ui() -> None:
     """Runs after the cases: each key the customer was shown has wording in the QML UI (an
     unknown key shows 'Please wait', which is not a clear message)."""

@@ -207,12 +207,47 @@
         <translation>提示：暂时无法打印</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="62" />
+        <location filename="../qml/Texts.qml" line="58" />
+        <source>A note is stuck in the acceptor. Your money is safe; please ask the staff for help.</source>
+        <translation>纸币卡在识币器中。您的钱款安全，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="59" />
+        <source>The cash box is full: no more notes can be taken. Your money so far is safe.</source>
+        <translation>钱箱已满，无法继续收取纸币。已投入的钱款安全。</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="60" />
+        <source>The cash box is open: no notes can be taken right now.</source>
+        <translation>钱箱未关好，暂时无法收取纸币。</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="61" />
+        <source>The note could not be accepted. Please ask the staff for help.</source>
+        <translation>无法接收该纸币，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="64" />
+        <source>The note acceptor is not working. Your money so far is safe.</source>
+        <translation>识币器故障。已投入的钱款安全。</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="65" />
+        <source>Please insert one note at a time</source>
+        <translation>请逐张投入纸币</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="67" />
+        <source>The note acceptor is starting, please wait…</source>
+        <translation>识币器正在启动，请稍候…</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="72" />
         <source>Your session has ended. Please start again.</source>
         <translation>本次服务已结束，请重新开始。</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="63" />
+        <location filename="../qml/Texts.qml" line="73" />
         <source>Please log in first</source>
         <translation>请先登录</translation>
     </message>
@@ -222,102 +257,102 @@
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="72" />
+        <location filename="../qml/Texts.qml" line="82" />
         <source>Top up</source>
         <translation>话费充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="73" />
+        <location filename="../qml/Texts.qml" line="83" />
         <source>Top up by card</source>
         <translation>银行卡充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="74" />
+        <location filename="../qml/Texts.qml" line="84" />
         <source>Pay bill</source>
         <translation>缴纳话费账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="75" />
+        <location filename="../qml/Texts.qml" line="85" />
         <source>Pay bill by card</source>
         <translation>银行卡缴费</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="76" />
+        <location filename="../qml/Texts.qml" line="86" />
         <source>Balance and bills</source>
         <translation>余额与账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="77" />
+        <location filename="../qml/Texts.qml" line="87" />
         <source>Print invoice</source>
         <translation>打印发票</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="78" />
+        <location filename="../qml/Texts.qml" line="88" />
         <source>Change plan</source>
         <translation>套餐变更</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="79" />
+        <location filename="../qml/Texts.qml" line="89" />
         <source>Services on/off</source>
         <translation>业务开通/关闭</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="80" />
+        <location filename="../qml/Texts.qml" line="90" />
         <source>New SIM card</source>
         <translation>新号入网</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="81" />
+        <location filename="../qml/Texts.qml" line="91" />
         <source>Replace SIM card</source>
         <translation>补换SIM卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="89" />
+        <location filename="../qml/Texts.qml" line="99" />
         <source>Pay cash to any mobile number</source>
         <translation>现金为任意手机号码充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="90" />
+        <location filename="../qml/Texts.qml" line="100" />
         <source>Pay with a bank card</source>
         <translation>使用银行卡支付</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="91" />
+        <location filename="../qml/Texts.qml" line="101" />
         <source>Pay this month's bill in cash</source>
         <translation>现金缴纳本月账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="92" />
+        <location filename="../qml/Texts.qml" line="102" />
         <source>Pay this month's bill by card</source>
         <translation>银行卡缴纳本月账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="93" />
+        <location filename="../qml/Texts.qml" line="103" />
         <source>Balance, bills and call records</source>
         <translation>余额、账单和通话详单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="94" />
+        <location filename="../qml/Texts.qml" line="104" />
         <source>Print a VAT invoice</source>
         <translation>打印增值税发票</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="95" />
+        <location filename="../qml/Texts.qml" line="105" />
         <source>See plans and switch</source>
         <translation>查看并更换套餐</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="96" />
+        <location filename="../qml/Texts.qml" line="106" />
         <source>Data packs, roaming and more</source>
         <translation>流量包、国际漫游等</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="97" />
+        <location filename="../qml/Texts.qml" line="107" />
         <source>Choose a number, get a SIM card</source>
         <translation>自选号码，即时领卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="98" />
+        <location filename="../qml/Texts.qml" line="108" />
         <source>Lost or broken SIM card</source>
         <translation>SIM卡丢失或损坏</translation>
     </message>

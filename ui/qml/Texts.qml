@@ -55,6 +55,16 @@ QtObject {
         case "service.not_offered": return qsTr("This service is not offered here")
         case "service.not_installed": return qsTr("This kiosk has no device for this service")
         case "service.no_print": return qsTr("Note: nothing can be printed right now")
+        case "acceptor.jam": return qsTr("A note is stuck in the acceptor. Your money is safe; please ask the staff for help.")
+        case "acceptor.stacker_full": return qsTr("The cash box is full: no more notes can be taken. Your money so far is safe.")
+        case "acceptor.stacker_open": return qsTr("The cash box is open: no notes can be taken right now.")
+        case "acceptor.cheated": return qsTr("The note could not be accepted. Please ask the staff for help.")
+        case "acceptor.failure":
+        case "acceptor.no_answer":
+        case "acceptor.unavailable": return qsTr("The note acceptor is not working. Your money so far is safe.")
+        case "acceptor.pause": return qsTr("Please insert one note at a time")
+        case "acceptor.power_up":
+        case "acceptor.starting": return qsTr("The note acceptor is starting, please wait…")
         case "session.required":
         case "session.ended":
         case "session.expired":
