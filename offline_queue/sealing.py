@@ -120,3 +120,22 @@ class FieldSealer:
 def purged(body: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of `body` with every sealed field replaced by `purged`."""
     return {field: PURGED if is_sealed(value) else value for field, value in body.items()}
+
+
+def sealed_fields(body: Mapping[str, Any]) -> frozenset[str]:
+    """The names of the fields of `body` that are sealed."""
+    return frozenset(field for field, value in body.items() if is_sealed(value))
+
+
+def purged_result(result: Any, fields: frozenset[str]) -> Any:
+    """Central's answer with every value under one of `fields` (at any depth) replaced by
+    `purged`: an answer that repeats the item's personal data (an echo) must not keep it on
+    the kiosk after the body's copy is gone."""
+    if isinstance(result, Mapping):
+        return {
+            key: PURGED if key in fields else purged_result(value, fields)
+            for key, value in result.items()
+        }
+    if isinstance(result, list):
+        return [purged_result(value, fields) for value in result]
+    return result

@@ -15,7 +15,14 @@ from typing import Any, Literal
 from offline_queue.db import connect, ensure_schema
 from offline_queue.errors import DuplicateKeyError, QueueError, QueueStorageError
 from offline_queue.protocol import MAX_BATCH, canonical, canonical_body, check_item
-from offline_queue.sealing import FieldSealer, SealingError, has_sealed, purged
+from offline_queue.sealing import (
+    FieldSealer,
+    SealingError,
+    has_sealed,
+    purged,
+    purged_result,
+    sealed_fields,
+)
 
 State = Literal["pending", "acked", "dead"]
 
@@ -225,7 +232,7 @@ class OutboxStore:
     def purge_sealed(self, keys: Sequence[str] | None = None) -> int:
         """Overwrite the sealed fields of acked items (all, or those of `keys`): once central
         has an item, its personal data leaves the kiosk. Returns how many rows changed."""
-        query = "SELECT key, body FROM outbox WHERE state = 'acked' AND body LIKE ?"
+        query = "SELECT key, body, result FROM outbox WHERE state = 'acked' AND body LIKE ?"
         args: list[Any] = ['%"sealed:v1:%']
         if keys is not None:
             if not keys:
@@ -235,8 +242,14 @@ class OutboxStore:
         rows = self._query(query, args)
         if not rows:
             return 0
-        updates = [(canonical_body(purged(json.loads(body))), key) for key, body in rows]
-        return self._write([("UPDATE outbox SET body = ? WHERE key = ?", updates)])[0]
+        updates = []
+        for key, body, answer in rows:
+            loaded = json.loads(body)
+            kept = answer  # central's answer may repeat the personal data: purged too
+            if answer is not None:
+                kept = canonical(purged_result(json.loads(answer), sealed_fields(loaded)))
+            updates.append((canonical_body(purged(loaded)), kept, key))
+        return self._write([("UPDATE outbox SET body = ?, result = ? WHERE key = ?", updates)])[0]
 
     def pending_items(self, keys: Sequence[str]) -> list[OutboxItem]:
         """Those of `keys` (at most MAX_BATCH) still pending, due or not, in id order."""

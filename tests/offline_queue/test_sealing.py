@@ -176,5 +176,14 @@ def test_the_worker_sends_the_opened_body_and_purges_after_the_ack(
         assert central.requests[0]["body"]["items"][0]["body"] == BODY
         assert ID_NUMBER not in _raw_bodies(path)
         assert "sealed:v1:" not in _raw_bodies(path)
+        # This central echoes the body in its answer: the stored answer is purged too (found
+        # by tests/security's leak scan: the echoed ID number stayed in the result column).
+        result = store.wait_until_acked("k1", 1.0)
+        assert result is not None
+        assert result["echo"]["id_number"] == "purged"
+        assert result["echo"]["txn_id"] == BODY["txn_id"]
+        with sqlite3.connect(path) as conn:
+            [(stored,)] = conn.execute("SELECT result FROM outbox").fetchall()
+        assert ID_NUMBER not in stored
     finally:
         store.close()
