@@ -131,18 +131,24 @@ class Hit:
 def _pan_windows(run: str, start: int, text: str, iin_filter: bool) -> Iterator[Hit]:
     groups = [(m.start(), m.group()) for m in re.finditer(r"[0-9]+", run)]
     seps = [run[a + len(g)] for a, g in groups[:-1]]
-    before = text[start - 1] if start > 0 else ""
     end = start + len(run)
-    after = text[end] if end < len(text) else ""
+    # A run touching a hex letter is part of a hex string; one with a decimal point and digits
+    # beside it is a decimal number (5381271371674271.0): neither is a card number.
+    open_start = text[start - 1 : start] in _HEX_LETTER or (
+        text[start - 1 : start] == "." and text[start - 2 : start - 1].isdigit()
+    )
+    open_end = text[end : end + 1] in _HEX_LETTER or (
+        text[end : end + 1] == "." and text[end + 1 : end + 2].isdigit()
+    )
     for i in range(len(groups)):
-        if i == 0 and before in _HEX_LETTER:
+        if i == 0 and open_start:
             continue
         total = 0
         for j in range(i, len(groups)):
             total += len(groups[j][1])
             if total > 19:
                 break
-            if j == len(groups) - 1 and after in _HEX_LETTER:
+            if j == len(groups) - 1 and open_end:
                 break
             if total < 13:
                 continue
@@ -257,8 +263,11 @@ def png_text_chunks(data: bytes) -> Iterator[tuple[str, bytes]]:
 # numbers are 16 digits starting with the month (YYMM, e.g. 2609…), inside Mastercard's 2-series
 # IIN range, and 1 in 10 pass Luhn. Their values (read from the databases scanned) are allowed
 # wherever they appear (a printed invoice too); the pattern itself is not.
+# The kiosk journal's transaction ids are made by the kiosk (uuid hex; some tests use a clock:
+# n-4557348888681) and are never a card number either.
 ALLOWED_COLUMNS: dict[tuple[str, str], str] = {
     ("invoices", "number"): "central's invoice numbers (YYMM + 12 digits)",
+    ("journal", "txn_id"): "the kiosk's own transaction ids",
 }
 
 
@@ -327,8 +336,9 @@ def _read_database(path: Path, iin_filter: bool) -> _Database:
             str(v).encode("utf-8", "surrogatepass") for v in values if isinstance(v, str | int)
         ]
         blobs = [v for v in values if isinstance(v, bytes)]
-        if (table, column) in ALLOWED_COLUMNS:
-            allowed.update(str(v) for v in values if isinstance(v, str | int))
+        if (table, column) in ALLOWED_COLUMNS:  # the numbers in them, wherever they appear
+            for text in texts:
+                allowed.update(m.group().decode() for m in _DIGIT_RUN.finditer(text))
         where = f"sqlite:{table}.{column}"
         for cell in (*texts, *blobs):
             runs.update(m.group().decode() for m in _DIGIT_RUN.finditer(cell))

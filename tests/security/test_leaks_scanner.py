@@ -47,6 +47,7 @@ NOT_LEAKS = (
     "1764497734123456789",  # nanoseconds
     "13800138000",  # a mobile number (masked elsewhere; not a card)
     "txn 3f2a4111111111111111c0",  # a hex string
+    "5381271371674271.0",  # a decimal number (a float in JSON)
 )
 
 
