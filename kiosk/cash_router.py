@@ -25,8 +25,13 @@ class CashFlow(Protocol):
 
 
 class CashRouter:
-    def __init__(self, on_orphan: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self, on_orphan: Callable[[int], None] | None = None, standby: CashFlow | None = None
+    ) -> None:
         self._on_orphan = on_orphan  # journals money that arrived with no flow, for ops
+        # Sees the acceptor's events while no flow is attached: a note a crash left in flight
+        # (kiosk.flows.cash_intake.StackIntents). Set it before the acceptor starts.
+        self.standby = standby
         self._lock = threading.Lock()
         self._active: CashFlow | None = None
         self.last_health: DeviceHealth | None = None
@@ -50,9 +55,14 @@ class CashRouter:
     def on_event(self, event: BillEvent) -> None:
         with self._lock:
             flow = self._active
+        unknown_note = isinstance(event, PowerUpWithNote) and event.pending_denomination_fen is None
+        if self.standby is not None and (flow is None or unknown_note):
+            # A note no flow of this process escrowed: only the journal can name it.
+            self.standby.on_bill_event(event)
         if flow is not None:
             flow.on_bill_event(event)
-        elif isinstance(event, NoteCredited):
+            return
+        if isinstance(event, NoteCredited):
             log.error("note of %d fen credited with no active flow", event.denomination_fen)
             self._orphan(event.denomination_fen)
         elif (

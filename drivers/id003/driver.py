@@ -3,6 +3,10 @@
 Money rule (protocols.md): a note is credited only on vend valid, and the credit is handed to
 the listener (which journals it) *before* the ACK goes out, so a crash between the two can
 repeat the vend valid but never lose the note. Repeated vend valids of one note credit once.
+The escrow policy decides STACK before the command goes out (the host journals its intent
+there). A vend valid for a note this driver never escrowed (the host restarted while it was
+stacking) is reported as `PowerUpWithNote("stacker", None)`: ID-003 names no value then, the
+host's journal does.
 """
 
 from __future__ import annotations
@@ -105,6 +109,7 @@ class Id003BillAcceptor:
         self._settings_dirty = True
         self._health = DeviceHealth(HealthLevel.UNKNOWN, "starting", "acceptor.starting")
         self._note: _Note | None = None
+        self._rested = False  # the acceptor was idle or disabled since this driver started
         self._reported_reject = False
         self._silent = 0
         self.last_status: Status | None = None
@@ -228,7 +233,12 @@ class Id003BillAcceptor:
             code, key = ERROR_STATES[status]
             self._set_health(DeviceHealth(HealthLevel.ERROR, code, key))
         else:
-            self._set_health(HEALTH_OK)
+            if status in (Status.IDLING, Status.DISABLED):
+                self._rested = True
+            if self._rested:
+                # Until the acceptor first rests, it is finishing what a previous host left in
+                # it (a note stacking or in escrow): still starting, so a booting host waits.
+                self._set_health(HEALTH_OK)
             self._on_note_status(status, frame.data)
         if status is not Status.REJECTING:
             self._reported_reject = False
@@ -256,7 +266,12 @@ class Id003BillAcceptor:
                 self._emit(NoteCredited(note.fen))  # journalled by the listener, then ACK
                 note.credited = True
             elif note is None or not note.credited:
+                # A note stacked that this driver did not send to the stacker: a host restarted
+                # mid-stack (ID-003's vend valid names no value). Reported once, as a note found
+                # in the stacker, for the host's journal to name; then acknowledged.
                 log.error("id003: vend valid for a note this driver did not escrow")
+                self._emit(PowerUpWithNote("stacker", None))
+                self._note = _Note(-1, None, EscrowDecision.STACK, credited=True)
             self._exchange(Frame(Command.ACK), expect_reply=False)
         elif status is Status.REJECTING and not self._reported_reject:
             self._reported_reject = True

@@ -211,7 +211,7 @@ class BillPaymentFlow:
             intake = CashIntake(self._ctx.acceptor, due_fen=amount,
                                 denominations_fen=self._ctx.denominations_fen,
                                 record_note=self._record_note, on_change=on_change,
-                                cap_fen=cap)  # fmt: skip
+                                cap_fen=cap, record_intent=self._record_intent)  # fmt: skip
             self._intake = intake
             self._ctx.attach_cash(self)
         intake.start()
@@ -233,6 +233,10 @@ class BillPaymentFlow:
             if power_up:
                 payload["power_up"] = True
             self._record("cash.note_credited", payload, self.state, cash_in=(fen,))
+
+    def _record_intent(self, kind: str, payload: dict[str, Any]) -> None:
+        with self._lock:
+            self._record(kind, payload, self.state)
 
     def finish_cash(self) -> BillPaymentResult:
         """Stop taking notes; commit what was paid (all of it, even short of the amount: a

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from drivers.interfaces import (
     BillAcceptor,
@@ -25,8 +26,17 @@ from drivers.interfaces import (
     NoteReturned,
     PowerUpWithNote,
 )
+from kiosk.errors import JournalError
+from kiosk.journal import Entry, Journal
 
 log = logging.getLogger(__name__)
+
+STACK_INTENT = "cash.stack_intent"  # journalled before STACK goes to the acceptor
+STACK_RETURNED = "cash.stack_returned"  # the note came back: the intent is closed
+STACK_VOUCHER = "cash.voucher"  # found stacked after a restart: the customer's, by voucher
+NOTE_CREDITED = "cash.note_credited"
+# What closes a stack intent (later events of its transaction).
+INTENT_CLOSED = frozenset({NOTE_CREDITED, STACK_RETURNED, STACK_VOUCHER})
 
 
 class CashIntake:
@@ -42,6 +52,7 @@ class CashIntake:
         on_change: Callable[[str], None] = lambda _key: None,
         settle_timeout_s: float = 10.0,
         cap_fen: int | None = None,
+        record_intent: Callable[[str, dict[str, Any]], None] | None = None,
     ) -> None:
         self._acceptor = acceptor
         self._due = due_fen
@@ -50,6 +61,10 @@ class CashIntake:
         self._on_change = on_change  # a message key for the screen
         self._settle_timeout_s = settle_timeout_s
         self._cap = cap_fen  # the most that may be taken in all (a note beyond it goes back)
+        # (kind, payload): journal `cash.stack_intent` / `cash.stack_returned` with the flow's
+        # state, or raise JournalError. None: the flow journals no intents.
+        self._record_intent = record_intent
+        self._intent: int | None = None  # the note journalled as sent to the stacker
         self._lock = threading.RLock()
         self._settled = threading.Condition(self._lock)
         self._taking = False
@@ -90,6 +105,13 @@ class CashIntake:
             over_cap = self._cap is not None and held + denomination_fen > self._cap
             if not self._taking or held >= self._due or over_cap:
                 return EscrowDecision.RETURN
+            if self._record_intent is not None:
+                # On the record before the acceptor is told to stack (see StackIntents).
+                try:
+                    self._record_intent(STACK_INTENT, {"denomination_fen": denomination_fen})
+                except JournalError:
+                    return EscrowDecision.RETURN  # out of service: the note goes back
+                self._intent = denomination_fen
             self._in_escrow += denomination_fen
             return EscrowDecision.STACK
 
@@ -102,16 +124,25 @@ class CashIntake:
                     self._credit(event.pending_denomination_fen, power_up=True)
                 else:
                     self._settle(event.pending_denomination_fen)
+                    self._returned(event.pending_denomination_fen, "power_up")
             elif isinstance(event, NoteReturned):
                 self._settle(event.denomination_fen)
+                self._returned(event.denomination_fen, event.reason)
                 self._on_change("cash.note_returned")
             elif isinstance(event, NoteRejected):
                 self._on_change("cash.note_rejected")
             elif isinstance(event, NoteEscrowed):
                 self._on_change("cash.note_checking")
 
+    def _returned(self, fen: int, reason: str) -> None:
+        if self._intent != fen or self._record_intent is None:
+            return
+        self._intent = None
+        self._record_intent(STACK_RETURNED, {"denomination_fen": fen, "reason": reason})
+
     def _credit(self, fen: int, *, power_up: bool) -> None:
         self._settle(fen)
+        self._intent = None
         # In the cash box whatever happens next: on the record before it is counted here.
         self._record_note(fen, power_up)
         self.paid_fen += fen
@@ -123,3 +154,72 @@ class CashIntake:
     def _settle(self, fen: int) -> None:
         self._in_escrow = max(self._in_escrow - fen, 0)
         self._settled.notify_all()
+
+
+class StackIntents:
+    """The acceptor's events while no customer flow is attached (the cash router's standby):
+    settles a stack intent that a crash left open, from the acceptor's evidence, by lookup.
+
+    A flow journals `cash.stack_intent` (the note's value) before STACK goes out and closes it
+    with `cash.note_credited` or `cash.stack_returned`. A kiosk that died in between boots with
+    the intent open; recovery closes the transaction for what was credited. Then the acceptor
+    tells what became of the note:
+
+    - a note found in the stacker that the driver never escrowed (vend valid after the restart,
+      or power-up with a bill in the stacker: `PowerUpWithNote("stacker", None)`) — it was
+      stacked: it enters the journal's cash box under the customer's transaction, as a voucher
+      (the customer has gone; the transaction is closed and posted for what was credited);
+    - the note still in escrow (STACK never went out) is returned by the router (no customer):
+      `NoteReturned` closes the intent as returned.
+
+    One note is in the acceptor's path at a time: only the latest intent can be open.
+    """
+
+    def __init__(self, journal: Journal, on_storage_failure: Callable[[JournalError], None]):
+        self._journal = journal
+        self._on_storage_failure = on_storage_failure
+        self._lock = threading.Lock()
+
+    def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
+        return EscrowDecision.RETURN  # no customer: a note in escrow goes back
+
+    def on_bill_event(self, event: BillEvent) -> None:
+        if isinstance(event, PowerUpWithNote) and event.location == "stacker":
+            if event.pending_denomination_fen is None:
+                self._settle("stacked", None)
+        elif isinstance(event, NoteReturned):
+            self._settle("returned", event.denomination_fen, event.reason)
+
+    def open_intent(self) -> tuple[str, int, int] | None:
+        """(txn id, fen, seq) of a stack intent nothing closed, if any."""
+        intent = self._journal.latest_event(STACK_INTENT)
+        if intent is None:
+            return None
+        later = self._journal.events(intent.txn_id)
+        if any(seq > intent.seq and kind in INTENT_CLOSED for seq, _, kind, _ in later):
+            return None
+        return intent.txn_id, int(intent.payload["denomination_fen"]), intent.seq
+
+    def _settle(self, outcome: str, fen: int | None, reason: str = "") -> None:
+        with self._lock:
+            found = self.open_intent()
+            if found is None or (fen is not None and fen != found[1]):
+                return  # a note credited before the crash (its ACK was lost), or not ours
+            txn_id, note, seq = found
+            if outcome == "stacked":
+                payload: dict[str, Any] = {
+                    "denomination_fen": note, "amount_fen": note, "intent_seq": seq,
+                    "reason": "stacked_across_restart", "evidence": "acceptor_stacked",
+                }  # fmt: skip
+                entry = Entry(txn_id, STACK_VOUCHER, payload, cash_in_fen=(note,))
+                log.critical("txn %s: note of %d fen stacked across a restart: vouchered",
+                             txn_id, note)  # fmt: skip
+            else:
+                payload = {"denomination_fen": note, "reason": reason or "returned",
+                           "intent_seq": seq, "recovered": True}  # fmt: skip
+                entry = Entry(txn_id, STACK_RETURNED, payload)
+                log.warning("txn %s: note of %d fen returned after a restart", txn_id, note)
+            try:
+                self._journal.record(entry)
+            except JournalError as exc:
+                self._on_storage_failure(exc)

@@ -2,7 +2,10 @@
 
 States and the events that move between them are the table `TRANSITIONS`; every state change is
 journalled, and a note becomes money only on the acceptor's vend-valid event (`NoteCredited`),
-journalled with the cash box in the same transaction.
+journalled with the cash box in the same transaction. Before the acceptor is told to stack a
+note, `cash.stack_intent` (its value) is journalled; `cash.note_credited` or `cash.stack_returned`
+closes it. An intent left open by a crash is settled on boot from the acceptor's evidence
+(kiosk.flows.cash_intake.StackIntents).
 """
 
 from __future__ import annotations
@@ -133,6 +136,7 @@ class TopUpFlow:
         self._settled = threading.Condition(self._lock)
         self._in_escrow = 0  # fen decided STACK but not yet credited or returned
         self._return_reason = ""  # why escrow_policy sent the last note back
+        self._intent: int | None = None  # the note journalled as sent to the stacker
         self._snap = TopUpSnapshot(
             State.NUMBER, new_txn_id(), max_fen=context.limits.max_fen, message_key="topup.enter"
         )
@@ -199,7 +203,15 @@ class TopUpFlow:
                     "topup.note_over_offline_limit" if offline else "topup.note_over_limit"
                 )
                 return EscrowDecision.RETURN
+            # On the record before the acceptor is told to stack: a kiosk that dies while the
+            # note is stacking finds it in the journal on boot (ID-003 will not name it then).
+            try:
+                self._journal("cash.stack_intent", {"denomination_fen": denomination_fen},
+                              self._snap.state, self._data())  # fmt: skip
+            except JournalError:
+                return EscrowDecision.RETURN  # out of service: the note goes back
             self._in_escrow += denomination_fen
+            self._intent = denomination_fen
             return EscrowDecision.STACK
 
     def _cap(self) -> tuple[int, bool]:
@@ -218,6 +230,7 @@ class TopUpFlow:
                 self._credit(event.denomination_fen)
             elif isinstance(event, NoteReturned):
                 self._settle(event.denomination_fen)
+                self._returned(event.denomination_fen, event.reason)
                 key = self._return_reason or "topup.note_returned"
                 self._return_reason = ""
                 self._publish(replace(self._snap, message_key=key))
@@ -240,12 +253,22 @@ class TopUpFlow:
             self._credit(note, power_up=True)
         else:
             self._settle(note)
+            self._returned(note, "power_up")
             self._publish(replace(self._snap, message_key="topup.note_returned"))
 
     # --- internals --------------------------------------------------------------------------
 
+    def _returned(self, note: int, reason: str) -> None:
+        """A note we meant to stack came back: its stack intent is closed on the record."""
+        if self._intent != note:
+            return
+        self._intent = None
+        payload = {"denomination_fen": note, "reason": reason}
+        self._journal("cash.stack_returned", payload, self._snap.state, self._data())
+
     def _credit(self, note: int, *, power_up: bool = False) -> None:
         self._settle(note)
+        self._intent = None
         snap = self._snap
         # Money is in the cash box whatever our state: journal it, always.
         credited = snap.credited_fen + note

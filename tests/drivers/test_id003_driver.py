@@ -303,3 +303,28 @@ def test_fuzzed_status_sequences_never_credit_a_phantom(frames: list[Frame]) -> 
         elif isinstance(event, NoteCredited):
             assert event.denomination_fen in open_escrows
             open_escrows.remove(event.denomination_fen)
+
+
+def test_an_unknown_vend_valid_is_reported_once_as_a_note_in_the_stacker() -> None:
+    """GIVEN a host that restarted while a note was stacking (its driver never saw the escrow)
+    WHEN the acceptor says vend valid (ID-003 names no value then), repeatedly until the ACK
+    THEN the driver reports one note found in the stacker, value unknown, credits nothing,
+    and acknowledges it; a vend valid of a note it did escrow is credited as ever."""
+    events: list[BillEvent] = []
+    driver = ScriptedAcceptor()
+    driver._listener = events.append
+    driver._policy = lambda _fen: EscrowDecision.STACK
+    for status in (Status.STACKING, Status.VEND_VALID, Status.VEND_VALID, Status.STACKED):
+        driver._on_status(Frame(status))
+    assert [e for e in events if not isinstance(e, AcceptorHealthChanged)] == [
+        PowerUpWithNote("stacker", None)
+    ]
+    assert driver.sent.count(Command.ACK) == 2
+    events.clear()
+    for frame in (Frame(Status.ESCROW, b"\x65"), Frame(Status.STACKING),
+                  Frame(Status.VEND_VALID), Frame(Status.STACKED)):  # fmt: skip
+        driver._on_status(frame)
+    assert [e for e in events if not isinstance(e, AcceptorHealthChanged)] == [
+        NoteEscrowed(5000),
+        NoteCredited(5000),
+    ]

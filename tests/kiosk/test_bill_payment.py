@@ -125,7 +125,8 @@ def test_cash_pays_the_whole_bill_once_and_the_line_comes_back(rig: Rig, api: Ce
     result = flow.finish_cash()
     assert result.paid_fen == sum(notes) >= due.due_fen  # the last note overshoots
     kinds = [k for _, _, k, _ in rig.journal.events(flow.txn_id)]
-    assert kinds == ["bill.started", *["cash.note_credited"] * len(notes), "bill.committed",
+    stacked = ["cash.stack_intent", "cash.note_credited"]  # the intent before STACK
+    assert kinds == ["bill.started", *stacked * len(notes), "bill.committed",
                      "receipt.printed"]  # fmt: skip
     [body] = rig.bodies()
     assert body["method"] == "cash"

@@ -56,7 +56,9 @@ pytestmark = pytest.mark.timeout(120)
 EVENTS = {
     "topup": [
         "topup.started",
+        "cash.stack_intent",  # before STACK goes to the acceptor
         "cash.note_credited",
+        "cash.stack_intent",
         "cash.note_credited",
         "topup.committed",
         "receipt.printed",
@@ -109,7 +111,9 @@ EVENTS = {
     ],
     "bill": [
         "bill.started",
+        "cash.stack_intent",
         "cash.note_credited",
+        "cash.stack_intent",
         "cash.note_credited",
         "bill.committed",
         "receipt.printed",

@@ -126,12 +126,14 @@ def test_happy_path_commits_once_and_prints(harness: Harness) -> None:
     kinds = [e[2] for e in harness.journal.events(final.txn_id)]
     assert kinds == [
         "topup.started",
+        "cash.stack_intent",  # journalled before STACK goes to the acceptor
         "cash.note_credited",
+        "cash.stack_intent",
         "cash.note_credited",
         "topup.committed",
         "receipt.printed",
     ]
-    committed = harness.journal.events(final.txn_id)[3][3]
+    committed = harness.journal.events(final.txn_id)[5][3]
     assert committed == {"amount_fen": 15000, "outbox_key": outbox_key(final.txn_id)}
     text = harness.printer.printed[0].plain_text()
     assert "¥150.00" in text
