@@ -114,7 +114,8 @@ def mask(digits: str) -> str:
 
 # --- finding them in text ------------------------------------------------------------------
 
-_PAN_RUN = re.compile(r"[0-9](?:[ -]?[0-9]){12,}")
+# 13+ digits, single spaces or dashes between them, maybe an ID number's check X at the end.
+_RUN = re.compile(r"[0-9](?:[ -]?[0-9]){12,}[Xx]?")
 _ID_RUN = re.compile(r"(?<![0-9])([0-9]{6})([ -]?)([0-9]{8})\2([0-9]{3}[0-9Xx])(?![0-9])")
 _HEX_LETTER = frozenset("abcdefABCDEF")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
@@ -169,12 +170,19 @@ def _pan_windows(run: str, start: int, text: str, iin_filter: bool) -> Iterator[
 def find_in_text(text: str, *, iin_filter: bool = True) -> list[Hit]:
     """Card numbers and unmasked resident ID numbers in `text`."""
     hits: list[Hit] = []
-    for match in _ID_RUN.finditer(text):
-        number = "".join(match.group(1, 3, 4))
-        if resident_id_ok(number):
-            hits.append(Hit("resident_id", number.upper(), match.start()))
-    for match in _PAN_RUN.finditer(text):
-        hits.extend(_pan_windows(match.group(), match.start(), text, iin_filter))
+    for match in _RUN.finditer(text):
+        run, start = match.group(), match.start()
+        if len(run) >= 18:
+            for found in _ID_RUN.finditer(run):
+                number = "".join(found.group(1, 3, 4))
+                if resident_id_ok(number):
+                    hits.append(Hit("resident_id", number.upper(), start + found.start()))
+        if run[-1] in "Xx":
+            run = run[:-1]
+        if " " in run or "-" in run:
+            hits.extend(_pan_windows(run, start, text, iin_filter))
+        elif len(run) <= 19 and (not iin_filter or run[0] in _SCHEME_FIRST_DIGITS):
+            hits.extend(_pan_windows(run, start, text, iin_filter))  # one group: cheap
     return hits
 
 
@@ -183,12 +191,13 @@ def find_in_text(text: str, *, iin_filter: bool = True) -> list[Hit]:
 # other.)
 _UTF16_HINT = re.compile(rb"[0-9]\x00[0-9]\x00[0-9]\x00[0-9]\x00|[\x10-\x19]\xff[\x10-\x19]\xff")
 _GB_FULL_WIDTH_HINT = re.compile(rb"\xa3[\xb0-\xb9]")
+_UTF8_FULL_WIDTH_HINT = re.compile(rb"\xef\xbc[\x90-\x99]")
 
 
 def text_views(data: bytes) -> Iterator[tuple[str, str]]:
     """(label, text) views of `data` in which a number could be written."""
     utf8 = data.decode("utf-8", "replace")
-    yield "utf-8", utf8.translate(_FULL_WIDTH) if b"\xef\xbc" in data else utf8
+    yield "utf-8", utf8.translate(_FULL_WIDTH) if _UTF8_FULL_WIDTH_HINT.search(data) else utf8
     if b"\\u" in data:
         unescaped = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), utf8)
         yield "json-escaped", unescaped.translate(_FULL_WIDTH)
