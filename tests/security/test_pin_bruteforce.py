@@ -217,9 +217,10 @@ def test_the_shortest_accepted_pin_resists_a_year() -> None:
 @pytest.mark.xfail(
     strict=True,
     reason="kiosk/maintenance_auth.py checks the lock, then spends the scrypt time, then counts "
-    "the failure: concurrent attempts (the CLI beside the screen, or several CLIs) all pass the "
-    "lock check and more than max_pin_attempts PINs are tried in one window; and the lock file's "
-    "fixed temporary name (maintenance_store.write_json_atomic) collides, so failures go uncounted",
+    "the failure; its check lock is per MaintenanceGate, so separate gates (the kiosk process and "
+    "CLI processes on one data folder) all pass the lock check and more than max_pin_attempts "
+    "PINs are tried in one window; and the lock file's fixed temporary name "
+    "(maintenance_store.write_json_atomic) collides, so failures go uncounted",
 )
 def test_concurrent_attempts_do_not_exceed_the_limit(journal: Journal, tmp_path: Path) -> None:
     """GIVEN 12 attempts in flight at once (12 `kiosk` CLI processes, or the screen and CLIs;
