@@ -4,7 +4,11 @@ SIM card emulated on pcscd's virtual reader) and the embedded reference central.
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections import Counter
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ from drivers.simcard.emulator import SimCardEmulator
 from kiosk.app import KioskApp
 from kiosk.config import load_config
 from kiosk.flows import sim_replacement, sim_sale
+from kiosk.flows.signature import decode_strokes
 from tests.conftest import write_config
 from tests.simcard.conftest import READER, Pcscd, pcscd, wait_card
 from tests.ui.conftest import save_screen
@@ -29,6 +34,7 @@ pytestmark = pytest.mark.timeout(120)
 __all__ = ["pcscd"]  # the real PC/SC daemon with its virtual reader (a session fixture)
 
 ZHANG_SAN_LINE = "13800138000"  # 张三 owns it in central's demo data; his card is "valid"
+FEE = {"sim.replacement_fee_fen": 2000}  # a ¥20 replacement fee (config)
 
 
 def zhang_san() -> IdCardRecord:
@@ -40,10 +46,12 @@ def zhang_san() -> IdCardRecord:
 
 
 @pytest.fixture
-def kiosk_app(tmp_path: Path, pcscd: Pcscd) -> Iterator[KioskApp]:
-    """The shipped config plus the PC/SC SIM writer on the virtual reader."""
+def kiosk_app(request: pytest.FixtureRequest, tmp_path: Path, pcscd: Pcscd) -> Iterator[KioskApp]:
+    """The shipped config plus the PC/SC SIM writer on the virtual reader (and any overrides a
+    test gives as its indirect parameter)."""
     reader = {"driver": "pcsc", "settings": {"reader": READER, "poll_s": 0.2}}
-    app = KioskApp(load_config(write_config(tmp_path, **{"devices.sim_reader": reader})))
+    overrides = {"devices.sim_reader": reader, **getattr(request, "param", {})}
+    app = KioskApp(load_config(write_config(tmp_path, **overrides)))
     app.start()
     yield app
     app.stop()
@@ -62,6 +70,13 @@ def blank_card(pcscd: Pcscd) -> Iterator[SimCardEmulator]:
 
 def text_of(ui: UiSession, name: str) -> str:
     return str(find_item(ui.window, name).property("text"))
+
+
+def central_rows(app: KioskApp, sql: str, *args: object) -> list[tuple[Any, ...]]:
+    """Rows of the embedded reference central's own database (read-only)."""
+    path = app.data_dir / "central.db"
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return conn.execute(sql, args).fetchall()
 
 
 def sign(ui: UiSession) -> None:
@@ -83,11 +98,8 @@ def sign(ui: UiSession) -> None:
     )
 
 
-def to_payment(
-    ui: UiSession, kiosk_app: KioskApp, name: str, *, cash: bool = True
-) -> dict[str, Any]:
-    """Attract → menu → ID card → check → a priced number reserved → agreement signed → pay.
-    The number chosen (its row in the picker)."""
+def to_numbers(ui: UiSession, kiosk_app: KioskApp, name: str) -> None:
+    """Attract → menu → ID card → real-name check → the number picker."""
     window, vm = ui.window, ui.vm
     sim = ui.features["sim"]
     tap(window, "attract.start")
@@ -107,6 +119,16 @@ def to_payment(
 
     tap(window, "sim.check.continue")
     assert wait_until(lambda: vm.screen == "sim.numbers" and len(sim.numbers) > 0, 15)
+
+
+def to_payment(
+    ui: UiSession, kiosk_app: KioskApp, name: str, *, cash: bool = True
+) -> dict[str, Any]:
+    """Attract → menu → ID card → check → a priced number reserved → agreement signed → pay.
+    The number chosen (its row in the picker)."""
+    window, vm = ui.window, ui.vm
+    sim = ui.features["sim"]
+    to_numbers(ui, kiosk_app, name)
     for digit in "8888":
         tap(window, f"key.{digit}")
     assert text_of(ui, "sim.filter.digits") == "8888"
@@ -165,12 +187,16 @@ def test_sim_sale_by_touch_opens_the_line(
     """GIVEN 张三's ID card and a blank SIM in the writer WHEN he picks a ¥100 number, reads and
     signs the agreement and pays ¥50 + ¥100 THEN the card is written with central's ICCID and
     dispensed, central opens the line once (the number leaves the pool), the cash box holds the
-    notes and the receipt names the number."""
+    notes and the receipt names the number; central keeps the agreement as signed on screen
+    (the finger's stroke), and the kiosk's journal holds no plain signature."""
     window, vm = ui_session.window, ui_session.vm
     sim = ui_session.features["sim"]
     stock = kiosk_app.card_dispenser.stock().cards_left  # type: ignore[union-attr]
     chosen = to_payment(ui_session, kiosk_app, "sim-sale")
     txn_id = sim.state.flow.txn_id
+    signed = [list(stroke) for stroke in sim.state.strokes]
+    assert len(signed) == 1
+    assert len(signed[0]) >= 2
     save_screen(ui_session, "sim-sale-06-pay")
 
     insert(ui_session, 5000, 5000)
@@ -208,6 +234,17 @@ def test_sim_sale_by_touch_opens_the_line(
     pool = kiosk_app.api.numbers(contains=chosen["msisdn"][-4:], page_size=50)  # type: ignore[union-attr]
     assert chosen["msisdn"] not in {n.msisdn for n in pool.numbers}  # sold
     assert any(chosen["msisdn"] in text for text in kiosk_app.simulated_receipt_texts())
+    [(signature, msisdn)] = central_rows(
+        kiosk_app, "SELECT signature, msisdn FROM signed_agreements WHERE txn_id = ?", txn_id
+    )
+    assert msisdn == chosen["msisdn"]
+    [kept] = decode_strokes(signature)
+    assert len(kept) == len(signed[0])
+    assert all(abs(a - b) <= 0.001 for p, q in zip(kept, signed[0], strict=True)
+               for a, b in zip(p, q, strict=True))  # fmt: skip
+    agreed = [p for _, _, kind, p in kiosk_app.journal.events(txn_id)  # type: ignore[union-attr]
+              if kind == "sim_sale.agreed"]  # fmt: skip
+    assert agreed == [{"signed": True, "signature_bytes": len(signature)}]
 
     tap(window, "nav.cancel")  # "Finish"
     assert wait_until(lambda: vm.screen == "attract")
@@ -377,6 +414,209 @@ def test_sim_sale_paid_by_card_after_a_decline(
     assert answer.get("status") == "activated", answer
     assert answer.get("msisdn") == chosen["msisdn"]
     assert kiosk_app.journal.cashbox() == {}  # type: ignore[union-attr]
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert sim.customer_data() == {}
+    assert ui_session.warnings == []
+
+
+def test_number_search_by_ending_digits_and_lucky_numbers(
+    ui_session: UiSession, kiosk_app: KioskApp
+) -> None:
+    """GIVEN the number picker WHEN the customer types 88 as the ending digits, then asks for
+    lucky numbers only THEN the picker shows what central finds for suffix=88 (and a price
+    from ¥0.01): every number ends in 88, the lucky ones all carry a fee; "contains" finds
+    more."""
+    window, vm = ui_session.window, ui_session.vm
+    sim = ui_session.features["sim"]
+    api = kiosk_app.api
+    assert api is not None
+    to_numbers(ui_session, kiosk_app, "sim-search")
+    for digit in "88":
+        tap(window, f"key.{digit}")
+    tap(window, "sim.filter.search")
+    assert wait_until(lambda: all("88" in n["msisdn"] for n in sim.numbers), 15)
+    contains = sim.totalNumbers
+    tap(window, "sim.filter.match.ends")
+    assert wait_until(lambda: sim.digitMatch == "ends" and not vm.busy, 15)
+    assert wait_until(lambda: all(n["msisdn"].endswith("88") for n in sim.numbers), 15)
+    ending = api.numbers(suffix="88", page_size=12)
+    assert sim.totalNumbers == ending.total > 0
+    assert contains > ending.total  # "88" anywhere finds more than at the end
+    assert [n["msisdn"] for n in sim.numbers] == [n.msisdn for n in ending.numbers]
+    save_screen(ui_session, "sim-search-01-ending")
+
+    tap(window, "sim.filter.band.lucky")
+    lucky = api.numbers(suffix="88", min_price_fen=1, page_size=12)
+    assert wait_until(lambda: sim.band == "lucky" and sim.totalNumbers == lucky.total, 15)
+    assert 0 < lucky.total < ending.total
+    assert all(n["msisdn"].endswith("88") and n["priceFen"] > 0 for n in sim.numbers)
+    assert [n["msisdn"] for n in sim.numbers] == [n.msisdn for n in lucky.numbers]
+    save_screen(ui_session, "sim-search-02-lucky")
+
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert sim.customer_data() == {}
+    assert ui_session.warnings == []
+
+
+def to_replacement(ui: UiSession, kiosk_app: KioskApp, name: str) -> None:
+    """Attract → 张三 logged in by service password → SIM replacement → his ID card → the
+    confirm screen."""
+    window, vm = ui.window, ui.vm
+    tap(window, "attract.start")
+    assert wait_until(lambda: vm.screen == "menu")
+    session = kiosk_app.desk.session  # type: ignore[union-attr]
+    assert session is not None
+    session.login_password(ZHANG_SAN_LINE, "123456")  # the auth screens are another feature's
+    tap(window, "menu.sim.replacement")
+    assert wait_until(lambda: vm.screen == "sim.idcard", 15)
+    kiosk_app.simulators["id_card_reader"].handle.place_card("valid")
+    assert wait_until(lambda: vm.screen == "sim.replace", 20), vm.messageKey
+    save_screen(ui, f"{name}-01-confirm")
+
+
+def replacement_events(kiosk_app: KioskApp) -> list[dict[str, Any]]:
+    """What central recorded of replacements (its account events)."""
+    rows = central_rows(
+        kiosk_app, "SELECT detail_json FROM account_events WHERE kind = 'sim_replacement'"
+    )
+    return [json.loads(detail) for (detail,) in rows]
+
+
+def watch_steps(ui: UiSession) -> set[int]:
+    """The progress screen's steps as the customer sees them, until the result."""
+    sim, steps = ui.features["sim"], set()
+    assert wait_until(lambda: steps.add(sim.step) or ui.vm.screen == "sim.result", 60)
+    return steps
+
+
+@pytest.mark.parametrize("kiosk_app", [FEE], indirect=True)
+def test_sim_replacement_fee_paid_in_cash(
+    ui_session: UiSession, kiosk_app: KioskApp, blank_card: SimCardEmulator
+) -> None:
+    """GIVEN a ¥20 replacement fee WHEN 张三 confirms and pays ¥10 + ¥50 in cash THEN the card
+    is written and dispensed (the progress screen follows the flow's state), central moves the
+    line and records the fee with ¥60 paid, and the cash box holds exactly the notes the
+    journal credited."""
+    window, vm = ui_session.window, ui_session.vm
+    sim = ui_session.features["sim"]
+    to_replacement(ui_session, kiosk_app, "sim-fee-cash")
+    assert vm.messageKey == "sim.replace_confirm_fee"
+    assert text_of(ui_session, "sim.replace.fee") == "费用：¥20.00"
+    tap(window, "sim.replace.confirm")
+    assert wait_until(lambda: vm.screen == "sim.pay", 20), vm.messageKey
+    txn_id = sim.state.replacement.txn_id
+    assert vm.messageKey == "sim.choose_payment"
+    assert "138****8000" in text_of(ui_session, "sim.pay.title")
+    assert not sim.holds_money()  # central issued the data; nothing paid yet
+    save_screen(ui_session, "sim-fee-cash-02-choose")
+    tap(window, "sim.pay.cash")
+    assert wait_until(lambda: sim.method == "cash" and vm.messageKey == "sim.insert_cash", 15)
+    assert text_of(ui_session, "sim.pay.owed") == "¥20.00"
+    insert(ui_session, 1000, 1000)
+    assert wait_until(lambda: text_of(ui_session, "sim.pay.owed") == "¥10.00")
+    assert sim.holds_money()
+    with pytest.raises(TouchError):
+        tap(window, "nav.cancel")  # money is in: pay the rest or stop with a voucher
+    find_item(window, "sim.pay.stop")
+    save_screen(ui_session, "sim-fee-cash-03-part-paid")
+    tap(window, "sim.pay.note.5000")  # no change: the extra ¥40 is credit on the line
+    assert wait_until(lambda: vm.screen in ("sim.progress", "sim.result"), 15)
+    save_screen(ui_session, "sim-fee-cash-04-progress")
+    steps = watch_steps(ui_session)
+    assert sim.outcome == "replaced", (sim.outcome, sim.outcomeKey)
+    assert steps & {1, 2}, steps  # ticked as the flow moved, not all at the end
+    save_screen(ui_session, "sim-fee-cash-05-result")
+
+    result = sim.state.result
+    assert result is not None
+    assert result.txn_id == txn_id
+    assert kiosk_app.sim_reader.read_card().iccid == result.iccid  # type: ignore[union-attr]
+    answer = kiosk_app.wait_delivered(sim_replacement.outbox_key(txn_id), 30)
+    assert answer is not None
+    assert answer.get("iccid") == result.iccid
+    [event] = [e for e in replacement_events(kiosk_app) if e["txn_id"] == txn_id]
+    assert (event["amount_fen"], event["paid_fen"]) == (2000, 6000)
+    journal = kiosk_app.journal
+    assert journal is not None
+    assert journal.cashbox() == {1000: 1, 5000: 1}
+    stacked = kiosk_app.simulators["bill_acceptor"].handle.stacked_fen
+    assert Counter(stacked) == Counter(journal.cashbox())
+    assert journal.open_transactions() == []
+    assert any("20.00" in text for text in kiosk_app.simulated_receipt_texts())
+
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert sim.customer_data() == {}
+    assert ui_session.warnings == []
+
+
+@pytest.mark.parametrize("kiosk_app", [FEE], indirect=True)
+def test_sim_replacement_fee_paid_by_card(
+    ui_session: UiSession, kiosk_app: KioskApp, blank_card: SimCardEmulator
+) -> None:
+    """GIVEN a ¥20 replacement fee WHEN 张三 pays it by bank card THEN the card is written and
+    dispensed and central records the fee paid by card; no cash was taken."""
+    window, vm = ui_session.window, ui_session.vm
+    sim = ui_session.features["sim"]
+    to_replacement(ui_session, kiosk_app, "sim-fee-card")
+    tap(window, "sim.replace.confirm")
+    assert wait_until(lambda: vm.screen == "sim.pay", 20), vm.messageKey
+    assert sim.cardOffered
+    txn_id = sim.state.replacement.txn_id
+    kiosk_app.simulators["card_terminal"].handle.scenario = Scenario.APPROVE
+    tap(window, "sim.pay.card")
+    assert wait_until(lambda: vm.screen in ("sim.progress", "sim.result"), 30), vm.messageKey
+    watch_steps(ui_session)
+    assert sim.outcome == "replaced", (sim.outcome, sim.outcomeKey)
+    save_screen(ui_session, "sim-fee-card-02-result")
+    answer = kiosk_app.wait_delivered(sim_replacement.outbox_key(txn_id), 30)
+    assert answer is not None
+    [event] = [e for e in replacement_events(kiosk_app) if e["txn_id"] == txn_id]
+    assert (event["amount_fen"], event["paid_fen"]) == (2000, 2000)
+    journal = kiosk_app.journal
+    assert journal is not None
+    assert journal.cashbox() == {}
+    assert journal.open_transactions() == []
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert sim.customer_data() == {}
+    assert ui_session.warnings == []
+
+
+@pytest.mark.parametrize("kiosk_app", [FEE], indirect=True)
+def test_sim_replacement_write_fault_after_card_fee_is_refunded(
+    ui_session: UiSession, kiosk_app: KioskApp, blank_card: SimCardEmulator
+) -> None:
+    """GIVEN a ¥20 fee paid by card WHEN every write of the blank SIM fails THEN the card
+    payment is reversed at the terminal, the screen says so, central never hears of a
+    replacement, and the old card stays the line's."""
+    window, vm = ui_session.window, ui_session.vm
+    sim = ui_session.features["sim"]
+    before = central_rows(kiosk_app, "SELECT iccid FROM accounts WHERE msisdn = ?", ZHANG_SAN_LINE)
+    to_replacement(ui_session, kiosk_app, "sim-fee-fault")
+    tap(window, "sim.replace.confirm")
+    assert wait_until(lambda: vm.screen == "sim.pay", 20), vm.messageKey
+    txn_id = sim.state.replacement.txn_id
+    blank_card.faults.write_error_after = 0
+    kiosk_app.simulators["card_terminal"].handle.scenario = Scenario.APPROVE
+    tap(window, "sim.pay.card")
+    assert wait_until(lambda: vm.screen == "sim.result", 60), vm.messageKey
+    assert sim.outcome == "refunded", (sim.outcome, sim.outcomeKey)
+    assert vm.messageKey == "sim.refunded"
+    assert "¥20.00" in text_of(ui_session, "sim.result.money")
+    assert not sim.holds_money()
+    save_screen(ui_session, "sim-fee-fault-02-refunded")
+    journal = kiosk_app.journal
+    assert journal is not None
+    kinds = [kind for _, _, kind, _ in journal.events(txn_id)]
+    assert "sim_replacement.refunded" in kinds
+    assert "sim_replacement.done" not in kinds
+    assert journal.open_transactions() == []
+    assert [e for e in replacement_events(kiosk_app) if e["txn_id"] == txn_id] == []
+    after = central_rows(kiosk_app, "SELECT iccid FROM accounts WHERE msisdn = ?", ZHANG_SAN_LINE)
+    assert after == before
     tap(window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
     assert sim.customer_data() == {}

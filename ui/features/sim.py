@@ -4,17 +4,18 @@ kiosk/flows/sim_sale.py and sim_replacement.py.
 Sale: ID card on the reader → real-name check → number picker (reserved, with its countdown) →
 agreement read to the end and signed → pay (cash, or a bank card when the flow offers one) →
 write, verify, dispense → result ("take your SIM card", or the voucher/refund after payment).
-Replacement: logged in (nav.require_auth) and the ID card as proof → confirm → the card's
-journey → result. Every decision is the flows'; the view-model moves between screens, keeps
-what the screens show (SimState), and never drops money: with cash in, the sale goes on or
-ends in the flow's voucher. The sale's steps are in sim_sale_steps.py.
+Replacement: logged in (nav.require_auth) and the ID card as proof → confirm (the fee shown) →
+the fee paid in cash or by card when there is one (the same pay screen) → the card's journey,
+its steps polled from the flow's state → result. Every decision is the flows'; the view-model
+moves between screens, keeps what the screens show (SimState), and never drops money: with cash
+in, the sale (or the fee) goes on or ends in the flow's voucher. The steps are in
+sim_sale_steps.py and sim_replacement_steps.py.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
@@ -99,6 +100,7 @@ class SimViewModel(FeatureViewModel):
     filterDigits = Property(str, lambda self: self.state.filters.digits, notify=changed)  # noqa: N815
     noFour = Property(bool, lambda self: self.state.filters.no_four, notify=changed)  # noqa: N815
     band = Property(str, lambda self: self.state.filters.band, notify=changed)
+    digitMatch = Property(str, lambda self: self.state.filters.match, notify=changed)  # noqa: N815
     reserved = Property(bool, lambda self: self.state.reservation is not None, notify=changed)
     reservedDisplay = Property(str, lambda self: group_mobile(self.state.reservation.msisdn) if self.state.reservation else "", notify=changed)  # noqa: E501, N815
     countdownText = Property(str, lambda self: clock_text(self.state.seconds_left), notify=changed)  # noqa: N815
@@ -112,11 +114,12 @@ class SimViewModel(FeatureViewModel):
     paidText = Property(str, lambda self: format_cny(self.state.paid_fen), notify=changed)  # noqa: N815
     owedText = Property(str, lambda self: format_cny(max(self.state.price_fen - self.state.paid_fen, 0)), notify=changed)  # noqa: E501, N815
     noteCount = Property(int, lambda self: len(self.state.intake.notes_fen) if self.state.intake else 0, notify=changed)  # noqa: E501, N815
-    cardOffered = Property(bool, lambda self: self.sale.card_offered(), notify=changed)  # noqa: N815
+    cardOffered = Property(bool, lambda self: self.steps().card_offered(), notify=changed)  # noqa: N815
+    cashOffered = Property(bool, lambda self: self.steps().cash_offered(), notify=changed)  # noqa: N815
     method = Property(str, lambda self: self.state.method, notify=changed)
     cardStage = Property(str, lambda self: self.state.card_stage, notify=changed)  # noqa: N815
     cardInDoubt = Property(bool, lambda self: self.state.card_in_doubt, notify=changed)  # noqa: N815
-    canStop = Property(bool, lambda self: self.sale.can_stop(), notify=changed)  # noqa: N815
+    canStop = Property(bool, lambda self: self.steps().can_stop(), notify=changed)  # noqa: N815
     step = Property(int, lambda self: self.state.step, notify=changed)
     outcome = Property(str, lambda self: self.state.outcome, notify=changed)
     outcomeKey = Property(str, lambda self: self.state.outcome_key, notify=changed)  # noqa: N815
@@ -171,12 +174,16 @@ class SimViewModel(FeatureViewModel):
     def can_cancel(self, screen: str) -> bool:
         return screen == "sim.result" or not (self.holds_money() or self.state.issuing)
 
+    def steps(self) -> SaleSteps | ReplacementSteps:
+        """The steps of the service under way (the pay screen serves both)."""
+        return self.replacement if self.state.mode == "replacement" else self.sale
+
     def holds_money(self) -> bool:
-        return self.sale.holds_money()
+        return self.steps().holds_money()
 
     def on_idle(self, screen: str) -> bool:
-        self.sale.walked_away()
-        return True  # the sale is vouchered, or issuing (or paid in full and about to)
+        self.steps().walked_away()
+        return True  # vouchered, left to the kiosk to settle, or issuing (or about to)
 
     def preview(self, screen: str) -> None:
         fill_preview(self.state, screen)
@@ -282,23 +289,8 @@ class SimViewModel(FeatureViewModel):
         self.changed.emit()
         if self.state.mode == "sale":
             self.sale.check_identity(record)
-            return
-        session = self.nav.session
-        customer = session.customer if session is not None else None
-        if session is None or customer is None:
-            self.nav.show_message("session.login_required")
-            return
-        msisdn = customer.msisdn
-        self.call(lambda: session.login_id_card(msisdn, record, date.today()),
-                  lambda _c: self.replacement.confirm(), self._id_refused)  # fmt: skip
-
-    def _id_refused(self, error: BaseException) -> None:
-        """The ID card did not prove the owner: say why, and wait for a card again."""
-        if isinstance(error, JournalError) or self.nav.screen != "sim.idcard":
-            self.show_error(error)
-            return
-        self.state.record = None
-        self.await_id_card(message_key(error))
+        else:
+            self.replacement.prove_owner(record)
 
     # --- slots of the sale's screens (SaleSteps does the work) -----------------------------
 
@@ -330,6 +322,10 @@ class SimViewModel(FeatureViewModel):
     @Slot(str)
     def setBand(self, band: str) -> None:  # noqa: N802
         self.sale.set_band(band)
+
+    @Slot(str)
+    def setMatch(self, match: str) -> None:  # noqa: N802
+        self.sale.set_match(match)
 
     @Slot()
     def search(self) -> None:
@@ -371,7 +367,7 @@ class SimViewModel(FeatureViewModel):
 
     @Slot()
     def payCash(self) -> None:  # noqa: N802
-        self.sale.pay_cash()
+        self.steps().pay_cash()
 
     @Slot(int)
     def insertNote(self, denomination_fen: int) -> None:  # noqa: N802
@@ -382,15 +378,15 @@ class SimViewModel(FeatureViewModel):
 
     @Slot()
     def stopWithVoucher(self) -> None:  # noqa: N802
-        self.sale.stop_with_voucher()
+        self.steps().stop_with_voucher()
 
     @Slot()
     def payByCard(self) -> None:  # noqa: N802
-        self.sale.pay_card()
+        self.steps().pay_card()
 
     @Slot()
     def checkCard(self) -> None:  # noqa: N802
-        self.sale.check_card()
+        self.steps().check_card()
 
     @Slot()
     def confirmReplacement(self) -> None:  # noqa: N802

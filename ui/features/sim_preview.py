@@ -38,6 +38,8 @@ def fill_preview(s: SimState, screen: str) -> None:
     )  # fmt: skip
     s.seconds_left = 14 * 60 + 32
     s.filters = type(s.filters)("88", True, "any")
+    if screen == "sim.replace":
+        s.fee_fen = 2000  # a replacement with a fee (config sim.replacement_fee_fen)
     if screen == "sim.agreement":
         s.read_to_end = False
     if screen == "sim.pay":

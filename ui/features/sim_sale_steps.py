@@ -6,6 +6,7 @@ offers one) and the card's journey. Plain Python: the view-model owns the Qt sid
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,11 @@ from drivers.interfaces import (
     PaymentStage,
 )
 from kiosk.errors import JournalError, KioskError
+from kiosk.flows.signature import SignatureError, encode_strokes
 from kiosk.flows.sim_sale import SimSaleFlow
 from ui.features.sim_state import SimState
 from ui.features.sim_support import (
+    DIGIT_MATCHES,
     FILTER_DIGITS_MAX,
     PRICE_BANDS,
     NumberFilters,
@@ -153,24 +156,26 @@ class SaleSteps:
     def filter_digit(self, digit: str) -> None:
         f = self.s.filters
         if len(digit) == 1 and digit.isdigit() and len(f.digits) < FILTER_DIGITS_MAX:
-            self._filters(NumberFilters(f.digits + digit, f.no_four, f.band), False)
+            self._filters(replace(f, digits=f.digits + digit), False)
 
     def filter_backspace(self) -> None:
-        f = self.s.filters
-        self._filters(NumberFilters(f.digits[:-1], f.no_four, f.band), False)
+        self._filters(replace(self.s.filters, digits=self.s.filters.digits[:-1]), False)
 
     def filter_clear(self) -> None:
-        f = self.s.filters
-        self._filters(NumberFilters("", f.no_four, f.band), True)
+        self._filters(replace(self.s.filters, digits=""), True)
 
     def toggle_no_four(self) -> None:
-        f = self.s.filters
-        self._filters(NumberFilters(f.digits, not f.no_four, f.band), True)
+        self._filters(replace(self.s.filters, no_four=not self.s.filters.no_four), True)
 
     def set_band(self, band: str) -> None:
-        f = self.s.filters
         if band in PRICE_BANDS:
-            self._filters(NumberFilters(f.digits, f.no_four, band), True)
+            self._filters(replace(self.s.filters, band=band), True)
+
+    def set_match(self, match: str) -> None:
+        """The typed digits anywhere in the number ("contains") or as its ending ("ends")."""
+        f = self.s.filters
+        if match in DIGIT_MATCHES and match != f.match:
+            self._filters(replace(f, match=match), bool(f.digits))
 
     def choose(self, msisdn: str) -> None:
         flow = self.s.flow
@@ -264,9 +269,12 @@ class SaleSteps:
         if flow is None or not self.can_agree() or flow_state(flow) != "reserved":
             self.vm.nav.show_message("sim.read_agreement")
             return
-        # The core takes no signature (accept_agreement() has no argument): it is required
-        # on screen and dropped with the session.
-        self.vm.call(flow.accept_agreement, lambda _r: self._agreed())
+        try:  # the strokes as the core keeps them: sealed, sent to central with the sale
+            signature = encode_strokes(self.s.strokes)
+        except SignatureError:
+            self.vm.nav.show_message("sim.signature_invalid")
+            return
+        self.vm.call(lambda: flow.accept_agreement(signature), lambda _r: self._agreed())
 
     def _agreed(self) -> None:
         flow = self.s.flow
@@ -291,10 +299,7 @@ class SaleSteps:
 
     def card_offered(self) -> bool:
         flow = self.s.flow
-        if flow is None or not callable(getattr(flow, "pay_card", None)):
-            return False
-        # The flow takes a card only when the app gave it the terminal (its context says so).
-        if getattr(getattr(flow, "_ctx", None), "terminal", None) is None:
+        if flow is None or not flow.accepts_card:  # the app gave the sale no card terminal
             return False
         health = self.vm.app.device_health().get("card_terminal")
         return health is not None and health.usable
@@ -341,16 +346,19 @@ class SaleSteps:
         self.s.method, self.s.card_stage = "card", "sim.card_waiting"
         self.vm.refresh()
         self.vm.nav.show_message("sim.card_waiting")
-        progress = self.vm.later(self._card_progress)  # called on the terminal's thread
+        progress = self.vm.later(self.card_progress)  # called on the terminal's thread
         self.vm.background(lambda: flow.pay_card(progress), self._card_outcome,
                            self._after_payment_error)  # fmt: skip
+
+    def cash_offered(self) -> bool:
+        return True  # the sale's flow always has the acceptor (pay_card is the extra)
 
     def check_card(self) -> None:
         flow = self.s.flow
         if flow is not None and self.s.card_in_doubt:
             self.vm.call(flow.check_card, self._card_outcome)
 
-    def _card_progress(self, stage: PaymentStage) -> None:
+    def card_progress(self, stage: PaymentStage) -> None:
         key = CARD_STAGE_KEYS.get(stage, "sim.card_authorising")
         self.s.card_stage = key
         self.vm.refresh()

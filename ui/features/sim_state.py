@@ -43,9 +43,13 @@ class SimState:
     voucher_fen: int = 0
     captured: bool = False
     result: SimReplacementResult | None = None
+    fee_fen: int = 0  # the replacement's fee (the flow's)
 
     @property
     def price_fen(self) -> int:
+        """What is to pay: the replacement's fee, or the reserved number's price."""
+        if self.mode == "replacement":
+            return self.fee_fen
         return self.reservation.price_fen if self.reservation is not None else 0
 
     @property

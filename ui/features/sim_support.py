@@ -19,14 +19,22 @@ from kiosk.msisdn import group_mobile
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 12
-FILTER_DIGITS_MAX = 4  # central's `contains` takes 1–4 digits
-# Price bands of the picker → central's max_price_fen (None: any price). Central filters by
-# the highest price only, so there is no "lucky numbers only" band.
-PRICE_BANDS: dict[str, int | None] = {"any": None, "free": 0, "upto100": 10_000}
+FILTER_DIGITS_MAX = 4  # central's `contains` and `suffix` take 1–4 digits each
+# How the typed digits match: anywhere in the number, or as its ending digits.
+DIGIT_MATCHES = ("contains", "ends")
+# Price bands of the picker → central's (min_price_fen, max_price_fen), None: no bound. "Lucky"
+# numbers are the ones that carry a number fee.
+PRICE_BANDS: dict[str, tuple[int | None, int | None]] = {
+    "any": (None, None),
+    "free": (None, 0),
+    "upto100": (None, 10_000),
+    "lucky": (1, None),
+}
 # The card's journey, as the flows' states name it, → the step shown with a tick.
 ISSUE_STEPS = ("prepare", "write", "dispense")
 STEP_OF_STATE = {
     "paid": 0,
+    "checking": 0,
     "started": 0,
     "issuing": 0,
     "writing": 1,
@@ -79,13 +87,16 @@ class NumberFilters:
     digits: str = ""
     no_four: bool = False
     band: str = "any"
+    match: str = "contains"  # DIGIT_MATCHES
 
     def query(self, page: int) -> dict[str, Any]:
         """Keyword arguments of SimSaleFlow.numbers (central's GET /v1/numbers)."""
         args: dict[str, Any] = {"page": page, "page_size": PAGE_SIZE, "no_four": self.no_four}
         if self.digits:
-            args["contains"] = self.digits
-        top = PRICE_BANDS.get(self.band)
+            args["suffix" if self.match == "ends" else "contains"] = self.digits
+        low, top = PRICE_BANDS.get(self.band, (None, None))
+        if low is not None:
+            args["min_price_fen"] = low
         if top is not None:
             args["max_price_fen"] = top
         return args

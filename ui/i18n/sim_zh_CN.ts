@@ -148,75 +148,90 @@
 <context>
     <name>NumberScreen</name>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="43"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="44"/>
         <source>✓ No 4</source>
         <translation>✓ 不含 4</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="43"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="44"/>
         <source>No 4</source>
         <translation>不含 4</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="54"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="55"/>
         <source>All prices</source>
         <translation>全部价格</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="55"/>
-        <location filename="../qml/sim/NumberScreen.qml" line="76"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="56"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="78"/>
         <source>Free</source>
         <translation>免费</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="56"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="57"/>
+        <source>Lucky</source>
+        <translation>靓号</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/NumberScreen.qml" line="58"/>
         <source>Up to ¥100</source>
         <translation>¥100 以内</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="86"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="88"/>
         <source>No numbers to show</source>
         <translation>暂无可选号码</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="107"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="109"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="127"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="129"/>
         <source>Reserved: %1</source>
         <translation>已预留：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/NumberScreen.qml" line="128"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="130"/>
         <source>%n number(s) found</source>
         <translation>
             <numerusform>共找到 %n 个号码</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="138"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="140"/>
         <source>Held for you for %1</source>
         <translation>为您保留 %1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="148"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="150"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="158"/>
-        <source>Digits the number contains</source>
-        <translation>号码中包含的数字</translation>
+        <location filename="../qml/sim/NumberScreen.qml" line="169"/>
+        <source>Ends with</source>
+        <translation>尾号</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="173"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="169"/>
+        <source>Contains</source>
+        <translation>包含数字</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/NumberScreen.qml" line="186"/>
         <source>e.g. 88</source>
         <translation>例如 88</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="184"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="186"/>
+        <source>e.g. 168</source>
+        <translation>如 168</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/NumberScreen.qml" line="197"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
@@ -224,69 +239,81 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="18"/>
+        <location filename="../qml/sim/PayScreen.qml" line="21"/>
+        <source>New SIM card for %1 · fee %2</source>
+        <translation>为 %1 补换卡 · 费用 %2</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/PayScreen.qml" line="22"/>
         <source>Number %1 · price %2</source>
         <translation>号码 %1 · 价格 %2</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="42"/>
+        <location filename="../qml/sim/PayScreen.qml" line="48"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="43"/>
+        <location filename="../qml/sim/PayScreen.qml" line="49"/>
         <source>Banknotes, no change given</source>
         <translation>纸币支付，不找零</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="51"/>
+        <location filename="../qml/sim/PayScreen.qml" line="57"/>
         <source>Bank card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="52"/>
+        <location filename="../qml/sim/PayScreen.qml" line="58"/>
         <source>Follow the card terminal</source>
         <translation>请按刷卡机提示操作</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="71"/>
+        <location filename="../qml/sim/PayScreen.qml" line="77"/>
         <source>Inserted</source>
         <translation>已投入</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="88"/>
+        <location filename="../qml/sim/PayScreen.qml" line="94"/>
         <source>Still to pay</source>
         <translation>还需支付</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="106"/>
+        <location filename="../qml/sim/PayScreen.qml" line="113"/>
+        <source>%n note(s) accepted · no change is given; any extra is credited to your line</source>
+        <translation>
+            <numerusform>已收 %n 张纸币 · 不找零，多付金额存入您的号码</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../qml/sim/PayScreen.qml" line="114"/>
         <source>%n note(s) accepted · no change is given; any extra is credit on the new line</source>
         <translation>
             <numerusform>已收 %n 张纸币 · 不找零，多付金额存入新号码</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="118"/>
+        <location filename="../qml/sim/PayScreen.qml" line="126"/>
         <source>Stop and print a voucher for %1</source>
         <translation>停止付款并打印 %1 的退款凭证</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="126"/>
+        <location filename="../qml/sim/PayScreen.qml" line="134"/>
         <source>Amount on the card terminal: %1</source>
         <translation>刷卡金额：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="137"/>
+        <location filename="../qml/sim/PayScreen.qml" line="145"/>
         <source>Ask the terminal again</source>
         <translation>再次查询刷卡结果</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="144"/>
+        <location filename="../qml/sim/PayScreen.qml" line="153"/>
         <source>The number is held for you for %1</source>
         <translation>号码为您保留 %1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="157"/>
+        <location filename="../qml/sim/PayScreen.qml" line="166"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
@@ -323,16 +350,26 @@
     </message>
     <message>
         <location filename="../qml/sim/ReplaceScreen.qml" line="41"/>
+        <source>Fee: %1</source>
+        <translation>费用：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="42"/>
         <source>Fee: free of charge</source>
         <translation>费用：免费</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ReplaceScreen.qml" line="49"/>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="50"/>
         <source>You keep your number, plan and balance. The old SIM card stops working as soon as the new one is issued.</source>
         <translation>号码、套餐和余额保持不变。新卡发出后，旧卡立即失效。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ReplaceScreen.qml" line="61"/>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="62"/>
+        <source>Pay %1 and replace my SIM card</source>
+        <translation>支付 %1 并补换卡</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="63"/>
         <source>Replace my SIM card</source>
         <translation>补换 SIM 卡</translation>
     </message>
@@ -499,177 +536,217 @@
     </message>
     <message>
         <location filename="../qml/sim/SimTexts.qml" line="34"/>
+        <source>Check the number and the fee, then tap the button to pay</source>
+        <translation>请核对号码和费用，然后点击按钮付款</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="35"/>
         <source>Check the number, then tap the button to get your new SIM card</source>
         <translation>请核对号码，然后点击按钮领取新卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="35"/>
+        <location filename="../qml/sim/SimTexts.qml" line="36"/>
         <source>Done! Take your new SIM card from the slot below.</source>
         <translation>补卡成功！请从下方出卡口取走新 SIM 卡。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="36"/>
+        <location filename="../qml/sim/SimTexts.qml" line="37"/>
         <source>Sorry, your SIM card could not be replaced. Nothing was charged.</source>
         <translation>抱歉，补卡未能完成，未收取任何费用。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="38"/>
-        <source>The price has not been paid in full yet</source>
-        <translation>尚未付清费用</translation>
-    </message>
-    <message>
         <location filename="../qml/sim/SimTexts.qml" line="39"/>
-        <source>You stopped after paying part of the price</source>
-        <translation>您已付部分款项后停止付款</translation>
+        <source>The amount due has not been paid in full yet</source>
+        <translation>应付金额尚未付清</translation>
     </message>
     <message>
         <location filename="../qml/sim/SimTexts.qml" line="40"/>
+        <source>The replacement fee has not been paid yet</source>
+        <translation>补换卡费用尚未支付</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="41"/>
+        <source>There is no fee to pay</source>
+        <translation>无需支付费用</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="42"/>
+        <source>The new card&apos;s data is not ready. Please start again.</source>
+        <translation>新卡数据尚未就绪，请重新开始。</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="43"/>
+        <source>The SIM card replacement was cancelled</source>
+        <translation>补换卡已取消</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="44"/>
+        <source>You stopped before paying in full</source>
+        <translation>您在付清前停止了付款</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="45"/>
+        <source>The signature could not be kept. Clear it and sign again.</source>
+        <translation>签名无法保存，请清除后重新签名。</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="46"/>
+        <source>Your signature cannot be kept at this kiosk now. Please go to a service hall.</source>
+        <translation>本终端目前无法保存您的签名，请前往营业厅办理。</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="47"/>
         <source>A SIM card can only be replaced after logging in with the ID card</source>
         <translation>补换卡须使用身份证登录</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="42"/>
-        <location filename="../qml/sim/SimTexts.qml" line="50"/>
+        <location filename="../qml/sim/SimTexts.qml" line="49"/>
+        <location filename="../qml/sim/SimTexts.qml" line="57"/>
         <source>This ID card has expired. Please use a valid one.</source>
         <translation>该身份证已过期，请使用有效证件。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="43"/>
+        <location filename="../qml/sim/SimTexts.qml" line="50"/>
         <source>The ID card could not be read. Take it off and put it back.</source>
         <translation>身份证读取失败，请取下后重新放置。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="44"/>
+        <location filename="../qml/sim/SimTexts.qml" line="51"/>
         <source>The ID card could not be read correctly. Take it off and put it back.</source>
         <translation>身份证信息读取有误，请取下后重新放置。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="46"/>
+        <location filename="../qml/sim/SimTexts.qml" line="53"/>
         <source>The ID card reader is not working. Please go to a service hall.</source>
         <translation>身份证阅读器故障，请到营业厅办理。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="48"/>
+        <location filename="../qml/sim/SimTexts.qml" line="55"/>
         <source>The ID number on this card is not valid.</source>
         <translation>该身份证号码无效。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="49"/>
+        <location filename="../qml/sim/SimTexts.qml" line="56"/>
         <source>This ID card is not valid yet.</source>
         <translation>该身份证尚未生效。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="52"/>
+        <location filename="../qml/sim/SimTexts.qml" line="59"/>
         <source>This ID card could not be verified. Please go to a service hall.</source>
         <translation>身份证核验未通过，请到营业厅办理。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="53"/>
+        <location filename="../qml/sim/SimTexts.qml" line="60"/>
         <source>New lines cannot be opened for this ID here. Please go to a service hall.</source>
         <translation>该证件无法在此办理新号码，请到营业厅办理。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="54"/>
+        <location filename="../qml/sim/SimTexts.qml" line="61"/>
         <source>You already have the most lines one person may hold.</source>
         <translation>您名下的号码已达上限。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="56"/>
+        <location filename="../qml/sim/SimTexts.qml" line="63"/>
         <source>The identity check has run out. Please put your ID card on the reader again.</source>
         <translation>身份核验已过期，请重新放置身份证。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="59"/>
+        <location filename="../qml/sim/SimTexts.qml" line="66"/>
         <source>That number has just been taken. Please choose another.</source>
         <translation>该号码刚刚被选走，请另选一个。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="61"/>
+        <location filename="../qml/sim/SimTexts.qml" line="68"/>
         <source>That number is no longer for sale. Please choose another.</source>
         <translation>该号码已不可选，请另选一个。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="63"/>
+        <location filename="../qml/sim/SimTexts.qml" line="69"/>
+        <source>No price range like that. Choose another price filter.</source>
+        <translation>价格范围有误，请选择其他价格筛选。</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="71"/>
         <source>Checking the note…</source>
         <translation>正在验钞…</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="64"/>
+        <location filename="../qml/sim/SimTexts.qml" line="72"/>
         <source>Note accepted. Insert the next one.</source>
         <translation>已收款，请继续投入。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="65"/>
+        <location filename="../qml/sim/SimTexts.qml" line="73"/>
         <source>The note was returned. Please take it.</source>
         <translation>纸币已退回，请取走。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="66"/>
+        <location filename="../qml/sim/SimTexts.qml" line="74"/>
         <source>The note could not be accepted. Please try another.</source>
         <translation>无法识别该纸币，请换一张。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="67"/>
+        <location filename="../qml/sim/SimTexts.qml" line="75"/>
         <source>Paid in full. Preparing your SIM card…</source>
         <translation>已付清，正在制作 SIM 卡…</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="70"/>
+        <location filename="../qml/sim/SimTexts.qml" line="78"/>
         <source>the SIM card could not be written</source>
         <translation>SIM 卡写入失败</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="71"/>
+        <location filename="../qml/sim/SimTexts.qml" line="79"/>
         <source>the SIM card failed its check after writing</source>
         <translation>SIM 卡写入后校验失败</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="74"/>
+        <location filename="../qml/sim/SimTexts.qml" line="82"/>
         <source>the SIM card writer is not working</source>
         <translation>写卡器故障</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="76"/>
+        <location filename="../qml/sim/SimTexts.qml" line="84"/>
         <source>no SIM card reached the writer</source>
         <translation>卡片未送达写卡器</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="83"/>
+        <location filename="../qml/sim/SimTexts.qml" line="91"/>
         <source>the blank SIM card could not be used</source>
         <translation>空白 SIM 卡无法使用</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="87"/>
+        <location filename="../qml/sim/SimTexts.qml" line="95"/>
         <source>the card data from the network was not usable</source>
         <translation>网络下发的写卡数据无效</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="88"/>
+        <location filename="../qml/sim/SimTexts.qml" line="96"/>
         <source>no SIM cards can be issued right now</source>
         <translation>暂时无法发卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="90"/>
+        <location filename="../qml/sim/SimTexts.qml" line="98"/>
         <source>the card dispenser is jammed</source>
         <translation>发卡机卡卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="92"/>
+        <location filename="../qml/sim/SimTexts.qml" line="100"/>
         <source>the kiosk has run out of SIM cards</source>
         <translation>终端内 SIM 卡已用完</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="93"/>
+        <location filename="../qml/sim/SimTexts.qml" line="101"/>
         <source>The network is not available. Please try again later.</source>
         <translation>网络暂不可用，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="94"/>
+        <location filename="../qml/sim/SimTexts.qml" line="102"/>
         <source>The request was refused. Please go to a service hall.</source>
         <translation>请求被拒绝，请到营业厅办理。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="95"/>
+        <location filename="../qml/sim/SimTexts.qml" line="103"/>
         <source>That step is not possible now. Please start again.</source>
         <translation>当前无法执行该操作，请重新开始。</translation>
     </message>

@@ -1,8 +1,9 @@
 import QtQuick
 import ".."
 
-// Choose a number from the pool: filters (digits it contains, no 4, price band), a page of
-// numbers, a tap reserves one (with the reservation's countdown), Next goes on.
+// Choose a number from the pool: filters (digits it contains or ends with, no 4, a price band
+// or lucky numbers only), a page of numbers, a tap reserves one (with the reservation's
+// countdown), Next goes on.
 // Landscape: the numbers on the left, the digit filter's keypad on the right; portrait: stacked.
 Item {
     id: screen
@@ -37,22 +38,23 @@ Item {
                     spacing: 16 * screen.u
                     KioskButton {
                         objectName: "sim.filter.nofour"
-                        width: 280 * screen.u; height: 110 * screen.u
-                        u: screen.u; labelSize: 36
+                        width: 230 * screen.u; height: 110 * screen.u
+                        u: screen.u; labelSize: 34
                         secondary: !sim.noFour
                         label: sim.noFour ? qsTr("✓ No 4") : qsTr("No 4")
                         onClicked: sim.toggleNoFour()
                     }
                     Repeater {
-                        model: ["any", "free", "upto100"]
+                        model: ["any", "free", "upto100", "lucky"]
                         KioskButton {
                             required property string modelData
                             objectName: "sim.filter.band." + modelData
-                            width: 280 * screen.u; height: 110 * screen.u
-                            u: screen.u; labelSize: 36
+                            width: 230 * screen.u; height: 110 * screen.u
+                            u: screen.u; labelSize: 31
                             secondary: sim.band !== modelData
                             label: modelData === "any" ? qsTr("All prices")
                                  : modelData === "free" ? qsTr("Free")
+                                 : modelData === "lucky" ? qsTr("Lucky")
                                  : qsTr("Up to ¥100")
                             onClicked: sim.setBand(modelData)
                         }
@@ -69,7 +71,7 @@ Item {
                             required property int index
                             objectName: "sim.number." + index
                             width: 299 * screen.u; height: 110 * screen.u
-                            u: screen.u; labelSize: 34
+                            u: screen.u; labelSize: 32
                             secondary: !modelData.selected
                             enabled: !vm.busy
                             label: modelData.display
@@ -151,13 +153,23 @@ Item {
                 }
             }
 
-            // --- the digit filter -------------------------------------------------------
+            // --- the digit filter: anywhere in the number, or its ending digits -----------
             Column {
-                spacing: 20 * screen.u
-                Text {
-                    text: qsTr("Digits the number contains")
-                    font.pixelSize: 32 * screen.u * theme.textScale
-                    color: theme.muted
+                spacing: 16 * screen.u
+                Row {
+                    spacing: 16 * screen.u
+                    Repeater {
+                        model: ["contains", "ends"]
+                        KioskButton {
+                            required property string modelData
+                            objectName: "sim.filter.match." + modelData
+                            width: 300 * screen.u; height: 110 * screen.u
+                            u: screen.u; labelSize: 34
+                            secondary: sim.digitMatch !== modelData
+                            label: modelData === "ends" ? qsTr("Ends with") : qsTr("Contains")
+                            onClicked: sim.setMatch(modelData)
+                        }
+                    }
                 }
                 Row {
                     spacing: 16 * screen.u
@@ -170,7 +182,8 @@ Item {
                         Text {
                             objectName: "sim.filter.digits"
                             anchors.centerIn: parent
-                            text: sim.filterDigits === "" ? qsTr("e.g. 88") : sim.filterDigits
+                            text: sim.filterDigits !== "" ? sim.filterDigits
+                                  : sim.digitMatch === "ends" ? qsTr("e.g. 168") : qsTr("e.g. 88")
                             color: sim.filterDigits === "" ? theme.border : theme.text
                             font.pixelSize: 56 * screen.u * theme.textScale
                             font.letterSpacing: 6 * screen.u
@@ -185,8 +198,8 @@ Item {
                         onClicked: sim.search()
                     }
                 }
-                Keypad {
-                    u: screen.u * 0.85
+                Keypad {  // keys 104 px tall in landscape (26 mm), 15 mm in portrait
+                    u: screen.u * (screen.portrait ? 0.85 : 0.8)
                     onDigit: function(d) { sim.filterDigit(d) }
                     onClear: sim.filterClear()
                     onBackspace: sim.filterBackspace()

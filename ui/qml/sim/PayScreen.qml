@@ -1,12 +1,14 @@
 import QtQuick
 import ".."
 
-// Pay for the number: cash (live total, what is still owed) or, when the sale offers it, a bank
-// card. With money in there is no Cancel: pay the rest, or stop and take a voucher.
+// Pay for the number (SIM sale) or the replacement fee: cash (live total, what is still owed)
+// or, when the flow offers it, a bank card. With money in there is no Cancel: pay the rest, or
+// stop and take a voucher.
 Item {
     id: screen
     objectName: "screen.sim.pay"
     readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    readonly property bool replacement: sim.mode === "replacement"
 
     Column {
         anchors.centerIn: parent
@@ -15,7 +17,9 @@ Item {
         Text {
             objectName: "sim.pay.title"
             anchors.horizontalCenter: parent.horizontalCenter
-            text: qsTr("Number %1 · price %2").arg(sim.reservedDisplay).arg(sim.priceText)
+            text: screen.replacement
+                  ? qsTr("New SIM card for %1 · fee %2").arg(sim.customerNumber).arg(sim.priceText)
+                  : qsTr("Number %1 · price %2").arg(sim.reservedDisplay).arg(sim.priceText)
             font.pixelSize: 48 * screen.u * theme.textScale
             color: theme.text
         }
@@ -26,7 +30,8 @@ Item {
             u: screen.u
             font.pixelSize: 42 * screen.u * theme.textScale
             error: vm.messageKey === "cash.note_rejected" || vm.messageKey === "sim.card_declined"
-                   || vm.messageKey === "sim.cannot_cancel_with_money"
+                   || vm.messageKey === "sim.cannot_cancel_with_money" || vm.messageKey === "sim.not_paid"
+                   || vm.messageKey.indexOf("service.") === 0
         }
 
         // How to pay, when a card is possible too.
@@ -36,6 +41,7 @@ Item {
             spacing: 60 * screen.u
             KioskButton {
                 objectName: "sim.pay.cash"
+                visible: sim.cashOffered
                 width: 560 * screen.u; height: 220 * screen.u
                 u: screen.u
                 enabled: !vm.busy
@@ -103,7 +109,9 @@ Item {
         Text {
             visible: sim.method === "cash"
             anchors.horizontalCenter: parent.horizontalCenter
-            text: qsTr("%n note(s) accepted · no change is given; any extra is credit on the new line", "", sim.noteCount)
+            text: screen.replacement
+                  ? qsTr("%n note(s) accepted · no change is given; any extra is credited to your line", "", sim.noteCount)
+                  : qsTr("%n note(s) accepted · no change is given; any extra is credit on the new line", "", sim.noteCount)
             font.pixelSize: 32 * screen.u * theme.textScale
             color: theme.muted
         }
@@ -140,6 +148,7 @@ Item {
 
         Text {
             objectName: "sim.pay.countdown"
+            visible: !screen.replacement
             anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("The number is held for you for %1").arg(sim.countdownText)
             font.pixelSize: 32 * screen.u * theme.textScale

@@ -38,9 +38,10 @@ Item {
                 Text {
                     objectName: "sim.replace.fee"
                     anchors.horizontalCenter: parent.horizontalCenter
-                    text: qsTr("Fee: free of charge")
+                    text: sim.priceFen > 0 ? qsTr("Fee: %1").arg(sim.priceText)
+                                           : qsTr("Fee: free of charge")
                     font.pixelSize: 44 * screen.u * theme.textScale
-                    color: theme.success
+                    color: sim.priceFen > 0 ? theme.text : theme.success
                 }
                 Text {
                     width: parent.width
@@ -55,10 +56,11 @@ Item {
         KioskButton {
             objectName: "sim.replace.confirm"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 820 * screen.u; height: 130 * screen.u
+            width: 1100 * screen.u; height: 130 * screen.u
             u: screen.u
             enabled: !vm.busy
-            label: qsTr("Replace my SIM card")
+            label: sim.priceFen > 0 ? qsTr("Pay %1 and replace my SIM card").arg(sim.priceText)
+                                    : qsTr("Replace my SIM card")
             onClicked: sim.confirmReplacement()
         }
     }

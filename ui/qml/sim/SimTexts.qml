@@ -31,12 +31,19 @@ QtObject {
         case "sim.voucher_printed": return qsTr("Sorry, your SIM card could not be issued.")
         case "sim.refunded": return qsTr("Sorry, your SIM card could not be issued. Your payment was refunded.")
         case "sim.issue_failed": return qsTr("Sorry, the SIM card could not be issued.")
+        case "sim.replace_confirm_fee": return qsTr("Check the number and the fee, then tap the button to pay")
         case "sim.replace_confirm": return qsTr("Check the number, then tap the button to get your new SIM card")
         case "sim.replaced": return qsTr("Done! Take your new SIM card from the slot below.")
         case "sim.replace_failed": return qsTr("Sorry, your SIM card could not be replaced. Nothing was charged.")
         // --- the flows' own refusals
-        case "sim.not_paid": return qsTr("The price has not been paid in full yet")
-        case "sim.cancelled_after_payment": return qsTr("You stopped after paying part of the price")
+        case "sim.not_paid": return qsTr("The amount due has not been paid in full yet")
+        case "sim.fee_due": return qsTr("The replacement fee has not been paid yet")
+        case "sim.no_fee": return qsTr("There is no fee to pay")
+        case "sim.not_prepared": return qsTr("The new card's data is not ready. Please start again.")
+        case "sim.cancelled": return qsTr("The SIM card replacement was cancelled")
+        case "sim.cancelled_after_payment": return qsTr("You stopped before paying in full")
+        case "sim.signature_invalid": return qsTr("The signature could not be kept. Clear it and sign again.")
+        case "sim.signature_not_kept": return qsTr("Your signature cannot be kept at this kiosk now. Please go to a service hall.")
         case "auth.id_card_required": return qsTr("A SIM card can only be replaced after logging in with the ID card")
         // --- the ID card reader
         case "idcard.expired": return qsTr("This ID card has expired. Please use a valid one.")
@@ -59,6 +66,7 @@ QtObject {
         case "number.sold": return qsTr("That number has just been taken. Please choose another.")
         case "number.unknown":
         case "number.unknown_reservation": return qsTr("That number is no longer for sale. Please choose another.")
+        case "number.bad_price_range": return qsTr("No price range like that. Choose another price filter.")
         // --- cash
         case "cash.note_checking": return qsTr("Checking the note…")
         case "cash.note_accepted": return qsTr("Note accepted. Insert the next one.")
