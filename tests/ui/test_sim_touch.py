@@ -621,3 +621,44 @@ def test_sim_replacement_write_fault_after_card_fee_is_refunded(
     assert wait_until(lambda: vm.screen == "attract")
     assert sim.customer_data() == {}
     assert ui_session.warnings == []
+
+
+@pytest.mark.parametrize("kiosk_app", [FEE], indirect=True)
+def test_sim_replacement_part_paid_fee_walked_away_ends_in_a_voucher(
+    ui_session: UiSession, kiosk_app: KioskApp, blank_card: SimCardEmulator
+) -> None:
+    """GIVEN ¥10 of a ¥20 fee paid in cash WHEN 张三 walks away (the navigator's idle hook)
+    THEN the flow prints a voucher for the ¥10, no card is written or dispensed, central
+    hears of no replacement, and the journal and cash box agree."""
+    window, vm = ui_session.window, ui_session.vm
+    sim = ui_session.features["sim"]
+    stock = kiosk_app.card_dispenser.stock().cards_left  # type: ignore[union-attr]
+    to_replacement(ui_session, kiosk_app, "sim-fee-idle")
+    tap(window, "sim.replace.confirm")
+    assert wait_until(lambda: vm.screen == "sim.pay", 20), vm.messageKey
+    txn_id = sim.state.replacement.txn_id
+    tap(window, "sim.pay.cash")
+    assert wait_until(lambda: sim.method == "cash" and vm.messageKey == "sim.insert_cash", 15)
+    insert(ui_session, 1000, 1000)
+    assert sim.holds_money()
+    assert sim.on_idle("sim.pay") is True  # what the navigator calls when the clock runs out
+    assert wait_until(lambda: vm.screen == "sim.result", 30), vm.messageKey
+    assert sim.outcome == "voucher", (sim.outcome, sim.outcomeKey)
+    assert "¥10.00" in text_of(ui_session, "sim.result.money")
+    assert not sim.holds_money()
+    save_screen(ui_session, "sim-fee-idle-02-voucher")
+    journal = kiosk_app.journal
+    assert journal is not None
+    vouchers = [p for _, _, kind, p in journal.events(txn_id) if kind == "sim_replacement.voucher"]
+    assert [(v["amount_fen"], v["reason"]) for v in vouchers] == [
+        (1000, "sim.cancelled_after_payment")
+    ]
+    assert journal.cashbox() == {1000: 1}
+    assert Counter(kiosk_app.simulators["bill_acceptor"].handle.stacked_fen) == {1000: 1}
+    assert journal.open_transactions() == []
+    assert kiosk_app.card_dispenser.stock().cards_left == stock  # type: ignore[union-attr]
+    assert [e for e in replacement_events(kiosk_app) if e["txn_id"] == txn_id] == []
+    tap(window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert sim.customer_data() == {}
+    assert ui_session.warnings == []
