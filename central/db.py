@@ -130,6 +130,23 @@ class Heartbeat(Base):
     cash_box_json: Mapped[str] = mapped_column(Text)
 
 
+class HeartbeatDetail(Base):
+    """The latest heartbeat's optional figures (uptime, disk, last errors, last delivery).
+
+    A table of its own rather than new columns of `heartbeats`: open_storage creates missing
+    tables but never alters existing ones, so a database of an older central gains it as is.
+    No row (or null fields): the kiosk did not report them."""
+
+    __tablename__ = "heartbeat_details"
+
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), primary_key=True)
+    uptime_s: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    disk_free_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    disk_total_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    queue_last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    last_errors_json: Mapped[str] = mapped_column(Text, default="[]")
+
+
 class RemoteCommand(Base):
     """A command ops issued to one kiosk; sent with every heartbeat answer until acknowledged."""
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import select
 
-from central.db import Heartbeat, Kiosk, Storage
+from central.db import Heartbeat, HeartbeatDetail, Kiosk, Storage
 from central.fleet_schemas import (
     DeviceAlert,
     Fleet,
@@ -19,6 +19,7 @@ from central.fleet_schemas import (
     FleetSummary,
     KioskStatus,
     QueueBacklog,
+    ReportedError,
 )
 from central.volume import (
     as_list,
@@ -36,7 +37,8 @@ CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "CST")
 """The business day of the fleet (China has no daylight saving time, so a fixed offset)."""
 
 OFFLINE_AFTER_INTERVALS = 3
-ALERT_LEVELS = ("error", "warning")
+ALERT_LEVELS = ("error", "warning", "unknown")  # errors first; unknown: not answering
+DISK_ALERT_RATIO = 0.10  # less free than this share of the disk is an alert
 
 
 def is_online(beat: Heartbeat | None, now: datetime) -> bool:
@@ -51,8 +53,18 @@ def cash_total_fen(cash_box: dict[str, int]) -> int:
     return sum(int(denomination) * count for denomination, count in cash_box.items())
 
 
-def alerts_of(devices: list[dict[str, Any]]) -> list[DeviceAlert]:
-    """Devices at level error or warning, errors first, in the order the kiosk listed them."""
+def disk_ratio(free: int | None, total: int | None) -> float | None:
+    if free is None or not total:
+        return None
+    return free / total
+
+
+def alerts_of(
+    devices: list[dict[str, Any]], disk_free_ratio: float | None = None
+) -> list[DeviceAlert]:
+    """Devices at level error, warning or unknown (errors first, then in the order the kiosk
+    listed them), and a `disk` warning when less than DISK_ALERT_RATIO of the disk is free
+    unless the kiosk already reports its disk as a problem."""
     alerts = [
         DeviceAlert(
             device=device["name"],
@@ -63,6 +75,16 @@ def alerts_of(devices: list[dict[str, Any]]) -> list[DeviceAlert]:
         for device in devices
         if device["level"] in ALERT_LEVELS
     ]
+    disk_reported = any(a.device == "disk" and a.level != "unknown" for a in alerts)
+    if disk_free_ratio is not None and disk_free_ratio < DISK_ALERT_RATIO and not disk_reported:
+        alerts.append(
+            DeviceAlert(
+                device="disk",
+                level="warning",
+                code="disk_free_below_10pct",
+                message_key="fleet.disk_free_low",
+            )
+        )
     return sorted(alerts, key=lambda alert: ALERT_LEVELS.index(alert.level))
 
 
@@ -90,8 +112,31 @@ class KioskDay:
         }
 
 
-def kiosk_view(kiosk: Kiosk, beat: Heartbeat | None, now: datetime, today: KioskDay) -> FleetKiosk:
+def errors_of(detail: HeartbeatDetail | None) -> list[ReportedError]:
+    """The kiosk's latest errors, newest first."""
+    if detail is None:
+        return []
+    errors = [ReportedError.model_validate(e) for e in json.loads(detail.last_errors_json)]
+    return errors[::-1]
+
+
+def kiosk_view(
+    kiosk: Kiosk,
+    beat: Heartbeat | None,
+    now: datetime,
+    today: KioskDay,
+    detail: HeartbeatDetail | None = None,
+) -> FleetKiosk:
     status: KioskStatus = "online" if is_online(beat, now) else "offline"
+    free = detail.disk_free_bytes if detail is not None else None
+    total = detail.disk_total_bytes if detail is not None else None
+    figures: dict[str, Any] = {
+        "uptime_s": detail.uptime_s if detail is not None else None,
+        "disk_free_bytes": free,
+        "disk_total_bytes": total,
+        "disk_free_ratio": disk_ratio(free, total),
+        "last_errors": errors_of(detail),
+    }
     if beat is None:
         return FleetKiosk(
             kiosk_id=kiosk.id,
@@ -106,6 +151,7 @@ def kiosk_view(kiosk: Kiosk, beat: Heartbeat | None, now: datetime, today: Kiosk
             queue=None,
             cash_box={},
             cash_fen=0,
+            **figures,
             **today.fields(),
         )
     cash_box = cast(dict[str, int], json.loads(beat.cash_box_json))
@@ -118,14 +164,16 @@ def kiosk_view(kiosk: Kiosk, beat: Heartbeat | None, now: datetime, today: Kiosk
         interval_s=beat.interval_s,
         software_version=beat.software_version,
         out_of_service=beat.out_of_service,
-        alerts=alerts_of(json.loads(beat.devices_json)),
+        alerts=alerts_of(json.loads(beat.devices_json), figures["disk_free_ratio"]),
         queue=QueueBacklog(
             pending=beat.queue_pending,
             dead=beat.queue_dead,
             oldest_pending_age_s=beat.queue_oldest_pending_age_s,
+            last_success_at=detail.queue_last_success_at if detail is not None else None,
         ),
         cash_box=dict(sorted(cash_box.items(), key=lambda item: int(item[0]))),
         cash_fen=cash_total_fen(cash_box),
+        **figures,
         **today.fields(),
     )
 
@@ -133,16 +181,17 @@ def kiosk_view(kiosk: Kiosk, beat: Heartbeat | None, now: datetime, today: Kiosk
 def build_fleet(storage: Storage, now: datetime, tz: tzinfo = CHINA_STANDARD_TIME) -> Fleet:
     """Every registered kiosk, ordered by id, with a summary over all of them."""
     with storage.sessions() as session:
-        pairs = session.execute(
-            select(Kiosk, Heartbeat)
+        rows = session.execute(
+            select(Kiosk, Heartbeat, HeartbeatDetail)
             .outerjoin(Heartbeat, Heartbeat.kiosk_id == Kiosk.id)
+            .outerjoin(HeartbeatDetail, HeartbeatDetail.kiosk_id == Kiosk.id)
             .order_by(Kiosk.id)
         ).all()
     volumes = volumes_today(storage, now, tz)
     sessions = sessions_today(storage, now, tz)
     kiosks = [
-        kiosk_view(k, b, now, KioskDay(volumes.get(k.id, {}), sessions.get(k.id, (0, 0))))
-        for k, b in pairs
+        kiosk_view(k, b, now, KioskDay(volumes.get(k.id, {}), sessions.get(k.id, (0, 0))), d)
+        for k, b, d in rows
     ]
     started = sum(k.sessions_started_today for k in kiosks)
     completed = sum(k.sessions_completed_today for k in kiosks)

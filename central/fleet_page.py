@@ -32,6 +32,7 @@ tr[data-status="offline"] { background: #fdecec; }
 ul.alerts { margin: 0; padding-left: 1.1em; }
 li[data-level="error"] { color: #8b1a1a; font-weight: 600; }
 li[data-level="warning"] { color: #7a5200; }
+li[data-level="unknown"] { color: #555; font-style: italic; }
 .muted { color: #777; }
 """
 
@@ -102,6 +103,64 @@ def _queue_cell(kiosk: FleetKiosk) -> str:
     )
 
 
+def uptime_text(seconds: int) -> str:
+    days, rest = divmod(max(0, seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {rest // 60} min"
+    return f"{rest // 60} min"
+
+
+def bytes_text(count: int) -> str:
+    """Binary units, one decimal: 1536 MiB → 1.5 GiB."""
+    value = float(count)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"
+
+
+def _uptime_cell(kiosk: FleetKiosk) -> str:
+    if kiosk.uptime_s is None:
+        return '<span class="muted">-</span>'
+    return f'<span data-uptime-s="{kiosk.uptime_s}">{escape(uptime_text(kiosk.uptime_s))}</span>'
+
+
+def _disk_cell(kiosk: FleetKiosk) -> str:
+    ratio = kiosk.disk_free_ratio
+    if ratio is None or kiosk.disk_free_bytes is None:
+        return '<span class="muted">-</span>'
+    return (
+        f'<span data-disk-free-bytes="{kiosk.disk_free_bytes}" '
+        f'data-disk-total-bytes="{kiosk.disk_total_bytes}" data-disk-free-ratio="{ratio:.4f}">'
+        f"{ratio * 100:.1f}% free ({escape(bytes_text(kiosk.disk_free_bytes))})</span>"
+    )
+
+
+def _error_cell(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
+    if not kiosk.last_errors:
+        return '<span class="muted">none</span>'
+    latest = kiosk.last_errors[0]
+    more = len(kiosk.last_errors) - 1
+    others = "".join(f"\n{e.at.isoformat()} {e.code}: {e.text}" for e in kiosk.last_errors[1:])
+    title = f' title="{attr(others.strip())}"' if others else ""
+    return (
+        f'<span data-error-code="{attr(latest.code)}" data-errors="{len(kiosk.last_errors)}"'
+        f"{title}>{escape(latest.code)}: {escape(latest.text)}</span> "
+        f'<span class="muted">{moment(latest.at, now, tz)}'
+        f"{f' (+{more} earlier)' if more else ''}</span>"
+    )
+
+
+def _delivery_cell(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
+    if kiosk.queue is None or kiosk.queue.last_success_at is None:
+        return '<span class="muted">-</span>'
+    return moment(kiosk.queue.last_success_at, now, tz)
+
+
 def _cash_cell(kiosk: FleetKiosk) -> str:
     detail = ", ".join(f"{yuan(int(d))}×{n}" for d, n in kiosk.cash_box.items() if n)
     title = f' title="{attr(detail)}"' if detail else ""
@@ -158,11 +217,15 @@ def _row(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
         f"<td>{_service_cell(kiosk)}</td>",
         f"<td>{_alerts_cell(kiosk)}</td>",
         f"<td>{_queue_cell(kiosk)}</td>",
+        f"<td>{_delivery_cell(kiosk, now, tz)}</td>",
         f'<td class="num">{_cash_cell(kiosk)}</td>',
         f'<td class="num">{kiosk.topups_today} / {escape(yuan(kiosk.topups_today_fen))}</td>',
         f"<td>{volume_text(kiosk.volume_today)}</td>",
         f'<td class="num">{sessions}</td>',
         f"<td>{version_cell}</td>",
+        f"<td>{_uptime_cell(kiosk)}</td>",
+        f'<td class="num">{_disk_cell(kiosk)}</td>',
+        f"<td>{_error_cell(kiosk, now, tz)}</td>",
     ]
     return f"<tr {attributes}>{''.join(cells)}</tr>"
 
@@ -175,11 +238,15 @@ HEADINGS = (
     "Service",
     "Device alerts",
     "Queue backlog",
+    "Last delivery",
     "Cash in box",
     "Top-ups today",
     "Today by service",
     "Diversion",
     "Software",
+    "Uptime",
+    "Disk",
+    "Last error",
 )
 
 

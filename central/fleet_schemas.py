@@ -8,9 +8,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 DeviceLevel = Literal["ok", "warning", "error", "unknown"]
+AlertLevel = Literal["error", "warning", "unknown"]
 CommandKind = Literal["out_of_service", "back_in_service", "restart", "sync_now", "upload_logs"]
 KioskStatus = Literal["online", "offline"]
 
@@ -44,6 +54,26 @@ class QueueState(BaseModel):
     pending: Count
     dead: Count
     oldest_pending_age_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None
+    last_success_at: AwareDatetime | None = Field(
+        default=None,
+        description="when central last acknowledged a delivery of this outbox (null: never)",
+    )
+
+
+MAX_ERRORS = 10
+MAX_ERROR_TEXT = 200
+MAX_BYTES = 2**60  # far above any disk, small enough for a BIGINT column
+
+
+class ErrorReport(BaseModel):
+    """One of the kiosk's latest errors: a stable code and a short text free of personal data
+    (the kiosk masks ID numbers, phone numbers and names before sending)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: AwareDatetime
+    code: Text
+    text: Annotated[str, Field(max_length=MAX_ERROR_TEXT)]
 
 
 ServiceName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_.]{0,31}$")]  # e.g. topup.cash
@@ -87,6 +117,28 @@ class HeartbeatRequest(BaseModel):
             "sent_at): the base of the fleet's diversion rate"
         ),
     )
+    # Optional: heartbeats of kiosks that predate these fields stay valid without them.
+    uptime_s: Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)] | None = Field(
+        default=None, description="seconds since the kiosk software started"
+    )
+    disk_free_bytes: Annotated[StrictInt, Field(ge=0, le=MAX_BYTES)] | None = Field(
+        default=None, description="free space of the kiosk's data folder's file system"
+    )
+    disk_total_bytes: Annotated[StrictInt, Field(ge=1, le=MAX_BYTES)] | None = Field(
+        default=None, description="size of that file system"
+    )
+    last_errors: list[ErrorReport] = Field(
+        default_factory=list,
+        max_length=MAX_ERRORS,
+        description="the kiosk's latest errors, oldest first",
+    )
+
+    @model_validator(mode="after")
+    def _disk_free_within_total(self) -> HeartbeatRequest:
+        free, total = self.disk_free_bytes, self.disk_total_bytes
+        if free is not None and total is not None and free > total:
+            raise PydanticCustomError("disk", "disk_free_bytes must not exceed disk_total_bytes")
+        return self
 
 
 class Command(BaseModel):
@@ -114,8 +166,11 @@ class IssuedCommand(BaseModel):
 
 
 class DeviceAlert(BaseModel):
+    """A device at level error, warning or unknown (not answering), or `disk` with less than
+    10 % free (raised by central from disk_free_bytes / disk_total_bytes)."""
+
     device: str
-    level: Literal["warning", "error"]
+    level: AlertLevel
     code: str
     message_key: str
 
@@ -124,6 +179,15 @@ class QueueBacklog(BaseModel):
     pending: int
     dead: int
     oldest_pending_age_s: float | None
+    last_success_at: datetime | None = Field(
+        description="when central last acknowledged a delivery, as the kiosk reports it"
+    )
+
+
+class ReportedError(BaseModel):
+    at: datetime
+    code: str
+    text: str
 
 
 class ServiceVolume(BaseModel):
@@ -147,6 +211,11 @@ class FleetKiosk(BaseModel):
     out_of_service: bool | None
     alerts: list[DeviceAlert]
     queue: QueueBacklog | None
+    uptime_s: int | None
+    disk_free_bytes: int | None
+    disk_total_bytes: int | None
+    disk_free_ratio: float | None = Field(description="free / total (null: not reported)")
+    last_errors: list[ReportedError] = Field(description="latest errors, newest first")
     cash_box: dict[str, int]
     cash_fen: int
     topups_today: int

@@ -9,8 +9,16 @@ from typing import cast
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from central.db import Heartbeat, Kiosk, RemoteCommand, Storage, latest_state_session
+from central.db import (
+    Heartbeat,
+    HeartbeatDetail,
+    Kiosk,
+    RemoteCommand,
+    Storage,
+    latest_state_session,
+)
 from central.fleet_schemas import Command, CommandKind, HeartbeatRequest, IssuedCommand
 from central.volume import record_service_counts
 
@@ -50,6 +58,7 @@ def _record(
         row.queue_dead = beat.queue.dead
         row.queue_oldest_pending_age_s = beat.queue.oldest_pending_age_s
         row.cash_box_json = json.dumps(beat.cash_box, sort_keys=True)
+        _record_detail(session, kiosk_id, beat)
         record_service_counts(session, kiosk_id, beat.sent_at, beat.services)
         if beat.acked_commands:
             # Only this kiosk's commands: an id of another kiosk's command is ignored.
@@ -73,6 +82,20 @@ def _record(
         return [
             Command(id=c.id, kind=cast(CommandKind, c.kind), issued_at=c.issued_at) for c in pending
         ]
+
+
+def _record_detail(session: Session, kiosk_id: str, beat: HeartbeatRequest) -> None:
+    """The optional figures; a beat without them (an older kiosk) clears the previous ones."""
+    detail = session.get(HeartbeatDetail, kiosk_id)
+    if detail is None:
+        detail = HeartbeatDetail(kiosk_id=kiosk_id)
+        session.add(detail)
+    detail.uptime_s = beat.uptime_s
+    detail.disk_free_bytes = beat.disk_free_bytes
+    detail.disk_total_bytes = beat.disk_total_bytes
+    detail.queue_last_success_at = beat.queue.last_success_at
+    errors = [error.model_dump(mode="json") for error in beat.last_errors]
+    detail.last_errors_json = json.dumps(errors, ensure_ascii=False)
 
 
 def issue_command(

@@ -37,6 +37,7 @@ LEDGER_FILE = "remote_commands.json"
 SERVICE_COUNTERS = ("started", "completed", "abandoned", "failed")
 MAX_DEVICES = 32  # central's limits (central/fleet_schemas.py)
 MAX_ACKS = 100
+MAX_ERRORS, MAX_ERROR_TEXT, MAX_CODE = 10, 200, 64
 MAX_LOG_LINES, MAX_LOG_LINE = 2000, 2000
 KEEP_EXECUTED = 500  # ids remembered; central re-sends only commands it has not seen acked
 
@@ -54,16 +55,27 @@ class QueueFigures:
     dead: int
     oldest_pending_age_s: float | None
     # When central last acked a delivery (epoch seconds); None: never, as far as this kiosk
-    # knows. For the maintenance screen and ops via the snapshot; not in the wire body
-    # (central's HeartbeatRequest has no field for it).
+    # knows. Sent as queue.last_success_at.
     last_success_at: float | None = None
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    """One logged error as the heartbeat reports it: when (epoch seconds), a stable code (the
+    error's message key, else the logger's name) and the text, already scrubbed of personal
+    data (kiosk.logging_setup.scrub)."""
+
+    at: float
+    code: str
+    text: str
 
 
 @dataclass(frozen=True)
 class HealthSnapshot:
     """The kiosk as a heartbeat reports it. `devices` holds the real devices and the derived
-    ones (cash_box, paper, disk, system, errors) with stable codes; the other fields carry the
-    exact figures for the maintenance screen (central's schema has no place for them)."""
+    ones (cash_box, paper, disk, system, errors) with stable codes; uptime, disk space, the
+    latest errors and the queue's last delivery go on the wire as figures too; paper state and
+    cash box fullness are for the maintenance screen (central reads them from the devices)."""
 
     software_version: str
     out_of_service_reason: str | None
@@ -75,13 +87,16 @@ class HealthSnapshot:
     cash_box_fullness: float = 0.0
     disk_free_bytes: int | None = None
     uptime_s: float = 0.0
-    last_errors: tuple[str, ...] = ()
+    last_errors: tuple[str, ...] = ()  # texts of errors of the last ERRORS_SHOWN_S
+    disk_total_bytes: int | None = None
+    error_reports: tuple[ErrorReport, ...] = ()  # the latest errors, oldest first
 
 
 def wire_body(
     snapshot: HealthSnapshot, sent_at: datetime, interval_s: int, acked: Sequence[str]
 ) -> dict[str, Any]:
-    """The heartbeat body exactly as central's HeartbeatRequest accepts it."""
+    """The heartbeat body exactly as central's HeartbeatRequest accepts it. Figures the kiosk
+    could not read (disk space) are left out; central takes every optional field as absent."""
     devices = [
         {
             "name": name[:64],
@@ -91,7 +106,7 @@ def wire_body(
         }
         for name, health in list(snapshot.devices.items())[:MAX_DEVICES]
     ]
-    return {
+    body: dict[str, Any] = {
         "sent_at": sent_at.isoformat(timespec="seconds"),
         "software_version": snapshot.software_version[:64] or "unknown",
         "interval_s": interval_s,
@@ -101,6 +116,7 @@ def wire_body(
             "pending": snapshot.queue.pending,
             "dead": snapshot.queue.dead,
             "oldest_pending_age_s": snapshot.queue.oldest_pending_age_s,
+            "last_success_at": _iso(snapshot.queue.last_success_at),
         },
         "cash_box": {str(d): c for d, c in sorted(snapshot.cash_box.items()) if c > 0},
         "acked_commands": list(acked[:MAX_ACKS]),
@@ -108,7 +124,37 @@ def wire_body(
             name: {key: int(counts.get(key, 0)) for key in SERVICE_COUNTERS}
             for name, counts in snapshot.services.items()
         },
+        "uptime_s": max(0, int(snapshot.uptime_s)),
+        "last_errors": [
+            {
+                "at": _iso(e.at),
+                "code": e.code[:MAX_CODE] or "error",
+                "text": e.text[:MAX_ERROR_TEXT],
+            }
+            for e in snapshot.error_reports[-MAX_ERRORS:]
+        ],
     }
+    free, total = snapshot.disk_free_bytes, snapshot.disk_total_bytes
+    if free is not None and total and 0 <= free <= total:
+        body["disk_free_bytes"] = free
+        body["disk_total_bytes"] = total
+    return body
+
+
+OPTIONAL_FIGURES = ("uptime_s", "disk_free_bytes", "disk_total_bytes", "last_errors")
+
+
+def legacy_body(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` without the optional figures: what a central that predates them accepts."""
+    legacy = {key: value for key, value in body.items() if key not in OPTIONAL_FIGURES}
+    legacy["queue"] = {k: v for k, v in body["queue"].items() if k != "last_success_at"}
+    return legacy
+
+
+def _iso(epoch_s: float | None) -> str | None:
+    if epoch_s is None:
+        return None
+    return datetime.fromtimestamp(epoch_s, UTC).isoformat(timespec="seconds")
 
 
 class CommandLedger:
@@ -275,7 +321,7 @@ class HealthReporter:
             acked = self._ledger.pending_acks()[:MAX_ACKS]
             body = wire_body(snapshot, datetime.now(UTC), self._interval_s, acked)
             try:
-                commands = self._post(body)
+                commands = self._post_compatible(body)
             except (requests.RequestException, ValueError) as exc:
                 self.last_error = str(exc)
                 self.beats_failed += 1
@@ -289,6 +335,18 @@ class HealthReporter:
         if ran:
             self.notify_changed()  # acknowledge (and report what the command changed) soon
         return True
+
+    def _post_compatible(self, body: dict[str, Any]) -> list[tuple[str, str]]:
+        """Post `body`; a central older than the optional figures refuses them (422, its
+        models forbid unknown fields): then the same beat goes once more without them."""
+        try:
+            return self._post(body)
+        except requests.HTTPError as exc:
+            legacy = legacy_body(body)
+            if exc.response is None or exc.response.status_code != 422 or legacy == body:
+                raise
+        log.info("central refused the heartbeat's optional figures; sent without them")
+        return self._post(legacy)
 
     def _post(self, body: dict[str, Any]) -> list[tuple[str, str]]:
         reply = self._session.post(f"{self._base}/v1/heartbeat", json=body, timeout=self._timeout_s)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import offline_queue
 from drivers.interfaces import HEALTH_OK, DeviceHealth, HealthLevel
-from kiosk.health_reporter import HealthSnapshot, QueueFigures
+from kiosk.health_reporter import MAX_ERRORS, ErrorReport, HealthSnapshot, QueueFigures
 from kiosk.journal import Journal
 from kiosk.logging_setup import scrub
 from kiosk.maintenance_settings import MaintenanceSection
@@ -91,24 +91,41 @@ class PaperMonitor:
             write_json_atomic(self._path, {"near_end": False, "refilled_at": time.time()})
 
 
+def error_code(record: logging.LogRecord) -> str:
+    """A stable code for a logged error: the message key of the exception it carries (a
+    KioskError or DriverError has one), else the name of the logger that logged it."""
+    exc = record.exc_info[1] if record.exc_info else None
+    key = getattr(exc, "message_key", None)
+    if isinstance(key, str) and key:
+        return key[:64]
+    return (record.name or "root")[:64]
+
+
 class LastErrors(logging.Handler):
-    """Keeps the last ERROR and CRITICAL log records (scrubbed of personal data)."""
+    """Keeps the last ERROR and CRITICAL log records (scrubbed of personal data: the whole
+    text is scrubbed before it is cut, so no number is left half masked)."""
 
     def __init__(self, keep: int = 20, clock: Callable[[], float] = time.time) -> None:
         super().__init__(logging.ERROR)
-        self._records: collections.deque[tuple[float, str]] = collections.deque(maxlen=keep)
+        self._records: collections.deque[ErrorReport] = collections.deque(maxlen=keep)
         self._clock = clock
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             text = scrub(f"{record.levelname} {record.name}: {record.getMessage()}")
+            code = error_code(record)
         except Exception:  # a log call with bad arguments must not break logging
             text = f"{record.levelname} {record.name}: (unformattable message)"
-        self._records.append((self._clock(), text[:500]))
+            code = "log.unformattable"
+        self._records.append(ErrorReport(self._clock(), code, text[:500]))
+
+    def reports(self, within_s: float | None = None) -> tuple[ErrorReport, ...]:
+        """The kept errors, oldest first (those of the last `within_s` seconds if given)."""
+        cutoff = None if within_s is None else self._clock() - within_s
+        return tuple(r for r in list(self._records) if cutoff is None or r.at >= cutoff)
 
     def recent(self, within_s: float | None = None) -> tuple[str, ...]:
-        cutoff = None if within_s is None else self._clock() - within_s
-        return tuple(text for at, text in list(self._records) if cutoff is None or at >= cutoff)
+        return tuple(report.text for report in self.reports(within_s))
 
 
 def recent_log_lines(path: Path, count: int = 200, block: int = 65536) -> list[str]:
@@ -131,17 +148,25 @@ def recent_log_lines(path: Path, count: int = 200, block: int = 65536) -> list[s
     return [scrub(line) for line in lines[-count:]]
 
 
-def disk_health(folder: Path, warn_mb: int, error_mb: int) -> tuple[DeviceHealth, int | None]:
+@dataclass(frozen=True)
+class DiskSpace:
+    free_bytes: int | None  # None: unreadable
+    total_bytes: int | None = None
+
+
+def disk_health(folder: Path, warn_mb: int, error_mb: int) -> tuple[DeviceHealth, DiskSpace]:
     try:
-        free = shutil.disk_usage(folder).free
+        usage = shutil.disk_usage(folder)
     except OSError as exc:
-        return DeviceHealth(HealthLevel.UNKNOWN, "disk_unknown", "disk.unknown", str(exc)), None
-    mb = free // (1024 * 1024)
+        unknown = DeviceHealth(HealthLevel.UNKNOWN, "disk_unknown", "disk.unknown", str(exc))
+        return unknown, DiskSpace(None)
+    space = DiskSpace(usage.free, usage.total)
+    mb = usage.free // (1024 * 1024)
     if mb < error_mb:
-        return DeviceHealth(HealthLevel.ERROR, "disk_full", "disk.full", f"{mb} MB free"), free
+        return DeviceHealth(HealthLevel.ERROR, "disk_full", "disk.full", f"{mb} MB free"), space
     if mb < warn_mb:
-        return DeviceHealth(HealthLevel.WARNING, "disk_low", "disk.low", f"{mb} MB free"), free
-    return HEALTH_OK, free
+        return DeviceHealth(HealthLevel.WARNING, "disk_low", "disk.low", f"{mb} MB free"), space
+    return HEALTH_OK, space
 
 
 def cash_box_health(counts: Mapping[int, int], settings: MaintenanceSection) -> DeviceHealth:
@@ -202,8 +227,9 @@ def collect_snapshot(sources: StatusSources) -> HealthSnapshot:
     sources.paper.observe(printer)
     paper = sources.paper.state(printer)
     cash = sources.journal.cashbox()
-    disk, free = disk_health(sources.data_dir, settings.disk_warn_mb, settings.disk_error_mb)
+    disk, space = disk_health(sources.data_dir, settings.disk_warn_mb, settings.disk_error_mb)
     uptime = time.monotonic() - sources.started
+    reports = sources.errors.reports() if sources.errors is not None else ()
     errors = sources.errors.recent(ERRORS_SHOWN_S) if sources.errors is not None else ()
     devices["cash_box"] = cash_box_health(cash, settings)
     devices["paper"] = PAPER_HEALTH[paper]
@@ -228,7 +254,9 @@ def collect_snapshot(sources: StatusSources) -> HealthSnapshot:
         services=sources.services_today(),
         paper=paper,
         cash_box_fullness=sum(cash.values()) / settings.cash_box_capacity,
-        disk_free_bytes=free,
+        disk_free_bytes=space.free_bytes,
         uptime_s=uptime,
         last_errors=errors,
+        disk_total_bytes=space.total_bytes,
+        error_reports=reports[-MAX_ERRORS:],
     )

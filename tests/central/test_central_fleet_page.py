@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -136,6 +137,40 @@ def test_page_shows_online_offline_alerts_cash_and_volume(
     assert "4 pending, 2 dead, oldest 2 min ago" in text
     assert "1 top-ups, ¥50.00" in text
     assert "out of service" in text
+
+
+def test_page_shows_uptime_disk_last_error_and_last_delivery(
+    central: Central, clock: FakeClock
+) -> None:
+    gib = 1024**3
+    central.commands_for(
+        "K1",
+        uptime_s=2 * 86400 + 3 * 3600 + 5,
+        disk_free_bytes=5 * gib,
+        disk_total_bytes=64 * gib,
+        queue={"pending": 0, "dead": 0, "oldest_pending_age_s": None,
+               "last_success_at": (clock.now - timedelta(seconds=90)).isoformat()},
+        last_errors=[
+            {"at": clock.now.isoformat(), "code": "printer.offline", "text": "old one"},
+            {"at": clock.now.isoformat(), "code": "kiosk.sync", "text": f"sync {HOSTILE}"},
+        ],
+    )  # fmt: skip
+    central.commands_for("K2")  # an old kiosk: none of the figures
+    html = get_page(central).text
+    assert "<script" not in html.lower()
+    page = parse(html)
+    text = " ".join(" ".join(page.text).split())
+    assert "2 d 3 h" in text
+    assert "7.8% free (5.0 GiB)" in text
+    assert f"kiosk.sync: sync {HOSTILE}" in text  # the newest error, as text
+    assert "(+1 earlier)" in text
+    assert "(90 s ago)" in text  # the last delivery
+    assert page.rows["K1"]["data-alerts"] == "1"  # disk below 10 % free
+    assert [(a["data-device"], a["data-code"]) for a in page.alerts["K1"]] == [
+        ("disk", "disk_free_below_10pct")
+    ]
+    headings = [h for h in ("Uptime", "Disk", "Last error", "Last delivery") if h in text]
+    assert len(headings) == 4
 
 
 def test_page_escapes_hostile_values(central: Central) -> None:

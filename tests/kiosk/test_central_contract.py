@@ -14,10 +14,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from pydantic import BaseModel
 
+from drivers.interfaces import HEALTH_OK
 from kiosk import central_models
 from kiosk.central_api import CentralApi
 from kiosk.errors import CentralRefused, CentralUnavailable
 from kiosk.flows import sim_replacement, sim_sale
+from kiosk.health_reporter import ErrorReport, HealthSnapshot, QueueFigures, wire_body
 from tests.conftest import REPO
 
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()
@@ -195,3 +197,35 @@ def test_number_search_takes_the_query_central_publishes() -> None:
     arguments = set(inspect.signature(CentralApi.numbers).parameters) - {"self"}
     assert arguments == published
     assert {"suffix", "min_price_fen"} <= arguments
+
+
+def test_heartbeat_body_matches_central_schema() -> None:
+    """The heartbeat the kiosk sends, with every optional figure filled, has only fields the
+    committed document's HeartbeatRequest (and its queue and error schemas) takes, and all
+    the required ones; the optional figures are optional, so older kiosks stay valid."""
+    snapshot = HealthSnapshot(
+        software_version="1.2.3",
+        out_of_service_reason=None,
+        devices={"printer": HEALTH_OK},
+        queue=QueueFigures(1, 0, 2.5, last_success_at=1_700_000_000.0),
+        cash_box={10000: 2},
+        services={"topup_cash": {"started": 1, "completed": 1}},
+        disk_free_bytes=10,
+        disk_total_bytes=100,
+        uptime_s=12.7,
+        error_reports=(ErrorReport(1_700_000_000.0, "printer.offline", "ERROR printer"),),
+    )
+    body = wire_body(snapshot, NOW, 60, ["c1"])
+    schemas = _schemas()
+    for schema, part in (
+        ("HeartbeatRequest", body),
+        ("QueueState", body["queue"]),
+        ("ErrorReport", body["last_errors"][0]),
+    ):
+        properties = schemas[schema]["properties"]
+        assert isinstance(properties, dict)
+        assert set(part) == set(properties), schema
+        assert set(schemas[schema].get("required", [])) <= set(part)  # type: ignore[arg-type]
+    optional = {"uptime_s", "disk_free_bytes", "disk_total_bytes", "last_errors", "services"}
+    assert not optional & set(schemas["HeartbeatRequest"]["required"])  # type: ignore[operator]
+    assert "last_success_at" not in schemas["QueueState"]["required"]  # type: ignore[operator]

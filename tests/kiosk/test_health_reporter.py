@@ -6,25 +6,32 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import select, update
 
 from central.app import create_app
 from central.db import RemoteCommand
 from central.fleet_schemas import HeartbeatRequest
 from central.server import bind_socket, make_server, socket_url
+from drivers.errors import DriverError
 from drivers.interfaces import HEALTH_OK, DeviceHealth, HealthLevel
 from kiosk.health_reporter import (
     LEDGER_FILE,
+    MAX_ERRORS,
+    OPTIONAL_FIGURES,
     CommandRetry,
     HealthReporter,
     HealthSnapshot,
@@ -35,6 +42,7 @@ from kiosk.journal import Entry, Journal
 from kiosk.maintenance_journal import remote_command_recorder
 from kiosk.maintenance_settings import MaintenanceSection
 from kiosk.maintenance_status import (
+    LastErrors,
     PaperMonitor,
     ServiceSwitch,
     StatusSources,
@@ -84,16 +92,20 @@ class Central:
 
 
 @contextlib.contextmanager
-def serve_central(folder: Path, port: int = 0) -> Iterator[Central]:
+def serve_central(folder: Path, port: int = 0, *, old: bool = False) -> Iterator[Central]:
     """The reference central in this process, on `port` (0: a free one); every heartbeat body
-    it receives is kept, so a test can count them."""
+    it receives is kept, so a test can count them. `old`: it refuses the optional figures
+    with 422, as a central that predates them does (its models forbid unknown fields)."""
     app = create_app(f"sqlite:///{folder / 'central.db'}", OPS_TOKEN, KIOSKS)
     beats: list[dict[str, Any]] = []
 
     @app.middleware("http")
     async def keep_beats(request: Request, call_next: Callable[[Request], Any]) -> Any:
         if request.url.path == "/v1/heartbeat":
-            beats.append(json.loads(await request.body()))
+            body = json.loads(await request.body())
+            beats.append(body)
+            if old and (set(OPTIONAL_FIGURES) & set(body) or "last_success_at" in body["queue"]):
+                return JSONResponse({"detail": [{"msg": "extra fields"}]}, status_code=422)
         return await call_next(request)
 
     sock = bind_socket("127.0.0.1", port)
@@ -127,6 +139,7 @@ class Kiosk:
     )
     queue: QueueFigures = field(default_factory=lambda: QueueFigures(0, 0, None))
     ran: list[tuple[str, str]] = field(default_factory=list)
+    errors: LastErrors = field(default_factory=LastErrors)
 
     @property
     def switch(self) -> ServiceSwitch:
@@ -137,6 +150,7 @@ class Kiosk:
             version="1.2.3", data_dir=self.folder, settings=BOX_OF_FOUR,
             journal=self.journal, device_health=lambda: self.devices, queue=lambda: self.queue,
             switch=self.switch, paper=PaperMonitor(self.folder / "paper.json"),
+            errors=self.errors,
             services_today=lambda: {"topup_cash": {"started": 3, "completed": 2, "abandoned": 1,
                                                    "failed": 0}},
         )  # fmt: skip
@@ -202,8 +216,43 @@ def test_body_is_valid_for_centrals_schema(kiosk: Kiosk) -> None:
     }
     assert snapshot.disk_free_bytes is not None
     assert snapshot.disk_free_bytes > 0
+    assert parsed.disk_free_bytes == snapshot.disk_free_bytes
+    assert parsed.disk_total_bytes == snapshot.disk_total_bytes
+    assert parsed.uptime_s is not None
+    assert parsed.last_errors == []
+    assert parsed.queue.last_success_at is None  # never delivered
     assert snapshot.paper == "near_end"
     assert snapshot.cash_box_fullness == 0.75
+
+
+def error_record(logger: str, message: str, exc: BaseException | None = None) -> logging.LogRecord:
+    exc_info = (type(exc), exc, None) if exc is not None else None
+    return logging.LogRecord(logger, logging.ERROR, __file__, 1, message, None, exc_info)
+
+
+def test_last_errors_on_the_wire_scrubbed_cut_and_at_most_ten(kiosk: Kiosk) -> None:
+    now = [1_700_000_000.0]
+    kiosk.errors = LastErrors(clock=lambda: now[0])
+    for n in range(13):
+        now[0] += 1
+        kiosk.errors.emit(error_record("kiosk.flows", f"#{n} ID 110105199001011234 " + "x" * 300))
+    body = wire_body(kiosk.snapshot(), datetime_now(), 60, [])
+    errors = HeartbeatRequest.model_validate(body).last_errors
+    assert len(errors) == MAX_ERRORS
+    assert errors[0].text.startswith("ERROR kiosk.flows: #3 ID 110105********1234 ")  # oldest kept
+    assert errors[-1].text.startswith("ERROR kiosk.flows: #12 ")
+    assert all(len(e.text) == 200 and e.code == "kiosk.flows" for e in errors)
+    assert "19900101" not in json.dumps(body)
+    assert errors[-1].at.timestamp() == now[0]
+
+
+def test_unreadable_disk_leaves_the_disk_figures_out(kiosk: Kiosk) -> None:
+    snapshot = kiosk.snapshot()
+    body = wire_body(replace(snapshot, disk_free_bytes=None, disk_total_bytes=None),
+                     datetime_now(), 60, [])  # fmt: skip
+    assert "disk_free_bytes" not in body
+    assert "disk_total_bytes" not in body
+    HeartbeatRequest.model_validate(body)
 
 
 def datetime_now() -> Any:
@@ -215,7 +264,11 @@ def datetime_now() -> Any:
 def test_heartbeat_reaches_the_fleet_view(central: Central, kiosk: Kiosk) -> None:
     credit(kiosk.journal, 10000, 10000, 10000, 10000)  # the box (capacity 4) is full
     kiosk.devices["bill_acceptor"] = DeviceHealth(HealthLevel.ERROR, "acceptor_jam", "bill.jam")
-    kiosk.queue = QueueFigures(2, 0, 30.0)
+    delivered = time.time() - 42
+    kiosk.queue = QueueFigures(2, 0, 30.0, last_success_at=delivered)
+    kiosk.errors.emit(error_record("kiosk.sync", "central refused 13800138000"))
+    offline = DriverError("offline", message_key="printer.offline")
+    kiosk.errors.emit(error_record("drivers.escpos", "printer gone", offline))
     reporter = kiosk.reporter(central.url)
     try:
         assert reporter.beat()
@@ -227,7 +280,19 @@ def test_heartbeat_reaches_the_fleet_view(central: Central, kiosk: Kiosk) -> Non
     assert row["out_of_service"] is False
     assert row["cash_box"] == {"10000": 4}
     assert row["cash_fen"] == 40000
+    last = datetime.fromisoformat(row["queue"].pop("last_success_at"))
+    assert abs(last.timestamp() - delivered) <= 1  # sent to the second
     assert row["queue"] == {"pending": 2, "dead": 0, "oldest_pending_age_s": 30.0}
+    assert 0 <= row["uptime_s"] < 60
+    usage = shutil.disk_usage(kiosk.folder)
+    assert row["disk_total_bytes"] == usage.total
+    assert 0 < row["disk_free_bytes"] <= usage.total
+    assert row["disk_free_ratio"] == pytest.approx(row["disk_free_bytes"] / usage.total)
+    # newest first; codes stable (the error's message key, else the logger); no phone number
+    assert [(e["code"], e["text"]) for e in row["last_errors"]] == [
+        ("printer.offline", "ERROR drivers.escpos: printer gone"),
+        ("kiosk.sync", "ERROR kiosk.sync: central refused 138****8000"),
+    ]
     alerts = {a["device"]: a["code"] for a in row["alerts"]}
     assert alerts["bill_acceptor"] == "acceptor_jam"
     assert alerts["cash_box"] == "cash_box_full"
@@ -359,6 +424,27 @@ def test_offline_beats_fail_without_backlog_and_the_newest_wins(
             assert central.fleet_kiosk()["cash_fen"] == 3600
     finally:
         reporter.stop()
+
+
+def test_a_central_older_than_the_figures_gets_the_beat_without_them(
+    tmp_path: Path, kiosk: Kiosk
+) -> None:
+    with serve_central(tmp_path, old=True) as central:
+        command = central.issue("sync_now")
+        reporter = kiosk.reporter(central.url)
+        try:
+            assert reporter.beat()
+        finally:
+            reporter.stop()
+        first, second = central.beats
+        assert "uptime_s" in first
+        assert not set(OPTIONAL_FIGURES) & set(second)
+        assert "last_success_at" not in second["queue"]
+        assert {k: v for k, v in first.items() if k not in OPTIONAL_FIGURES and k != "queue"} == {
+            k: v for k, v in second.items() if k != "queue"
+        }
+        assert kiosk.ran == [("sync_now", command)]  # the answer's commands still run
+        assert central.fleet_kiosk()["status"] == "online"
 
 
 def test_thread_beats_at_once_on_change_and_coalesces_bursts(
