@@ -304,6 +304,7 @@ class SimReplacementFlow:
                 denominations_fen=self._ctx.denominations_fen,
                 record_note=self._record_note,
                 on_change=on_change,
+                record_intent=self._record_intent,
             )
             self._intake = intake
             self._data["method"] = "cash"
@@ -327,6 +328,12 @@ class SimReplacementFlow:
             if power_up:
                 payload["power_up"] = True
             self._record("cash.note_credited", payload, PAYING, cash_in=(fen,))
+
+    def _record_intent(self, kind: str, payload: dict[str, Any]) -> None:
+        """`cash.stack_intent` before a note is stacked, `cash.stack_returned` if it came back
+        (kiosk.flows.cash_intake.StackIntents settles one a crash left open)."""
+        with self._lock:
+            self._record(kind, payload, self._jstate)
 
     def finish_payment(self) -> int:
         """The fee is in (or the acceptor stopped): stop taking notes; the fen paid. Short of

@@ -263,6 +263,7 @@ class SimSaleFlow:
             denominations_fen=self._ctx.denominations_fen,
             record_note=self._record_note,
             on_change=on_change,
+            record_intent=self._record_intent,
         )
         self._intake = intake
         self._record("sim_sale.paying", {"due_fen": self.reservation.price_fen}, State.PAYING)
@@ -285,6 +286,12 @@ class SimSaleFlow:
             if power_up:
                 payload["power_up"] = True
             self._record("cash.note_credited", payload, State.PAYING, cash_in=(fen,))
+
+    def _record_intent(self, kind: str, payload: dict[str, Any]) -> None:
+        """`cash.stack_intent` before a note is stacked, `cash.stack_returned` if it came back
+        (kiosk.flows.cash_intake.StackIntents settles one a crash left open)."""
+        with self._lock:
+            self._record(kind, payload, self.state)
 
     def pay_card(self, on_progress: Callable[[PaymentStage], None] | None = None) -> CardOutcome:
         """Pay the number's price by bank card (blocks until the terminal answers). Approved:

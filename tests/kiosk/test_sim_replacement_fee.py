@@ -154,9 +154,10 @@ def test_fee_paid_in_cash_the_excess_credited_to_the_line(rig: Rig, central: Cen
     assert rig.writer.written[0].iccid == result.iccid
     assert _kinds(rig) == [
         "sim_replacement.started", "sim.data_received", "sim_replacement.paying",
-        "cash.note_credited", "cash.note_credited", "sim_replacement.paid",
-        "sim.card_to_reader", "sim.writing", "sim.dispensing", "sim_replacement.done",
-    ]  # fmt: skip
+        "cash.stack_intent", "cash.note_credited", "cash.stack_intent", "cash.note_credited",
+        "sim_replacement.paid", "sim.card_to_reader", "sim.writing", "sim.dispensing",
+        "sim_replacement.done",
+    ]  # each note's stack intent journalled before STACK  # fmt: skip
     assert rig.journal.cashbox() == {1000: 1, 5000: 1}
     receipt = rig.printer.last_text()
     assert "138****8000" in receipt

@@ -541,6 +541,8 @@ def test_sim_replacement_fee_paid_in_cash(
     journal = kiosk_app.journal
     assert journal is not None
     assert journal.cashbox() == {1000: 1, 5000: 1}
+    kinds = [kind for _, _, kind, _ in journal.events(txn_id)]
+    assert kinds.count("cash.stack_intent") == kinds.count("cash.note_credited") == 2
     stacked = kiosk_app.simulators["bill_acceptor"].handle.stacked_fen
     assert Counter(stacked) == Counter(journal.cashbox())
     assert journal.open_transactions() == []
