@@ -39,6 +39,7 @@ from kiosk.errors import ConfigError, JournalError
 from kiosk.flows import bill_payment, sim_sale
 from kiosk.flows.bill_payment import BillPaymentFlow
 from kiosk.flows.card_topup import TOPUP, CardTopUpContext, CardTopUpFlow, settle_open_payments
+from kiosk.flows.cash_intake import StackIntents
 from kiosk.flows.sim_issue import SimDevices
 from kiosk.flows.sim_sale import SimSaleFlow
 from kiosk.flows.topup import OUTBOX_KIND as TOPUP_OUTBOX_KIND
@@ -145,6 +146,9 @@ class KioskApp:
             self.central = EmbeddedCentral(self.config.central, self.config.kiosk.id, self.data_dir)
             self.central_url = self.central.start()
         self.journal = Journal(self.data_dir / JOURNAL_FILE)
+        # Before the devices start: a note that was stacking when the kiosk died is reported by
+        # the restarted acceptor with no flow attached, and only the journal knows its value.
+        self.router.standby = StackIntents(self.journal, self._storage_failed)
         self.recovered = recover(self.journal)
         self.metrics = ServiceMetrics(self.data_dir / METRICS_FILE)
         self.outbox.start(self.central_url)

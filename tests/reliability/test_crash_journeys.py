@@ -29,19 +29,8 @@ INJECTIONS = 1000 if SOAK else 100
 KINDS = ["topup_cash", "bill_cash", "topup_card", "bill_card"]
 
 pytestmark = pytest.mark.timeout(3600 if SOAK else 300)
-WIRING = (
-    "needs one line of wiring in kiosk/app.py (not ours to edit): KioskApp.start must set "
-    "`self.router.standby = StackIntents(self.journal, self._storage_failed)` (kiosk.flows."
-    "cash_intake) right after opening the journal, before the acceptor starts. The flows "
-    "journal cash.stack_intent before STACK and the ID-003 driver reports a vend valid it never "
-    "escrowed as PowerUpWithNote('stacker', None), but with no standby on the router nothing "
-    "journals that note: it is in the cash box and in no journal entry"
-)
 
 
-# Without the standby wiring (see test_note_stacked_across_a_crash_is_journalled), every note
-# stacking at a kill is in the cash box and in no journal entry: ~5-10 per 100 injections.
-@pytest.mark.xfail(strict=True, reason=WIRING)
 def test_random_sigkill_during_customer_journeys_keeps_the_books(
     tmp_path: Path,
     central: Central,  # noqa: F811
@@ -104,10 +93,6 @@ def test_kill_after_card_approval_then_reboot(
     assert [tx.reversed for tx in rig.terminal.engine.approvals()] == [False]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=WIRING,
-)
 def test_note_stacked_across_a_crash_is_journalled(
     tmp_path: Path,
     central: Central,  # noqa: F811

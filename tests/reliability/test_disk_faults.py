@@ -209,13 +209,6 @@ def test_eio_on_commit_puts_the_kiosk_out_of_service(
     _assert_books(books)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kiosk/flows/topup.py escrow_policy (and cash_intake.py's for bills and SIM sales) "
-    "answers STACK without a durable record and without asking whether the journal still "
-    "works: the note whose cash.note_credited cannot be written is in the cash box and in no "
-    "journal entry, so after the restart it is neither credited nor vouchered",
-)
 @pytest.mark.parametrize("fault", ["disk_full", "eio_lost"])
 def test_a_note_stacked_as_the_disk_fails_is_credited_or_vouchered(
     fault: str,
