@@ -209,12 +209,14 @@ class Rig:
                 os.kill(pid, signal.SIGKILL)
                 life.killed = True
                 _wait_gone(pid)
+        # After every life, not only a killed one: a pty refuses a second parity-only line
+        # setting, so the next child could not open the port after a clean finish either.
+        self.acceptor.reset_line()
         if not life.killed:
             assert life.lines[-1:] == ["finished"], Path(f"{out}.err").read_text()
         else:
             # The customer still holding notes walks away: none is fed in after the crash.
             self.acceptor.withdraw_queued()
-            self.acceptor.reset_line()
             self._claim_unannounced(current)
         return life
 

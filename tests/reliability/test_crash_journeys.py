@@ -49,10 +49,6 @@ def test_random_sigkill_during_customer_journeys_keeps_the_books(
                 rig.life(batch, delay_s=rng.uniform(0.0, 0.8))
             else:
                 rig.life(batch, stop_at=rng.randint(1, 8))
-            # A child that finished (a kill landing after its last event) closed the pty with
-            # its line settings too: the next one must be able to open it (Rig.life resets the
-            # line only after a kill).
-            rig.acceptor.reset_line()
         rig.life([])  # the last restart: recovery and sync, no customer
         books = rig.books()
     elapsed = time.monotonic() - started
