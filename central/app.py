@@ -36,10 +36,12 @@ from central.fleet_schemas import (
     HeartbeatRequest,
     HeartbeatResponse,
     IssuedCommand,
+    MaintenanceEventList,
 )
 from central.heartbeat import issue_command, record_heartbeat
 from central.kinds import KINDS
 from central.logs import router as logs_router
+from central.maintenance_events import DEFAULT_LIMIT, MAX_LIMIT, list_events
 from central.schemas import (
     ErrorBody,
     Health,
@@ -150,6 +152,21 @@ def issue(
     return issued
 
 
+def kiosk_maintenance(
+    request: Request,
+    kiosk_id: Annotated[str, Path(min_length=1, max_length=64)],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    action: Annotated[str | None, Query(max_length=48)] = None,
+    before_id: Annotated[int | None, Query(ge=1)] = None,
+) -> MaintenanceEventList:
+    events = list_events(
+        storage_of(request), kiosk_id, limit=limit, action=action, before_id=before_id
+    )
+    if events is None:
+        raise NotFound(f"no kiosk {kiosk_id!r} is registered")
+    return MaintenanceEventList(kiosk_id=kiosk_id, events=events)
+
+
 def _fleet_of(request: Request) -> Fleet:
     tz = cast(tzinfo, getattr(request.app.state, "fleet_tz", CHINA_STANDARD_TIME))
     storage_of(request).flush_seen()
@@ -253,6 +270,21 @@ def build_api() -> FastAPI:
         description=(
             "Issue a remote command to a kiosk: it is sent with the kiosk's heartbeat answers "
             "until the kiosk acknowledges it. 404 if no such kiosk is registered."
+        ),
+    )
+    app.add_api_route(
+        "/v1/ops/kiosks/{kiosk_id}/maintenance",
+        kiosk_maintenance,
+        methods=["GET"],
+        tags=["ops"],
+        dependencies=ops,
+        responses=OPS_ERRORS,
+        description=(
+            "A kiosk's maintenance events (sync kind maintenance.v1: technician logins, wrong "
+            "PINs, lockouts, self-tests, cash collections with their counts per denomination, "
+            "paper refills, out-of-service switches, remote commands), newest first: at most "
+            "`limit`, optionally of one `action`, older than event `before_id` to page on. "
+            "404 if no such kiosk is registered."
         ),
     )
     app.add_api_route(

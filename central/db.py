@@ -147,6 +147,25 @@ class HeartbeatDetail(Base):
     last_errors_json: Mapped[str] = mapped_column(Text, default="[]")
 
 
+class MaintenanceEvent(Base):
+    """A technician's or a remote command's action at a kiosk (kind maintenance.v1), one row
+    per (kiosk, event_id). Details are flat values the kiosk vouches are not personal data."""
+
+    __tablename__ = "maintenance_events"
+    __table_args__ = (UniqueConstraint("kiosk_id", "event_id", name="uq_maintenance_kiosk_event"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(48))
+    technician_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())  # the kiosk's clock
+    details_json: Mapped[str] = mapped_column(Text)
+    cash_counts_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    total_fen: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class RemoteCommand(Base):
     """A command ops issued to one kiosk; sent with every heartbeat answer until acknowledged."""
 

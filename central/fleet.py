@@ -18,9 +18,11 @@ from central.fleet_schemas import (
     FleetKiosk,
     FleetSummary,
     KioskStatus,
+    MaintenanceEventOut,
     QueueBacklog,
     ReportedError,
 )
+from central.maintenance_events import recent_events
 from central.volume import (
     as_list,
     day_start,
@@ -125,7 +127,9 @@ def kiosk_view(
     beat: Heartbeat | None,
     now: datetime,
     today: KioskDay,
+    *,
     detail: HeartbeatDetail | None = None,
+    maintenance: list[MaintenanceEventOut] | None = None,
 ) -> FleetKiosk:
     status: KioskStatus = "online" if is_online(beat, now) else "offline"
     free = detail.disk_free_bytes if detail is not None else None
@@ -136,6 +140,7 @@ def kiosk_view(
         "disk_total_bytes": total,
         "disk_free_ratio": disk_ratio(free, total),
         "last_errors": errors_of(detail),
+        "recent_maintenance": maintenance or [],
     }
     if beat is None:
         return FleetKiosk(
@@ -189,8 +194,16 @@ def build_fleet(storage: Storage, now: datetime, tz: tzinfo = CHINA_STANDARD_TIM
         ).all()
     volumes = volumes_today(storage, now, tz)
     sessions = sessions_today(storage, now, tz)
+    maintenance = recent_events(storage)
     kiosks = [
-        kiosk_view(k, b, now, KioskDay(volumes.get(k.id, {}), sessions.get(k.id, (0, 0))), d)
+        kiosk_view(
+            k,
+            b,
+            now,
+            KioskDay(volumes.get(k.id, {}), sessions.get(k.id, (0, 0))),
+            detail=d,
+            maintenance=maintenance.get(k.id),
+        )
         for k, b, d in rows
     ]
     started = sum(k.sessions_started_today for k in kiosks)

@@ -161,6 +161,26 @@ def _delivery_cell(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
     return moment(kiosk.queue.last_success_at, now, tz)
 
 
+def _maintenance_cell(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
+    """The last few maintenance events: action, who, cash collected, when."""
+    if not kiosk.recent_maintenance:
+        return '<span class="muted">none</span>'
+    items = []
+    for event in kiosk.recent_maintenance:
+        who = event.technician_id or "remote/system"
+        data = f'data-action="{attr(event.action)}" data-technician="{attr(who)}"'
+        cash = ""
+        if event.total_fen is not None:
+            data += f' data-total-fen="{event.total_fen}"'
+            counts = ", ".join(f"{yuan(int(d))}×{n}" for d, n in (event.cash_counts or {}).items())
+            cash = f" {yuan(event.total_fen)} ({counts})"
+        items.append(
+            f"<li {data}>{escape(event.action)} by {escape(who)}{escape(cash)} "
+            f'<span class="muted">{moment(event.at, now, tz)}</span></li>'
+        )
+    return f'<ul class="alerts">{"".join(items)}</ul>'
+
+
 def _cash_cell(kiosk: FleetKiosk) -> str:
     detail = ", ".join(f"{yuan(int(d))}×{n}" for d, n in kiosk.cash_box.items() if n)
     title = f' title="{attr(detail)}"' if detail else ""
@@ -219,6 +239,7 @@ def _row(kiosk: FleetKiosk, now: datetime, tz: tzinfo) -> str:
         f"<td>{_queue_cell(kiosk)}</td>",
         f"<td>{_delivery_cell(kiosk, now, tz)}</td>",
         f'<td class="num">{_cash_cell(kiosk)}</td>',
+        f"<td>{_maintenance_cell(kiosk, now, tz)}</td>",
         f'<td class="num">{kiosk.topups_today} / {escape(yuan(kiosk.topups_today_fen))}</td>',
         f"<td>{volume_text(kiosk.volume_today)}</td>",
         f'<td class="num">{sessions}</td>',
@@ -240,6 +261,7 @@ HEADINGS = (
     "Queue backlog",
     "Last delivery",
     "Cash in box",
+    "Maintenance",
     "Top-ups today",
     "Today by service",
     "Diversion",

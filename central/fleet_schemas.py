@@ -190,6 +190,30 @@ class ReportedError(BaseModel):
     text: str
 
 
+MaintenanceDetailValue = str | int | bool | None
+
+
+class MaintenanceEventOut(BaseModel):
+    """One maintenance action at a kiosk as central recorded it (sync kind maintenance.v1)."""
+
+    id: int = Field(description="central's sequence number; page older events with before_id")
+    event_id: str
+    action: str = Field(description="login, pin_wrong, lockout, cash_collected, self_test...")
+    technician_id: str | None = Field(description="null: a remote command or the system")
+    at: datetime = Field(description="when it happened, the kiosk's clock")
+    received_at: datetime
+    details: dict[str, MaintenanceDetailValue]
+    cash_counts: dict[str, int] | None = Field(
+        description="a cash collection: denomination in fen (as a string) → notes"
+    )
+    total_fen: int | None
+
+
+class MaintenanceEventList(BaseModel):
+    kiosk_id: str
+    events: list[MaintenanceEventOut] = Field(description="newest first")
+
+
 class ServiceVolume(BaseModel):
     """Business central recorded today for one service: how many, and the money taken."""
 
@@ -216,6 +240,9 @@ class FleetKiosk(BaseModel):
     disk_total_bytes: int | None
     disk_free_ratio: float | None = Field(description="free / total (null: not reported)")
     last_errors: list[ReportedError] = Field(description="latest errors, newest first")
+    recent_maintenance: list[MaintenanceEventOut] = Field(
+        description="the kiosk's last few maintenance events, newest first"
+    )
     cash_box: dict[str, int]
     cash_fen: int
     topups_today: int

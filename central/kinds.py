@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from central.bill_payments import BillPaymentV1, apply_bill_payment
 from central.business_db import Account
-from central.db import Topup, utcnow
+from central.db import MaintenanceEvent, Topup, utcnow
 from central.errors import ItemConflict, ItemRejected
 from central.sim_kinds import (
     SimReleaseV1,
@@ -186,9 +187,30 @@ class MaintenanceV1(BaseModel):
 
 
 def apply_maintenance(session: Session, kiosk_id: str, body: MaintenanceV1) -> dict[str, Any]:
-    """Acknowledge the event; the idempotency record keeps this summary of it (the reference
-    central has no maintenance table: ops read the kiosk's own journal for the full record)."""
-    del session, kiosk_id
+    """Record the event for ops (GET /v1/ops/kiosks/{id}/maintenance, the fleet page); an
+    event id already recorded for this kiosk under another idempotency key is a conflict."""
+    earlier = session.scalar(
+        select(MaintenanceEvent.id).where(
+            MaintenanceEvent.kiosk_id == kiosk_id, MaintenanceEvent.event_id == body.event_id
+        )
+    )
+    if earlier is not None:
+        raise ItemConflict("event_id: already recorded under another idempotency key")
+    session.add(
+        MaintenanceEvent(
+            kiosk_id=kiosk_id,
+            event_id=body.event_id,
+            action=body.action,
+            technician_id=body.technician_id,
+            at=datetime.fromisoformat(body.at),
+            details_json=json.dumps(body.details, ensure_ascii=False, sort_keys=True),
+            cash_counts_json=(
+                None if body.cash_counts is None else json.dumps(body.cash_counts, sort_keys=True)
+            ),
+            total_fen=body.total_fen,
+            received_at=utcnow(),
+        )
+    )
     result: dict[str, Any] = {
         "event_id": body.event_id,
         "action": body.action,

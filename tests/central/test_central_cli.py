@@ -235,6 +235,7 @@ def test_openapi_command_prints_sorted_document() -> None:
         "/v1/ops/kiosks",
         "/v1/ops/kiosks/{kiosk_id}/commands",
         "/v1/ops/kiosks/{kiosk_id}/logs",
+        "/v1/ops/kiosks/{kiosk_id}/maintenance",
         "/v1/ops/sms",
         "/v1/ops/topups",
         "/v1/realname/checks",

@@ -101,6 +101,7 @@ def test_heartbeat_is_stored_and_shown_in_fleet(central: Central, clock: FakeClo
         "disk_total_bytes": None,
         "disk_free_ratio": None,
         "last_errors": [],
+        "recent_maintenance": [],
         "cash_box": {"100": 7, "2000": 0, "5000": 1, "10000": 3},
         "cash_fen": 3 * 10000 + 5000 + 7 * 100,
         "topups_today": 0,
