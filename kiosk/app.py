@@ -66,6 +66,26 @@ def start_simulator(driver: str, settings: dict[str, Any]) -> registry.Simulator
     return registry.start_simulator(driver, settings)
 
 
+def open_printer(config: KioskConfig) -> tuple[ReceiptPrinter, Callable[[], None]]:
+    """The configured receipt printer on its own, for a technician's command while the kiosk
+    is stopped (`kiosk cash collect`): the driver, and how to close it (and its simulator)."""
+    section = config.devices.printer
+    built = registry.build_device(
+        "printer",
+        section.driver,
+        section.settings,
+        simulate=section.simulate,
+        key_path="devices.printer",
+    )
+
+    def close() -> None:
+        built.device.close()
+        if built.simulator is not None:
+            built.simulator.stop()
+
+    return built.device, close
+
+
 def validate_config(config: KioskConfig) -> None:
     """Beyond the schema: each device's driver name and settings. Raises ConfigError."""
     for name, section in _device_sections(config).items():

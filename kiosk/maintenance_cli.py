@@ -9,23 +9,25 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import offline_queue
+from drivers.errors import DriverError
+from drivers.interfaces import ReceiptPrinter
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.journal import Journal
 from kiosk.lock import DataFolderLock
 from kiosk.logging_setup import log_folder
-from kiosk.maintenance import IdCardTap, MaintenanceParts, MaintenanceSession
+from kiosk.maintenance import IdCardTap, MaintenanceParts, MaintenanceSession, SelfTest
 from kiosk.maintenance_auth import (
     MaintenanceError,
     MaintenanceGate,
     hash_secret,
     valid_pin,
 )
-from kiosk.maintenance_cash import collection_slip
+from kiosk.maintenance_cash import collection_slip, last_collection
 from kiosk.maintenance_status import (
     PAPER_FILE,
     SERVICE_FILE,
@@ -50,7 +52,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     cash = commands.add_parser("cash", help="the cash box")
     cash_actions = cash.add_subparsers(dest="cash_command", required=True)
     cash_actions.add_parser("status", help="notes per denomination and total since collection")
-    _technician(cash_actions.add_parser("collect", help="empty the cash box; prints the slip"))
+    _technician(
+        cash_actions.add_parser(
+            "collect", help="empty the cash box; prints the slip on the receipt printer and here"
+        )
+    )
+    _technician(cash_actions.add_parser("slip", help="print the last collection slip again"))
 
     paper = commands.add_parser("paper", help="the receipt paper")
     paper_actions = paper.add_subparsers(dest="paper_command", required=True)
@@ -108,9 +115,35 @@ def _journal(config: KioskConfig) -> Iterator[Journal]:
 
 
 @contextmanager
-def _session(config: KioskConfig, technician: str) -> Iterator[tuple[MaintenanceSession, bool]]:
-    """An authenticated session, and whether the kiosk process itself is running. While it
-    runs a customer may be paying: an open transaction then refuses maintenance."""
+def _printer(config: KioskConfig, running: bool) -> Iterator[tuple[ReceiptPrinter | None, str]]:
+    """The receipt printer for a slip, or None and why there is none."""
+    if running:
+        yield None, "the running kiosk holds the receipt printer"
+        return
+    if config.devices.printer.simulate:
+        yield None, "the receipt printer is simulated (devices.printer.simulate: true)"
+        return
+    from kiosk.app import open_printer  # the composition root names the drivers
+
+    try:
+        printer, close = open_printer(config)
+    except (DriverError, OSError) as exc:
+        yield None, f"the receipt printer cannot be opened: {exc}"
+        return
+    try:
+        yield printer, ""
+    finally:
+        close()
+
+
+@contextmanager
+def _session(
+    config: KioskConfig, technician: str, *, printer: bool = False
+) -> Iterator[tuple[MaintenanceSession, bool, str]]:
+    """An authenticated session, whether the kiosk process itself is running, and (asked for
+    with `printer`) why the session has no receipt printer ("" if it has one). While the kiosk
+    runs a customer may be paying: an open transaction then refuses maintenance; and the kiosk
+    holds the printer, so a slip is printed on the maintenance screen instead."""
     lock = DataFolderLock(config.data_dir)
     try:
         lock.acquire()
@@ -127,22 +160,26 @@ def _session(config: KioskConfig, technician: str) -> Iterator[tuple[Maintenance
             )
             identity = gate.authenticate(technician, read_secret("PIN: "), method="cli")
             store = offline_queue.OutboxStore(config.data_dir / JOURNAL_FILE)
-            parts = MaintenanceParts(
-                config=config,
-                journal=journal,
-                switch=ServiceSwitch(config.data_dir / SERVICE_FILE),
-                paper=PaperMonitor(config.data_dir / PAPER_FILE),
-                device_health=dict,
-                store=store,
-                id_cards=IdCardTap(),
-                log_file=_log_file(config),
-            )
-            session = MaintenanceSession(parts, identity)
-            try:
-                yield session, running
-            finally:
-                session.exit()
-                store.close()
+            no_printer: tuple[ReceiptPrinter | None, str] = (None, "")
+            printing = _printer(config, running) if printer else nullcontext(no_printer)
+            with printing as (device, missing):
+                parts = MaintenanceParts(
+                    config=config,
+                    journal=journal,
+                    switch=ServiceSwitch(config.data_dir / SERVICE_FILE),
+                    paper=PaperMonitor(config.data_dir / PAPER_FILE),
+                    device_health=dict,
+                    store=store,
+                    printer=device,
+                    id_cards=IdCardTap(),
+                    log_file=_log_file(config),
+                )
+                session = MaintenanceSession(parts, identity)
+                try:
+                    yield session, running, missing
+                finally:
+                    session.exit()
+                    store.close()
     finally:
         lock.release()
 
@@ -168,28 +205,59 @@ def cmd_cash_status(config: KioskConfig) -> int:
 
 
 def cmd_cash_collect(config: KioskConfig, technician: str) -> int:
-    with _session(config, technician) as (session, running):
+    """Empty the box (journalled and queued for central first), print the slip on the kiosk's
+    receipt printer as the maintenance screen does, and show it here too. A slip the printer
+    did not print is said so on stderr; the collection stands (`kiosk cash slip` reprints)."""
+    with _session(config, technician, printer=True) as (session, running, missing):
         if running and ServiceSwitch(config.data_dir / SERVICE_FILE).reason() is None:
             # Notes may go into the box while it is being emptied: out of service first.
             raise MaintenanceError(
                 "the kiosk is running and in service: `kiosk service out` first",
                 message_key="maintenance.in_service",
             )
-        collected, _printed = session.collect_cash()
+        collected, printed = session.collect_cash()
     slip = collection_slip(collected, kiosk_id=config.kiosk.id, kiosk_name=config.kiosk.name)
     print(slip.plain_text())
+    _report_print(printed, missing, technician)
     return EXIT_OK
 
 
+def cmd_cash_slip(config: KioskConfig, technician: str) -> int:
+    with _session(config, technician, printer=True) as (session, _running, missing):
+        printed = session.reprint_slip()
+    with _journal(config) as journal:
+        collected = last_collection(journal)
+    if collected is None:
+        print("kiosk: no cash collection yet", file=sys.stderr)
+        return EXIT_FAILURE
+    slip = collection_slip(collected, kiosk_id=config.kiosk.id, kiosk_name=config.kiosk.name)
+    print(slip.plain_text())
+    _report_print(printed, missing, technician)
+    return EXIT_OK
+
+
+def _report_print(printed: SelfTest, missing: str, technician: str) -> None:
+    if printed.passed:
+        print("slip printed on the receipt printer")
+        return
+    why = missing or f"{printed.code}{f' ({printed.detail})' if printed.detail else ''}"
+    print(
+        f"kiosk: the slip was NOT printed: {why}. The collection is journalled and queued for "
+        f"central; print the slip again with `kiosk cash slip --technician {technician}` "
+        "(kiosk stopped) or Reprint slip on the maintenance screen.",
+        file=sys.stderr,
+    )
+
+
 def cmd_paper_refilled(config: KioskConfig, technician: str) -> int:
-    with _session(config, technician) as (session, _running):
+    with _session(config, technician) as (session, _running, _missing):
         session.paper_refilled()
     print("paper refilled: near-end cleared")
     return EXIT_OK
 
 
 def cmd_service(config: KioskConfig, technician: str, state: str, reason: str) -> int:
-    with _session(config, technician) as (session, _running):
+    with _session(config, technician) as (session, _running, _missing):
         changed = session.set_out_of_service(state == "out", reason)
     now = "out of service" if state == "out" else "in service"
     print(f"{now}" if changed else f"already {now}")
@@ -230,7 +298,7 @@ def _change_dead_letter(config: KioskConfig, args: argparse.Namespace) -> int:
     if args.discard and not args.reason.strip():
         print("kiosk: --discard needs --reason (it is journalled)", file=sys.stderr)
         return EXIT_USAGE
-    with _session(config, args.technician) as (session, _running):
+    with _session(config, args.technician) as (session, _running, _missing):
         if args.retry:
             done = session.retry_dead_letter(args.retry)
         else:
@@ -254,6 +322,7 @@ def run(args: argparse.Namespace, config: KioskConfig) -> int | None:
     commands: dict[tuple[str, str | None], Callable[[], int]] = {
         ("cash", "status"): lambda: cmd_cash_status(config),
         ("cash", "collect"): lambda: cmd_cash_collect(config, args.technician),
+        ("cash", "slip"): lambda: cmd_cash_slip(config, args.technician),
         ("paper", "refilled"): lambda: cmd_paper_refilled(config, args.technician),
         ("service", None): lambda: cmd_service(config, args.technician, args.state, args.reason),
         ("journal", "verify"): lambda: cmd_journal_verify(config),
