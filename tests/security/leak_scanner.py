@@ -341,17 +341,19 @@ def _read_database(path: Path, iin_filter: bool) -> _Database:
     allowed: set[str] = set()
     findings: list[Finding] = []
     for (table, column), values in _sqlite_columns(path).items():
-        texts = [
-            str(v).encode("utf-8", "surrogatepass") for v in values if isinstance(v, str | int)
-        ]
+        texts = [v.encode("utf-8", "surrogatepass") for v in values if isinstance(v, str)]
+        numbers = [str(v).encode() for v in values if isinstance(v, int) and abs(v) >= 10**12]
         blobs = [v for v in values if isinstance(v, bytes)]
         if (table, column) in ALLOWED_COLUMNS:  # the numbers in them, wherever they appear
-            for text in texts:
+            for text in (*texts, *numbers):
                 allowed.update(m.group().decode() for m in _DIGIT_RUN.finditer(text))
-        where = f"sqlite:{table}.{column}"
-        for cell in (*texts, *blobs):
+        for cell in (*texts, *numbers, *blobs):
             runs.update(m.group().decode() for m in _DIGIT_RUN.finditer(cell))
-        findings += scan_bytes(b"\n".join(texts), path, where, iin_filter=iin_filter)
+        # Text cells are in the raw pages as UTF-8 already (scanned there, with the WAL file);
+        # what only the rows show is an INTEGER and what a BLOB holds.
+        where = f"sqlite:{table}.{column}"
+        if numbers:
+            findings += scan_bytes(b"\n".join(numbers), path, where, iin_filter=iin_filter)
         for blob in blobs:
             findings += scan_bytes(blob, path, where, iin_filter=iin_filter)
     return _Database(runs, allowed, findings)
@@ -363,13 +365,23 @@ def _header_artifact(digits: str, runs: set[str]) -> bool:
     return any(digits[cut:] in runs or digits[:-cut] in runs for cut in (1, 2, 3, 4))
 
 
+# Source code is not data the kiosk writes: copies of the source tree that tests make (import
+# contracts) hold the simulators' test identities and test card numbers on purpose.
+SOURCE_SUFFIXES = frozenset({".py", ".pyc", ".pyi"})
+ELF_MAGIC = b"\x7fELF"
+
+
 def scan_file(
     path: Path, *, iin_filter: bool = True, databases: dict[Path, _Database] | None = None
 ) -> list[Finding]:
+    if path.suffix in SOURCE_SUFFIXES:
+        return []
     try:
         data = path.read_bytes()
     except OSError:
         return []
+    if data.startswith(ELF_MAGIC):
+        return []  # a program (a copied interpreter in a staging root)
     findings: list[Finding] = []
     if data.startswith(PNG_MAGIC):
         for kind, text in png_text_chunks(data):
