@@ -298,6 +298,7 @@ class OutboxStore:
         backing off becomes due at `now` (same transaction; the `retry` rows keep their own
         backoff, set after the release)."""
         stamp = time.time() if now is None else now
+        acked = self._without_personal_data(acked)
         acked_n, dead_n, _released, retry_n, _mark = self._write(
             [
                 (
@@ -331,6 +332,25 @@ class OutboxStore:
         if acked_n and self._sealer is not None:  # without a key nothing sealed is ever acked
             self.purge_sealed([key for key, _result in acked])
         return acked_n + dead_n + retry_n
+
+    def _without_personal_data(
+        self, acked: Sequence[tuple[str, Mapping[str, Any] | None]]
+    ) -> list[tuple[str, Mapping[str, Any] | None]]:
+        """Central's answers with the fields their item sealed purged before they are stored: an
+        answer that repeats the personal data must never reach the disk in plain text (the
+        purge of the body after the ack could not take it back out of the WAL or free space)."""
+        answered = [(key, result) for key, result in acked if result]
+        if self._sealer is None or not answered:
+            return list(acked)
+        keys = [key for key, _result in answered]
+        query = "SELECT key, body FROM outbox WHERE body LIKE ?"
+        query += f" AND key IN ({','.join('?' * len(keys))})"
+        rows = self._query(query, ['%"sealed:v1:%', *keys])
+        fields = {key: sealed_fields(json.loads(body)) for key, body in rows}
+        return [
+            (key, purged_result(result, fields[key]) if key in fields and result else result)
+            for key, result in acked
+        ]
 
     def mark_acked(
         self, key: str, result: Mapping[str, Any] | None, now: float | None = None

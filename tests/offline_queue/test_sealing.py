@@ -185,5 +185,6 @@ def test_the_worker_sends_the_opened_body_and_purges_after_the_ack(
         with sqlite3.connect(path) as conn:
             [(stored,)] = conn.execute("SELECT result FROM outbox").fetchall()
         assert ID_NUMBER not in stored
+        assert ID_NUMBER.encode() not in _file_bytes(path)  # not in the WAL either
     finally:
         store.close()
