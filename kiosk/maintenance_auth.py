@@ -1,7 +1,10 @@
 """Entering maintenance mode: a technician card (ID-format badge or service SIM) or the hidden
-touch sequence, then a PIN. PINs live only as scrypt hashes; wrong PINs in a row lock
-maintenance for a while, and that lock survives a reboot. Every PIN attempt is journalled (and
-so reaches central); maintenance never starts while a customer session holds money."""
+touch sequence, then a PIN of 6 to 12 digits. PINs live only as scrypt hashes; wrong PINs in a
+row lock maintenance for a while, each further lock in a row twice as long (up to 24 h), and
+that lock survives a reboot. An attempt is counted, under a lock shared by every process on the
+data folder (the kiosk and technician CLI commands), before its PIN is checked, so attempts in
+flight at once never exceed the limit. Every PIN attempt is journalled (and so reaches
+central); maintenance never starts while a customer session holds money."""
 
 from __future__ import annotations
 
@@ -19,12 +22,15 @@ from kiosk.errors import KioskError
 from kiosk.journal import Journal
 from kiosk.maintenance_journal import record_action
 from kiosk.maintenance_settings import Corner, MaintenanceSection, Technician
-from kiosk.maintenance_store import read_json, write_json_atomic
+from kiosk.maintenance_store import file_lock, read_json, write_json_atomic
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # ~16 MiB and ~50 ms per check on a kiosk CPU
 MAX_SCRYPT_N = 2**20  # a hash asking for more memory than this is refused, not computed
 SALT_BYTES, KEY_BYTES = 16, 32
 LOCKOUT_FILE = "maintenance_lockout.json"
+MIN_PIN_DIGITS, MAX_PIN_DIGITS = 6, 12
+SHORT_PIN_DIGITS = 4  # 4 and 5 digits were accepted once: such a PIN is refused with a reason
+MAX_LOCKOUT_S = 24 * 3600  # each lock in a row doubles, up to this
 
 
 class MaintenanceError(KioskError):
@@ -49,8 +55,49 @@ class WrongPin(MaintenanceError):
         self.attempts_left = attempts_left
 
 
+class PinTooShort(MaintenanceError):
+    """A 4- or 5-digit PIN: no longer accepted (not even checked); the technician's PIN must be
+    replaced by one of 6 to 12 digits."""
+
+    message_key = "maintenance.pin_too_short"
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"maintenance PINs now have {MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits and a shorter "
+            "one is refused: set a longer PIN (`kiosk maintenance pin-hash` makes its hash for "
+            "the technician's maintenance.technicians[].pin_hash in config.yaml)"
+        )
+
+
 def valid_pin(pin: str) -> bool:
-    return 4 <= len(pin) <= 12 and pin.isascii() and pin.isdigit()
+    """A PIN the kiosk accepts (and that `kiosk maintenance pin-hash` hashes): 6 to 12 digits."""
+    return MIN_PIN_DIGITS <= len(pin) <= MAX_PIN_DIGITS and pin.isascii() and pin.isdigit()
+
+
+def short_pin(pin: str) -> bool:
+    """A PIN of the length accepted before (4 or 5 digits), refused with PinTooShort."""
+    return SHORT_PIN_DIGITS <= len(pin) < MIN_PIN_DIGITS and pin.isascii() and pin.isdigit()
+
+
+def lockout_duration(lockout_s: int, lockouts: int) -> int:
+    """How long the `lockouts`-th lock in a row (no right PIN in between) lasts: `lockout_s`,
+    doubled for each lock before it, at most MAX_LOCKOUT_S (or `lockout_s` if that is longer)."""
+    doublings = min(max(lockouts, 1) - 1, 32)
+    return min(lockout_s << doublings, max(MAX_LOCKOUT_S, lockout_s))
+
+
+def seconds_to_try(pins: int, max_attempts: int, lockout_s: int) -> int:
+    """The least time in which the lockout lets `pins` PINs be checked (typing not counted):
+    `max_attempts` PINs, a lock, `max_attempts` more, a lock twice as long, and so on."""
+    series = -(-pins // max_attempts)  # each ends in a lock but the last needs not wait it out
+    total, lockouts = 0, 0
+    while lockouts < series - 1:
+        lockouts += 1
+        duration = lockout_duration(lockout_s, lockouts)
+        if duration == lockout_duration(lockout_s, lockouts + 1):  # the cap: the rest alike
+            return total + duration * (series - lockouts)
+        total += duration
+    return total
 
 
 def hash_secret(secret: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
@@ -82,9 +129,19 @@ def _scrypt(secret: str, salt: bytes, n: int, r: int, p: int, *, length: int = K
     return hashlib.scrypt(secret.encode(), salt=salt, n=n, r=r, p=p, maxmem=memory, dklen=length)
 
 
+@dataclass(frozen=True)
+class _LockState:
+    failures: int  # wrong PINs (and attempts in flight) in the current series
+    until: float | None  # when the current lock ends (None: never locked in this series)
+    lockouts: int  # locks in a row since the last right PIN
+
+
 class Lockout:
-    """Wrong PINs in a row and the lock they caused, in a file written before the attempt is
-    answered: pulling the plug after a wrong PIN neither forgets it nor lifts the lock."""
+    """Wrong PINs in a row and the lock they caused, in a file shared by every process on the
+    data folder. An attempt is counted durably before its PIN is checked (`reserve`), under a
+    lock file next to the state file: attempts in flight at once, in any process, never exceed
+    the limit, and pulling the plug during a check neither forgets it nor lifts the lock. Each
+    lock in a row lasts twice the one before (up to MAX_LOCKOUT_S); a right PIN starts over."""
 
     def __init__(
         self, path: Path, max_attempts: int, lockout_s: int, clock: Callable[[], float]
@@ -94,50 +151,75 @@ class Lockout:
         self._lockout_s = lockout_s
         self._clock = clock
 
-    def _load(self) -> tuple[int, float | None]:
+    def _load(self) -> _LockState:
+        """The state (call under `file_lock`). A damaged file might hide a lock: it is read,
+        and written back, as a fresh lock, which then runs out like any other."""
         data = read_json(self._path)
         if data is None:
-            if self._path.exists():
-                # A damaged lock file might hide a lock: the safe reading is a fresh lock.
-                return self._max, self._clock() + self._lockout_s
-            return 0, None
+            if not self._path.exists():
+                return _LockState(0, None, 0)
+            state = _LockState(self._max, self._clock() + self._lockout_s, 1)
+            self._save(state)
+            return state
         failures = data.get("failures", 0)
         until = data.get("locked_until")
+        lockouts = data.get("lockouts")
         failures = failures if isinstance(failures, int) else self._max
         until = float(until) if isinstance(until, int | float) else None
-        return failures, until
+        if not isinstance(lockouts, int) or lockouts < 0:
+            lockouts = 0 if until is None else 1  # a file from before the escalation
+        return _LockState(failures, until, lockouts)
+
+    def _save(self, state: _LockState) -> None:
+        write_json_atomic(self._path, {"failures": state.failures, "locked_until": state.until,
+                                       "lockouts": state.lockouts})  # fmt: skip
+
+    def _locked_until(self, state: _LockState) -> float | None:
+        if state.until is None:
+            return None
+        now = self._clock()
+        if state.until <= now:
+            return None
+        # A clock set backwards must not stretch the lock beyond its length.
+        return min(state.until, now + lockout_duration(self._lockout_s, state.lockouts))
 
     def locked_until(self) -> float | None:
         """When the lock ends; None if maintenance is not locked now."""
-        _failures, until = self._load()
-        if until is None:
-            return None
-        now = self._clock()
-        if until <= now:
-            return None
-        # A clock set backwards must not stretch the lock beyond its configured length.
-        return min(until, now + self._lockout_s)
+        with file_lock(self._path):
+            return self._locked_until(self._load())
 
-    def failed(self) -> tuple[int, float | None]:
-        """Count one wrong PIN (durably); (wrong PINs in a row, lock end if now locked)."""
-        failures, until = self._load()
-        if until is not None and until <= self._clock():
-            failures = 0  # the previous lock has run out: a fresh series
-        failures += 1
-        until = self._clock() + self._lockout_s if failures >= self._max else None
-        write_json_atomic(self._path, {"failures": failures, "locked_until": until})
-        return failures, until
+    def reserve(self) -> tuple[int, float | None]:
+        """Count one attempt, durably, before its PIN is checked: (attempts in a row now, lock
+        end if this attempt locked maintenance). The attempt that reaches the limit locks at
+        once, so no other attempt starts while it is checked; if its PIN is right,
+        `succeeded()` lifts the lock. MaintenanceLocked if maintenance is locked already."""
+        with file_lock(self._path):
+            state = self._load()
+            until = self._locked_until(state)
+            if until is not None:
+                raise MaintenanceLocked(until)
+            failures = 0 if state.until is not None else state.failures  # a lock ran out
+            failures += 1
+            lockouts, until = state.lockouts, None
+            if failures >= self._max:
+                lockouts += 1
+                until = self._clock() + lockout_duration(self._lockout_s, lockouts)
+            self._save(_LockState(failures, until, lockouts))
+            return failures, until
 
     def succeeded(self) -> None:
-        write_json_atomic(self._path, {"failures": 0, "locked_until": None})
+        """A right PIN: no wrong PINs in a row, no lock, and the next lock is a first one."""
+        with file_lock(self._path):
+            self._save(_LockState(0, None, 0))
 
     def attempts_left(self) -> int:
         """Wrong PINs still allowed before the lock (all of them before the first wrong PIN
         or once a lock ran out; 0 while locked)."""
-        failures, until = self._load()
-        if until is not None:
-            return 0 if self.locked_until() is not None else self._max
-        return max(self._max - failures, 0)
+        with file_lock(self._path):
+            state = self._load()
+            if state.until is not None:
+                return 0 if self._locked_until(state) is not None else self._max
+            return max(self._max - state.failures, 0)
 
 
 @dataclass(frozen=True)
@@ -151,7 +233,8 @@ class MaintenanceGate:
     """The way into maintenance. Thread-safe: the ID card reader's thread presents a badge,
     the GUI thread reads `pin_expected` and cancels, the core thread checks the PIN. Badge and
     PIN hashes are checked outside the state lock (scrypt takes ~50 ms); PIN checks run one
-    at a time so two quick wrong PINs count twice.
+    at a time in this gate, and every attempt is counted in the shared lock file before its
+    PIN is checked, so attempts through other gates or processes count too.
 
     `money_held()` says whether a customer session holds money right now (the app's flow has
     credited notes not yet committed); while it does, maintenance never starts."""
@@ -280,12 +363,20 @@ class MaintenanceGate:
                           {"method": method, "reason": "customer_money"})  # fmt: skip
             raise MaintenanceError("a customer session holds money",
                                    message_key="maintenance.customer_money")  # fmt: skip
+        if short_pin(pin):  # never checked, so it tells nothing and is not counted
+            record_action(self._journal, "login_refused", claimed,
+                          {"method": method, "reason": "pin_too_short"})  # fmt: skip
+            raise PinTooShort
+        try:
+            failures, locked_until = self.lockout.reserve()  # counted before it is checked
+        except MaintenanceLocked:  # another gate or process locked it meanwhile
+            record_action(self._journal, "login_locked", claimed, {"method": method})
+            raise
         for candidate in candidates:
             if valid_pin(pin) and verify_secret(pin, candidate.pin_hash):
                 self.lockout.succeeded()
                 record_action(self._journal, "login", candidate.id, {"method": method})
                 return TechnicianIdentity(candidate.id, candidate.name, method)
-        failures, locked_until = self.lockout.failed()
         record_action(self._journal, "pin_failed", claimed,
                       {"method": method, "failures": failures,
                        "locked": locked_until is not None})  # fmt: skip

@@ -22,6 +22,8 @@ from kiosk.lock import DataFolderLock
 from kiosk.logging_setup import log_folder
 from kiosk.maintenance import IdCardTap, MaintenanceParts, MaintenanceSession, SelfTest
 from kiosk.maintenance_auth import (
+    MAX_PIN_DIGITS,
+    MIN_PIN_DIGITS,
     MaintenanceError,
     MaintenanceGate,
     hash_secret,
@@ -46,7 +48,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     actions = maintenance.add_subparsers(dest="maintenance_command", required=True)
     actions.add_parser(
         "pin-hash",
-        help="read a PIN (or a badge number) and print its scrypt hash for config.yaml",
+        help="read a PIN (6 to 12 digits) or a badge number and print its scrypt hash for "
+        "config.yaml",
     )
 
     cash = commands.add_parser("cash", help="the cash box")
@@ -95,8 +98,8 @@ def cmd_pin_hash() -> int:
         print("kiosk: the two entries differ", file=sys.stderr)
         return EXIT_USAGE
     if not (valid_pin(secret) or (len(secret) in (15, 18) and secret[:-1].isdigit())):
-        print("kiosk: a PIN is 4 to 12 digits (or give a 15/18-character badge number)",
-              file=sys.stderr)  # fmt: skip
+        print(f"kiosk: a PIN is {MIN_PIN_DIGITS} to {MAX_PIN_DIGITS} digits (or give a "
+              "15/18-character badge number)", file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
     print(hash_secret(secret))
     return EXIT_OK

@@ -2,8 +2,11 @@
 
 A technician is identified by a card — the ID-format technician badge read by the ID card
 reader, or a configured SIM (its ICCID) put in the SIM reader — or by the hidden touch sequence
-on the attract screen; then a PIN. PINs and badge numbers are stored only as scrypt hashes
-(`kiosk maintenance pin-hash` makes one), so this file never holds a usable secret.
+on the attract screen; then a PIN of 6 to 12 digits. PINs and badge numbers are stored only as
+scrypt hashes (`kiosk maintenance pin-hash` makes one, and refuses a PIN shorter than 6 digits),
+so this file never holds a usable secret — nor a PIN's length: a hash made of a 4- or 5-digit
+PIN (accepted once) cannot be told at load time, and that PIN is refused when entered with a
+message telling the technician to set a longer one (maintenance_auth.PinTooShort).
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ class Technician(_Strict):
 
 
 class MaintenanceSection(_Strict):
-    # Wrong PINs in a row before maintenance locks, and for how long.
+    # Wrong PINs in a row before maintenance locks, and for how long: each further lock with no
+    # right PIN in between lasts twice as long, up to 24 h (maintenance_auth.MAX_LOCKOUT_S).
     max_pin_attempts: int = Field(default=5, ge=1, le=20)
     lockout_s: int = Field(default=900, ge=60, le=86400)
     technicians: tuple[Technician, ...] = ()

@@ -21,7 +21,7 @@ from tests.conftest import write_config
 
 pytestmark = pytest.mark.timeout(120)
 KIOSK = str(Path(sys.executable).parent / "kiosk")
-PIN = "2468"
+PIN = "246813"
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -72,10 +72,31 @@ def test_pin_hash_prints_a_verifiable_hash() -> None:
     assert "135790" not in encoded
 
 
-def test_pin_hash_refuses_a_short_pin() -> None:
-    result = run("maintenance", "pin-hash", stdin="12\n")
+@pytest.mark.parametrize("pin", ["12", "2468", "24681", "1234567890123", "24681x"])
+def test_pin_hash_refuses_a_pin_not_of_6_to_12_digits(pin: str) -> None:
+    result = run("maintenance", "pin-hash", stdin=f"{pin}\n")
     assert result.returncode == 2
-    assert "4 to 12 digits" in result.stderr
+    assert "6 to 12 digits" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_pin_shorter_than_6_digits_from_an_old_config_is_refused_with_a_reason(
+    tmp_path: Path,
+) -> None:
+    """GIVEN config.yaml with the hash of a 4-digit PIN (made before PINs had 6+ digits) WHEN
+    the technician gives it THEN the command is refused with a message to set a longer PIN
+    (not a crash, not a wrong-PIN count), and the journal says why."""
+    technicians = [{"id": "T001", "pin_hash": hash_secret("2468", n=2**10)}]
+    old = load_config(write_config(tmp_path, **{"maintenance.technicians": technicians}))
+    credit(old, 10000)
+    result = cli(old, "paper", "refilled", "--technician", "T001", pin="2468")
+    assert result.returncode == 1
+    assert "set a longer PIN" in result.stderr
+    assert "kiosk maintenance pin-hash" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert kinds(old)[1:] == ["maintenance.login_refused"]
+    wrong = cli(old, "paper", "refilled", "--technician", "T001", pin="000000")
+    assert "4 attempts left" in wrong.stderr  # the short PIN was not counted
 
 
 @pytest.mark.parametrize(
@@ -109,7 +130,7 @@ def test_cash_status_and_collect(config: KioskConfig) -> None:
 def test_wrong_pin_is_refused_journalled_and_locks_after_five(config: KioskConfig) -> None:
     credit(config, 10000)
     for attempt in range(5):
-        result = cli(config, "paper", "refilled", "--technician", "T001", pin="0000")
+        result = cli(config, "paper", "refilled", "--technician", "T001", pin="000000")
         assert result.returncode == 1
         expected = "locked until" if attempt == 4 else f"{4 - attempt} attempts left"
         assert expected in result.stderr

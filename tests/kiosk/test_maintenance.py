@@ -4,7 +4,10 @@ the ESC/POS simulator, and every action on the record with its outbox item for c
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -49,6 +52,7 @@ from kiosk.maintenance_auth import (
 )
 from kiosk.maintenance_cash import collect_cash, collection_slip, last_collection
 from kiosk.maintenance_status import PaperMonitor, ServiceSwitch
+from kiosk.maintenance_store import read_json
 from tests.conftest import write_config
 from tests.kiosk.fakes import RecordingPrinter
 
@@ -260,6 +264,51 @@ def test_refused_while_a_customer_session_holds_money(rig: Rig) -> None:
     assert kinds(rig.journal) == ["maintenance.login_refused"]
     rig.money[0] = False
     assert gate.enter_pin(PIN).id == "T001"  # not counted as a wrong PIN; card still valid
+
+
+# --- the lock file, shared by processes ---------------------------------------------------
+
+COUNTER = """
+import sys
+from pathlib import Path
+from kiosk.maintenance_store import file_lock, read_json, write_json_atomic
+path = Path(sys.argv[1])
+for _ in range(40):
+    with file_lock(path):
+        value = (read_json(path) or {"n": 0})["n"]
+        write_json_atomic(path, {"n": value + 1})
+"""
+
+
+def test_state_file_read_modify_write_in_many_processes_loses_nothing(tmp_path: Path) -> None:
+    """GIVEN 6 processes each adding 1 forty times to one state file under `file_lock` THEN
+    the file says 240: no write collides (unique temporary names) and none is lost (the
+    inter-process lock); no temporary file is left behind."""
+    path = tmp_path / "counter.json"
+    processes = [subprocess.Popen([sys.executable, "-c", COUNTER, str(path)]) for _ in range(6)]
+    assert [process.wait(timeout=50) for process in processes] == [0] * 6
+    assert read_json(path) == {"n": 240}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counter.json", "counter.json.lock"]
+
+
+def test_a_lock_file_from_before_the_escalation_still_locks(rig: Rig) -> None:
+    """A lock file written before locks escalated (no `lockouts`) is a first lock: it still
+    locks, for at most the configured length, and the next lock in a row is twice as long."""
+    rig.config.data_dir.mkdir(parents=True, exist_ok=True)
+    (rig.config.data_dir / LOCKOUT_FILE).write_text(
+        json.dumps({"failures": 5, "locked_until": rig.clock.now + 600}), encoding="utf-8"
+    )
+    gate = rig.gate()
+    with pytest.raises(MaintenanceLocked) as locked:
+        gate.authenticate("T001", PIN)
+    assert locked.value.until == rig.clock.now + 600
+    rig.clock.now += 600
+    for _ in range(4):
+        with pytest.raises(WrongPin):
+            gate.authenticate("T001", "000000")
+    with pytest.raises(MaintenanceLocked) as second:
+        gate.authenticate("T001", "000000")
+    assert second.value.until == rig.clock.now + 1800
 
 
 # --- functions ----------------------------------------------------------------------------
