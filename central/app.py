@@ -54,6 +54,7 @@ from central.schemas import (
 )
 from central.seed import seed_demo
 from central.sync import process_batch
+from central.vouchers import VoucherList, list_vouchers
 
 log = logging.getLogger("central")
 
@@ -165,6 +166,21 @@ def kiosk_maintenance(
     if events is None:
         raise NotFound(f"no kiosk {kiosk_id!r} is registered")
     return MaintenanceEventList(kiosk_id=kiosk_id, events=events)
+
+
+def kiosk_vouchers(
+    request: Request,
+    kiosk_id: Annotated[str, Path(min_length=1, max_length=64)],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    txn_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+    before_id: Annotated[int | None, Query(ge=1)] = None,
+) -> VoucherList:
+    vouchers = list_vouchers(
+        storage_of(request), kiosk_id, limit=limit, txn_id=txn_id, before_id=before_id
+    )
+    if vouchers is None:
+        raise NotFound(f"no kiosk {kiosk_id!r} is registered")
+    return vouchers
 
 
 def _fleet_of(request: Request) -> Fleet:
@@ -285,6 +301,22 @@ def build_api() -> FastAPI:
             "paper refills, out-of-service switches, remote commands), newest first: at most "
             "`limit`, optionally of one `action`, older than event `before_id` to page on. "
             "404 if no such kiosk is registered."
+        ),
+    )
+    app.add_api_route(
+        "/v1/ops/kiosks/{kiosk_id}/vouchers",
+        kiosk_vouchers,
+        methods=["GET"],
+        tags=["ops"],
+        dependencies=ops,
+        responses=OPS_ERRORS,
+        description=(
+            "A kiosk's vouchers (sync kind voucher.v1: money taken for a service the kiosk did "
+            "not deliver, printed for the customer or made on boot after a crash), newest "
+            "first: at most `limit`, optionally of one `txn_id`, older than voucher "
+            "`before_id` to page on; `total_fen` sums the listed ones. Every voucher is "
+            "`issued`: redeeming or voiding one is not part of this API yet. 404 if no such "
+            "kiosk is registered."
         ),
     )
     app.add_api_route(

@@ -166,6 +166,29 @@ class MaintenanceEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Voucher(Base):
+    """A voucher a kiosk issued (kind voucher.v1): money taken for a service it did not
+    deliver, the customer's claim for ops to honour. One row per (kiosk, voucher_no). No
+    personal data but the number masked as printed. Redeeming or voiding is not modelled."""
+
+    __tablename__ = "vouchers"
+    __table_args__ = (UniqueConstraint("kiosk_id", "voucher_no", name="uq_voucher_kiosk_no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosks.id"), index=True)
+    voucher_no: Mapped[str] = mapped_column(String(160))
+    txn_id: Mapped[str] = mapped_column(String(128), index=True)
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(64))
+    flow: Mapped[str] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(String(48))
+    msisdn_masked: Mapped[str | None] = mapped_column(String(11), nullable=True)
+    recovered: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the kiosk's clock
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class RemoteCommand(Base):
     """A command ops issued to one kiosk; sent with every heartbeat answer until acknowledged."""
 

@@ -35,6 +35,7 @@ from central.sim_kinds import (
     apply_sim_replacement,
     apply_sim_sale,
 )
+from central.vouchers import VoucherV1, apply_voucher
 
 BodyT = TypeVar("BodyT", bound=BaseModel)
 
@@ -237,4 +238,5 @@ KINDS: dict[str, KindSpec[Any]] = {
     "maintenance.v1": KindSpec(
         name="maintenance.v1", model=MaintenanceV1, handler=apply_maintenance
     ),
+    "voucher.v1": KindSpec(name="voucher.v1", model=VoucherV1, handler=apply_voucher),
 }

@@ -179,20 +179,33 @@ def sim_replacement_receipt(
 
 
 def voucher_slip(
-    kiosk_name: str, kiosk_id: str, txn_id: str, *, amount_fen: int, reason: str, at: datetime
+    kiosk_name: str,
+    kiosk_id: str,
+    txn_id: str,
+    *,
+    amount_fen: int,
+    reason: str,
+    at: datetime,
+    voucher_no: str = "",
+    msisdn: str = "",
 ) -> ReceiptDocument:
-    """Money taken for a service that was not delivered: the customer's claim on it."""
+    """Money taken for a service that was not delivered: the customer's claim on it. The
+    voucher's number and the masked mobile number are what central keeps of it (voucher.v1)."""
+    number = (ReceiptLine(f"凭证号 Voucher: {voucher_no}"),) if voucher_no else ()
+    mobile = (ReceiptLine(f"手机号码 Number: {mask_mobile(msisdn)}"),) if msisdn else ()
     lines = (
         ReceiptLine(kiosk_name, Align.CENTER, bold=True),
         ReceiptLine("退款凭证  Refund voucher", Align.CENTER, bold=True, double=True),
         RULE,
+        *number,
         ReceiptLine(f"终端 Kiosk: {kiosk_id}"),
         ReceiptLine(f"时间 Time: {at.strftime('%Y-%m-%d %H:%M:%S')}"),
         ReceiptLine(f"流水号 Ref: {txn_id}"),
+        *mobile,
         ReceiptLine(f"原因 Reason: {reason}"),
         ReceiptLine(f"金额 Amount: {format_cny(amount_fen)}", Align.CENTER, bold=True, double=True),
         RULE,
         ReceiptLine("请凭此凭证到营业厅办理退款", Align.CENTER),
         ReceiptLine("Take this voucher to a service hall", Align.CENTER),
     )
-    return ReceiptDocument(lines=lines, qr_data=f"VOUCHER:{txn_id}:{amount_fen}")
+    return ReceiptDocument(lines=lines, qr_data=f"VOUCHER:{voucher_no or txn_id}:{amount_fen}")

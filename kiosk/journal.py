@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS cashbox (
 );
 """
 SCHEMA_VERSION = "1"
+# The outbox kind every voucher event (kind `*.voucher`) commits with (kiosk.vouchers).
+VOUCHER_OUTBOX_KIND = "voucher.v1"
 # States after which a transaction needs nothing more from recovery.
 FINAL_STATES = frozenset({"done", "cancelled"})
 
@@ -115,6 +117,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _check_voucher(entry: Entry) -> None:
+    if entry.kind.endswith(".voucher") and not any(
+        message.kind == VOUCHER_OUTBOX_KIND for message in entry.outbox
+    ):
+        raise ValueError(f"{entry.kind} without its {VOUCHER_OUTBOX_KIND} row (kiosk.vouchers)")
+
+
 def _chain(prev_hash: str, txn_id: str, kind: str, at: str, payload: str) -> str:
     material = "\x1f".join((prev_hash, txn_id, kind, at, payload)).encode()
     return hashlib.sha256(material).hexdigest()
@@ -123,7 +132,9 @@ def _chain(prev_hash: str, txn_id: str, kind: str, at: str, payload: str) -> str
 class Journal:
     """Thread-safe; one connection guarded by a lock (writes are short and rare)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, kiosk_id: str = "") -> None:
+        """`kiosk_id`: the kiosk's id (config `kiosk.id`), kept in the journal so that what
+        reads it later without the config (recovery, the CLI) knows whose events they are."""
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,13 +145,24 @@ class Journal:
                     "INSERT OR IGNORE INTO journal_meta VALUES ('schema_version', ?)",
                     (SCHEMA_VERSION,),
                 )
+                if kiosk_id:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO journal_meta VALUES ('kiosk_id', ?)", (kiosk_id,)
+                    )
+                row = self._conn.execute(
+                    "SELECT value FROM journal_meta WHERE key = 'kiosk_id'"
+                ).fetchone()
             offline_queue.ensure_schema(self._conn)
         except (OSError, sqlite3.Error, offline_queue.QueueError) as exc:
             raise JournalError(f"cannot open journal {path}: {exc}") from exc
+        self.kiosk_id: str = str(row[0]) if row else ""
         self._lock = threading.Lock()
 
     def record(self, entry: Entry) -> int:
-        """Commit the event and all its effects atomically; return its sequence number."""
+        """Commit the event and all its effects atomically; return its sequence number.
+        A voucher event (kind `*.voucher`) must carry its `voucher.v1` row for central
+        (kiosk.vouchers.voucher_entry): ValueError otherwise, and nothing is written."""
+        _check_voucher(entry)
         payload = canonical_json(dict(entry.payload))
         at = _now()
         with self._lock:
@@ -174,6 +196,7 @@ class Journal:
                     ).fetchall()
                     counts = {int(d): int(c) for d, c in rows}
                     entry = build(dict(counts))
+                    _check_voucher(entry)
                     if entry.cash_in_fen:
                         raise ValueError("a cash collection cannot put notes into the box")
                     seq = self._write(entry, canonical_json(dict(entry.payload)), at)

@@ -1,7 +1,8 @@
 """Recovery on boot: every unfinished transaction in the journal is resolved, by table lookup.
 
 A cash top-up that holds money is never dropped: it is committed for the credited amount and
-sent to central; one that holds none is cancelled.
+sent to central; one that holds none is cancelled. Money a SIM flow took without delivering
+becomes a voucher (kiosk.vouchers), reported to central (voucher.v1) in the same commit.
 """
 
 from __future__ import annotations
@@ -142,8 +143,8 @@ def _resolve_sim_replacement(journal: Journal, txn: TxnRecord, now: datetime) ->
         return "capture_card" if capture else "cancelled"
     payload = {"amount_fen": paid, "reason": "recovered_after_restart", "capture": capture,
                "recovered": True}  # fmt: skip
-    journal.record(Entry(txn.txn_id, "sim_replacement.voucher", payload, name,
-                         sim_replacement.DONE, data))  # fmt: skip
+    journal.record(sim_replacement.voucher_entry(journal.kiosk_id, txn.txn_id, data, payload,
+                                                 now, recovered=True))  # fmt: skip
     return "voucher_capture_card" if capture else "voucher"
 
 
@@ -175,8 +176,8 @@ def _resolve_sim_sale(journal: Journal, txn: TxnRecord, now: datetime) -> str:
         return "cancelled"
     payload = {"amount_fen": paid, "reason": "recovered_after_restart", "capture": capture,
                **keyed}  # fmt: skip
-    journal.record(Entry(txn.txn_id, "sim_sale.voucher", payload, name, "done", data,
-                         outbox=release))  # fmt: skip
+    journal.record(sim_sale.voucher_entry(journal.kiosk_id, txn.txn_id, data, payload,
+                                          outbox=release, at=now, recovered=True))  # fmt: skip
     return "voucher_capture_card" if capture else "voucher"
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from drivers.interfaces import (
@@ -26,6 +27,7 @@ from drivers.interfaces import (
     NoteReturned,
     PowerUpWithNote,
 )
+from kiosk import vouchers
 from kiosk.errors import JournalError
 from kiosk.journal import Entry, Journal
 
@@ -33,7 +35,7 @@ log = logging.getLogger(__name__)
 
 STACK_INTENT = "cash.stack_intent"  # journalled before STACK goes to the acceptor
 STACK_RETURNED = "cash.stack_returned"  # the note came back: the intent is closed
-STACK_VOUCHER = "cash.voucher"  # found stacked after a restart: the customer's, by voucher
+STACK_VOUCHER = vouchers.CASH_STACKED  # found stacked after a restart: the customer's voucher
 NOTE_CREDITED = "cash.note_credited"
 # What closes a stack intent (later events of its transaction).
 INTENT_CLOSED = frozenset({NOTE_CREDITED, STACK_RETURNED, STACK_VOUCHER})
@@ -168,16 +170,23 @@ class StackIntents:
     - a note found in the stacker that the driver never escrowed (vend valid after the restart,
       or power-up with a bill in the stacker: `PowerUpWithNote("stacker", None)`) — it was
       stacked: it enters the journal's cash box under the customer's transaction, as a voucher
-      (the customer has gone; the transaction is closed and posted for what was credited);
+      (the customer has gone; the transaction is closed and posted for what was credited),
+      reported to central with it (voucher.v1, kiosk.vouchers; tagged with the intent's seq);
     - the note still in escrow (STACK never went out) is returned by the router (no customer):
       `NoteReturned` closes the intent as returned.
 
     One note is in the acceptor's path at a time: only the latest intent can be open.
     """
 
-    def __init__(self, journal: Journal, on_storage_failure: Callable[[JournalError], None]):
+    def __init__(
+        self,
+        journal: Journal,
+        on_storage_failure: Callable[[JournalError], None],
+        clock: Callable[[], datetime] = datetime.now,
+    ) -> None:
         self._journal = journal
         self._on_storage_failure = on_storage_failure
+        self._clock = clock
         self._lock = threading.Lock()
 
     def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
@@ -211,7 +220,13 @@ class StackIntents:
                     "denomination_fen": note, "amount_fen": note, "intent_seq": seq,
                     "reason": "stacked_across_restart", "evidence": "acceptor_stacked",
                 }  # fmt: skip
-                entry = Entry(txn_id, STACK_VOUCHER, payload, cash_in_fen=(note,))
+                txn = self._journal.transaction(txn_id)
+                entry = vouchers.voucher_entry(
+                    kiosk_id=self._journal.kiosk_id, txn_id=txn_id, event_kind=STACK_VOUCHER,
+                    payload=payload, flow=txn.flow if txn else "", at=self._clock(),
+                    cash_in_fen=(note,), recovered=True, tag=str(seq),
+                    msisdn_masked=vouchers.masked_msisdn(txn.data) if txn else None,
+                )  # fmt: skip
                 log.critical("txn %s: note of %d fen stacked across a restart: vouchered",
                              txn_id, note)  # fmt: skip
             else:

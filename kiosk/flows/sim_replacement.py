@@ -46,7 +46,7 @@ from drivers.interfaces import (
     ReceiptPrinter,
     SimPersonalisation,
 )
-from kiosk import documents
+from kiosk import documents, vouchers
 from kiosk.central_api import CentralApi
 from kiosk.customer_session import AuthMethod, CustomerSession
 from kiosk.errors import FlowError, JournalError, KioskError
@@ -177,15 +177,19 @@ def body_of(txn_id: str, data: dict[str, Any], at: datetime) -> dict[str, Any]:
 
 # (journal event kind, payload, state): journalled with the replacement's data, or raises.
 Record = Callable[[str, dict[str, Any], str], None]
+# (payload with amount_fen and reason): journal `sim_replacement.voucher` through
+# kiosk.vouchers (with its voucher.v1 row) and close the replacement, or raise.
+RecordVoucher = Callable[[dict[str, Any]], None]
 
 
 def close_paid(
-    record: Record, terminal: CardTerminal | None, data: dict[str, Any], *, reason: str,
-    captured: bool = False,
+    record: Record, voucher: RecordVoucher, terminal: CardTerminal | None,
+    data: dict[str, Any], *, reason: str, captured: bool = False,
 ) -> int:  # fmt: skip
     """The fee was taken and no card will be handed out: a card payment is reversed at the
     terminal (`sim_replacement.refunded`); otherwise, or if the terminal refuses, a voucher
-    (`sim_replacement.voucher`). The fen vouchered (0 when refunded)."""
+    (`sim_replacement.voucher`, reported to central as voucher.v1). The fen vouchered (0 when
+    refunded)."""
     paid = int(data.get("paid_fen", 0))
     payload: dict[str, Any] = {"amount_fen": paid, "reason": reason, "captured": captured}
     if data.get("method") == "card" and card_step.reverse(
@@ -193,8 +197,20 @@ def close_paid(
     ):
         record("sim_replacement.refunded", payload, DONE)
         return 0
-    record("sim_replacement.voucher", payload, DONE)
+    voucher(payload)
     return paid
+
+
+def voucher_entry(
+    kiosk_id: str, txn_id: str, data: dict[str, Any], payload: dict[str, Any], at: datetime,
+    *, recovered: bool,
+) -> Entry:  # fmt: skip
+    """`sim_replacement.voucher` closing the replacement, with its voucher.v1 row."""
+    return vouchers.voucher_entry(
+        kiosk_id=kiosk_id, txn_id=txn_id, event_kind=vouchers.SIM_REPLACEMENT, payload=payload,
+        flow=FLOW_NAME, at=at, state=DONE, data=data, msisdn_masked=vouchers.masked_msisdn(data),
+        recovered=recovered,
+    )  # fmt: skip
 
 
 class SimReplacementFlow:
@@ -467,15 +483,31 @@ class SimReplacementFlow:
         if self.paid_fen <= 0:
             self._fail({"reason": reason, "captured": captured})
             return
-        vouchered = close_paid(self._record, self._ctx.terminal, self._data, reason=reason,
-                               captured=captured)  # fmt: skip
+
+        def voucher(payload: dict[str, Any]) -> None:
+            with self._lock:
+                self._commit(
+                    voucher_entry(
+                        self._ctx.kiosk_id,
+                        self.txn_id,
+                        dict(self._data),
+                        payload,
+                        self._ctx.clock(),
+                        recovered=False,
+                    ),
+                    DONE,
+                )
+
+        vouchered = close_paid(self._record, voucher, self._ctx.terminal, self._data,
+                               reason=reason, captured=captured)  # fmt: skip
         self._state = State.FAILED
         self.voucher_fen = vouchered
         self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
         if vouchered:
             self._print(documents.voucher_slip(
                 self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, amount_fen=vouchered,
-                reason=reason, at=self._ctx.clock()))  # fmt: skip
+                reason=reason, at=self._ctx.clock(), voucher_no=vouchers.voucher_no(self.txn_id),
+                msisdn=str(self._data.get("msisdn", ""))))  # fmt: skip
 
     def _print(self, document: Any) -> None:
         if self._ctx.printer is None:
@@ -508,6 +540,10 @@ class SimReplacementFlow:
         with self._lock:
             entry = Entry(self.txn_id, kind, payload, FLOW_NAME, state, dict(self._data),
                           cash_in, outbox)  # fmt: skip
+            self._commit(entry, state)
+
+    def _commit(self, entry: Entry, state: str) -> None:
+        with self._lock:
             try:
                 self._ctx.journal.record(entry)
             except JournalError as exc:
@@ -527,6 +563,7 @@ def settle_open_card_payments(
     terminal: CardTerminal,
     *,
     paying: set[str] | frozenset[str] = frozenset(),
+    clock: Callable[[], datetime] = datetime.now,
 ) -> list[tuple[str, str]]:
     """Replacements whose fee was left open at the card terminal (a restart, a customer who
     walked away from an answer in doubt): ask the terminal. Approved: the customer is gone,
@@ -538,15 +575,20 @@ def settle_open_card_payments(
             continue
         if txn.txn_id not in paying:
             done.append((txn.txn_id, _settle_one(journal, terminal, txn.txn_id, txn.state,
-                                                 dict(txn.data))))  # fmt: skip
+                                                 dict(txn.data), clock=clock)))  # fmt: skip
     return done
 
 
 def _settle_one(
-    journal: Journal, terminal: CardTerminal, txn_id: str, state: str, data: dict[str, Any]
-) -> str:
+    journal: Journal, terminal: CardTerminal, txn_id: str, state: str, data: dict[str, Any],
+    *, clock: Callable[[], datetime],
+) -> str:  # fmt: skip
     def record(kind: str, payload: dict[str, Any], new_state: str) -> None:
         journal.record(Entry(txn_id, kind, payload, FLOW_NAME, new_state, dict(data)))
+
+    def voucher(payload: dict[str, Any]) -> None:
+        journal.record(voucher_entry(journal.kiosk_id, txn_id, dict(data), payload, clock(),
+                                     recovered=True))  # fmt: skip
 
     step = CardStep(terminal, record, data, paid_state=PAID, unpaid_state=ISSUING)
     try:
@@ -560,7 +602,7 @@ def _settle_one(
         return "still_open"
     settled = step.settle(outcome or CardFailed("never_received"), recovered=True)
     if isinstance(settled, CardApproved):
-        vouchered = close_paid(record, terminal, data, reason="recovered_after_restart")
+        vouchered = close_paid(record, voucher, terminal, data, reason="recovered_after_restart")
         return "vouchered" if vouchered else "refunded"
     record("sim_replacement.cancelled", {"recovered": True}, CANCELLED)
     return "cancelled"

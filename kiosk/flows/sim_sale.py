@@ -40,7 +40,7 @@ from drivers.interfaces import (
     PaymentStage,
     ReceiptPrinter,
 )
-from kiosk import documents
+from kiosk import documents, vouchers
 from kiosk.central_api import CentralApi
 from kiosk.central_models import NumberPage, RealNameCheck, Reservation
 from kiosk.errors import CentralRefused, CentralUnavailable, FlowError, JournalError, KioskError
@@ -158,15 +158,19 @@ def release_messages(
 
 
 Record = Callable[[str, dict[str, Any], str, tuple[OutboxMessage, ...]], None]
+# (payload with amount_fen and reason, other outbox rows): journal `sim_sale.voucher` through
+# kiosk.vouchers (with its voucher.v1 row) and close the sale, or raise.
+RecordVoucher = Callable[[dict[str, Any], tuple[OutboxMessage, ...]], None]
 
 
 def close_paid(
-    record: Record, terminal: CardTerminal | None, txn_id: str, data: dict[str, Any], *,
-    reason: str, at: datetime,
+    record: Record, voucher: RecordVoucher, terminal: CardTerminal | None, txn_id: str,
+    data: dict[str, Any], *, reason: str, at: datetime,
 ) -> int:  # fmt: skip
     """Money was taken and no card will be sold: a card payment is reversed at the terminal
-    (`sim_sale.refunded`); otherwise, or if the terminal refuses, a voucher. The number is
-    released either way. The fen vouchered (0 when refunded)."""
+    (`sim_sale.refunded`); otherwise, or if the terminal refuses, a voucher (reported to
+    central, voucher.v1). The number is released either way. The fen vouchered (0 when
+    refunded)."""
     paid = int(data.get("paid_fen", 0))
     release = release_messages(txn_id, data, reason, at)
     payload: dict[str, Any] = {"amount_fen": paid, "reason": reason}
@@ -177,8 +181,20 @@ def close_paid(
     ):
         record("sim_sale.refunded", payload, State.DONE.value, release)
         return 0
-    record("sim_sale.voucher", payload, State.DONE.value, release)
+    voucher(payload, release)
     return paid
+
+
+def voucher_entry(
+    kiosk_id: str, txn_id: str, data: dict[str, Any], payload: dict[str, Any], *,
+    outbox: tuple[OutboxMessage, ...], at: datetime, recovered: bool,
+) -> Entry:  # fmt: skip
+    """`sim_sale.voucher` closing the sale, with its voucher.v1 row (kiosk.vouchers)."""
+    return vouchers.voucher_entry(
+        kiosk_id=kiosk_id, txn_id=txn_id, event_kind=vouchers.SIM_SALE, payload=payload,
+        flow=FLOW_NAME, at=at, state=State.DONE.value, data=without_signature(data),
+        outbox=outbox, msisdn_masked=vouchers.masked_msisdn(data), recovered=recovered,
+    )  # fmt: skip
 
 
 class SimSaleFlow:
@@ -411,16 +427,25 @@ class SimSaleFlow:
                    outbox: tuple[OutboxMessage, ...]) -> None:  # fmt: skip
             self._record(kind, payload, State(state), outbox=outbox)
 
+        def voucher(payload: dict[str, Any], outbox: tuple[OutboxMessage, ...]) -> None:
+            with self._lock:
+                entry = voucher_entry(
+                    self._ctx.kiosk_id, self.txn_id, self._data, payload, outbox=outbox,
+                    at=self._ctx.clock(), recovered=False,
+                )  # fmt: skip
+                self._commit(entry, State.DONE)
+
         with self._lock:
             self._data = without_signature(self._data)
-        paid = close_paid(record, self._ctx.terminal, self.txn_id, self._data, reason=reason,
-                          at=self._ctx.clock())  # fmt: skip
+        paid = close_paid(record, voucher, self._ctx.terminal, self.txn_id, self._data,
+                          reason=reason, at=self._ctx.clock())  # fmt: skip
         self.voucher_fen = paid
         self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
         if paid:
             self._print(documents.voucher_slip(
                 self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, amount_fen=paid,
-                reason=reason, at=self._ctx.clock()))  # fmt: skip
+                reason=reason, at=self._ctx.clock(), voucher_no=vouchers.voucher_no(self.txn_id),
+                msisdn=str(self._data.get("msisdn", ""))))  # fmt: skip
 
     def _print(self, document: Any) -> None:
         if self._ctx.printer is None:
@@ -449,6 +474,10 @@ class SimSaleFlow:
         with self._lock:
             entry = Entry(self.txn_id, kind, payload, FLOW_NAME, state.value, dict(self._data),
                           cash_in, outbox)  # fmt: skip
+            self._commit(entry, state)
+
+    def _commit(self, entry: Entry, state: State) -> None:
+        with self._lock:
             try:
                 self._ctx.journal.record(entry)
             except JournalError as exc:
@@ -470,7 +499,8 @@ def settle_open_card_payments(
     number released; still unknown: left for the next round. (txn id, what happened).
     SIM replacements whose fee was left open at the terminal are settled in the same round
     (sim_replacement.settle_open_card_payments)."""
-    done = sim_replacement.settle_open_card_payments(journal, terminal, paying=paying)
+    done = sim_replacement.settle_open_card_payments(journal, terminal, paying=paying,
+                                                     clock=clock)  # fmt: skip
     for txn in journal.open_transactions():
         if txn.flow != FLOW_NAME or txn.state not in card_step.OPEN_STATES:
             continue
@@ -484,6 +514,11 @@ def settle_open_card_payments(
                    data: dict[str, Any] = data) -> None:  # fmt: skip
             journal.record(Entry(txn_id, kind, payload, FLOW_NAME, state, dict(data),
                                  outbox=outbox))  # fmt: skip
+
+        def voucher(payload: dict[str, Any], outbox: tuple[OutboxMessage, ...], *,
+                    txn_id: str = txn_id, data: dict[str, Any] = data) -> None:  # fmt: skip
+            journal.record(voucher_entry(journal.kiosk_id, txn_id, data, payload, outbox=outbox,
+                                         at=clock().astimezone(), recovered=True))  # fmt: skip
 
         step = CardStep(terminal, record, data, paid_state=State.PAID.value,
                         unpaid_state=State.AGREED.value)  # fmt: skip
@@ -503,7 +538,7 @@ def settle_open_card_payments(
         at = clock().astimezone()
         if isinstance(settled, CardApproved):
             vouchered = close_paid(
-                record, terminal, txn_id, data, reason="recovered_after_restart", at=at
+                record, voucher, terminal, txn_id, data, reason="recovered_after_restart", at=at
             )
             done.append((txn_id, "vouchered" if vouchered else "refunded"))
         else:

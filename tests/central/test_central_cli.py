@@ -236,6 +236,7 @@ def test_openapi_command_prints_sorted_document() -> None:
         "/v1/ops/kiosks/{kiosk_id}/commands",
         "/v1/ops/kiosks/{kiosk_id}/logs",
         "/v1/ops/kiosks/{kiosk_id}/maintenance",
+        "/v1/ops/kiosks/{kiosk_id}/vouchers",
         "/v1/ops/sms",
         "/v1/ops/topups",
         "/v1/realname/checks",
@@ -250,6 +251,7 @@ def test_openapi_command_prints_sorted_document() -> None:
         "sim_replacement.v1": {"$ref": "#/components/schemas/SimReplacementV1"},
         "sim_sale.v1": {"$ref": "#/components/schemas/SimSaleV1"},
         "topup.v1": {"$ref": "#/components/schemas/TopupV1"},
+        "voucher.v1": {"$ref": "#/components/schemas/VoucherV1"},
     }
     topup = document["components"]["schemas"]["TopupV1"]
     assert topup["additionalProperties"] is False

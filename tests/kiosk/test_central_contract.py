@@ -15,7 +15,7 @@ import pytest
 from pydantic import BaseModel
 
 from drivers.interfaces import HEALTH_OK
-from kiosk import central_models
+from kiosk import central_models, vouchers
 from kiosk.central_api import CentralApi
 from kiosk.errors import CentralRefused, CentralUnavailable
 from kiosk.flows import sim_replacement, sim_sale
@@ -178,8 +178,16 @@ def test_connection_refused_is_unavailable() -> None:
         ("SimReplacementV1", sim_replacement.replacement_body("t1", "13800138000", "o", "8986",
                                                               NOW, fee_fen=2000, paid_fen=5000,
                                                               method="cash")),
+        ("VoucherV1", vouchers.voucher_entry(
+            kiosk_id="K1", txn_id="t1", event_kind=vouchers.SIM_SALE, flow=sim_sale.FLOW_NAME,
+            payload={"amount_fen": 5000, "reason": "sim.write_failed"}, at=NOW,
+            msisdn_masked=vouchers.masked_msisdn({"msisdn": "13800138000"})).outbox[-1].body),
+        ("VoucherV1", vouchers.voucher_entry(
+            kiosk_id="K1", txn_id="t1", event_kind=vouchers.CASH_STACKED, flow="topup.cash",
+            payload={"amount_fen": 5000, "reason": "stacked_across_restart"}, at=NOW,
+            recovered=True, tag="7").outbox[-1].body),
     ],
-    ids=["sale", "sale_signed", "replacement", "replacement_paid"],
+    ids=["sale", "sale_signed", "replacement", "replacement_paid", "voucher", "voucher_stacked"],
 )  # fmt: skip
 def test_sync_bodies_match_central_schema(schema: str, body: dict[str, object]) -> None:
     """What the kiosk queues for central has exactly the fields central's item kind takes."""

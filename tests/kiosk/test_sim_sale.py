@@ -186,7 +186,10 @@ def test_write_failure_after_payment_captures_and_vouchers(rig: Rig, central: Ce
     assert "退款凭证" in rig.printer.last_text()
     keys = [p for _, _, k, p in rig.journal.events() if k == "sim_sale.voucher"]
     release = sim_sale.release_key(rig.flow.txn_id)
-    assert keys == [{"amount_fen": paid, "reason": "sim.write_failed", "outbox_key": release}]
+    txn = rig.flow.txn_id
+    voucher = {"voucher_no": f"V{txn}", "voucher_key": f"{txn}:sim_sale.voucher"}
+    assert keys == [{"amount_fen": paid, "reason": "sim.write_failed", "outbox_key": release,
+                     **voucher}]  # fmt: skip
     assert rig.journal.open_transactions() == []
     [item] = _deliver(rig.journal, central)  # the number goes back to central's pool
     assert (item.kind, item.result) == (
