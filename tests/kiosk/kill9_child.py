@@ -262,7 +262,7 @@ def card_terminal(url: str) -> NexoCardTerminal:
 
 def main(argv: list[str]) -> None:
     which, folder, url, token, stop_at = argv[1], Path(argv[2]), argv[3], argv[4], int(argv[5])
-    journal = Journal(folder / "kiosk.db")
+    journal = Journal(folder / "kiosk.db", kiosk_id="K1")
     announcing(journal, stop_at)
     if which == "sim_card":
         run_sim_sale(folder, url, token, journal, terminal_url=argv[6])

@@ -30,6 +30,7 @@ import pytest
 from sqlalchemy import select
 
 from central.business_db import Account, AccountEvent, BillPayment, PoolNumber
+from central.db import Voucher
 from central.seed import ACCOUNTS
 from drivers.cardterminal.driver import NexoCardTerminal
 from drivers.cardterminal.simulator import TerminalSimulator
@@ -67,7 +68,9 @@ EVENTS = {
         "sim_sale.reserved",
         "sim_sale.agreed",
         "sim_sale.paying",
+        "cash.stack_intent",  # since 559b9de the SIM flows journal stack intents too
         "cash.note_credited",
+        "cash.stack_intent",
         "cash.note_credited",
         "sim_sale.paid",
         "sim.data_received",
@@ -91,7 +94,9 @@ EVENTS = {
         "sim_replacement.started",
         "sim.data_received",
         "sim_replacement.paying",
+        "cash.stack_intent",  # since 559b9de the SIM flows journal stack intents too
         "cash.note_credited",
+        "cash.stack_intent",
         "cash.note_credited",
         "sim_replacement.paid",
         "sim.card_to_reader",
@@ -125,7 +130,7 @@ NOTES = {"topup": TOPUP_NOTES_FEN, "sim_sale": SIM_NOTES_FEN, "sim_card": (),
 SEEDED_BALANCE_FEN = next(a.balance_fen for a in ACCOUNTS if a.msisdn == MSISDN)
 CARD_FLOWS = ("sim_card", "sim_replace_card")  # paid through the terminal simulator
 REPLACEMENTS = ("sim_replace", "sim_replace_card")
-VOUCHERS = ("sim_sale.voucher", "sim_replacement.voucher")
+VOUCHERS = ("sim_sale.voucher", "sim_replacement.voucher", "cash.voucher")
 SIM_FEE_FEN = 10000
 CASES = [
     pytest.param(flow, n, id=f"{flow}-{n}-{kinds[n - 1] if n else 'run_to_end'}")
@@ -203,6 +208,14 @@ class Books:
     central_fen: int  # money central credited for this kiosk's transactions
     central_rows: int  # and in how many records (one per transaction: exactly once)
     vouchered_fen: int
+    central_vouchered_fen: int  # vouchers central recorded (voucher.v1) for these transactions
+    central_vouchers: int
+
+
+def _central_vouchers(central: Central, txn_ids: set[str]) -> tuple[int, int]:
+    with central.storage.sessions() as session:
+        rows = [v for v in session.scalars(select(Voucher)) if v.txn_id in txn_ids]
+    return sum(v.amount_fen for v in rows), len(rows)
 
 
 def _central_money(flow: str, central: Central, txn_ids: set[str]) -> tuple[int, int]:
@@ -233,6 +246,7 @@ def _books(flow: str, journal: Journal, central: Central) -> Books:
     events = journal.events()
     notes = sum(int(p["denomination_fen"]) for _, _, k, p in events if k == "cash.note_credited")
     keys = [p["outbox_key"] for _, _, _, p in events if "outbox_key" in p]
+    keys += [p["voucher_key"] for _, _, k, p in events if k in VOUCHERS]  # voucher.v1 rows
     store = OutboxStore(journal.path)
     try:
         outbox: dict[str, str] = {
@@ -241,6 +255,7 @@ def _books(flow: str, journal: Journal, central: Central) -> Books:
     finally:
         store.close()
     central_fen, central_rows = _central_money(flow, central, set(states))
+    central_vouchered_fen, central_vouchers = _central_vouchers(central, set(states))
     return Books(
         integrity=integrity,
         chain_ok=journal.verify_chain(),
@@ -253,6 +268,8 @@ def _books(flow: str, journal: Journal, central: Central) -> Books:
         central_fen=central_fen,
         central_rows=central_rows,
         vouchered_fen=sum(int(p["amount_fen"]) for _, _, k, p in events if k in VOUCHERS),
+        central_vouchered_fen=central_vouchered_fen,
+        central_vouchers=central_vouchers,
     )
 
 
@@ -330,8 +347,10 @@ def _restart_and_check(
     assert books.credited_notes_fen == notes_in
     assert books.cashbox_fen == books.credited_notes_fen
     assert all(state == "acked" for state in books.outbox.values()), books.outbox
-    # Money in = credited at central + vouchered, exactly once.
+    # Money in = credited at central + vouchered, exactly once; every voucher known to central.
     assert books.central_fen + books.vouchered_fen == inserted
+    assert books.central_vouchered_fen == books.vouchered_fen
+    assert books.central_vouchers == (1 if books.vouchered_fen else 0)
     if flow in ("topup", "bill"):
         assert books.vouchered_fen == 0
         assert books.central_rows == (1 if inserted else 0)
