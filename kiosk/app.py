@@ -165,7 +165,8 @@ class KioskApp:
         if self.config.central.embedded is not None:
             self.central = EmbeddedCentral(self.config.central, self.config.kiosk.id, self.data_dir)
             self.central_url = self.central.start()
-        self.journal = Journal(self.data_dir / JOURNAL_FILE, kiosk_id=self.config.kiosk.id)
+        self.journal = Journal(self.data_dir / JOURNAL_FILE)
+        self.journal.set_kiosk_id(self.config.kiosk.id)  # whose vouchers recovery reports
         # Before the devices start: a note that was stacking when the kiosk died is reported by
         # the restarted acceptor with no flow attached, and only the journal knows its value.
         self.router.standby = StackIntents(self.journal, self._storage_failed)

@@ -158,6 +158,21 @@ class Journal:
         self.kiosk_id: str = str(row[0]) if row else ""
         self._lock = threading.Lock()
 
+    def set_kiosk_id(self, kiosk_id: str) -> None:
+        """Keep the kiosk's id (config `kiosk.id`) in the journal, for the events written from
+        now on and for what reads this journal later without the config."""
+        if not kiosk_id or kiosk_id == self.kiosk_id:
+            return
+        with self._lock:
+            try:
+                with self._conn:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO journal_meta VALUES ('kiosk_id', ?)", (kiosk_id,)
+                    )
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal write failed: {exc}") from exc
+            self.kiosk_id = kiosk_id
+
     def record(self, entry: Entry) -> int:
         """Commit the event and all its effects atomically; return its sequence number.
         A voucher event (kind `*.voucher`) must carry its `voucher.v1` row for central

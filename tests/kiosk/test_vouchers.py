@@ -251,8 +251,14 @@ def test_the_journal_keeps_the_kiosk_id(tmp_path: Path) -> None:
     again = Journal(tmp_path / "kiosk.db")
     try:
         assert again.kiosk_id == "K7"
+        again.set_kiosk_id("K8")
     finally:
         again.close()
+    third = Journal(tmp_path / "kiosk.db")
+    try:
+        assert third.kiosk_id == "K8"
+    finally:
+        third.close()
 
 
 def test_voucher_body_is_keyed_by_its_event_and_masks_the_number() -> None:
