@@ -38,7 +38,7 @@ from typing import Any
 from sqlalchemy import select
 
 from central.business_db import AccountEvent, BillPayment
-from central.db import Topup
+from central.db import Topup, Voucher
 from drivers.cardterminal.simulator import TerminalSimulator
 from drivers.id003.codec import Status
 from drivers.id003.simulator import Id003Simulator
@@ -374,6 +374,7 @@ class JourneyBooks:
     postings: int  # rows at central for them
     vouchered_fen: int
     notes_journalled_fen: int
+    central_vouchered_fen: int = 0  # the vouchers central recorded for them (voucher.v1)
 
     @property
     def balanced(self) -> bool:
@@ -404,6 +405,8 @@ class Books:
             int(p["denomination_fen"]) for _, _, k, p in events if k == "cash.orphan_note"
         ]
         central = _central_postings(rig.central)
+        with rig.central.storage.sessions() as session:
+            at_central = [(v.txn_id, v.amount_fen) for v in session.scalars(select(Voucher))]
         self.duplicate_postings = {t: n for t, (n, _) in central.items() if n > 1}
         approvals = rig.terminal.engine.approvals()
         self.per_journey: list[JourneyBooks] = []
@@ -427,6 +430,7 @@ class Books:
                     notes_journalled_fen=sum(
                         int(p["denomination_fen"]) for k, p in mine if k == "cash.note_credited"
                     ),
+                    central_vouchered_fen=sum(fen for t, fen in at_central if t in txns),
                 )
             )
         # Card payments the terminal approved for no journey the harness saw.
@@ -467,6 +471,11 @@ class Books:
                     f"outcome {j.outcome}): money in {jb.money_in_fen} != credited "
                     f"{jb.credited_fen} + vouchered {jb.vouchered_fen}; notes stacked "
                     f"{j.stacked_fen}, journalled {jb.notes_journalled_fen}"
+                )
+            if jb.central_vouchered_fen != jb.vouchered_fen:
+                found.append(
+                    f"journey {j.number} {j.kind}: vouchered {jb.vouchered_fen} in the journal, "
+                    f"{jb.central_vouchered_fen} at central"
                 )
             if jb.postings > len(j.txn_ids):
                 found.append(f"journey {j.number}: {jb.postings} postings")
