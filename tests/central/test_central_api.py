@@ -152,7 +152,7 @@ NO_OFFSET = "created_at: must include a UTC offset"
         ("topup.v1", topup_body(tip_fen=100), "tip_fen: Extra inputs are not permitted"),
         ("topup.v9", topup_body(), "kind: unknown kind 'topup.v9' (known: bill_payment.v1, "
                                    "maintenance.v1, sim_release.v1, sim_replacement.v1, "
-                                   "sim_sale.v1, topup.v1)"),
+                                   "sim_sale.v1, topup.v1, voucher.v1)"),
     ],
 )  # fmt: skip
 def test_rejected_names_the_field(
