@@ -26,7 +26,7 @@ imports: setup
 	$(BIN)/lint-imports
 
 pytest: setup
-	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -n 3 --dist loadgroup
 
 test: lint typecheck imports pytest
 
