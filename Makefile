@@ -26,7 +26,8 @@ imports: setup
 	$(BIN)/lint-imports
 
 pytest: setup
-	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -n 3 --dist loadgroup
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -n 3 -m "not pcscd"
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -m pcscd
 
 test: lint typecheck imports pytest
 

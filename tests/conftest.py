@@ -40,20 +40,17 @@ def config_path(tmp_path: Path) -> Path:
 
 
 # Tests that drive pcscd's one virtual reader (vpcd, TCP 35963: a second card emulator would
-# answer the first test's APDUs) run one after another in the same pytest-xdist worker
-# (`--dist loadgroup`); everything else spreads over the workers.
+# answer the first test's APDUs) are marked `pcscd`: `make test` runs everything else on
+# pytest-xdist workers, then these one after another.
 PCSCD_TESTS = (
     "tests/simcard/",
-    "tests/kiosk/test_sim_replacement.py",
-    "tests/reliability/",  # the crash rig and the device journeys start card emulators
-    "tests/security/test_leaks_journeys.py",
+    "tests/reliability/test_device_faults.py",  # SIM journeys on the PC/SC writer
     "tests/ui/test_sim_touch.py",
 )
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects by marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.has_plugin("xdist"):
-        return
     for item in items:
         if item.nodeid.startswith(PCSCD_TESTS):
-            item.add_marker(pytest.mark.xdist_group("pcscd"))
+            item.add_marker(pytest.mark.pcscd)
