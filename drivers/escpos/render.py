@@ -6,9 +6,13 @@ python-escpos's code-page logic has no GB18030.
 
 from __future__ import annotations
 
-from escpos.printer import Dummy
+from drivers.escpos.capabilities import import_escpos_capabilities
 
-from drivers.interfaces import ReceiptDocument, ReceiptLine
+import_escpos_capabilities()  # before python-escpos's own import would parse its YAML slowly
+
+from escpos.printer import Dummy  # noqa: E402
+
+from drivers.interfaces import ReceiptDocument, ReceiptLine  # noqa: E402
 
 FS_CHINESE_ON = b"\x1c\x26"
 FS_CHINESE_OFF = b"\x1c\x2e"
