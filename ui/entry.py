@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 class QtFrontend:
     """Imports Qt only when a command needs the UI, so `kiosk config check` stays light."""
 
+    def prepare(self) -> None:
+        import ui.frontend  # noqa: F401 - Qt and the view-models, imported while the core starts
+
     def run(self, app: KioskApp, *, windowed: bool) -> int:
         from ui.frontend import run_ui
 
