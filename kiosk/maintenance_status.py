@@ -33,25 +33,43 @@ ERRORS_SHOWN_S = 900.0  # an error logged within this window shows in the heartb
 class ServiceSwitch:
     """The out-of-service switch a technician or ops flips, in a file: it survives a restart
     (a kiosk taken out for repair must not come back by itself) and the CLI can flip it for the
-    running kiosk, which reads it on every question."""
+    running kiosk. Asked often (the UI's menu, every customer), so the file is read only when
+    its identity changed: a stat per question, not a read and a JSON parse on the GUI thread;
+    a flip is an atomic rename, so a new inode, never missed."""
 
     def __init__(self, path: Path, on_change: Callable[[], None] | None = None) -> None:
         self._path = path
         self._on_change = on_change
+        self._lock = threading.Lock()
+        self._seen: tuple[int, int, int] | None = None  # inode, mtime ns, size of the last read
+        self._reason: str | None = None
 
     def reason(self) -> str | None:
         """Why the kiosk is out of service; None: in service."""
-        data = read_json(self._path)
-        if data is None:
-            return None
-        reason = data.get("reason")
-        return str(reason) if reason else None
+        try:
+            stat = os.stat(self._path)
+        except OSError:
+            identity = None  # no file (in service), or read_json below says why not
+        else:
+            identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            if identity is not None and identity == self._seen:
+                return self._reason
+            data = read_json(self._path)
+            reason = data.get("reason") if data is not None else None
+            self._reason = str(reason) if reason else None
+            self._seen = identity
+            return self._reason
 
     def set(self, reason: str | None, by: str | None) -> bool:
         """Out of service with `reason` (None: back in service); True if that changed it."""
         if self.reason() == reason:
             return False
         write_json_atomic(self._path, {"reason": reason, "by": by, "at": time.time()})
+        with self._lock:
+            # Read again next time even if the new file's inode, mtime and size all match the
+            # old one's (an inode reused within one tick of a coarse file-system clock).
+            self._seen = None
         if self._on_change is not None:
             self._on_change()
         return True
