@@ -6,6 +6,8 @@ Thin over the core: the gate (kiosk/maintenance_auth.py, through app.ops.gate) c
 keeps the lockout; `app.ops.maintenance(technician)` gives the session whose functions
 (kiosk/maintenance.py) do and journal every action. Everything that touches a device, the
 journal, the outbox or a file runs on the core thread (nav.run); this class only shows results.
+The session's idle clock is the core's (MaintenanceSession.touch/on_end): every technician tap
+restarts it, and its end (on the clock's own thread) comes back through nav.post to leave.
 Its screens' state and logic are in plain Python helpers: the way in (maintenance_entry.py), the
 devices and paper (maintenance_devices.py), the cash box (maintenance_cashbox.py), and the queue,
 out-of-service switch, logs and config (maintenance_system.py).
@@ -14,7 +16,6 @@ out-of-service switch, logs and config (maintenance_system.py).
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -31,10 +32,7 @@ from ui.features.maintenance_system import DISCARD_REASONS, SystemPanel
 
 log = logging.getLogger(__name__)
 
-POLL_MS = 250
-# No tap on a maintenance screen for this long: maintenance ends by itself (a technician who
-# walked away must not leave the kiosk open). The core has no maintenance idle clock yet.
-IDLE_EXIT_S = 300.0
+POLL_MS = 250  # the badge, the sequence's timeout and the lock's countdown (not idleness)
 
 
 class MaintenanceViewModel(FeatureViewModel):
@@ -60,18 +58,29 @@ class MaintenanceViewModel(FeatureViewModel):
         self._devices = DevicePanel(self)
         self._cash = CashPanel(self)
         self._system = SystemPanel(self)
+        self._unsubscribe: Callable[[], None] | None = None
         self._clear()
+        # A tap anywhere the screen's own controls do not take (the root's catch-all area).
+        activity = getattr(self.nav, "userActivity", None)
+        if activity is not None:
+            activity.connect(self.touch)
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
         self._timer.start()
 
     def _clear(self) -> None:
+        self._forget_end()
         self._session: MaintenanceSession | None = None
         self._technician: TechnicianIdentity | None = None
         for panel in (self._entry, self._devices, self._cash, self._system):
             panel.clear()
-        self._last_activity = time.monotonic()
+
+    def _forget_end(self) -> None:
+        """Stop listening for the current session's end (we are leaving it ourselves)."""
+        unsubscribe, self._unsubscribe = self._unsubscribe, None
+        if unsubscribe is not None:
+            unsubscribe()
 
     # --- properties -------------------------------------------------------------------------
 
@@ -130,6 +139,7 @@ class MaintenanceViewModel(FeatureViewModel):
         """Back to attract (Cancel, exit, or any session end): the maintenance session is
         closed (journalled) and nothing of it stays on screen."""
         session = self._session
+        self._forget_end()
         if session is not None:
             self.ctx.bridge.submit(session.exit)
         gate = self.app.ops.gate
@@ -184,12 +194,29 @@ class MaintenanceViewModel(FeatureViewModel):
     def enter(self, session: MaintenanceSession) -> None:
         """The gate let the technician in: the maintenance home screen."""
         self._session, self._technician = session, session.technician
-        self.touch()
         self.nav.go(HOME, "maintenance.choose")
+        # Called on the thread that ended the session (the idle clock's own): the GUI thread
+        # hears it through the bridge. A session ended already calls back at once.
+        self._unsubscribe = session.on_end(
+            lambda reason: self.nav.post(lambda: self._ended(session, reason))
+        )
         self.changed.emit()
 
+    def _ended(self, session: MaintenanceSession, reason: str) -> None:
+        """The core ended the session (its idle clock ran out): back to attract. An end we
+        asked for ourselves (Exit, Cancel) has moved on already and is ignored here."""
+        if session is not self._session:
+            return
+        log.warning("maintenance ended by the core (%s): back to attract", reason)
+        self._session = None  # closed already: reset() must not close it again
+        self.nav.home()
+
+    @Slot()
     def touch(self) -> None:
-        self._last_activity = time.monotonic()
+        """The technician is there (any tap): the core's idle clock starts again."""
+        session = self._session
+        if session is not None:
+            session.touch()  # a lock and a clock read: fine on the GUI thread
 
     def call(
         self,
@@ -199,7 +226,6 @@ class MaintenanceViewModel(FeatureViewModel):
         """Run `work(session)` on the core thread; `done(result)` back here, unless maintenance
         ended meanwhile. A refusal shows its message key."""
         session, epoch = self._session, self._epoch
-        self.touch()
         if session is None:
             return
 
@@ -222,11 +248,8 @@ class MaintenanceViewModel(FeatureViewModel):
 
     def _poll(self) -> None:
         gate = self.app.ops.gate
-        if gate is None or self._entry.poll(gate, self.nav.screen):
-            return
-        if self._session is not None and time.monotonic() - self._last_activity > IDLE_EXIT_S:
-            log.warning("maintenance: no tap for %.0f s, leaving", IDLE_EXIT_S)
-            self.nav.home()
+        if gate is not None:
+            self._entry.poll(gate, self.nav.screen)
 
     def _close_questions(self) -> None:
         """Leaving a screen drops its pending question (collect the cash? discard why?)."""
@@ -261,6 +284,7 @@ class MaintenanceViewModel(FeatureViewModel):
     @Slot(str)
     def openScreen(self, what: str) -> None:  # noqa: N802
         """A tile on the maintenance home screen."""
+        self.touch()
         screen = f"maintenance.{what}"
         if self._session is None or screen not in self.screens or screen in (PIN, HOME):
             return
@@ -271,6 +295,7 @@ class MaintenanceViewModel(FeatureViewModel):
     @Slot()
     def refresh(self) -> None:
         """Read the current screen's figures again (on the core thread)."""
+        self.touch()
         loaders = {
             "maintenance.devices": self._devices.load,
             "maintenance.cash": self._cash.load,
@@ -291,56 +316,69 @@ class MaintenanceViewModel(FeatureViewModel):
         if session is None:
             self.nav.home()
             return
+        self._forget_end()
         self._session = None  # reset() must not close it a second time
         self._epoch += 1
         self.nav.run(session.exit, lambda _r: self.nav.home(), lambda _e: self.nav.home())
 
     @Slot(str)
     def selfTest(self, device: str) -> None:  # noqa: N802
+        self.touch()
         self._devices.self_test(device)
 
     @Slot()
     def collectCash(self) -> None:  # noqa: N802
         """First tap: ask to confirm (the counts go to zero)."""
+        self.touch()
         self._cash.collect()
 
     @Slot()
     def keepCash(self) -> None:  # noqa: N802
+        self.touch()
         self._cash.keep()
 
     @Slot()
     def confirmCollect(self) -> None:  # noqa: N802
+        self.touch()
         self._cash.confirm()
 
     @Slot()
     def reprintSlip(self) -> None:  # noqa: N802
+        self.touch()
         self._cash.reprint_slip()
 
     @Slot()
     def paperRefilled(self) -> None:  # noqa: N802
+        self.touch()
         self._devices.paper_refilled()
 
     @Slot(bool)
     def setOutOfService(self, out: bool) -> None:  # noqa: N802
+        self.touch()
         self._system.set_out_of_service(out)
 
     @Slot()
     def syncNow(self) -> None:  # noqa: N802
+        self.touch()
         self._system.sync_now()
 
     @Slot(str)
     def retryDeadLetter(self, key: str) -> None:  # noqa: N802
+        self.touch()
         self._system.retry(key)
 
     @Slot(str)
     def askDiscard(self, key: str) -> None:  # noqa: N802
         """Discarding needs a reason: show the reasons for this dead letter."""
+        self.touch()
         self._system.ask_discard(key)
 
     @Slot()
     def keepDeadLetter(self) -> None:  # noqa: N802
+        self.touch()
         self._system.keep()
 
     @Slot(str)
     def discardDeadLetter(self, reason: str) -> None:  # noqa: N802
+        self.touch()
         self._system.discard(reason)

@@ -1,6 +1,8 @@
 """The way into maintenance mode (for ui/features/maintenance.py): a technician badge on the ID
 reader or the hidden corner sequence opens the PIN screen; the PIN goes to the gate
 (kiosk/maintenance_auth.py, through app.ops.gate) on the core thread, which keeps the lockout.
+Any PIN typed goes to the gate: the gate, not the screen, says what is wrong with it (a legacy
+4- or 5-digit PIN is refused with its own message and, by the gate's rule, not counted).
 
 Plain Python: the view-model owns the Qt side, the maintenance session and the calls to the core
 thread; this class holds what the PIN screen shows and reacts to the gate's answers.
@@ -15,8 +17,9 @@ from typing import TYPE_CHECKING
 
 from kiosk.errors import KioskError
 from kiosk.maintenance import MaintenanceSession
-from kiosk.maintenance_auth import MaintenanceError, MaintenanceLocked, WrongPin, valid_pin
+from kiosk.maintenance_auth import MAX_PIN_DIGITS, MaintenanceError, MaintenanceLocked, WrongPin
 from kiosk.maintenance_settings import Corner
+from ui.features.keypad import DigitEntry
 
 if TYPE_CHECKING:
     from kiosk.maintenance_auth import MaintenanceGate
@@ -28,7 +31,7 @@ PIN = "maintenance.pin"
 HOME = "maintenance.home"
 ENTRY_SCREENS = ("attract", "out_of_service")  # where a badge or the sequence is noticed
 CORNERS: tuple[Corner, ...] = ("top_left", "top_right", "bottom_left", "bottom_right")
-PIN_MAX = 12
+PIN_KEYS = DigitEntry(MAX_PIN_DIGITS)  # never longer; what is too short the gate says
 
 
 class PinEntry:
@@ -42,12 +45,12 @@ class PinEntry:
         self.pin = ""
         self.pin_open = False  # the PIN screen was opened by a badge or the sequence
         self.checking = False
-        self.attempts_left = -1  # unknown until a wrong PIN says
+        self.attempts_left = -1  # unknown until the gate says (read when the screen opens)
         self.locked_until: float | None = None
         self.lock_left = 0
 
     def can_submit(self) -> bool:
-        return valid_pin(self.pin) and not self.checking and self.lock_left == 0
+        return bool(self.pin) and not self.checking and self.lock_left == 0
 
     def lock_text(self) -> str:
         return f"{self.lock_left // 60}:{self.lock_left % 60:02d}"
@@ -86,16 +89,26 @@ class PinEntry:
         epoch = vm.restart()
         self.pin_open = True
         vm.nav.go(PIN, "maintenance.enter_pin")
-        gate = vm.app.ops.gate
-        if gate is not None:
-
-            def locked(until: float | None) -> None:
-                if epoch == vm.epoch:
-                    self.set_lock(until)
-
-            # The lockout lives in a file: read it on the core thread.
-            vm.nav.run(gate.lockout.locked_until, locked, lambda e: vm.failed(epoch, e))
+        self.read_gate(epoch)
         vm.changed.emit()
+
+    def read_gate(self, epoch: int) -> None:
+        """The lock and the attempts left, as the gate has them now: before any wrong PIN
+        too, so the technician knows how many tries there are."""
+        vm, gate = self.vm, self.vm.app.ops.gate
+        if gate is None:
+            return
+
+        def work() -> tuple[float | None, int]:
+            # The lockout lives in a file shared with the CLI: read it on the core thread.
+            return gate.lockout.locked_until(), gate.attempts_left
+
+        def done(state: tuple[float | None, int]) -> None:
+            if epoch == vm.epoch:
+                self.attempts_left = state[1]
+                self.set_lock(state[0])
+
+        vm.nav.run(work, done, lambda e: vm.failed(epoch, e))
 
     def leave(self) -> None:
         self.vm.nav.home()  # reset() cancels the gate's pending badge or sequence
@@ -117,24 +130,24 @@ class PinEntry:
             return
         self.lock_left = left
         if left == 0 and until is not None:
-            self.locked_until, self.attempts_left = None, -1
+            self.locked_until = None
             self.vm.nav.show_message("maintenance.enter_pin")
+            self.read_gate(self.vm.epoch)  # a lock that ran out gives all attempts back
         self.vm.changed.emit()
 
     # --- the PIN ----------------------------------------------------------------------------
 
     def press(self, digit: str) -> None:
         self.vm.touch()
-        if len(digit) == 1 and digit.isdigit() and len(self.pin) < PIN_MAX:
-            self.pin += digit
+        self.pin = PIN_KEYS.press(self.pin, digit)
         self.vm.changed.emit()
 
     def backspace(self) -> None:
-        self.pin = self.pin[:-1]
+        self.pin = PIN_KEYS.backspace(self.pin)
         self.vm.changed.emit()
 
     def clear_pin(self) -> None:
-        self.pin = ""
+        self.pin = PIN_KEYS.clear()
         self.vm.changed.emit()
 
     def submit(self) -> None:
@@ -175,6 +188,8 @@ class PinEntry:
             self.leave()  # the badge or sequence ran out
             return
         elif isinstance(error, KioskError):
+            # Among them PinTooShort ("maintenance.pin_too_short"): not counted by the gate,
+            # so the attempts left stay as they are.
             vm.nav.show_message(error.message_key)
         else:
             log.error("maintenance PIN check: %r", error)

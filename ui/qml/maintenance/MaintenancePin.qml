@@ -2,7 +2,8 @@ import QtQuick
 import ".."
 
 // The technician's PIN after a badge or the hidden touch sequence: masked digits on the shared
-// keypad, the attempts left after a wrong PIN, and the lockout's countdown.
+// keypad, the attempts left (from the start, not only after a wrong PIN), and the lockout's
+// countdown. Enter sends any PIN typed: the gate says what is wrong with one (too short, wrong).
 Item {
     id: screen
     objectName: "screen.maintenance.pin"
@@ -30,7 +31,8 @@ Item {
                 objectName: "maintenance.pin.message"
                 width: parent.width
                 u: screen.u
-                error: vm.messageKey === "maintenance.wrong_pin" || screen.locked
+                error: vm.messageKey === "maintenance.wrong_pin"
+                       || vm.messageKey === "maintenance.pin_too_short" || screen.locked
             }
             Rectangle {
                 width: parent.width; height: 140 * screen.u

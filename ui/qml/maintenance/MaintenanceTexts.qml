@@ -7,6 +7,7 @@ QtObject {
         switch (key) {
         case "maintenance.enter_pin": return qsTr("Enter your maintenance PIN")
         case "maintenance.wrong_pin": return qsTr("Wrong PIN. Please try again.")
+        case "maintenance.pin_too_short": return qsTr("This PIN is too short: maintenance PINs now have 6 to 12 digits. Ask for a new PIN.")
         case "maintenance.locked": return qsTr("Too many wrong PINs: maintenance is locked for now")
         case "maintenance.card_first": return qsTr("Present your badge or do the touch sequence first")
         case "maintenance.customer_money": return qsTr("A customer's payment is in progress. Try again later.")
