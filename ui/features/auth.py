@@ -26,6 +26,7 @@ from kiosk.msisdn import group_mobile, is_valid_mobile
 from ui.features.auth_idcard import IdCardLogin
 from ui.features.auth_login import SECRET_DIGITS, LoginForm, SecretLogin
 from ui.features.base import FeatureViewModel, UiContext
+from ui.features.keypad import MOBILE_NUMBER, DigitEntry, is_digit_key
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ PREVIEW_NUMBER = "13800138000"
 METHOD_SCREEN = {"password": "auth.password", "sms": "auth.sms", "id_card": "auth.idcard"}
 METHOD_PROMPT = {"password": "auth.enter_password", "sms": "auth.request_code",
                  "id_card": "auth.place_card"}  # fmt: skip
+SECRET_ENTRY = DigitEntry(SECRET_DIGITS)
 
 
 class AuthViewModel(FeatureViewModel):
@@ -182,38 +184,27 @@ class AuthViewModel(FeatureViewModel):
 
     @Slot(str)
     def pressDigit(self, digit: str) -> None:  # noqa: N802
-        form = self._form
-        if len(digit) != 1 or not digit.isdigit() or form.busy:
+        if not is_digit_key(digit) or self._form.busy:
             return
-        screen = self.nav.screen
-        if screen == "auth.number" and len(form.digits) < 11:
-            form.digits += digit
-        elif screen == "auth.password" and len(form.password) < SECRET_DIGITS:
-            form.password += digit
-        elif screen == "auth.sms" and len(form.code) < SECRET_DIGITS:
-            form.code += digit
-        self.changed.emit()
+        self._edit(lambda entry, text: entry.press(text, digit))
 
     @Slot()
     def backspace(self) -> None:
-        form, screen = self._form, self.nav.screen
-        if screen == "auth.number":
-            form.digits = form.digits[:-1]
-        elif screen == "auth.password":
-            form.password = form.password[:-1]
-        elif screen == "auth.sms":
-            form.code = form.code[:-1]
-        self.changed.emit()
+        self._edit(lambda entry, text: entry.backspace(text))
 
     @Slot()
     def clearDigits(self) -> None:  # noqa: N802
+        self._edit(lambda entry, _text: entry.clear())
+
+    def _edit(self, change: Callable[[DigitEntry, str], str]) -> None:
+        """The keypad on this screen changes what it is for: the number, password or code."""
         form, screen = self._form, self.nav.screen
         if screen == "auth.number":
-            form.digits = ""
+            form.digits = change(MOBILE_NUMBER, form.digits)
         elif screen == "auth.password":
-            form.password = ""
+            form.password = change(SECRET_ENTRY, form.password)
         elif screen == "auth.sms":
-            form.code = ""
+            form.code = change(SECRET_ENTRY, form.code)
         self.changed.emit()
 
     @Slot()

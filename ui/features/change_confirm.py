@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.central_models import ChangeDone
 from kiosk.errors import CentralRefused, CentralUnavailable, KioskError
 from kiosk.flows.change import FINAL_REFUSALS, ChangeFlow, ChangeRequest, ChangeSnapshot, State
+from ui.features.keypad import DigitEntry
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CODE_LENGTH = 6
+CODE_ENTRY = DigitEntry(CODE_LENGTH)
 # Central texts one code per number a minute (its sms.too_soon refusal says how long is left).
 # The confirmation answer does not carry this, so the countdown starts from central's rule.
 RESEND_AFTER_S = 60
@@ -181,16 +183,15 @@ class ChangeConfirmation:
         vm.nav.show_message(key)
 
     def press(self, digit: str) -> None:
-        if len(digit) == 1 and digit.isdigit() and len(self.digits) < CODE_LENGTH:
-            self.digits += digit
+        self.digits = CODE_ENTRY.press(self.digits, digit)
         self.vm.changed.emit()
 
     def backspace(self) -> None:
-        self.digits = self.digits[:-1]
+        self.digits = CODE_ENTRY.backspace(self.digits)
         self.vm.changed.emit()
 
     def clear_digits(self) -> None:
-        self.digits = ""
+        self.digits = CODE_ENTRY.clear()
         self.vm.changed.emit()
 
     # --- going back -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from kiosk.flows.cash_intake import CashIntake
 from kiosk.money import format_cny
 from kiosk.msisdn import group_mobile, is_valid_mobile
 from ui.features.base import FeatureViewModel, UiContext
+from ui.features.keypad import MOBILE_NUMBER, DigitEntry
 from ui.features.payment_card import (
     PROGRESS,
     REFUSED_STAGES,
@@ -424,19 +425,20 @@ class PaymentViewModel(FeatureViewModel):
 
     @Slot(str)
     def pressDigit(self, digit: str) -> None:  # noqa: N802
-        if len(digit) == 1 and digit.isdigit() and len(self._digits) < 11:
-            self._digits += digit
+        typed = MOBILE_NUMBER.press(self._digits, digit)
+        if typed != self._digits:
+            self._digits = typed
             self.nav.show_message(self._number_prompt())
         self.changed.emit()
 
     @Slot()
     def backspace(self) -> None:
-        self._digits = self._digits[:-1]
+        self._digits = MOBILE_NUMBER.backspace(self._digits)
         self.changed.emit()
 
     @Slot()
     def clearDigits(self) -> None:  # noqa: N802
-        self._digits = ""
+        self._digits = MOBILE_NUMBER.clear()
         self.changed.emit()
 
     @Slot()
@@ -496,25 +498,30 @@ class PaymentViewModel(FeatureViewModel):
 
     @Slot(str)
     def pressAmountDigit(self, digit: str) -> None:  # noqa: N802
-        if len(digit) != 1 or not digit.isdigit() or (digit == "0" and not self._custom):
+        entry = self._amount_entry()
+        if not entry.accepts(self._custom, digit):
             return
-        longest = len(str(self._limits()[1] // 100))
-        if self._preset_fen:
+        if self._preset_fen:  # typing replaces the preset chosen
             self._preset_fen, self._custom = 0, ""
-        if len(self._custom) < longest:
-            self._custom += digit
+        typed = entry.press(self._custom, digit)
+        if typed != self._custom:
+            self._custom = typed
             self.nav.show_message(self._amount_prompt())
         self.changed.emit()
 
     @Slot()
     def amountBackspace(self) -> None:  # noqa: N802
-        self._preset_fen, self._custom = 0, self._custom[:-1]
+        self._preset_fen, self._custom = 0, DigitEntry.backspace(self._custom)
         self.changed.emit()
 
     @Slot()
     def clearAmount(self) -> None:  # noqa: N802
-        self._preset_fen, self._custom = 0, ""
+        self._preset_fen, self._custom = 0, DigitEntry.clear()
         self.changed.emit()
+
+    def _amount_entry(self) -> DigitEntry:
+        """Whole yuan, no leading zero, as many digits as the highest amount allowed has."""
+        return DigitEntry(len(str(self._limits()[1] // 100)), leading_zero=False)
 
     def _amount_prompt(self) -> str:
         return "bill.enter_amount" if self._get_is_bill() else "payment.choose_amount"

@@ -12,6 +12,7 @@ from kiosk.flows.topup import State, TopUpFlow, TopUpSnapshot
 from kiosk.money import format_cny
 from kiosk.msisdn import group_mobile, is_valid_mobile
 from ui.features.base import FeatureViewModel, UiContext
+from ui.features.keypad import MOBILE_NUMBER
 
 log = logging.getLogger(__name__)
 
@@ -159,19 +160,20 @@ class TopUpViewModel(FeatureViewModel):
 
     @Slot(str)
     def pressDigit(self, digit: str) -> None:  # noqa: N802
-        if len(digit) == 1 and digit.isdigit() and len(self._digits) < 11:
-            self._digits += digit
+        typed = MOBILE_NUMBER.press(self._digits, digit)
+        if typed != self._digits:
+            self._digits = typed
             self.nav.show_message("topup.enter")
         self.changed.emit()
 
     @Slot()
     def backspace(self) -> None:
-        self._digits = self._digits[:-1]
+        self._digits = MOBILE_NUMBER.backspace(self._digits)
         self.changed.emit()
 
     @Slot()
     def clearDigits(self) -> None:  # noqa: N802
-        self._digits = ""
+        self._digits = MOBILE_NUMBER.clear()
         self.changed.emit()
 
     @Slot()
