@@ -1,5 +1,6 @@
 """The keypad's digit entry (ui/features/keypad.py): which keys count, the length limit, no
-leading zero for amounts, and that garbage from a screen leaves the text as it was."""
+leading zero for amounts, and that garbage from a screen leaves the text as it was; and the SIM
+number picker's filter digits, which go through it (the touch test needs pcscd's reader)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import dataclasses
 import pytest
 
 from ui.features.keypad import MOBILE_DIGITS, MOBILE_NUMBER, DigitEntry, is_digit_key
+from ui.features.sim_sale_steps import SaleSteps
+from ui.features.sim_state import SimState
 
 GARBAGE = ["", "12", "00", "a", " ", "1 ", "-", "+", ".", "٣", "²", "１", "\n", "1\x00", "None"]
 
@@ -79,3 +82,25 @@ def test_an_entry_cannot_be_changed() -> None:
     entry = DigitEntry(4)
     with pytest.raises(dataclasses.FrozenInstanceError):
         entry.max_len = 5  # type: ignore[misc]
+
+
+class _SimVm:
+    """Just what the SIM sale's number filter uses of its view-model."""
+
+    def __init__(self) -> None:
+        self.state = SimState()
+        self.refreshed = 0
+
+    def refresh(self) -> None:
+        self.refreshed += 1
+
+
+def test_the_sim_number_filter_takes_four_digits_and_ignores_garbage() -> None:
+    vm = _SimVm()
+    steps = SaleSteps(vm)  # type: ignore[arg-type]
+    for key in ["8", "²", "88", "", "a", "6", "6", "8", "9"]:
+        steps.filter_digit(key)
+    assert vm.state.filters.digits == "8668"
+    assert vm.refreshed == 4  # a refused key (garbage, or no room) changes nothing on screen
+    steps.filter_backspace()
+    assert vm.state.filters.digits == "866"

@@ -21,6 +21,7 @@ from drivers.interfaces import (
 from kiosk.errors import JournalError, KioskError
 from kiosk.flows.signature import SignatureError, encode_strokes
 from kiosk.flows.sim_sale import SimSaleFlow
+from ui.features.keypad import DigitEntry
 from ui.features.sim_state import SimState
 from ui.features.sim_support import (
     DIGIT_MATCHES,
@@ -42,6 +43,7 @@ CANCELLABLE = frozenset(
 MONEY_STATES = frozenset(
     {"card_authorising", "card_in_doubt", "paid", "issuing", "writing", "dispensing"}
 )
+FILTER_ENTRY = DigitEntry(FILTER_DIGITS_MAX)
 CARD_STAGE_KEYS = {
     PaymentStage.WAITING_FOR_CARD: "sim.card_waiting",
     PaymentStage.PIN_ENTRY: "sim.card_pin",
@@ -155,14 +157,16 @@ class SaleSteps:
 
     def filter_digit(self, digit: str) -> None:
         f = self.s.filters
-        if len(digit) == 1 and digit.isdigit() and len(f.digits) < FILTER_DIGITS_MAX:
-            self._filters(replace(f, digits=f.digits + digit), False)
+        typed = FILTER_ENTRY.press(f.digits, digit)
+        if typed != f.digits:
+            self._filters(replace(f, digits=typed), False)
 
     def filter_backspace(self) -> None:
-        self._filters(replace(self.s.filters, digits=self.s.filters.digits[:-1]), False)
+        f = self.s.filters
+        self._filters(replace(f, digits=FILTER_ENTRY.backspace(f.digits)), False)
 
     def filter_clear(self) -> None:
-        self._filters(replace(self.s.filters, digits=""), True)
+        self._filters(replace(self.s.filters, digits=FILTER_ENTRY.clear()), True)
 
     def toggle_no_four(self) -> None:
         self._filters(replace(self.s.filters, no_four=not self.s.filters.no_four), True)
