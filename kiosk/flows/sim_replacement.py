@@ -32,13 +32,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from drivers.errors import DriverError
 from drivers.interfaces import (
     BillAcceptor,
     BillEvent,
     CardApproved,
-    CardFailed,
-    CardInDoubt,
     CardOutcome,
     CardTerminal,
     EscrowDecision,
@@ -50,7 +47,7 @@ from kiosk import documents, vouchers
 from kiosk.central_api import CentralApi
 from kiosk.customer_session import AuthMethod, CustomerSession
 from kiosk.errors import FlowError, JournalError, KioskError
-from kiosk.flows import card_step
+from kiosk.flows import card_step, sim_payment
 from kiosk.flows.card_step import CardStep
 from kiosk.flows.card_topup import new_sale_id
 from kiosk.flows.cash_intake import CashIntake
@@ -190,15 +187,11 @@ def close_paid(
     terminal (`sim_replacement.refunded`); otherwise, or if the terminal refuses, a voucher
     (`sim_replacement.voucher`, reported to central as voucher.v1). The fen vouchered (0 when
     refunded)."""
-    paid = int(data.get("paid_fen", 0))
-    payload: dict[str, Any] = {"amount_fen": paid, "reason": reason, "captured": captured}
-    if data.get("method") == "card" and card_step.reverse(
-        terminal, str(data.get("poi_transaction_id", "")), paid
-    ):
-        record("sim_replacement.refunded", payload, DONE)
-        return 0
-    voucher(payload)
-    return paid
+    return sim_payment.close_paid(
+        terminal, data, reason=reason, extra={"captured": captured},
+        refunded=lambda payload: record("sim_replacement.refunded", payload, DONE),
+        voucher=voucher,
+    )  # fmt: skip
 
 
 def voucher_entry(
@@ -235,6 +228,9 @@ class SimReplacementFlow:
         self._personal: SimPersonalisation | None = None  # the opened data, memory only
         self._intake: CashIntake | None = None
         self._data: dict[str, Any] = {}
+        self._paid_flow = sim_payment.PaidFlow(FLOW_NAME, self.txn_id, context.kiosk_id,
+                                               context.kiosk_name, context.metrics,
+                                               context.printer, context.clock)  # fmt: skip
 
     # --- what the screens ask ---------------------------------------------------------------
 
@@ -375,25 +371,15 @@ class SimReplacementFlow:
             if self.fee_fen <= 0:
                 raise FlowError("there is no fee to pay", message_key="sim.no_fee")
             step = self._card_step()
-            self._ctx.paying.add(self.txn_id)
-        try:
-            outcome = step.pay(self.txn_id, self.fee_fen, on_progress)
-        except JournalError:
-            self._ctx.paying.discard(self.txn_id)
-            raise
-        if not isinstance(outcome, CardInDoubt):
-            self._ctx.paying.discard(self.txn_id)
-        return outcome
+        return sim_payment.pay_card(step, self._ctx.paying, self.txn_id, self.fee_fen,
+                                    on_progress)  # fmt: skip
 
     def check_card(self) -> CardOutcome:
         """Ask the terminal again about a payment left in doubt (DriverError: ask later)."""
         with self._lock:
             self._require(card_step.IN_DOUBT)
             step = self._card_step()
-        outcome = step.ask()
-        if not isinstance(outcome, CardInDoubt):
-            self._ctx.paying.discard(self.txn_id)
-        return outcome
+        return sim_payment.ask_card(step, self._ctx.paying, self.txn_id)
 
     def _card_step(self) -> CardStep:
         if self._ctx.terminal is None:
@@ -444,7 +430,7 @@ class SimReplacementFlow:
         paid = int(data.get("paid_fen", 0))
         if paid > 0:
             metrics.paid(str(data.get("method", "cash")), paid)
-            self._print(documents.sim_replacement_receipt(
+            self._paid_flow.print(documents.sim_replacement_receipt(
                 self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, data, at))  # fmt: skip
         return SimReplacementResult(self.txn_id, str(data["msisdn"]), str(data["iccid"]))
 
@@ -486,36 +472,15 @@ class SimReplacementFlow:
 
         def voucher(payload: dict[str, Any]) -> None:
             with self._lock:
-                self._commit(
-                    voucher_entry(
-                        self._ctx.kiosk_id,
-                        self.txn_id,
-                        dict(self._data),
-                        payload,
-                        self._ctx.clock(),
-                        recovered=False,
-                    ),
-                    DONE,
-                )
+                entry = voucher_entry(self._ctx.kiosk_id, self.txn_id, dict(self._data), payload,
+                                      self._ctx.clock(), recovered=False)  # fmt: skip
+                self._commit(entry, DONE)
 
         vouchered = close_paid(self._record, voucher, self._ctx.terminal, self._data,
                                reason=reason, captured=captured)  # fmt: skip
         self._state = State.FAILED
         self.voucher_fen = vouchered
-        self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
-        if vouchered:
-            self._print(documents.voucher_slip(
-                self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, amount_fen=vouchered,
-                reason=reason, at=self._ctx.clock(), voucher_no=vouchers.voucher_no(self.txn_id),
-                msisdn=str(self._data.get("msisdn", ""))))  # fmt: skip
-
-    def _print(self, document: Any) -> None:
-        if self._ctx.printer is None:
-            return
-        try:
-            self._ctx.printer.print_receipt(document)
-        except DriverError as exc:
-            log.error("txn %s: not printed: %s", self.txn_id, exc)
+        sim_payment.failed_after_payment(self._paid_flow, self._data, vouchered, reason=reason)
 
     def _announce(self, kind: str, payload: dict[str, object]) -> None:
         self._record(kind, dict(payload), STATE_OF_STEP.get(kind, WRITING))
@@ -591,16 +556,9 @@ def _settle_one(
                                      recovered=True))  # fmt: skip
 
     step = CardStep(terminal, record, data, paid_state=PAID, unpaid_state=ISSUING)
-    try:
-        outcome = terminal.status(str(data["service_id"]))
-    except DriverError as exc:
-        log.warning("txn %s: terminal not asked yet: %s", txn_id, exc)
+    settled = sim_payment.settle_open(step, txn_id, state)
+    if settled is None:
         return "still_open"
-    if isinstance(outcome, CardInDoubt):
-        if state != card_step.IN_DOUBT:
-            step.settle(outcome, recovered=True)
-        return "still_open"
-    settled = step.settle(outcome or CardFailed("never_received"), recovered=True)
     if isinstance(settled, CardApproved):
         vouchered = close_paid(record, voucher, terminal, data, reason="recovered_after_restart")
         return "vouchered" if vouchered else "refunded"

@@ -26,13 +26,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from drivers.errors import DriverError
 from drivers.interfaces import (
     BillAcceptor,
     BillEvent,
     CardApproved,
-    CardFailed,
-    CardInDoubt,
     CardOutcome,
     CardTerminal,
     EscrowDecision,
@@ -44,7 +41,7 @@ from kiosk import documents, vouchers
 from kiosk.central_api import CentralApi
 from kiosk.central_models import NumberPage, RealNameCheck, Reservation
 from kiosk.errors import CentralRefused, CentralUnavailable, FlowError, JournalError, KioskError
-from kiosk.flows import card_step, sim_replacement
+from kiosk.flows import card_step, sim_payment, sim_replacement
 from kiosk.flows.card_step import CardStep
 from kiosk.flows.card_topup import new_sale_id
 from kiosk.flows.cash_intake import CashIntake
@@ -171,18 +168,13 @@ def close_paid(
     (`sim_sale.refunded`); otherwise, or if the terminal refuses, a voucher (reported to
     central, voucher.v1). The number is released either way. The fen vouchered (0 when
     refunded)."""
-    paid = int(data.get("paid_fen", 0))
     release = release_messages(txn_id, data, reason, at)
-    payload: dict[str, Any] = {"amount_fen": paid, "reason": reason}
-    if release:
-        payload["outbox_key"] = release_key(txn_id)
-    if data.get("method") == "card" and card_step.reverse(
-        terminal, str(data.get("poi_transaction_id", "")), paid
-    ):
-        record("sim_sale.refunded", payload, State.DONE.value, release)
-        return 0
-    voucher(payload, release)
-    return paid
+    return sim_payment.close_paid(
+        terminal, data, reason=reason,
+        extra={"outbox_key": release_key(txn_id)} if release else {},
+        refunded=lambda payload: record("sim_sale.refunded", payload, State.DONE.value, release),
+        voucher=lambda payload: voucher(payload, release),
+    )  # fmt: skip
 
 
 def voucher_entry(
@@ -210,6 +202,9 @@ class SimSaleFlow:
         self._intake: CashIntake | None = None
         self._lock = threading.RLock()
         self._data: dict[str, Any] = {"plan_code": context.plan_code, "paid_fen": 0}
+        self._paid_flow = sim_payment.PaidFlow(FLOW_NAME, self.txn_id, context.kiosk_id,
+                                          context.kiosk_name, context.metrics, context.printer,
+                                          context.clock)  # fmt: skip
         context.metrics.started(FLOW_NAME)
 
     @property
@@ -314,23 +309,13 @@ class SimSaleFlow:
         go on to `issue`. Refused: pay again, in cash, or cancel. In doubt: `check_card`."""
         self._require(State.AGREED)
         assert self.reservation is not None
-        self._ctx.paying.add(self.txn_id)
-        try:
-            outcome = self._card_step().pay(self.txn_id, self.reservation.price_fen, on_progress)
-        except JournalError:
-            self._ctx.paying.discard(self.txn_id)
-            raise
-        if not isinstance(outcome, CardInDoubt):
-            self._ctx.paying.discard(self.txn_id)
-        return outcome
+        return sim_payment.pay_card(self._card_step(), self._ctx.paying, self.txn_id,
+                                    self.reservation.price_fen, on_progress)  # fmt: skip
 
     def check_card(self) -> CardOutcome:
         """Ask the terminal again about a payment left in doubt (DriverError: ask later)."""
         self._require(State.CARD_IN_DOUBT)
-        outcome = self._card_step().ask()
-        if not isinstance(outcome, CardInDoubt):
-            self._ctx.paying.discard(self.txn_id)
-        return outcome
+        return sim_payment.ask_card(self._card_step(), self._ctx.paying, self.txn_id)
 
     def _card_step(self) -> CardStep:
         if self._ctx.terminal is None:
@@ -385,7 +370,7 @@ class SimSaleFlow:
             )
         self._ctx.metrics.finished(FLOW_NAME, Outcome.COMPLETED)
         self._ctx.metrics.paid(str(self._data.get("method", "cash")), int(self._data["paid_fen"]))
-        self._print(documents.sim_sale_receipt(
+        self._paid_flow.print(documents.sim_sale_receipt(
             self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, self._data, at))  # fmt: skip
         return sealed.iccid
 
@@ -440,20 +425,7 @@ class SimSaleFlow:
         paid = close_paid(record, voucher, self._ctx.terminal, self.txn_id, self._data,
                           reason=reason, at=self._ctx.clock())  # fmt: skip
         self.voucher_fen = paid
-        self._ctx.metrics.finished(FLOW_NAME, Outcome.FAILED)
-        if paid:
-            self._print(documents.voucher_slip(
-                self._ctx.kiosk_name, self._ctx.kiosk_id, self.txn_id, amount_fen=paid,
-                reason=reason, at=self._ctx.clock(), voucher_no=vouchers.voucher_no(self.txn_id),
-                msisdn=str(self._data.get("msisdn", ""))))  # fmt: skip
-
-    def _print(self, document: Any) -> None:
-        if self._ctx.printer is None:
-            return
-        try:
-            self._ctx.printer.print_receipt(document)
-        except DriverError as exc:
-            log.error("txn %s: not printed: %s", self.txn_id, exc)
+        sim_payment.failed_after_payment(self._paid_flow, self._data, paid, reason=reason)
 
     def _announce(self, kind: str, payload: dict[str, object]) -> None:
         self._record(kind, dict(payload), STATE_OF_STEP.get(kind, State.WRITING))
@@ -522,18 +494,10 @@ def settle_open_card_payments(
 
         step = CardStep(terminal, record, data, paid_state=State.PAID.value,
                         unpaid_state=State.AGREED.value)  # fmt: skip
-        try:
-            outcome = terminal.status(str(data["service_id"]))
-        except DriverError as exc:
-            log.warning("txn %s: terminal not asked yet: %s", txn_id, exc)
+        settled = sim_payment.settle_open(step, txn_id, txn.state)
+        if settled is None:
             done.append((txn_id, "still_open"))
             continue
-        if isinstance(outcome, CardInDoubt):
-            if txn.state != State.CARD_IN_DOUBT.value:
-                step.settle(outcome, recovered=True)
-            done.append((txn_id, "still_open"))
-            continue
-        settled = step.settle(outcome or CardFailed("never_received"), recovered=True)
         data.pop(SIGNATURE, None)  # the sale ends here: nothing of the signature stays
         at = clock().astimezone()
         if isinstance(settled, CardApproved):
