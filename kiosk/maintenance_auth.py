@@ -29,7 +29,6 @@ MAX_SCRYPT_N = 2**20  # a hash asking for more memory than this is refused, not 
 SALT_BYTES, KEY_BYTES = 16, 32
 LOCKOUT_FILE = "maintenance_lockout.json"
 MIN_PIN_DIGITS, MAX_PIN_DIGITS = 6, 12
-SHORT_PIN_DIGITS = 4  # 4 and 5 digits were accepted once: such a PIN is refused with a reason
 MAX_LOCKOUT_S = 24 * 3600  # each lock in a row doubles, up to this
 
 
@@ -56,8 +55,8 @@ class WrongPin(MaintenanceError):
 
 
 class PinTooShort(MaintenanceError):
-    """A 4- or 5-digit PIN: no longer accepted (not even checked); the technician's PIN must be
-    replaced by one of 6 to 12 digits."""
+    """A PIN of fewer than 6 digits (4 or 5 were accepted once): not even checked; a PIN that
+    short must be replaced by one of 6 to 12 digits."""
 
     message_key = "maintenance.pin_too_short"
 
@@ -75,8 +74,10 @@ def valid_pin(pin: str) -> bool:
 
 
 def short_pin(pin: str) -> bool:
-    """A PIN of the length accepted before (4 or 5 digits), refused with PinTooShort."""
-    return SHORT_PIN_DIGITS <= len(pin) < MIN_PIN_DIGITS and pin.isascii() and pin.isdigit()
+    """Digits, fewer than MIN_PIN_DIGITS: refused with PinTooShort, never checked nor counted.
+    No PIN that short exists (pin-hash refuses it), so trying one tells an attacker nothing;
+    4 and 5 digits were accepted once, and a technician's Enter pressed early costs no try."""
+    return 0 < len(pin) < MIN_PIN_DIGITS and pin.isascii() and pin.isdigit()
 
 
 def lockout_duration(lockout_s: int, lockouts: int) -> int:

@@ -290,9 +290,9 @@ def test_the_shortest_accepted_pin_resists_a_year() -> None:
 def test_a_pin_shorter_than_six_digits_is_refused_with_a_reason(
     journal: Journal, tmp_path: Path
 ) -> None:
-    """GIVEN a config from before (T001's hash is of a 4-digit PIN) WHEN that PIN is entered
-    THEN it is refused, saying to set a longer PIN, without being checked or counted; 6+
-    digits are checked as usual."""
+    """GIVEN a config from before (T001's hash is of a 4-digit PIN) WHEN that PIN, or any PIN
+    of 1 to 5 digits (an Enter pressed early), is entered THEN it is refused, saying to set a
+    longer PIN, without being checked or counted; 6+ digits are checked as usual."""
     clock = Clock()
     section = MaintenanceSection(technicians=(
         Technician(id="T001", pin_hash=hash_secret("2468", n=2**4)),))  # fmt: skip
@@ -306,7 +306,7 @@ def test_a_pin_shorter_than_six_digits_is_refused_with_a_reason(
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(maintenance_auth, "verify_secret", counting)
-        for pin in ("2468", "13579"):
+        for pin in ("2468", "13579", "1", "24", "246") * 3:
             with pytest.raises(PinTooShort) as short:
                 gate.authenticate("T001", pin)
             assert "set a longer PIN" in str(short.value)
