@@ -17,6 +17,11 @@ SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 
 def _show(ui_session: UiSession, screen: str) -> None:
     vm = ui_session.vm
+    # The out-of-service screen for real (the switch on): the navigator's 2 s refresh would
+    # otherwise put an in-service kiosk back on the attract screen under the screenshot.
+    ui_session.app.ops.service_switch.set(
+        "screen test" if screen == "out_of_service" else None, "tests"
+    )
     vm.home()
     vm.start()
     owner = next((f for f in ui_session.features.values() if screen in f.screens), None)
