@@ -211,7 +211,8 @@ class BillPaymentFlow:
             intake = CashIntake(self._ctx.acceptor, due_fen=amount,
                                 denominations_fen=self._ctx.denominations_fen,
                                 record_note=self._record_note, on_change=on_change,
-                                cap_fen=cap, record_intent=self._record_intent)  # fmt: skip
+                                cap_fen=cap, record_intent=self._record_intent,
+                                on_storage_failure=self._storage_failed)  # fmt: skip
             self._intake = intake
             self._ctx.attach_cash(self)
         intake.start()
@@ -340,7 +341,10 @@ class BillPaymentFlow:
         try:
             self._ctx.journal.record(entry)
         except JournalError as exc:
-            self._ctx.metrics.finished(CASH_FLOW, Outcome.FAILED)
-            self._ctx.on_storage_failure(exc)
+            self._storage_failed(exc)
             raise
         self.state = state
+
+    def _storage_failed(self, exc: JournalError) -> None:
+        self._ctx.metrics.finished(CASH_FLOW, Outcome.FAILED)
+        self._ctx.on_storage_failure(exc)

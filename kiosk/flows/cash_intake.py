@@ -55,6 +55,7 @@ class CashIntake:
         settle_timeout_s: float = 10.0,
         cap_fen: int | None = None,
         record_intent: Callable[[str, dict[str, Any]], None] | None = None,
+        on_storage_failure: Callable[[JournalError], None] | None = None,
     ) -> None:
         self._acceptor = acceptor
         self._due = due_fen
@@ -64,8 +65,12 @@ class CashIntake:
         self._settle_timeout_s = settle_timeout_s
         self._cap = cap_fen  # the most that may be taken in all (a note beyond it goes back)
         # (kind, payload): journal `cash.stack_intent` / `cash.stack_returned` with the flow's
-        # state, or raise JournalError. None: the flow journals no intents.
+        # state, or put the kiosk out of service and raise JournalError. None: the flow
+        # journals no intents.
         self._record_intent = record_intent
+        # Puts the kiosk out of service when record_intent failed with anything but a
+        # JournalError (which record_intent has reported itself).
+        self._on_storage_failure = on_storage_failure
         self._intent: int | None = None  # the note journalled as sent to the stacker
         self._lock = threading.RLock()
         self._settled = threading.Condition(self._lock)
@@ -111,11 +116,25 @@ class CashIntake:
                 # On the record before the acceptor is told to stack (see StackIntents).
                 try:
                     self._record_intent(STACK_INTENT, {"denomination_fen": denomination_fen})
-                except JournalError:
-                    return EscrowDecision.RETURN  # out of service: the note goes back
+                except Exception as exc:  # whatever failed, the intent is not durable
+                    self._intent_not_durable(denomination_fen, exc)
+                    return EscrowDecision.RETURN  # never STACK without the intent on the record
                 self._intent = denomination_fen
             self._in_escrow += denomination_fen
             return EscrowDecision.STACK
+
+    def _intent_not_durable(self, fen: int, exc: Exception) -> None:
+        """The stack intent is not on the record, or not known to be: the note goes back, this
+        intake takes no more notes (each would retry the journal blindly) and the kiosk goes
+        out of service."""
+        self._taking = False
+        log.critical("stack intent of %d fen not journalled, the note goes back: %s", fen, exc)
+        try:
+            self._acceptor.disable()
+            if not isinstance(exc, JournalError) and self._on_storage_failure is not None:
+                self._on_storage_failure(JournalError(f"stack intent not journalled: {exc!r}"))
+        except Exception:  # the note must still go back: RETURN is decided by the caller
+            log.exception("going out of service after a failed stack intent failed")
 
     def on_bill_event(self, event: BillEvent) -> None:
         with self._lock:
@@ -163,9 +182,10 @@ class StackIntents:
     settles a stack intent that a crash left open, from the acceptor's evidence, by lookup.
 
     A flow journals `cash.stack_intent` (the note's value) before STACK goes out and closes it
-    with `cash.note_credited` or `cash.stack_returned`. A kiosk that died in between boots with
-    the intent open; recovery closes the transaction for what was credited. Then the acceptor
-    tells what became of the note:
+    with `cash.note_credited` or `cash.stack_returned`; if that write fails in any way, the note
+    is returned instead and the kiosk goes out of service (STACK never outruns its intent). A
+    kiosk that died in between boots with the intent open; recovery closes the transaction for
+    what was credited. Then the acceptor tells what became of the note:
 
     - a note found in the stacker that the driver never escrowed (vend valid after the restart,
       or power-up with a bill in the stacker: `PowerUpWithNote("stacker", None)`) — it was

@@ -208,11 +208,24 @@ class TopUpFlow:
             try:
                 self._journal("cash.stack_intent", {"denomination_fen": denomination_fen},
                               self._snap.state, self._data())  # fmt: skip
-            except JournalError:
-                return EscrowDecision.RETURN  # out of service: the note goes back
+            except Exception as exc:  # whatever failed, the intent is not durable
+                self._intent_not_durable(denomination_fen, exc)
+                return EscrowDecision.RETURN  # never STACK without the intent on the record
             self._in_escrow += denomination_fen
             self._intent = denomination_fen
             return EscrowDecision.STACK
+
+    def _intent_not_durable(self, note: int, exc: Exception) -> None:
+        """The stack intent is not on the record, or not known to be: the note goes back and
+        the kiosk goes out of service (state FAILED: no later note retries the journal)."""
+        log.critical("txn %s: stack intent of %d fen not journalled, the note goes back: %s",
+                     self._snap.txn_id, note, exc)  # fmt: skip
+        if isinstance(exc, JournalError):
+            return  # _journal has put the kiosk out of service
+        try:
+            self._storage_failed(JournalError(f"stack intent not journalled: {exc!r}"))
+        except Exception:  # the note must still go back: RETURN is decided by the caller
+            log.exception("txn %s: going out of service failed", self._snap.txn_id)
 
     def _cap(self) -> tuple[int, bool]:
         """The most this top-up may hold now, and whether an offline cap is what binds."""
@@ -372,9 +385,12 @@ class TopUpFlow:
         try:
             self._ctx.journal.record(entry)
         except JournalError as exc:
-            self._publish(replace(self._snap, state=State.FAILED, message_key=exc.message_key))
-            self._ctx.on_storage_failure(exc)
+            self._storage_failed(exc)
             raise
+
+    def _storage_failed(self, exc: JournalError) -> None:
+        self._publish(replace(self._snap, state=State.FAILED, message_key=exc.message_key))
+        self._ctx.on_storage_failure(exc)
 
     def _publish(self, snap: TopUpSnapshot) -> None:
         self._snap = snap
