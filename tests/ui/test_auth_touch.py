@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
 
+from drivers.interfaces import IdCardEvent, IdCardReadError
 from kiosk.app import KioskApp
 from kiosk.customer_session import AuthMethod, EndReason
+from kiosk.maintenance import IdCardTap
 from tests.ui.conftest import save_screen
 from ui.frontend import UiSession
 from ui.touch import TouchError, find_item, tap, wait_until
@@ -378,21 +381,110 @@ def test_id_card_login_with_wrong_cards_first(ui_session: UiSession, kiosk_app: 
     _finish(ui_session, kiosk_app, ZHANG_SAN)
 
 
+class _CountingListen:
+    """Wraps the app's ID-card tap's `listen`: how many listeners the screens hold now."""
+
+    def __init__(self, tap: IdCardTap) -> None:
+        self._listen = tap.listen
+        self.subscribed = self.active = 0
+
+    def __call__(self, callback: Callable[[IdCardEvent], None]) -> Callable[[], None]:
+        unsubscribe, done = self._listen(callback), []
+        self.subscribed += 1
+        self.active += 1
+
+        def counted() -> None:
+            if not done:  # the tap's unsubscribe may be called more than once
+                done.append(True)
+                self.active -= 1
+            unsubscribe()
+
+        return counted
+
+
+@pytest.fixture
+def listeners(kiosk_app: KioskApp, monkeypatch: pytest.MonkeyPatch) -> _CountingListen:
+    counting = _CountingListen(kiosk_app.ops.id_cards)
+    monkeypatch.setattr(kiosk_app.ops.id_cards, "listen", counting)
+    return counting
+
+
+def test_a_card_already_on_the_reader_logs_in_at_once(
+    ui_session: UiSession, kiosk_app: KioskApp, listeners: _CountingListen
+) -> None:
+    """GIVEN 张三's card put on the reader while he types his number WHEN the ID card screen
+    opens THEN that card logs him in at once — read once, not lifted and put back — and the
+    screen stops listening once he is in."""
+    vm = ui_session.vm
+    tap_ = kiosk_app.ops.id_cards
+    ran = _login_wanted(ui_session)
+    tap(ui_session.window, "auth.method.id_card")
+    assert wait_until(lambda: vm.screen == "auth.number")
+    _place(kiosk_app, "valid")
+    assert wait_until(lambda: tap_.last_read_while_present() is not None, 10)
+    assert vm.session is not None
+    assert not vm.session.authenticated  # not used off its screen
+    assert listeners.subscribed == 0
+    _type(ui_session, ZHANG_SAN)
+    tap(ui_session.window, "auth.number.next")
+    assert wait_until(lambda: ran == [ZHANG_SAN], 15), vm.messageKey
+    assert vm.session.customer.method is AuthMethod.ID_CARD
+    assert _central_sessions(kiosk_app, ZHANG_SAN) == [("id_card", 0)]
+    assert tap_.card_present()  # still lying there: it was never lifted
+    assert (listeners.subscribed, listeners.active) == (1, 0)
+    _finish(ui_session, kiosk_app, ZHANG_SAN)
+
+
 def test_a_card_after_leaving_the_screen_is_not_used(
-    ui_session: UiSession, kiosk_app: KioskApp
+    ui_session: UiSession, kiosk_app: KioskApp, listeners: _CountingListen
 ) -> None:
     """GIVEN the ID card screen WHEN the customer goes Back and a card is then put on the reader
-    THEN nothing logs in (the card watch ended with the screen)."""
+    THEN nothing logs in: the screen stopped listening to the reader when it closed."""
     vm, window = ui_session.vm, ui_session.window
     _login_wanted(ui_session)
     _choose(ui_session, "id_card", ZHANG_SAN)
     assert wait_until(lambda: vm.screen == "auth.idcard")
+    assert (listeners.subscribed, listeners.active) == (1, 1)
+    assert ui_session.features["auth"].customer_data()["card_listening"] is True
     tap(window, "nav.back")
     assert wait_until(lambda: vm.screen == "auth.number")
+    assert (listeners.subscribed, listeners.active) == (1, 0)
     _place(kiosk_app, "valid")
+    assert wait_until(lambda: kiosk_app.ops.id_cards.last_read_while_present() is not None, 10)
     assert not wait_until(lambda: vm.session is not None and vm.session.authenticated, 2)
     assert _central_sessions(kiosk_app, ZHANG_SAN) == []
-    assert ui_session.features["auth"].customer_data()["card_watch"] is None
+    assert ui_session.features["auth"].customer_data()["card_listening"] is False
+    assert ui_session.warnings == []
+
+
+def test_a_read_error_shows_its_message(
+    ui_session: UiSession, kiosk_app: KioskApp, listeners: _CountingListen
+) -> None:
+    """GIVEN the ID card screen WHEN the reader reports a failed read (from its own thread)
+    THEN the screen shows that error's message and goes on waiting for a card; after Cancel
+    the same error shows nothing."""
+    vm = ui_session.vm
+    auth = ui_session.features["auth"]
+    _login_wanted(ui_session)
+    _choose(ui_session, "id_card", ZHANG_SAN)
+    assert wait_until(lambda: vm.screen == "auth.idcard")
+    error = IdCardReadError("idcard.no_sam")
+
+    def from_the_reader() -> None:
+        reader = threading.Thread(target=kiosk_app.ops.id_cards.on_event, args=(error,))
+        reader.start()
+        reader.join()
+
+    from_the_reader()
+    _wait_message(ui_session, "idcard.no_sam")
+    assert auth.cardState == "waiting"
+    assert not auth.busy
+    assert _central_sessions(kiosk_app, ZHANG_SAN) == []
+    tap(ui_session.window, "nav.cancel")
+    assert wait_until(lambda: vm.screen == "attract")
+    assert listeners.active == 0
+    from_the_reader()
+    assert not wait_until(lambda: vm.messageKey == "idcard.no_sam", 1)
     assert ui_session.warnings == []
 
 

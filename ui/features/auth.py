@@ -7,10 +7,10 @@ typed and calls `nav.auth_done()`. The customer picks a method, types the mobile
 the password, the SMS code, or puts the ID card on the reader. The password is never kept after
 it is submitted; central's refusals (attempts left, lockout, expired code) come back as message
 keys with their data. The ID card reaches this screen through the app's ID-card tap
-(`app.ops.id_cards`, fed with every reader event), waited on by a small watcher thread while
-the ID card screen is up — never on the GUI thread and never on the core thread.
+(`app.ops.id_cards`, fed with every reader event), listened to while the ID card screen is up
+(a card already lying on the reader is used at once).
 What the screens hold and the password and SMS logins are in auth_login.py, the ID card's
-watcher and login in auth_idcard.py.
+listening and login in auth_idcard.py.
 """
 
 from __future__ import annotations
@@ -148,7 +148,8 @@ class AuthViewModel(FeatureViewModel):
             "attempts_left": form.attempts_left,
             "locked_until": form.locked_until,
             "card_state": form.card_state,
-            "card_watch": self._card.watch_stop,
+            "card_listening": self._card.listening,
+            "card_tried": self._card.tried,
         }
 
     def shutdown(self) -> None:
