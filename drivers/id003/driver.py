@@ -285,7 +285,14 @@ class Id003BillAcceptor:
         decision = EscrowDecision.RETURN
         if fen is not None and self._policy is not None:
             self._emit(NoteEscrowed(fen))
-            decision = self._policy(fen)
+            try:
+                decision = self._policy(fen)
+            except Exception:
+                # A policy that cannot decide (a bug, storage it could not write) must not leave
+                # the note in escrow to be decided again at the next poll — perhaps to STACK
+                # then: the customer gets it back now.
+                log.exception("id003: the escrow policy failed; returning the note")
+                decision = EscrowDecision.RETURN
         command = Command.STACK_1 if decision is EscrowDecision.STACK else Command.RETURN
         reply = self._exchange(Frame(command))
         if reply is not None and reply.command == Command.ACK:

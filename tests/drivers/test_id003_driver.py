@@ -130,6 +130,29 @@ def test_host_return_is_never_credited(rig: Rig) -> None:
     rig.assert_money_balances()
 
 
+def test_a_policy_that_raises_returns_the_note_once(rig: Rig) -> None:
+    """GIVEN an escrow policy that raises for the 10,000 note (say its journal write failed)
+    WHEN that note and then a 2,000 note are inserted THEN the 10,000 is returned at once
+    (asked once, not again at each poll), never credited, and the acceptor goes on."""
+    asked: list[int] = []
+
+    def failing(fen: int) -> EscrowDecision:
+        asked.append(fen)
+        if fen == 10000:
+            raise RuntimeError("disk I/O error")
+        return EscrowDecision.STACK
+
+    rig.decide = failing
+    rig.sim.insert_note(10000)
+    rig.sim.insert_note(2000)
+    rig.wait_idle()
+    assert asked == [10000, 2000]
+    assert NoteReturned(10000, "host_return") in rig.events
+    assert rig.credited() == [2000]
+    assert rig.sim.returned == [0x66]
+    rig.assert_money_balances()
+
+
 def test_disabled_denomination_is_rejected_by_the_acceptor(rig: Rig) -> None:
     rig.driver.enable(frozenset({5000}))
     time.sleep(0.2)
