@@ -1,4 +1,5 @@
-"""UI fixtures: a started kiosk (embedded central + simulators) with its QML UI loaded."""
+"""UI fixtures: a started kiosk (embedded central + simulators) with its QML UI loaded; the
+shared helpers of the touch tests are in tests/ui/helpers.py."""
 
 from __future__ import annotations
 
@@ -12,18 +13,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
 from kiosk.app import KioskApp
-from kiosk.config import load_config
-from tests.conftest import REPO, write_config
+from tests.conftest import REPO
+from tests.ui.helpers import running_kiosk
 
 ARTIFACTS = REPO / "test-artifacts" / "screens"
 
 
 @pytest.fixture
-def kiosk_app(tmp_path: Path) -> Iterator[KioskApp]:
-    app = KioskApp(load_config(write_config(tmp_path)))
-    app.start()
-    yield app
-    app.stop()
+def kiosk_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KioskApp]:
+    """The shipped config, started, with any config overrides a test gives as its indirect
+    parameter (`@pytest.mark.parametrize("kiosk_app", [{...}], indirect=True)`)."""
+    with running_kiosk(tmp_path, **getattr(request, "param", {})) as app:
+        yield app
 
 
 @pytest.fixture

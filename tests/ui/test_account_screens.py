@@ -9,24 +9,12 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from tests.ui.conftest import ARTIFACTS
+from tests.ui.helpers import SIZES, show_preview
 from ui.features.account import AccountViewModel
 from ui.frontend import UiSession
-from ui.touch import find_item, screenshot, wait_until
+from ui.touch import find_item, screenshot
 
 pytestmark = pytest.mark.timeout(120)
-
-SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
-
-
-def _show(ui_session: UiSession, screen: str) -> None:
-    vm = ui_session.vm
-    vm.home()
-    vm.start()
-    ui_session.features["account"].preview(screen)
-    vm.go(screen)
-    assert wait_until(lambda: vm.screen == screen, 5)
-    for _ in range(3):
-        QCoreApplication.processEvents()
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
@@ -39,7 +27,7 @@ def test_account_screens_load_without_warnings(ui_session: UiSession, language: 
     for orientation, (width, height) in SIZES.items():
         window.resize(width, height)
         for screen in AccountViewModel.screens:
-            _show(ui_session, screen)
+            show_preview(ui_session, screen)
             vm.setLanguage(language)
             QCoreApplication.processEvents()
             image = screenshot(window)
@@ -57,7 +45,7 @@ def test_account_screens_in_large_text_and_high_contrast(ui_session: UiSession) 
     folder = ARTIFACTS / "account"
     folder.mkdir(parents=True, exist_ok=True)
     for screen in AccountViewModel.screens:
-        _show(ui_session, screen)
+        show_preview(ui_session, screen)
         vm.toggleLargeText()
         vm.toggleHighContrast()
         QCoreApplication.processEvents()
@@ -69,10 +57,10 @@ def test_preview_figures_are_on_screen(ui_session: UiSession) -> None:
     """GIVEN the preview data WHEN the records screen shows page 2 of 7 THEN the pager, the
     rows and the masked numbers are what the view-model holds."""
     window = ui_session.window
-    _show(ui_session, "account.records")
+    show_preview(ui_session, "account.records")
     assert find_item(window, "account.page.label").property("text") == "第 2 页，共 7 页"
     assert find_item(window, "account.record.0.3").property("text") == "139****0000"
     assert find_item(window, "account.record.0.5").property("text") == "¥0.00"
-    _show(ui_session, "account.overview")
+    show_preview(ui_session, "account.overview")
     assert find_item(window, "account.balance").property("text") == "¥50.00"
     assert ui_session.warnings == []

@@ -9,6 +9,7 @@ import json
 import math
 import sqlite3
 import time
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from kiosk.app import KioskApp
 from kiosk.money import format_cny, format_signed_cny
 from kiosk.msisdn import mask_mobile
 from tests.ui.conftest import save_screen
+from tests.ui.helpers import central_db, log_in, printer_jobs, text_of
 from ui.features.account import INVOICES_PER_PAGE, PAGE_SIZE
 from ui.frontend import UiSession
 from ui.touch import TouchError, find_item, wait_until
@@ -38,12 +40,10 @@ class CentralDb:
     """What central holds, read from its own database (read-only)."""
 
     def __init__(self, app: KioskApp) -> None:
-        embedded = app.config.central.embedded
-        assert embedded is not None
-        self._uri = f"file:{app.data_dir / embedded.db}?mode=ro"
+        self._app = app
 
     def rows(self, sql: str, *args: object) -> list[sqlite3.Row]:
-        with sqlite3.connect(self._uri, uri=True) as db:
+        with closing(central_db(self._app)) as db:
             db.row_factory = sqlite3.Row
             return db.execute(sql, args).fetchall()
 
@@ -116,14 +116,6 @@ def tap(window: QQuickWindow, name: str) -> None:
     _Taps.last = (time.monotonic(), centre)
 
 
-def _text(ui: UiSession, name: str) -> str:
-    return str(find_item(ui.window, name).property("text"))
-
-
-def _jobs(app: KioskApp) -> list[bytes]:
-    return list(app.simulators["printer"].handle.jobs)  # type: ignore[attr-defined]
-
-
 def _faults(app: KioskApp) -> Any:
     return app.simulators["printer"].handle.faults  # type: ignore[attr-defined]
 
@@ -137,13 +129,7 @@ def central(kiosk_app: KioskApp) -> CentralDb:
 def logged_in(ui_session: UiSession) -> UiSession:
     """On the menu with the demo customer logged in through the core session (the login
     screens are another feature's; these tests do not depend on them)."""
-    vm = ui_session.vm
-    assert QTest.qWaitForWindowExposed(ui_session.window)  # a tap before the first frame is lost
-    tap(ui_session.window, "attract.start")
-    assert wait_until(lambda: vm.screen == "menu")
-    session = vm.session
-    assert session is not None
-    session.login_password(NUMBER, PASSWORD)
+    log_in(ui_session, NUMBER, PASSWORD)
     return ui_session
 
 
@@ -181,11 +167,11 @@ def test_overview_and_bills_show_what_central_holds(
     ui, window = logged_in, logged_in.window
     _open(ui, "account.query", "account.overview")
     bills = central.bills()
-    assert _text(ui, "account.balance") == format_signed_cny(central.balance_fen())
-    assert _text(ui, "account.latestBill") == format_signed_cny(bills[0]["total_fen"])
-    assert mask_mobile(NUMBER) in _text(ui, "account.owner")
-    assert NUMBER not in _text(ui, "account.owner")
-    assert "张三" not in _text(ui, "account.owner")  # the owner's name only masked
+    assert text_of(ui, "account.balance") == format_signed_cny(central.balance_fen())
+    assert text_of(ui, "account.latestBill") == format_signed_cny(bills[0]["total_fen"])
+    assert mask_mobile(NUMBER) in text_of(ui, "account.owner")
+    assert NUMBER not in text_of(ui, "account.owner")
+    assert "张三" not in text_of(ui, "account.owner")  # the owner's name only masked
     save_screen(ui, "account-01-overview")
 
     tap(window, "account.showBill")
@@ -196,21 +182,21 @@ def test_overview_and_bills_show_what_central_holds(
         assert ui.features["account"].billMonth == bill["month"]
         items = json.loads(bill["items_json"])
         for index, item in enumerate(items):
-            assert _text(ui, f"account.billItem.{index}") == format_signed_cny(item["amount_fen"])
-        assert _text(ui, "account.billTotal") == format_signed_cny(bill["total_fen"])
-        assert _text(ui, "account.billStatus") == ("已缴清" if bill["paid"] else "尚未缴费")
+            assert text_of(ui, f"account.billItem.{index}") == format_signed_cny(item["amount_fen"])
+        assert text_of(ui, "account.billTotal") == format_signed_cny(bill["total_fen"])
+        assert text_of(ui, "account.billStatus") == ("已缴清" if bill["paid"] else "尚未缴费")
     save_screen(ui, "account-02-bill")
 
     month = bills[1]["month"]
     tap(window, f"account.billMonth.{month}")
-    before = len(_jobs(kiosk_app))
+    before = len(printer_jobs(kiosk_app))
     tap(window, "account.printBill")
     assert _print_done(ui) == "printed"
-    assert len(_jobs(kiosk_app)) == before + 1
+    assert len(printer_jobs(kiosk_app)) == before + 1
     receipt = kiosk_app.simulated_receipt_texts()[-1]
     assert f"月账单 Bill {month}" in receipt
     assert format_cny(bills[1]["total_fen"]) in receipt.replace("￥", "¥")
-    assert "请从屏幕下方出纸口取走" in _text(ui, "account.printResult.text")
+    assert "请从屏幕下方出纸口取走" in text_of(ui, "account.printResult.text")
     save_screen(ui, "account-03-bill-printed")
 
     tap(window, "nav.back")  # back to the overview, still logged in
@@ -236,7 +222,7 @@ def test_call_records_page_filter_and_print(
     rows = central.usage(month)
     pages = math.ceil(len(rows) / PAGE_SIZE)
     assert pages > 2
-    assert _text(ui, "account.page.label") == f"第 1 页，共 {pages} 页"
+    assert text_of(ui, "account.page.label") == f"第 1 页，共 {pages} 页"
     with pytest.raises(TouchError):
         tap(window, "account.page.previous")  # nothing before the first page
 
@@ -244,17 +230,17 @@ def test_call_records_page_filter_and_print(
         chunk = expected[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         assert len(account.records) == len(chunk)
         for index, row in enumerate(chunk):
-            assert _text(ui, f"account.record.{index}.0") == _when(row)
-            assert _text(ui, f"account.record.{index}.1") == KIND_ZH[row["kind"]]
-            assert _text(ui, f"account.record.{index}.5") == format_cny(row["charge_fen"])
-            peer = _text(ui, f"account.record.{index}.3")
+            assert text_of(ui, f"account.record.{index}.0") == _when(row)
+            assert text_of(ui, f"account.record.{index}.1") == KIND_ZH[row["kind"]]
+            assert text_of(ui, f"account.record.{index}.5") == format_cny(row["charge_fen"])
+            peer = text_of(ui, f"account.record.{index}.3")
             if row["kind"] != "data":
                 assert peer == mask_mobile(row["peer"])  # another party's number, masked
 
     shown_page(1, rows)
     tap(window, "account.page.next")
     _settle(ui)
-    assert _text(ui, "account.page.label") == f"第 2 页，共 {pages} 页"
+    assert text_of(ui, "account.page.label") == f"第 2 页，共 {pages} 页"
     shown_page(2, rows)
     save_screen(ui, "account-04-records-page2")
     for _ in range(pages - 2):
@@ -273,7 +259,7 @@ def test_call_records_page_filter_and_print(
     _settle(ui)
     calls = central.usage(month, "voice")
     assert account.recordsTotal == len(calls)
-    assert _text(ui, "account.page.label") == (
+    assert text_of(ui, "account.page.label") == (
         f"第 1 页，共 {math.ceil(len(calls) / PAGE_SIZE)} 页"
     )
     shown_page(1, calls)
@@ -286,16 +272,16 @@ def test_call_records_page_filter_and_print(
     shown_page(1, central.usage(other, "voice"))
     save_screen(ui, "account-05-records-calls")
 
-    before = len(_jobs(kiosk_app))
+    before = len(printer_jobs(kiosk_app))
     tap(window, "account.printRecords")
     assert _print_done(ui) == "printed"
-    assert len(_jobs(kiosk_app)) == before + 1
+    assert len(printer_jobs(kiosk_app)) == before + 1
     receipt = kiosk_app.simulated_receipt_texts()[-1]
     count = len(central.usage(other, "voice"))
     assert f"详单 Records {other}" in receipt
     assert f"共 {count} 条" in receipt
     assert account.printedRecords == count
-    assert _text(ui, "account.printResult.text") == (
+    assert text_of(ui, "account.printResult.text") == (
         f"已打印 {count} 条记录，请从屏幕下方出纸口取走。"
     )
     assert mask_mobile(NUMBER) in receipt
@@ -315,31 +301,31 @@ def test_invoice_print_reprint_and_paper_out(
     invoices = central.invoices()
     assert len(invoices) > INVOICES_PER_PAGE  # two pages
     pages = math.ceil(len(invoices) / INVOICES_PER_PAGE)
-    assert _text(ui, "account.invoicePage.label") == f"第 1 页，共 {pages} 页"
+    assert text_of(ui, "account.invoicePage.label") == f"第 1 页，共 {pages} 页"
     for index, invoice in enumerate(invoices[:INVOICES_PER_PAGE]):
-        assert _text(ui, f"account.invoice.{index}.number") == f"发票号码 {invoice['number']}"
-        assert _text(ui, f"account.invoice.{index}.amount") == format_cny(invoice["amount_fen"])
-        assert _text(ui, f"account.invoice.{index}.printed") == "尚未打印"
+        assert text_of(ui, f"account.invoice.{index}.number") == f"发票号码 {invoice['number']}"
+        assert text_of(ui, f"account.invoice.{index}.amount") == format_cny(invoice["amount_fen"])
+        assert text_of(ui, f"account.invoice.{index}.printed") == "尚未打印"
     save_screen(ui, "account-07-invoices")
 
     first, second = invoices[0]["number"], invoices[1]["number"]
-    before = len(_jobs(kiosk_app))
+    before = len(printer_jobs(kiosk_app))
     tap(window, "account.invoice.0.print")
     assert _print_done(ui) == "printed"
     assert central.print_count(first) == 1
-    assert len(_jobs(kiosk_app)) == before + 1
+    assert len(printer_jobs(kiosk_app)) == before + 1
     receipt = kiosk_app.simulated_receipt_texts()[-1]
     assert first in receipt
     assert "补打" not in receipt
-    assert _text(ui, "account.invoice.0.printed") == "已打印 1 次"
+    assert text_of(ui, "account.invoice.0.printed") == "已打印 1 次"
 
     _faults(kiosk_app).paper_out = True
     tap(window, "account.invoice.1.print")
     assert _print_done(ui) == "failed"
     assert account.printMessageKey == "printer.paper_out"
-    assert _text(ui, "account.printResult.text") == "打印机缺纸，未能打印。请联系工作人员。"
+    assert text_of(ui, "account.printResult.text") == "打印机缺纸，未能打印。请联系工作人员。"
     assert central.print_count(second) == 0  # refused before central counted a print
-    assert len(_jobs(kiosk_app)) == before + 1
+    assert len(printer_jobs(kiosk_app)) == before + 1
     save_screen(ui, "account-08-invoice-paper-out")
 
     _faults(kiosk_app).paper_out = False
@@ -347,13 +333,13 @@ def test_invoice_print_reprint_and_paper_out(
     assert _print_done(ui) == "printed"
     assert central.print_count(first) == 2
     assert "补打" in kiosk_app.simulated_receipt_texts()[-1]
-    assert _text(ui, "account.invoice.0.printed") == "已打印 2 次"
+    assert text_of(ui, "account.invoice.0.printed") == "已打印 2 次"
 
     tap(window, "account.invoicePage.next")
-    assert _text(ui, "account.invoicePage.label") == f"第 2 页，共 {pages} 页"
+    assert text_of(ui, "account.invoicePage.label") == f"第 2 页，共 {pages} 页"
     rest = invoices[INVOICES_PER_PAGE:]
     assert len(account.invoices) == len(rest)
-    assert _text(ui, "account.invoice.0.number") == f"发票号码 {rest[0]['number']}"
+    assert text_of(ui, "account.invoice.0.number") == f"发票号码 {rest[0]['number']}"
     with pytest.raises(TouchError):
         tap(window, "account.invoicePage.next")
     save_screen(ui, "account-09-invoices-page2")
@@ -367,18 +353,18 @@ def test_balance_slip_and_paper_out(
     screen says so and nothing is printed; with paper THEN the balance slip is printed."""
     ui, window = logged_in, logged_in.window
     _open(ui, "account.query", "account.overview")
-    before = len(_jobs(kiosk_app))
+    before = len(printer_jobs(kiosk_app))
     _faults(kiosk_app).paper_out = True
     tap(window, "account.printBalance")
     assert _print_done(ui) == "failed"
-    assert _text(ui, "account.printResult.text") == "打印机缺纸，未能打印。请联系工作人员。"
-    assert len(_jobs(kiosk_app)) == before
+    assert text_of(ui, "account.printResult.text") == "打印机缺纸，未能打印。请联系工作人员。"
+    assert len(printer_jobs(kiosk_app)) == before
     save_screen(ui, "account-10-balance-paper-out")
 
     _faults(kiosk_app).paper_out = False
     tap(window, "account.printBalance")
     assert _print_done(ui) == "printed"
-    assert len(_jobs(kiosk_app)) == before + 1
+    assert len(printer_jobs(kiosk_app)) == before + 1
     receipt = kiosk_app.simulated_receipt_texts()[-1]
     assert "余额查询  Balance" in receipt
     assert format_signed_cny(central.balance_fen()) in receipt.replace("￥", "¥")
@@ -401,7 +387,7 @@ def test_central_unreachable_says_so_and_keeps_the_screen(
     _settle(ui, 30)
     assert ui.vm.messageKey == "error.central_unavailable"
     # said in words (whichever feature's text for this core key is found first)
-    assert "稍后再试" in _text(ui, "account.message")
+    assert "稍后再试" in text_of(ui, "account.message")
     assert account.recordsLoaded is False
     assert account.records == []
     tap(window, "account.retry")  # still down: the same clear message

@@ -9,18 +9,11 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from drivers.interfaces import IdCardEvent, IdCardRead, IdCardRecord, IdCardRemoved, Sex
+from drivers.interfaces import IdCardEvent, IdCardRead, IdCardRecord, IdCardRemoved
 from kiosk.maintenance import IdCardTap
+from tests.ui.helpers import zhang_san_card
 from ui.features.auth_idcard import IdCardLogin
 from ui.features.auth_login import LoginForm
-
-
-def _record() -> IdCardRecord:
-    return IdCardRecord(
-        name="张三", sex=Sex.MALE, ethnicity_code="01", birth_date=date(1990, 3, 7),
-        address="北京市东城区测试路100号", id_number="110101199003074477",
-        issuer="北京市公安局东城分局", valid_from=date(2016, 5, 1), valid_to=date(2036, 5, 1),
-    )  # fmt: skip
 
 
 class _Session:
@@ -77,7 +70,7 @@ def test_a_card_read_while_the_screen_subscribes_is_tried_once() -> None:
     calls its listeners, so the screen finds it lying there, tries it (refused), and only then
     hears the same read WHEN that late event is handled THEN no second login is tried."""
     tap = IdCardTap()
-    record = _record()
+    record = zhang_san_card()
     heard: list[Callable[[IdCardEvent], None]] = []
     subscribe = tap.listen
 
@@ -101,7 +94,7 @@ def test_the_lying_card_counts_again_when_the_screen_reopens_and_a_new_read_coun
     """GIVEN a card lying on the reader, refused once WHEN the screen is opened again THEN it
     is tried again (as if just read); WHEN it is lifted and put back THEN that read is tried."""
     tap = IdCardTap()
-    first = _record()
+    first = zhang_san_card()
     tap.on_event(IdCardRead(first))
     login, nav = _login(tap)
     login.start()
@@ -111,7 +104,7 @@ def test_the_lying_card_counts_again_when_the_screen_reopens_and_a_new_read_coun
     nav.drain()
     assert nav.session.logins == [first, first]
     tap.on_event(IdCardRemoved())
-    again = _record()
+    again = zhang_san_card()
     tap.on_event(IdCardRead(again))
     nav.drain()
     assert nav.session.logins == [first, first, again]
@@ -125,10 +118,10 @@ def test_nothing_is_used_after_the_screen_closed() -> None:
     login, nav = _login(tap)
     login.start()
     assert login.listening
-    tap.on_event(IdCardRead(_record()))
+    tap.on_event(IdCardRead(zhang_san_card()))
     login.stop()
     nav.drain()
-    tap.on_event(IdCardRead(_record()))
+    tap.on_event(IdCardRead(zhang_san_card()))
     assert nav.posted == []  # no listener left on the tap
     assert nav.session.logins == []
     assert not login.listening

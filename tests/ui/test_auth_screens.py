@@ -8,23 +8,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from tests.ui.conftest import ARTIFACTS
+from tests.ui.helpers import SIZES, show_preview
 from ui.frontend import UiSession
-from ui.touch import find_item, screenshot, wait_until
+from ui.touch import find_item, screenshot
 
 pytestmark = pytest.mark.timeout(120)
-
-SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
-
-
-def _show(ui_session: UiSession, screen: str) -> None:
-    vm = ui_session.vm
-    vm.home()
-    vm.start()
-    ui_session.features["auth"].preview(screen)
-    vm.go(screen)
-    assert wait_until(lambda: vm.screen == screen, 5)
-    for _ in range(3):
-        QCoreApplication.processEvents()
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
@@ -42,7 +30,7 @@ def test_auth_screens_load_without_warnings(ui_session: UiSession, language: str
         window.resize(width, height)
         for screen in auth.screens:
             for modes in ("plain", "large-contrast"):
-                _show(ui_session, screen)
+                show_preview(ui_session, screen)
                 vm.setLanguage(language)
                 if modes != "plain":
                     vm.toggleLargeText()

@@ -9,20 +9,17 @@ digit the customer typed."""
 
 from __future__ import annotations
 
-import re
-import sqlite3
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-import requests
 
 from drivers.interfaces import IdCardEvent, IdCardReadError
 from kiosk.app import KioskApp
 from kiosk.customer_session import AuthMethod, EndReason
 from kiosk.maintenance import IdCardTap
 from tests.ui.conftest import save_screen
+from tests.ui.helpers import SMS_CODE, central_rows, central_sessions, central_texts, type_digits
 from ui.frontend import UiSession
 from ui.touch import TouchError, find_item, tap, wait_until
 
@@ -33,11 +30,6 @@ LI_SI = "13900139000"  # password 654321, owner of the simulator's "for_life" ID
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _type(ui_session: UiSession, digits: str) -> None:
-    for digit in digits:
-        tap(ui_session.window, f"key.{digit}")
 
 
 def _login_wanted(ui_session: UiSession) -> list[str]:
@@ -58,46 +50,24 @@ def _choose(ui_session: UiSession, method: str, number: str) -> None:
     assert wait_until(lambda: vm.screen == "auth.number")
     with pytest.raises(TouchError):
         tap(window, "auth.number.next")  # disabled until the number is valid
-    _type(ui_session, number)
+    type_digits(ui_session, number)
     assert find_item(window, "auth.number.display").property("text") == (
         f"{number[:3]} {number[3:7]} {number[7:]}"
     )
     tap(window, "auth.number.next")
 
 
-def _central_rows(app: KioskApp, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    """Read the reference central's database (the embedded central keeps it in data_dir)."""
-    with sqlite3.connect(f"file:{app.data_dir / 'central.db'}?mode=ro", uri=True) as db:
-        return db.execute(sql, args).fetchall()
-
-
-def _central_sessions(app: KioskApp, msisdn: str) -> list[tuple[str, int]]:
-    return _central_rows(
-        app, "SELECT method, ended FROM customer_sessions WHERE msisdn = ? ORDER BY created_at",
-        msisdn,
-    )  # fmt: skip
-
-
 def _last_code(app: KioskApp, msisdn: str) -> str:
     """The code in the newest text message central "sent" to `msisdn` (its ops SMS outbox)."""
-    embedded = app.config.central.embedded
-    assert embedded is not None
-    reply = requests.get(
-        f"{app.central_url}/v1/ops/sms",
-        params={"msisdn": msisdn, "limit": 1},
-        headers={"Authorization": f"Bearer {embedded.ops_token}"},
-        timeout=5,
-    )
-    reply.raise_for_status()
-    messages = reply.json()["messages"]
+    messages = central_texts(app, msisdn, limit=1)
     assert messages, f"no SMS to {msisdn}"
-    found = re.search(r"验证码(\d{6})", messages[0]["text"])
+    found = SMS_CODE.search(messages[0]["text"])
     assert found is not None, messages[0]["text"]
     return found.group(1)
 
 
 def _sms_count(app: KioskApp, msisdn: str) -> int:
-    rows = _central_rows(app, "SELECT COUNT(*) FROM sms_outbox WHERE msisdn = ?", msisdn)
+    rows = central_rows(app, "SELECT COUNT(*) FROM sms_outbox WHERE msisdn = ?", msisdn)
     return int(rows[0][0])
 
 
@@ -126,7 +96,7 @@ def _finish(ui_session: UiSession, app: KioskApp, msisdn: str) -> None:
     assert wait_until(lambda: ui_session.vm.screen == "attract")
     assert app.desk is not None
     assert wait_until(lambda: app.desk.session is None)  # logged out off the GUI thread
-    assert wait_until(lambda: all(ended for _m, ended in _central_sessions(app, msisdn)), 10)
+    assert wait_until(lambda: all(ended for _m, ended in central_sessions(app, msisdn)), 10)
     _nothing_typed_kept(ui_session)
     assert ui_session.warnings == []
 
@@ -150,12 +120,12 @@ def test_password_login_by_touch_opens_a_session_at_central(
     assert vm.messageKey == "auth.enter_password"
     with pytest.raises(TouchError):
         tap(window, "auth.password.submit")  # six digits first
-    _type(ui_session, "1234569")  # a seventh digit is ignored
+    type_digits(ui_session, "1234569")  # a seventh digit is ignored
     assert auth.passwordLength == 6
     tap(window, "key.back")
     tap(window, "key.6")
     save_screen(ui_session, "auth-02-password")
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == []
+    assert central_sessions(kiosk_app, ZHANG_SAN) == []
     tap(window, "auth.password.submit")
     assert auth.customer_data()["password"] == ""  # dropped the moment it was submitted
 
@@ -167,7 +137,7 @@ def test_password_login_by_touch_opens_a_session_at_central(
     assert session.customer.method is AuthMethod.PASSWORD
     assert vm.customerDisplay == "138****8000"
     assert find_item(window, "header.customer").isVisible()
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == [("password", 0)]
+    assert central_sessions(kiosk_app, ZHANG_SAN) == [("password", 0)]
     _logged_in_at_central(kiosk_app, ZHANG_SAN)
     _nothing_typed_kept(ui_session)
     _finish(ui_session, kiosk_app, ZHANG_SAN)
@@ -185,25 +155,25 @@ def test_wrong_passwords_count_down_then_lock_and_sms_still_works(
     _choose(ui_session, "password", LI_SI)
     assert wait_until(lambda: vm.screen == "auth.password")
     for left in (4, 3, 2, 1):
-        _type(ui_session, "000000")
+        type_digits(ui_session, "000000")
         tap(window, "auth.password.submit")
         assert wait_until(lambda left=left: auth.attemptsLeft == left and not auth.busy, 15)
         assert vm.messageKey == "auth.wrong_password"
         assert auth.passwordLength == 0  # typed again from scratch
         assert str(left) in find_item(window, "auth.password.detail").property("text")
     save_screen(ui_session, "auth-03-password-wrong")
-    _type(ui_session, "000000")
+    type_digits(ui_session, "000000")
     tap(window, "auth.password.submit")
     _wait_message(ui_session, "auth.locked")
     assert auth.locked
     assert auth.lockedUntil != ""
     assert auth.lockedUntil in find_item(window, "auth.password.detail").property("text")
     save_screen(ui_session, "auth-04-password-locked")
-    ((locked_until,),) = _central_rows(
+    ((locked_until,),) = central_rows(
         kiosk_app, "SELECT locked_until FROM accounts WHERE msisdn = ?", LI_SI
     )
     assert locked_until is not None
-    assert _central_sessions(kiosk_app, LI_SI) == []
+    assert central_sessions(kiosk_app, LI_SI) == []
     assert vm.session is not None
     assert not vm.session.authenticated
     with pytest.raises(TouchError):
@@ -218,10 +188,10 @@ def test_wrong_passwords_count_down_then_lock_and_sms_still_works(
     assert auth.method == "sms"
     tap(window, "auth.sms.send")
     _wait_message(ui_session, "auth.code_sent")
-    _type(ui_session, _last_code(kiosk_app, LI_SI))
+    type_digits(ui_session, _last_code(kiosk_app, LI_SI))
     tap(window, "auth.sms.submit")
     assert wait_until(lambda: ran == [LI_SI], 15)
-    assert _central_sessions(kiosk_app, LI_SI) == [("sms", 0)]
+    assert central_sessions(kiosk_app, LI_SI) == [("sms", 0)]
     _finish(ui_session, kiosk_app, LI_SI)
 
 
@@ -235,7 +205,7 @@ def test_unknown_number_is_refused_with_its_message(
     _login_wanted(ui_session)
     _choose(ui_session, "password", "13612345678")
     assert wait_until(lambda: vm.screen == "auth.password")
-    _type(ui_session, "123456")
+    type_digits(ui_session, "123456")
     tap(window, "auth.password.submit")
     _wait_message(ui_session, "auth.unknown_number")
     assert find_item(window, "auth.prompt").property("text") != ""
@@ -280,7 +250,7 @@ def test_sms_code_login_with_a_wrong_code_and_a_resend_refused_too_soon(
         tap(window, "auth.sms.send")  # counting down
     code = _last_code(kiosk_app, ZHANG_SAN)
     wrong = "000000" if code != "000000" else "111111"
-    _type(ui_session, wrong)
+    type_digits(ui_session, wrong)
     assert find_item(window, "auth.sms.code").property("digits") == wrong
     save_screen(ui_session, "auth-06-sms-code")
     tap(window, "auth.sms.submit")
@@ -298,11 +268,11 @@ def test_sms_code_login_with_a_wrong_code_and_a_resend_refused_too_soon(
     assert _sms_count(kiosk_app, ZHANG_SAN) == 1
     assert auth.codeSent  # the first code still works
 
-    _type(ui_session, code)
+    type_digits(ui_session, code)
     tap(window, "auth.sms.submit")
     assert wait_until(lambda: ran == [ZHANG_SAN], 15)
     assert vm.session.customer.method is AuthMethod.SMS
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == [("sms", 0)]
+    assert central_sessions(kiosk_app, ZHANG_SAN) == [("sms", 0)]
     _logged_in_at_central(kiosk_app, ZHANG_SAN)
     _nothing_typed_kept(ui_session)
     assert auth.resendLeft == 0
@@ -322,12 +292,12 @@ def test_three_wrong_codes_need_a_new_code(ui_session: UiSession, kiosk_app: Kio
     code = _last_code(kiosk_app, LI_SI)
     wrong = "000000" if code != "000000" else "111111"
     for left in (2, 1, 0):
-        _type(ui_session, wrong)
+        type_digits(ui_session, wrong)
         tap(window, "auth.sms.submit")
         assert wait_until(lambda left=left: auth.attemptsLeft == left and not auth.busy, 15)
     assert not auth.codeSent
     assert not find_item(window, "auth.sms.submit").isVisible()
-    assert _central_sessions(kiosk_app, LI_SI) == []
+    assert central_sessions(kiosk_app, LI_SI) == []
     assert ui_session.warnings == []
 
 
@@ -366,7 +336,7 @@ def test_id_card_login_with_wrong_cards_first(ui_session: UiSession, kiosk_app: 
     _place(kiosk_app, "valid")
     _wait_message(ui_session, "idcard.read_failed")
     reader.faults.read_fails = False  # type: ignore[attr-defined]
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == []
+    assert central_sessions(kiosk_app, ZHANG_SAN) == []
 
     tap(window, "auth.sim.valid")
     assert wait_until(lambda: ran == [ZHANG_SAN], 15)
@@ -375,7 +345,7 @@ def test_id_card_login_with_wrong_cards_first(ui_session: UiSession, kiosk_app: 
     assert session.customer.method is AuthMethod.ID_CARD
     assert session.id_card is not None
     assert session.id_card.masked_id_number.endswith("4477")
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == [("id_card", 0)]
+    assert central_sessions(kiosk_app, ZHANG_SAN) == [("id_card", 0)]
     _logged_in_at_central(kiosk_app, ZHANG_SAN)
     _nothing_typed_kept(ui_session)
     _finish(ui_session, kiosk_app, ZHANG_SAN)
@@ -425,11 +395,11 @@ def test_a_card_already_on_the_reader_logs_in_at_once(
     assert vm.session is not None
     assert not vm.session.authenticated  # not used off its screen
     assert listeners.subscribed == 0
-    _type(ui_session, ZHANG_SAN)
+    type_digits(ui_session, ZHANG_SAN)
     tap(ui_session.window, "auth.number.next")
     assert wait_until(lambda: ran == [ZHANG_SAN], 15), vm.messageKey
     assert vm.session.customer.method is AuthMethod.ID_CARD
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == [("id_card", 0)]
+    assert central_sessions(kiosk_app, ZHANG_SAN) == [("id_card", 0)]
     assert tap_.card_present()  # still lying there: it was never lifted
     assert (listeners.subscribed, listeners.active) == (1, 0)
     _finish(ui_session, kiosk_app, ZHANG_SAN)
@@ -452,7 +422,7 @@ def test_a_card_after_leaving_the_screen_is_not_used(
     _place(kiosk_app, "valid")
     assert wait_until(lambda: kiosk_app.ops.id_cards.last_read_while_present() is not None, 10)
     assert not wait_until(lambda: vm.session is not None and vm.session.authenticated, 2)
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == []
+    assert central_sessions(kiosk_app, ZHANG_SAN) == []
     assert ui_session.features["auth"].customer_data()["card_listening"] is False
     assert ui_session.warnings == []
 
@@ -479,7 +449,7 @@ def test_a_read_error_shows_its_message(
     _wait_message(ui_session, "idcard.no_sam")
     assert auth.cardState == "waiting"
     assert not auth.busy
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == []
+    assert central_sessions(kiosk_app, ZHANG_SAN) == []
     tap(ui_session.window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
     assert listeners.active == 0
@@ -506,7 +476,7 @@ def test_idle_timeout_drops_everything_typed(
     if method == "sms":
         tap(window, "auth.sms.send")
         _wait_message(ui_session, "auth.code_sent")
-    _type(ui_session, "123")
+    type_digits(ui_session, "123")
     held = auth.customer_data()
     assert held["digits"] == ZHANG_SAN
     assert held["password" if method == "password" else "code"] == "123"
@@ -526,12 +496,12 @@ def test_already_logged_in_goes_straight_on(ui_session: UiSession, kiosk_app: Ki
     ran = _login_wanted(ui_session)
     _choose(ui_session, "password", ZHANG_SAN)
     assert wait_until(lambda: vm.screen == "auth.password")
-    _type(ui_session, "123456")
+    type_digits(ui_session, "123456")
     tap(window, "auth.password.submit")
     assert wait_until(lambda: ran == [ZHANG_SAN], 15)
     second: list[Callable[[], None]] = []
     vm.require_auth(lambda: second.append(lambda: None))
     assert len(second) == 1
     assert vm.screen == "menu"  # no login screen in between
-    assert _central_sessions(kiosk_app, ZHANG_SAN) == [("password", 0)]
+    assert central_sessions(kiosk_app, ZHANG_SAN) == [("password", 0)]
     _finish(ui_session, kiosk_app, ZHANG_SAN)

@@ -5,7 +5,6 @@ simulator → central settles the months (over-payment to the balance) → the r
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +12,17 @@ import pytest
 
 from drivers.cardterminal.simulator import Scenario, TerminalSimulator
 from kiosk.app import KioskApp
-from kiosk.config import load_config
 from kiosk.money import format_cny
-from tests.conftest import write_config
 from tests.ui.conftest import save_screen
+from tests.ui.helpers import (
+    assert_all_dropped,
+    central_rows,
+    log_in,
+    printer_jobs,
+    running_kiosk,
+    text_of,
+    type_digits,
+)
 from ui.frontend import UiSession
 from ui.touch import TouchError, find_item, tap, wait_until
 
@@ -32,14 +38,8 @@ OFFERED = ["topup.cash", "topup.card", "bill.cash", "bill.card"]
 @pytest.fixture
 def kiosk_app(tmp_path: Path) -> Iterator[KioskApp]:
     """The shared fixture's kiosk, offering bill payment (config.yaml does not yet)."""
-    app = KioskApp(load_config(write_config(tmp_path, **{"services.offered": OFFERED})))
-    app.start()
-    yield app
-    app.stop()
-
-
-def _text(ui: UiSession, name: str) -> str:
-    return str(find_item(ui.window, name).property("text"))
+    with running_kiosk(tmp_path, **{"services.offered": OFFERED}) as app:
+        yield app
 
 
 def _due_fen(app: KioskApp, number: str) -> int:
@@ -49,26 +49,13 @@ def _due_fen(app: KioskApp, number: str) -> int:
 
 def _central_payments(app: KioskApp, number: str) -> list[tuple[str, int, str, str]]:
     """(txn_id, amount_fen, method, status) of the bill payments central recorded."""
-    uri = f"file:{app.data_dir / 'central.db'}?mode=ro"
-    with sqlite3.connect(uri, uri=True) as db:
-        rows = db.execute(
-            "SELECT txn_id, amount_fen, method, status FROM bill_payments WHERE msisdn = ?",
-            (number,),
-        ).fetchall()
-    return [tuple(row) for row in rows]
+    sql = "SELECT txn_id, amount_fen, method, status FROM bill_payments WHERE msisdn = ?"
+    return [tuple(row) for row in central_rows(app, sql, number)]
 
 
 def _balance_fen(app: KioskApp, number: str) -> int:
-    uri = f"file:{app.data_dir / 'central.db'}?mode=ro"
-    with sqlite3.connect(uri, uri=True) as db:
-        (balance,) = db.execute(
-            "SELECT balance_fen FROM accounts WHERE msisdn = ?", (number,)
-        ).fetchone()
+    ((balance,),) = central_rows(app, "SELECT balance_fen FROM accounts WHERE msisdn = ?", number)
     return int(balance)
-
-
-def _printed(app: KioskApp) -> list[bytes]:
-    return list(app.simulators["printer"].handle.jobs)  # type: ignore[attr-defined]
 
 
 def _open(ui: UiSession, key: str) -> None:
@@ -82,16 +69,8 @@ def _open(ui: UiSession, key: str) -> None:
 
 def _type_number(ui: UiSession, number: str) -> None:
     tap(ui.window, "key.clear")
-    for digit in number:
-        tap(ui.window, f"key.{digit}")
+    type_digits(ui, number)
     tap(ui.window, "number.next")
-
-
-def _all_dropped(ui: UiSession) -> None:
-    payment = ui.features["payment"]
-    assert ui.vm.screen == "attract"
-    assert not any(payment.customer_data().values()), payment.customer_data()
-    assert ui.warnings == []
 
 
 def test_bill_paid_in_cash_over_payment_goes_to_the_balance(
@@ -126,8 +105,8 @@ def test_bill_paid_in_cash_over_payment_goes_to_the_balance(
     _type_number(ui_session, OWING)
     assert wait_until(lambda: vm.screen == "payment.bill", 15)
     assert vm.messageKey == "bill.check_and_pay"
-    assert _text(ui_session, "bill.due") == format_cny(due)
-    assert _text(ui_session, "bill.owner") == "机主：王*"  # masked by central
+    assert text_of(ui_session, "bill.due") == format_cny(due)
+    assert text_of(ui_session, "bill.owner") == "机主：王*"  # masked by central
     assert find_item(window, "bill.suspended").isVisible()
     assert find_item(window, "bill.change_note").isVisible()
     save_screen(ui_session, "bill-02-due")
@@ -141,7 +120,7 @@ def test_bill_paid_in_cash_over_payment_goes_to_the_balance(
     for count in range(1, notes):
         tap(window, "sim.note.10000")
         assert wait_until(lambda c=count: payment.paidFen == c * 10000, 15)
-        assert _text(ui_session, "cash.owed") == format_cny(due - count * 10000)
+        assert text_of(ui_session, "cash.owed") == format_cny(due - count * 10000)
         with pytest.raises(TouchError):
             tap(window, "nav.cancel")  # money is in: not offered
     if notes > 1:
@@ -155,7 +134,7 @@ def test_bill_paid_in_cash_over_payment_goes_to_the_balance(
     assert payment.receiptPrinted is True
     assert find_item(window, "result.over").isVisible() == (over > 0)
     if over:
-        assert format_cny(over) in _text(ui_session, "result.over")
+        assert format_cny(over) in text_of(ui_session, "result.over")
 
     assert wait_until(lambda: len(_central_payments(kiosk_app, OWING)) > 0, 20)
     assert _central_payments(kiosk_app, OWING) == [(payment.txnRef, notes * 10000, "cash", "paid")]
@@ -165,13 +144,13 @@ def test_bill_paid_in_cash_over_payment_goes_to_the_balance(
     assert _balance_fen(kiosk_app, OWING) == balance_before + over
     assert kiosk_app.journal is not None
     assert sum(f * n for f, n in kiosk_app.journal.cashbox().items()) == notes * 10000
-    jobs = _printed(kiosk_app)
+    jobs = printer_jobs(kiosk_app)
     assert len(jobs) == 1
     assert "137****7000" in kiosk_app.simulated_receipt_texts()[0]
 
     tap(window, "nav.cancel")  # "Finish"
     assert wait_until(lambda: vm.screen == "attract")
-    _all_dropped(ui_session)
+    assert_all_dropped(ui_session, "payment")
 
 
 def test_bill_cash_part_payment_with_pay_now(ui_session: UiSession, kiosk_app: KioskApp) -> None:
@@ -196,14 +175,14 @@ def test_bill_cash_part_payment_with_pay_now(ui_session: UiSession, kiosk_app: K
     tap(window, "cash.finish")
     assert wait_until(lambda: vm.screen == "payment.result", 30)
     assert payment.resultShort
-    assert format_cny(due - 1000) in _text(ui_session, "result.short")
+    assert format_cny(due - 1000) in text_of(ui_session, "result.short")
     assert wait_until(lambda: len(_central_payments(kiosk_app, OWING)) > 0, 20)
     assert _central_payments(kiosk_app, OWING) == [(payment.txnRef, 1000, "cash", "partial")]
     assert _due_fen(kiosk_app, OWING) == due
     assert _balance_fen(kiosk_app, OWING) == balance_before + 1000
     tap(window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
-    _all_dropped(ui_session)
+    assert_all_dropped(ui_session, "payment")
 
 
 def test_logged_in_customer_pays_their_bill_by_card(
@@ -217,22 +196,18 @@ def test_logged_in_customer_pays_their_bill_by_card(
     terminal = kiosk_app.simulators["card_terminal"].handle
     assert isinstance(terminal, TerminalSimulator)
     due = _due_fen(kiosk_app, OWING)
-    tap(window, "attract.start")
-    assert wait_until(lambda: vm.screen == "menu", 20)
-    session = vm.session
-    assert session is not None
-    session.login_password(OWING, OWING_PASSWORD)
+    log_in(ui_session, OWING, OWING_PASSWORD)
     _open(ui_session, "bill.card")
     assert wait_until(lambda: vm.screen == "payment.bill", 15)
     assert payment.digits == OWING
-    assert _text(ui_session, "bill.due") == format_cny(due)
+    assert text_of(ui_session, "bill.due") == format_cny(due)
     assert not find_item(window, "bill.change_note").isVisible()  # a card pays it exactly
 
     terminal.scenario = Scenario.DECLINE
     tap(window, "bill.pay")
     assert wait_until(lambda: payment.stage == "declined", 20)
     assert vm.messageKey == "payment.card_declined"
-    assert _printed(kiosk_app) == []
+    assert printer_jobs(kiosk_app) == []
     save_screen(ui_session, "bill-06-card-declined")
 
     terminal.scenario = Scenario.APPROVE
@@ -247,10 +222,10 @@ def test_logged_in_customer_pays_their_bill_by_card(
     assert _central_payments(kiosk_app, OWING) == [(payment.txnRef, due, "card", "paid")]
     assert _due_fen(kiosk_app, OWING) == 0
     assert len(terminal.engine.approvals()) == 1
-    assert len(_printed(kiosk_app)) == 1
+    assert len(printer_jobs(kiosk_app)) == 1
     tap(window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
-    _all_dropped(ui_session)
+    assert_all_dropped(ui_session, "payment")
 
 
 def test_offline_the_customer_chooses_the_amount_and_the_payment_is_pending(
@@ -291,7 +266,7 @@ def test_offline_the_customer_chooses_the_amount_and_the_payment_is_pending(
     assert record is not None
     assert (record.flow, record.state) == ("bill.cash", "done")
     assert store.pending_total("bill_payment.v1", "amount_fen") == 5000
-    assert len(_printed(kiosk_app)) == 1
+    assert len(printer_jobs(kiosk_app)) == 1
     tap(window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
-    _all_dropped(ui_session)
+    assert_all_dropped(ui_session, "payment")

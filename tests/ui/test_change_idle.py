@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import KioskApp
-from kiosk.config import load_config
-from tests.conftest import write_config
+from tests.ui.helpers import running_kiosk, type_digits
 from tests.ui.test_change_touch import (
     ZHANG_SAN,
     assert_session_left_nothing,
@@ -20,7 +19,6 @@ from tests.ui.test_change_touch import (
     logged_in,  # noqa: F401 (a fixture)
     open_menu_item,
     send_code,
-    type_code,
 )
 from ui.frontend import UiSession
 from ui.touch import tap, wait_until
@@ -32,11 +30,10 @@ IDLE_S = 10  # the shortest idle timeout the config allows
 
 @pytest.fixture
 def kiosk_app(tmp_path: Path) -> Iterator[KioskApp]:
-    config = write_config(tmp_path, **{"kiosk.idle_timeout_s": IDLE_S, "kiosk.idle_warning_s": 3})
-    app = KioskApp(load_config(config))
-    app.start()
-    yield app
-    app.stop()
+    with running_kiosk(
+        tmp_path, **{"kiosk.idle_timeout_s": IDLE_S, "kiosk.idle_warning_s": 3}
+    ) as app:
+        yield app
 
 
 def test_walking_away_at_the_confirmation_changes_nothing(
@@ -52,7 +49,7 @@ def test_walking_away_at_the_confirmation_changes_nothing(
     tap(window, "change.plan.P128")
     assert wait_until(lambda: vm.screen == "change.confirm")
     send_code(ui, kiosk_app, msisdn)
-    type_code(ui, "123")
+    type_digits(ui, "123")
 
     assert wait_until(lambda: vm.idleSecondsLeft > 0, IDLE_S + 5)  # the countdown shows
     assert wait_until(lambda: vm.screen == "attract", IDLE_S + 5)

@@ -5,12 +5,8 @@ from its SMS outbox (what the customer's phone would show)."""
 from __future__ import annotations
 
 import json
-import re
-import sqlite3
-from contextlib import closing
 
 import pytest
-import requests
 from PySide6.QtCore import QCoreApplication
 
 from kiosk.app import KioskApp
@@ -18,6 +14,7 @@ from kiosk.central_models import ChangeDone
 from kiosk.errors import CentralUnavailable
 from kiosk.flows.change import ChangeRequest
 from tests.ui.conftest import ARTIFACTS, save_screen
+from tests.ui.helpers import SMS_CODE, central_rows, central_texts, log_in, text_of, type_digits
 from ui.frontend import UiSession
 from ui.touch import TouchError, find_item, screenshot, tap, wait_until
 
@@ -25,51 +22,31 @@ pytestmark = pytest.mark.timeout(120)
 
 ZHANG_SAN = ("13800138000", "123456")  # reference central's demo account: plan P58, CALLER_ID on
 WANG_WU = ("13700137000", "112233")  # plan P38, line suspended (owes money)
-SMS_CODE = re.compile(r"验证码(\d{6})")
 
 
 # --- what central recorded --------------------------------------------------------------------
 
 
-def _central_db(app: KioskApp) -> sqlite3.Connection:
-    path = app.data_dir / "central.db"
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-
-
 def central_events(app: KioskApp, msisdn: str) -> list[tuple[str, dict[str, object]]]:
-    with closing(_central_db(app)) as db:
-        rows = db.execute(
-            "SELECT kind, detail_json FROM account_events WHERE msisdn = ? ORDER BY id", (msisdn,)
-        ).fetchall()
+    rows = central_rows(
+        app, "SELECT kind, detail_json FROM account_events WHERE msisdn = ? ORDER BY id", msisdn
+    )
     return [(kind, json.loads(detail)) for kind, detail in rows]
 
 
 def central_plan(app: KioskApp, msisdn: str) -> str:
-    with closing(_central_db(app)) as db:
-        row = db.execute("SELECT plan_code FROM accounts WHERE msisdn = ?", (msisdn,)).fetchone()
-    return str(row[0])
+    ((plan,),) = central_rows(app, "SELECT plan_code FROM accounts WHERE msisdn = ?", msisdn)
+    return str(plan)
 
 
 def central_services(app: KioskApp, msisdn: str) -> set[str]:
-    with closing(_central_db(app)) as db:
-        rows = db.execute(
-            "SELECT service_code FROM account_services WHERE msisdn = ?", (msisdn,)
-        ).fetchall()
+    rows = central_rows(app, "SELECT service_code FROM account_services WHERE msisdn = ?", msisdn)
     return {row[0] for row in rows}
 
 
 def texted_codes(app: KioskApp, msisdn: str) -> list[str]:
     """The confirmation codes central texted to the number, newest first."""
-    embedded = app.config.central.embedded
-    assert embedded is not None
-    reply = requests.get(
-        f"{app.central_url}/v1/ops/sms",
-        params={"msisdn": msisdn},
-        headers={"Authorization": f"Bearer {embedded.ops_token}"},
-        timeout=5,
-    )
-    reply.raise_for_status()
-    messages = [m for m in reply.json()["messages"] if m["purpose"] == "confirm"]
+    messages = [m for m in central_texts(app, msisdn) if m["purpose"] == "confirm"]
     return [match.group(1) for m in messages if (match := SMS_CODE.search(m["text"]))]
 
 
@@ -89,13 +66,7 @@ def change_journal(app: KioskApp) -> dict[str, list[str]]:
 def logged_in(ui_session: UiSession, kiosk_app: KioskApp) -> UiSession:
     """The customer touched the attract screen and logged in (directly through the core: the
     authentication screens are another feature's)."""
-    window = ui_session.window
-    assert wait_until(lambda: find_item(window, "attract.start").width() > 0)  # laid out
-    tap(window, "attract.start")
-    assert wait_until(lambda: ui_session.vm.screen == "menu", 20), ui_session.vm.screen
-    session = ui_session.vm.session
-    assert session is not None
-    session.login_password(*ZHANG_SAN)
+    log_in(ui_session, *ZHANG_SAN)
     return ui_session
 
 
@@ -103,15 +74,6 @@ def open_menu_item(ui: UiSession, key: str, screen: str) -> None:
     assert wait_until(lambda: find_item(ui.window, f"menu.{key}").isEnabled(), 15)
     tap(ui.window, f"menu.{key}")
     assert wait_until(lambda: ui.vm.screen == screen, 15)
-
-
-def type_code(ui: UiSession, code: str) -> None:
-    for digit in code:
-        tap(ui.window, f"key.{digit}")
-
-
-def text_of(ui: UiSession, name: str) -> str:
-    return str(find_item(ui.window, name).property("text"))
 
 
 def send_code(ui: UiSession, app: KioskApp, msisdn: str) -> str:
@@ -170,10 +132,10 @@ def test_plan_change_by_touch_is_recorded_once(logged_in: UiSession, kiosk_app: 
     assert "138****8000" in text_of(ui, "change.sentTo")
     assert "（套餐变更为畅享128元套餐）" in text_of(ui, "change.sentTo")  # central's words
     assert central_plan(kiosk_app, msisdn) == "P58"  # nothing changes before the code
-    type_code(ui, code[:5])
+    type_digits(ui, code[:5])
     with pytest.raises(TouchError):
         tap(window, "change.confirmCode")  # five digits are not a code
-    type_code(ui, code[5:])
+    type_digits(ui, code[5:])
     assert text_of(ui, "change.code") == code
     save_screen(ui, "change-03-code")
 
@@ -211,7 +173,7 @@ def test_wrong_sms_code_changes_nothing(logged_in: UiSession, kiosk_app: KioskAp
     assert wait_until(lambda: vm.screen == "change.confirm")
     code = send_code(ui, kiosk_app, msisdn)
 
-    type_code(ui, other_code(code))
+    type_digits(ui, other_code(code))
     tap(window, "change.confirmCode")
     assert wait_until(lambda: vm.messageKey == "sms.wrong_code", 15)
     assert vm.screen == "change.confirm"
@@ -224,7 +186,7 @@ def test_wrong_sms_code_changes_nothing(logged_in: UiSession, kiosk_app: KioskAp
     assert central_events(kiosk_app, msisdn) == []
     assert len(texted_codes(kiosk_app, msisdn)) == 1
 
-    type_code(ui, code)
+    type_digits(ui, code)
     tap(window, "change.confirmCode")
     assert wait_until(lambda: vm.screen == "change.result", 15)
     assert central_plan(kiosk_app, msisdn) == "P38"
@@ -250,12 +212,12 @@ def test_three_wrong_codes_use_the_code_up(logged_in: UiSession, kiosk_app: Kios
     assert wait_until(lambda: vm.screen == "change.confirm")
     code = send_code(ui, kiosk_app, msisdn)
     for left in (2, 1, 0):
-        type_code(ui, other_code(code))
+        type_digits(ui, other_code(code))
         tap(window, "change.confirmCode")
         assert wait_until(lambda: change.attemptsLeft == left and not change.busy, 15)  # noqa: B023
     assert vm.messageKey == "sms.used"
     save_screen(ui, "change-15-code-used-up")
-    type_code(ui, code)
+    type_digits(ui, code)
     tap(window, "change.confirmCode")
     assert wait_until(lambda: not change.busy and change.digits == "", 15)
     assert vm.messageKey == "sms.used"
@@ -305,7 +267,7 @@ def test_service_switched_by_touch(
     assert text_of(ui, "change.detail.switch") == switch
     code = send_code(ui, kiosk_app, msisdn)
     save_screen(ui, f"change-08-confirm-{service}")
-    type_code(ui, code)
+    type_digits(ui, code)
     tap(window, "change.confirmCode")
     assert wait_until(lambda: vm.screen == "change.result", 15)
     assert text_of(ui, "change.result.detail") == after
@@ -388,7 +350,7 @@ def test_abandoning_at_the_confirmation_changes_nothing(
     tap(window, "change.plan.P128")
     assert wait_until(lambda: vm.screen == "change.confirm")
     code = send_code(ui, kiosk_app, msisdn)
-    type_code(ui, code)
+    type_digits(ui, code)
 
     tap(window, "nav.back")
     assert wait_until(lambda: vm.screen == "change.plans", 15)
@@ -449,7 +411,7 @@ def test_lost_answer_is_confirmed_again_and_applied_once(
     tap(window, "change.plan.P128")
     assert wait_until(lambda: vm.screen == "change.confirm")
     code = send_code(ui, kiosk_app, msisdn)
-    type_code(ui, code)
+    type_digits(ui, code)
     tap(window, "change.confirmCode")
     assert wait_until(lambda: vm.messageKey == "change.answer_lost", 15)
     assert vm.screen == "change.confirm"
@@ -480,12 +442,7 @@ def test_suspended_line_cannot_change_plan(ui_session: UiSession, kiosk_app: Kio
     """GIVEN a customer whose line is suspended WHEN they choose another plan and ask for the
     code THEN central refuses before texting anything, and the plans page says why."""
     window, vm = ui_session.window, ui_session.vm
-    assert wait_until(lambda: find_item(window, "attract.start").width() > 0)
-    tap(window, "attract.start")
-    assert wait_until(lambda: vm.screen == "menu", 20)
-    session = vm.session
-    assert session is not None
-    session.login_password(*WANG_WU)
+    log_in(ui_session, *WANG_WU)
     open_menu_item(ui_session, "change.plan", "change.plans")
     tap(window, "change.plan.P58")
     assert wait_until(lambda: vm.screen == "change.confirm")

@@ -7,30 +7,20 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from tests.ui.conftest import ARTIFACTS
+from tests.ui.helpers import SIZES, show_preview
 from ui.frontend import UiSession
-from ui.touch import screenshot, wait_until
+from ui.touch import screenshot
 
 pytestmark = pytest.mark.timeout(300)
 
-SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
-
 
 def _show(ui_session: UiSession, screen: str) -> None:
-    vm = ui_session.vm
     # The out-of-service screen for real (the switch on): the navigator's 2 s refresh would
     # otherwise put an in-service kiosk back on the attract screen under the screenshot.
     ui_session.app.ops.service_switch.set(
         "screen test" if screen == "out_of_service" else None, "tests"
     )
-    vm.home()
-    vm.start()
-    owner = next((f for f in ui_session.features.values() if screen in f.screens), None)
-    if owner is not None:
-        owner.preview(screen)
-    vm.go(screen)
-    assert wait_until(lambda: vm.screen == screen, 5)
-    for _ in range(3):
-        QCoreApplication.processEvents()
+    show_preview(ui_session, screen)
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])

@@ -11,9 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 
-from kiosk.app import KioskApp
-from kiosk.config import load_config
-from tests.conftest import write_config
+from tests.ui.helpers import running_kiosk
 from ui.frontend import UiSession, open_ui
 from ui.touch import wait_until
 
@@ -69,12 +67,10 @@ def test_shortcuts_are_eaten_and_the_window_stays(ui_session: UiSession) -> None
 
 @pytest.fixture
 def production_ui(qapp: object, tmp_path: Path) -> Iterator[UiSession]:
-    app = KioskApp(load_config(write_config(tmp_path, **{"ui.fullscreen": True})))
-    app.start()
-    session = open_ui(app, windowed=False)
-    yield session
-    session.close()
-    app.stop()
+    with running_kiosk(tmp_path, **{"ui.fullscreen": True}) as app:
+        session = open_ui(app, windowed=False)
+        yield session
+        session.close()
 
 
 def test_production_mode_is_fullscreen_without_cursor(production_ui: UiSession) -> None:

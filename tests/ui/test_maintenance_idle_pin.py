@@ -14,16 +14,14 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import KioskApp
-from kiosk.config import load_config
 from kiosk.maintenance import MaintenanceSession
-from tests.conftest import write_config
+from tests.ui.helpers import running_kiosk, text_of
 from tests.ui.test_maintenance_touch import (
     PIN,
     TECHNICIANS,
     actions,
     open_tile,
     tap_sequence,
-    text_of,
     type_pin,
 )
 from ui.frontend import UiSession
@@ -53,10 +51,8 @@ class ManualClock:
 @pytest.fixture
 def kiosk_app(tmp_path: Path) -> Iterator[KioskApp]:
     """The kiosk of tests/ui/conftest.py with one technician configured."""
-    app = KioskApp(load_config(write_config(tmp_path, **{"maintenance.technicians": TECHNICIANS})))
-    app.start()
-    yield app
-    app.stop()
+    with running_kiosk(tmp_path, **{"maintenance.technicians": TECHNICIANS}) as app:
+        yield app
 
 
 def open_pin_screen(ui: UiSession) -> None:

@@ -11,13 +11,12 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from tests.ui.conftest import ARTIFACTS
+from tests.ui.helpers import SIZES
 from ui.features.maintenance import MaintenanceViewModel
 from ui.frontend import UiSession
 from ui.touch import find_item, screenshot, wait_until
 
 pytestmark = pytest.mark.timeout(120)
-
-SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])

@@ -17,11 +17,11 @@ import offline_queue
 from kiosk import __version__
 from kiosk.app import JOURNAL_FILE, KioskApp
 from kiosk.central_ops import recorded_topups
-from kiosk.config import load_config
+from kiosk.config import KioskConfig
 from kiosk.journal import Entry, Journal, OutboxMessage
 from kiosk.maintenance_auth import hash_secret
-from tests.conftest import write_config
 from tests.ui.conftest import save_screen
+from tests.ui.helpers import running_kiosk, text_of, type_digits
 from ui.frontend import UiSession
 from ui.touch import TouchError, find_item, tap, wait_until
 
@@ -45,7 +45,8 @@ GOOD_TOPUP = {
 BAD_TOPUP = {"txn_id": "dl-bad-txn", "msisdn": "13900139001"}  # no amount: refused for good
 
 
-def _seed_dead_letters(data_dir: Path) -> None:
+def _seed_dead_letters(config: KioskConfig) -> None:
+    data_dir = config.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     journal = Journal(data_dir / JOURNAL_FILE)
     try:
@@ -68,19 +69,12 @@ def _seed_dead_letters(data_dir: Path) -> None:
 @pytest.fixture
 def kiosk_app(tmp_path: Path) -> Iterator[KioskApp]:
     """The kiosk of tests/ui/conftest.py with one technician configured and two dead letters."""
-    config = load_config(write_config(tmp_path, **{"maintenance.technicians": TECHNICIANS}))
-    _seed_dead_letters(config.data_dir)
-    app = KioskApp(config)
-    app.start()
-    yield app
-    app.stop()
+    technicians = {"maintenance.technicians": TECHNICIANS}
+    with running_kiosk(tmp_path, _seed_dead_letters, **technicians) as app:
+        yield app
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def text_of(ui: UiSession, name: str) -> str:
-    return str(find_item(ui.window, name).property("text"))
 
 
 def journal_of(app: KioskApp) -> Journal:
@@ -103,8 +97,7 @@ def tap_sequence(ui: UiSession) -> None:
 
 
 def type_pin(ui: UiSession, pin: str) -> None:
-    for digit in pin:
-        tap(ui.window, f"key.{digit}")
+    type_digits(ui, pin)
     tap(ui.window, "maintenance.pin.enter")
 
 

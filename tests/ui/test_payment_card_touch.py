@@ -4,8 +4,6 @@ reference central, and the receipt on the simulated ESC/POS printer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,9 +11,8 @@ import pytest
 from drivers.cardterminal.simulator import Scenario, TerminalSimulator
 from kiosk.app import KioskApp
 from kiosk.central_ops import recorded_topups
-from kiosk.config import load_config
-from tests.conftest import write_config
 from tests.ui.conftest import save_screen
+from tests.ui.helpers import assert_all_dropped, printer_jobs, text_of, type_digits
 from ui.frontend import UiSession
 from ui.touch import TouchError, find_item, tap, wait_until
 
@@ -24,34 +21,16 @@ pytestmark = pytest.mark.timeout(120)
 NUMBER = "13800138000"
 
 
-@pytest.fixture
-def kiosk_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[KioskApp]:
-    """The shared fixture's kiosk, with config overrides from an indirect parameter."""
-    overrides: dict[str, Any] = getattr(request, "param", {})
-    app = KioskApp(load_config(write_config(tmp_path, **overrides)))
-    app.start()
-    yield app
-    app.stop()
-
-
 def _terminal(app: KioskApp) -> TerminalSimulator:
     handle = app.simulators["card_terminal"].handle
     assert isinstance(handle, TerminalSimulator)
     return handle
 
 
-def _text(ui: UiSession, name: str) -> str:
-    return str(find_item(ui.window, name).property("text"))
-
-
 def _topups(app: KioskApp, number: str = NUMBER) -> list[dict[str, Any]]:
     embedded = app.config.central.embedded
     assert embedded is not None
     return recorded_topups(app.central_url, embedded.ops_token, number)
-
-
-def _printed(app: KioskApp) -> list[bytes]:
-    return list(app.simulators["printer"].handle.jobs)  # type: ignore[attr-defined]
 
 
 def _to_amount(ui: UiSession, number: str = NUMBER) -> None:
@@ -63,18 +42,10 @@ def _to_amount(ui: UiSession, number: str = NUMBER) -> None:
     tap(window, "menu.topup.card")
     assert wait_until(lambda: vm.screen == "payment.number")
     assert vm.messageKey == "payment.enter_number"
-    for digit in number:
-        tap(window, f"key.{digit}")
-    assert _text(ui, "number.display") == f"{number[:3]} {number[3:7]} {number[7:]}"
+    type_digits(ui, number)
+    assert text_of(ui, "number.display") == f"{number[:3]} {number[3:7]} {number[7:]}"
     tap(window, "number.next")
     assert wait_until(lambda: vm.screen == "payment.amount")
-
-
-def _all_dropped(ui: UiSession) -> None:
-    payment = ui.features["payment"]
-    assert ui.vm.screen == "attract"
-    assert not any(payment.customer_data().values()), payment.customer_data()
-    assert ui.warnings == []
 
 
 def test_card_topup_approved_reaches_central_once(
@@ -91,13 +62,13 @@ def test_card_topup_approved_reaches_central_once(
     with pytest.raises(TouchError):
         tap(window, "amount.pay")  # nothing chosen yet
     tap(window, "amount.preset.5000")
-    assert _text(ui_session, "amount.custom") != "¥50"  # a preset, not typed
+    assert text_of(ui_session, "amount.custom") != "¥50"  # a preset, not typed
     save_screen(ui_session, "payment-01-amount")
     tap(window, "amount.pay")
     assert wait_until(lambda: vm.screen == "payment.card")
     assert wait_until(lambda: payment.stage == "pin_entry", 10)
     assert vm.messageKey == "payment.card_pin"
-    assert _text(ui_session, "card.amount").endswith("¥50.00")
+    assert text_of(ui_session, "card.amount").endswith("¥50.00")
     assert find_item(window, "nav.cancel").isEnabled()  # the customer may stop it
     assert not find_item(window, "nav.back").isEnabled()
     save_screen(ui_session, "payment-02-card-pin")
@@ -106,7 +77,7 @@ def test_card_topup_approved_reaches_central_once(
     save_screen(ui_session, "payment-03-approved")
     assert vm.messageKey == "payment.card_approved"
     assert payment.receiptPrinted is True
-    assert "******" in _text(ui_session, "result.card")  # masked by the terminal, never more
+    assert "******" in text_of(ui_session, "result.card")  # masked by the terminal, never more
 
     assert wait_until(lambda: len(_topups(kiosk_app)) > 0, 20)
     records = _topups(kiosk_app)
@@ -115,14 +86,14 @@ def test_card_topup_approved_reaches_central_once(
     ]
     assert records[0]["txn_id"] == payment.txnRef
     assert len(terminal.engine.approvals()) == 1
-    jobs = _printed(kiosk_app)
+    jobs = printer_jobs(kiosk_app)
     assert len(jobs) == 1
     assert b"50.00" in jobs[0]
     assert "138****8000" in kiosk_app.simulated_receipt_texts()[0]
 
     tap(window, "nav.cancel")  # "Finish"
     assert wait_until(lambda: vm.screen == "attract")
-    _all_dropped(ui_session)
+    assert_all_dropped(ui_session, "payment")
 
 
 def test_card_declined_takes_nothing_then_retry_with_a_typed_amount(
@@ -138,7 +109,7 @@ def test_card_declined_takes_nothing_then_retry_with_a_typed_amount(
     _to_amount(ui_session)
     for digit in "2000":
         tap(window, f"key.{digit}")
-    assert _text(ui_session, "amount.custom") == "¥2000"
+    assert text_of(ui_session, "amount.custom") == "¥2000"
     with pytest.raises(TouchError):
         tap(window, "amount.pay")  # over the ¥1000 limit
     tap(window, "key.clear")
@@ -150,7 +121,7 @@ def test_card_declined_takes_nothing_then_retry_with_a_typed_amount(
     assert wait_until(lambda: payment.stage == "declined", 20)
     assert vm.screen == "payment.card"
     assert vm.messageKey == "payment.card_declined"
-    assert _text(ui_session, "card.message") == "银行卡被拒绝，未扣款。"  # Chinese first
+    assert text_of(ui_session, "card.message") == "银行卡被拒绝，未扣款。"  # Chinese first
     assert find_item(window, "card.retry").isVisible()
     assert find_item(window, "nav.back").isEnabled()  # another amount, if they like
     save_screen(ui_session, "payment-04-declined")
@@ -158,7 +129,7 @@ def test_card_declined_takes_nothing_then_retry_with_a_typed_amount(
     record = kiosk_app.journal.transaction(declined_txn)  # type: ignore[union-attr]
     assert record is not None
     assert record.state == "cancelled"
-    assert _printed(kiosk_app) == []
+    assert printer_jobs(kiosk_app) == []
     assert terminal.engine.approvals() == []
 
     terminal.scenario = Scenario.APPROVE
@@ -168,10 +139,10 @@ def test_card_declined_takes_nothing_then_retry_with_a_typed_amount(
     assert wait_until(lambda: len(_topups(kiosk_app)) > 0, 20)
     records = _topups(kiosk_app)
     assert [(r["amount_fen"], r["txn_id"]) for r in records] == [(12300, payment.txnRef)]
-    assert len(_printed(kiosk_app)) == 1
+    assert len(printer_jobs(kiosk_app)) == 1
     tap(window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
-    _all_dropped(ui_session)
+    assert_all_dropped(ui_session, "payment")
 
 
 def test_cancel_at_the_terminal_screen_aborts_and_takes_nothing(
@@ -196,8 +167,8 @@ def test_cancel_at_the_terminal_screen_aborts_and_takes_nothing(
     assert kiosk_app.journal is not None
     assert kiosk_app.journal.open_transactions() == []
     assert _topups(kiosk_app) == []
-    assert _printed(kiosk_app) == []
-    _all_dropped(ui_session)
+    assert printer_jobs(kiosk_app) == []
+    assert_all_dropped(ui_session, "payment")
 
 
 DOUBTFUL = {
@@ -226,8 +197,8 @@ def test_no_answer_leaves_the_payment_in_doubt_and_the_core_settles_it(
     assert wait_until(lambda: vm.screen == "payment.result", 30)
     assert vm.messageKey == "payment.card_in_doubt"
     assert payment.resultKind == "in_doubt"
-    assert _text(ui_session, "result.icon") == "!"
-    assert "请勿重复支付" in _text(ui_session, "result.message")  # "do not pay again"
+    assert text_of(ui_session, "result.icon") == "!"
+    assert "请勿重复支付" in text_of(ui_session, "result.message")  # "do not pay again"
     save_screen(ui_session, "payment-05-in-doubt")
     txn = payment.txnRef
     journal = kiosk_app.journal
@@ -238,7 +209,7 @@ def test_no_answer_leaves_the_payment_in_doubt_and_the_core_settles_it(
     assert _topups(kiosk_app) == []
     tap(window, "nav.cancel")
     assert wait_until(lambda: vm.screen == "attract")
-    _all_dropped(ui_session)
+    assert_all_dropped(ui_session, "payment")
 
     terminal.engine.ignore_abort = False  # the terminal gives up on it: no money moved
 
@@ -254,7 +225,7 @@ def test_no_answer_leaves_the_payment_in_doubt_and_the_core_settles_it(
     ]
     assert terminal.engine.approvals() == []
     assert _topups(kiosk_app) == []
-    assert _printed(kiosk_app) == []
+    assert printer_jobs(kiosk_app) == []
 
 
 def test_answer_lost_after_approval_is_recovered_and_credited_once(
@@ -274,5 +245,5 @@ def test_answer_lost_after_approval_is_recovered_and_credited_once(
     assert wait_until(lambda: len(_topups(kiosk_app)) > 0, 20)
     assert [(r["amount_fen"], r["txn_id"]) for r in _topups(kiosk_app)] == [(3000, payment.txnRef)]
     assert len(terminal.engine.approvals()) == 1
-    assert len(_printed(kiosk_app)) == 1
+    assert len(printer_jobs(kiosk_app)) == 1
     assert ui_session.warnings == []

@@ -9,9 +9,8 @@ import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 
 from kiosk.app import KioskApp
-from kiosk.config import load_config
-from tests.conftest import write_config
 from tests.ui.conftest import save_screen
+from tests.ui.helpers import running_kiosk
 from ui.frontend import CJK_FONT, UiSession
 from ui.touch import find_item, tap, wait_until
 
@@ -70,13 +69,11 @@ def short_idle_ui(qapp: object, tmp_path: Path) -> Iterator[UiSession]:
     """A kiosk whose customer session ends after 10 s without a touch (warning for the last 5)."""
     from ui.frontend import open_ui
 
-    config = write_config(tmp_path, **{"kiosk.idle_timeout_s": 10, "kiosk.idle_warning_s": 5})
-    app = KioskApp(load_config(config))
-    app.start()
-    session = open_ui(app, windowed=True)
-    yield session
-    session.close()
-    app.stop()
+    idle = {"kiosk.idle_timeout_s": 10, "kiosk.idle_warning_s": 5}
+    with running_kiosk(tmp_path, **idle) as app:
+        session = open_ui(app, windowed=True)
+        yield session
+        session.close()
 
 
 def test_idle_countdown_warns_and_a_tap_continues(short_idle_ui: UiSession) -> None:

@@ -5,11 +5,8 @@ SIM card emulated on pcscd's virtual reader) and the embedded reference central.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import closing
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +15,13 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
 from drivers.cardterminal.simulator import Scenario
-from drivers.interfaces import IdCardRecord, Sex
 from drivers.simcard.emulator import SimCardEmulator
 from kiosk.app import KioskApp
-from kiosk.config import load_config
 from kiosk.flows import sim_replacement, sim_sale
 from kiosk.flows.signature import decode_strokes
-from tests.conftest import write_config
 from tests.simcard.conftest import READER, Pcscd, pcscd, wait_card
 from tests.ui.conftest import save_screen
+from tests.ui.helpers import central_rows, log_in, running_kiosk, text_of
 from ui.frontend import UiSession
 from ui.touch import TouchError, find_item, tap, wait_until
 
@@ -37,24 +32,14 @@ ZHANG_SAN_LINE = "13800138000"  # 张三 owns it in central's demo data; his car
 FEE = {"sim.replacement_fee_fen": 2000}  # a ¥20 replacement fee (config)
 
 
-def zhang_san() -> IdCardRecord:
-    return IdCardRecord(
-        name="张三", sex=Sex.MALE, ethnicity_code="01", birth_date=date(1990, 3, 7),
-        address="北京市东城区测试路100号", id_number="110101199003074477",
-        issuer="北京市公安局东城分局", valid_from=date(2016, 5, 1), valid_to=date(2036, 5, 1),
-    )  # fmt: skip
-
-
 @pytest.fixture
 def kiosk_app(request: pytest.FixtureRequest, tmp_path: Path, pcscd: Pcscd) -> Iterator[KioskApp]:
     """The shipped config plus the PC/SC SIM writer on the virtual reader (and any overrides a
     test gives as its indirect parameter)."""
     reader = {"driver": "pcsc", "settings": {"reader": READER, "poll_s": 0.2}}
     overrides = {"devices.sim_reader": reader, **getattr(request, "param", {})}
-    app = KioskApp(load_config(write_config(tmp_path, **overrides)))
-    app.start()
-    yield app
-    app.stop()
+    with running_kiosk(tmp_path, **overrides) as app:
+        yield app
 
 
 @pytest.fixture
@@ -66,17 +51,6 @@ def blank_card(pcscd: Pcscd) -> Iterator[SimCardEmulator]:
     yield card
     card.remove()
     wait_card(False)
-
-
-def text_of(ui: UiSession, name: str) -> str:
-    return str(find_item(ui.window, name).property("text"))
-
-
-def central_rows(app: KioskApp, sql: str, *args: object) -> list[tuple[Any, ...]]:
-    """Rows of the embedded reference central's own database (read-only)."""
-    path = app.data_dir / "central.db"
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        return conn.execute(sql, args).fetchall()
 
 
 def sign(ui: UiSession) -> None:
@@ -311,11 +285,7 @@ def test_sim_replacement_by_touch(
     and central moves his line to the new card (the old one invalidated)."""
     window, vm = ui_session.window, ui_session.vm
     sim = ui_session.features["sim"]
-    tap(window, "attract.start")
-    assert wait_until(lambda: vm.screen == "menu")
-    session = kiosk_app.desk.session  # type: ignore[union-attr]
-    assert session is not None
-    session.login_password(ZHANG_SAN_LINE, "123456")  # the auth screens are another feature's
+    log_in(ui_session, ZHANG_SAN_LINE, "123456")  # the auth screens are another feature's
     tap(window, "menu.sim.replacement")
     assert wait_until(lambda: vm.screen == "sim.idcard", 15)
     assert vm.messageKey == "sim.id_card_to_confirm"
@@ -464,11 +434,7 @@ def to_replacement(ui: UiSession, kiosk_app: KioskApp, name: str) -> None:
     """Attract → 张三 logged in by service password → SIM replacement → his ID card → the
     confirm screen."""
     window, vm = ui.window, ui.vm
-    tap(window, "attract.start")
-    assert wait_until(lambda: vm.screen == "menu")
-    session = kiosk_app.desk.session  # type: ignore[union-attr]
-    assert session is not None
-    session.login_password(ZHANG_SAN_LINE, "123456")  # the auth screens are another feature's
+    log_in(ui, ZHANG_SAN_LINE, "123456")  # the auth screens are another feature's
     tap(window, "menu.sim.replacement")
     assert wait_until(lambda: vm.screen == "sim.idcard", 15)
     kiosk_app.simulators["id_card_reader"].handle.place_card("valid")
