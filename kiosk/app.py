@@ -6,8 +6,6 @@ Start order: embedded central (if configured) → journal → recovery → outbo
 from __future__ import annotations
 
 import logging
-import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,14 +14,13 @@ from typing import Any
 
 import offline_queue
 from drivers import registry
-from drivers.errors import DriverConfigError, DriverError
+from drivers.errors import DriverConfigError
 from drivers.interfaces import (
     BillAcceptor,
     BillAcceptorSimulatorControls,
     CardDispenser,
     CardTerminal,
     DeviceHealth,
-    HealthLevel,
     IdCardReader,
     ReceiptPrinter,
     SimCardReader,
@@ -35,6 +32,8 @@ from kiosk.central_api import CentralApi
 from kiosk.central_process import EmbeddedCentral
 from kiosk.config import DeviceSection, KioskConfig
 from kiosk.customer_desk import CustomerDesk
+from kiosk.device_health import TRANSIENT_HEALTH as TRANSIENT_HEALTH  # noqa: PLC0414 (re-exported)
+from kiosk.device_health import DeviceHealthMonitor
 from kiosk.errors import ConfigError, JournalError
 from kiosk.flows import bill_payment, sim_sale
 from kiosk.flows.bill_payment import BillPaymentFlow
@@ -54,9 +53,6 @@ log = logging.getLogger(__name__)
 
 JOURNAL_FILE = "kiosk.db"
 METRICS_FILE = "metrics.json"
-TRANSIENT_HEALTH = frozenset({"starting", "power_up"})
-HEALTH_REFRESH_S = 3.0
-CARD_SETTLE_EVERY = 10  # health rounds: ask about in-doubt card payments every 30 s
 DEVICE_SETTLE_S = 5.0
 OFFLINE_OUTBOX_KINDS = (TOPUP_OUTBOX_KIND, bill_payment.OUTBOX_KIND)  # money taken offline
 
@@ -146,14 +142,14 @@ class KioskApp:
         self.router = CashRouter(on_orphan=self._orphan_note)
         self.recovered: list[RecoveryAction] = []
         self.out_of_service_reason: str | None = None
-        self._health: dict[str, DeviceHealth] = {}
-        self._health_lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._monitor: threading.Thread | None = None
         self.api: CentralApi | None = None
         self.metrics: ServiceMetrics | None = None
         self.desk: CustomerDesk | None = None
         self.ops = Operations(self)  # out-of-service switch, heartbeat, maintenance gate
+        # Device health every few seconds on its own thread (started last, by `start`); a
+        # change tells operations at once. In-doubt card payments are settled there too.
+        self.health = DeviceHealthMonitor(self._devices, self.ops.changed,
+                                          settle_cards=self.settle_card_payments)  # fmt: skip
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -174,28 +170,14 @@ class KioskApp:
         self.metrics = ServiceMetrics(self.data_dir / METRICS_FILE)
         self.outbox.start(self.central_url)
         self._start_devices()
-        self._settle(DEVICE_SETTLE_S)
+        self.health.settle(DEVICE_SETTLE_S)
         capture_left_cards(self.recovered, self.card_dispenser)
         self._start_desk()
         self.settle_card_payments()
         self.ops.start(money_held=lambda: self.router.active is not None,
                        customer_present=lambda: bool(self.desk and self.desk.session),
                        restart=restart_by_systemd)  # fmt: skip
-        self._monitor = threading.Thread(target=self._watch_health, name="health", daemon=True)
-        self._monitor.start()
-
-    def _watch_health(self) -> None:
-        """Device health off the GUI thread (a printer status query is I/O); card payments
-        left in doubt are asked about again now and then until the terminal answers."""
-        rounds = 0
-        while not self._stopping.wait(HEALTH_REFRESH_S):
-            self.refresh_health()
-            rounds += 1
-            if rounds % CARD_SETTLE_EVERY == 0:
-                try:
-                    self.settle_card_payments()
-                except (JournalError, DriverError) as exc:
-                    log.error("settling open card payments: %s", exc)
+        self.health.start()
 
     def _devices(self) -> dict[str, Any]:
         built = {
@@ -209,37 +191,12 @@ class KioskApp:
         return {name: built[name] for name in _device_sections(self.config)}
 
     def refresh_health(self) -> dict[str, DeviceHealth]:
-        fresh = {}
-        for name, device in self._devices().items():
-            if device is None:
-                fresh[name] = DeviceHealth(HealthLevel.ERROR, "not_started", "device.unavailable")
-                continue
-            try:
-                fresh[name] = device.health()
-            except DriverError as exc:
-                fresh[name] = DeviceHealth(HealthLevel.ERROR, "error", exc.message_key, str(exc))
-        with self._health_lock:
-            changed, self._health = fresh != self._health, fresh
-        if changed:
-            self.ops.changed()  # central hears of a device fault at once, not at the next beat
-        return fresh
-
-    def _settle(self, timeout_s: float) -> dict[str, DeviceHealth]:
-        """Give devices that just started time to initialise (an acceptor reports power-up
-        first); return their health then."""
-        deadline = time.monotonic() + timeout_s
-        health = self.refresh_health()
-        while time.monotonic() < deadline and any(
-            h.code in TRANSIENT_HEALTH for h in health.values()
-        ):
-            time.sleep(0.05)
-            health = self.refresh_health()
-        return health
+        """Ask every device for its health now (I/O: off the GUI thread)."""
+        return self.health.refresh()
 
     def device_health(self) -> dict[str, DeviceHealth]:
         """The last health of every device (refreshed every few seconds; no I/O here)."""
-        with self._health_lock:
-            return dict(self._health)
+        return self.health.last()
 
     def services(self) -> list[ServiceState]:
         """Every service this kiosk offers, with whether it works right now and why not."""
@@ -352,10 +309,7 @@ class KioskApp:
         return built.device
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._monitor is not None:
-            self._monitor.join(timeout=10)
-            self._monitor = None
+        self.health.stop()
         for closer in (
             self.ops.stop,
             self.desk.stop if self.desk else None,
@@ -501,7 +455,7 @@ class KioskApp:
     def doctor(self, settle_s: float = 5.0) -> list[DeviceCheck]:
         """Ask each device for its health, after giving a just-started device time to settle
         (an acceptor reports power-up and initialises first)."""
-        health = self._settle(settle_s)
+        health = self.health.settle(settle_s)
         return [
             DeviceCheck(name, section.driver, health[name])
             for name, section in _device_sections(self.config).items()
