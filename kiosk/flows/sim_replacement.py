@@ -317,6 +317,7 @@ class SimReplacementFlow:
                 record_note=self._record_note,
                 on_change=on_change,
                 record_intent=self._record_intent,
+                on_storage_failure=self._ctx.on_storage_failure,
             )
             self._intake = intake
             self._data["method"] = "cash"

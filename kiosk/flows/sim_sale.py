@@ -275,6 +275,7 @@ class SimSaleFlow:
             record_note=self._record_note,
             on_change=on_change,
             record_intent=self._record_intent,
+            on_storage_failure=self._ctx.on_storage_failure,
         )
         self._intake = intake
         self._record("sim_sale.paying", {"due_fen": self.reservation.price_fen}, State.PAYING)

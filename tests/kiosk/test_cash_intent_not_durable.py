@@ -31,9 +31,14 @@ from kiosk.errors import JournalError, KioskError
 from kiosk.flows.cash_intake import STACK_INTENT, CashIntake
 from kiosk.flows.topup import State, TopUpContext, TopUpFlow, TopUpLimits
 from kiosk.journal import Entry, Journal
+from tests.kiosk import test_sim_replacement_fee as fee
+from tests.kiosk import test_sim_sale as sale
 from tests.kiosk.fakes import RecordingPrinter
 
 pytestmark = pytest.mark.timeout(60)
+
+rig_sale = sale.rig  # the SIM flows' rigs, with the reference central
+rig_fee = fee.rig
 MSISDN = "13800138000"
 NOTE_FEN = 5000
 CODE = next(code for code, fen in DEFAULT_CODES_FEN.items() if fen == NOTE_FEN)
@@ -206,3 +211,28 @@ def test_cash_intake_returns_a_note_whose_intent_fails_and_takes_no_more(
     assert intents == [STACK_INTENT]
     assert intake.paid_fen == 0
     assert intake.stop() == 0  # nothing left in escrow to wait for
+
+
+@pytest.mark.parametrize("flow_kind", ["sim_sale", "sim_replacement"])
+def test_a_sim_flow_whose_intent_fails_unwrapped_puts_the_kiosk_out_of_service(
+    flow_kind: str, request: pytest.FixtureRequest
+) -> None:
+    """GIVEN a SIM sale, or a SIM replacement with a fee, paying cash WHEN the note's stack
+    intent fails with an error the journal did not wrap (a bug, sqlite3's own) THEN the note
+    goes back (nothing stacked, nothing paid) and the flow's context is told the storage failed,
+    so the kiosk goes out of service — as it is for a JournalError."""
+    rig: Any = request.getfixturevalue("rig_sale" if flow_kind == "sim_sale" else "rig_fee")
+    reported: list[JournalError] = rig.context.on_storage_failure.__self__
+    if flow_kind == "sim_sale":
+        sale._to_payment(rig)
+    else:
+        rig.flow.prepare()
+    _failing_intents(rig.journal, "bug")
+    intake = rig.flow.start_cash()
+    rig.acceptor.insert_note(NOTE_FEN)
+    _wait(lambda: bool(reported), "the storage failure to be reported")
+    [failure] = reported
+    assert isinstance(failure, JournalError)
+    assert rig.acceptor.stacked_fen == []
+    assert intake.paid_fen == 0
+    assert fee.FEE > 0  # the replacement rig charges a fee: it takes cash
