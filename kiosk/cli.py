@@ -10,7 +10,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -23,6 +22,7 @@ from kiosk import __version__, maintenance_cli
 from kiosk.app import JOURNAL_FILE, KioskApp, start_simulator, validate_config
 from kiosk.central_ops import central_health
 from kiosk.config import DEFAULT_CONFIG_NAME, KioskConfig, load_config
+from kiosk.core_start import CoreStart
 from kiosk.errors import CentralUnavailable, ConfigError, KioskError
 from kiosk.lock import DataFolderLock
 from kiosk.logging_setup import configure_logging
@@ -33,8 +33,6 @@ from kiosk.outbox_setup import (
     record_last_success,
 )
 from kiosk.simulators import serve_interactively
-
-log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 PLAIN_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # commands with no config
@@ -47,7 +45,10 @@ class Frontend(Protocol):
         """Import the UI toolkit (no window yet): done while the core starts."""
         ...
 
-    def run(self, app: KioskApp, *, windowed: bool) -> int: ...
+    def run(self, app: KioskApp, *, windowed: bool, starting: CoreStart) -> int:
+        """The touch UI until it quits. The core is still starting (`starting`): the UI shows
+        its first screen meanwhile and lets no one in before `starting.done`."""
+        ...
 
     def demo(self, app: KioskApp, *, out_dir: Path, headless: bool | None) -> int: ...
 
@@ -244,32 +245,6 @@ def cmd_central_serve(args: Sequence[str]) -> NoReturn:
     os.execv(sys.executable, argv)  # noqa: S606
 
 
-def start_beside(app: KioskApp, work: Callable[[], None]) -> None:
-    """Start the core on a thread of its own while `work` (the UI's imports) runs here: the
-    start waits mostly on devices settling, central's answer and fsync, the imports on the CPU,
-    so the first frame comes sooner. Returns once both are done; a failure is raised: the
-    work's if it failed (the start's is then only logged), else the start's. The UI opens only
-    after it returns, so recovery on boot still ends before the first screen can be touched."""
-    failures: list[BaseException] = []
-
-    def start() -> None:
-        try:
-            app.start()
-        except BaseException as exc:  # handed to the caller's thread below
-            failures.append(exc)
-
-    starter = threading.Thread(target=start, name="core-start")
-    starter.start()
-    try:
-        work()
-    finally:
-        starter.join()
-        if failures and sys.exc_info()[1] is not None:
-            log.error("starting the core failed too: %s", failures[0])
-    if failures:
-        raise failures[0]
-
-
 def _run_gui(frontend: Frontend | None, config: KioskConfig, args: argparse.Namespace) -> int:
     if frontend is None:
         print("kiosk: this entry point has no user interface; use the `kiosk` command",
@@ -277,12 +252,19 @@ def _run_gui(frontend: Frontend | None, config: KioskConfig, args: argparse.Name
         return EXIT_USAGE
     app = KioskApp(config)
     with DataFolderLock(config.data_dir):
+        starting = CoreStart(app)
+        starting.begin()  # first: the core starts while the UI loads (kiosk/core_start.py)
         try:
-            start_beside(app, frontend.prepare)
             if args.command == "run":
-                return frontend.run(app, windowed=args.windowed)
-            return frontend.demo(app, out_dir=args.out, headless=args.headless)
+                code = frontend.run(app, windowed=args.windowed, starting=starting)
+            else:
+                frontend.prepare()
+                starting.wait()  # the scripted demo begins with a customer at once
+                code = frontend.demo(app, out_dir=args.out, headless=args.headless)
+            starting.wait()  # a failed start is the exit's reason, whatever the UI did
+            return code
         finally:
+            starting.done.wait()  # never stop a core that is still starting
             app.stop()
 
 

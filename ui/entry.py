@@ -11,6 +11,7 @@ from kiosk.cli import main as core_main
 
 if TYPE_CHECKING:
     from kiosk.app import KioskApp
+    from kiosk.core_start import CoreStart
 
 
 class QtFrontend:
@@ -19,10 +20,10 @@ class QtFrontend:
     def prepare(self) -> None:
         import ui.frontend  # noqa: F401 - Qt and the view-models, imported while the core starts
 
-    def run(self, app: KioskApp, *, windowed: bool) -> int:
+    def run(self, app: KioskApp, *, windowed: bool, starting: CoreStart) -> int:
         from ui.frontend import run_ui
 
-        return run_ui(app, windowed=windowed)
+        return run_ui(app, windowed=windowed, starting=starting)
 
     def demo(self, app: KioskApp, *, out_dir: Path, headless: bool | None) -> int:
         from ui.frontend import run_demo

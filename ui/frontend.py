@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from PySide6.QtQuick import QQuickWindow
 
 from kiosk import sd_notify
 from kiosk.app import KioskApp
+from kiosk.core_start import CoreStart
 from ui.bridge import GuiBridge
 from ui.features import FeatureViewModel, UiContext, create_features
 from ui.i18n import LanguageSwitcher
@@ -99,8 +101,9 @@ class UiSession:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:
-    """Load Main.qml with the view-model; QML warnings are logged and kept in `warnings`."""
+def open_ui(app: KioskApp, *, windowed: bool, starting: CoreStart | None = None) -> UiSession:
+    """Load Main.qml with the view-model; QML warnings are logged and kept in `warnings`.
+    `starting`: the core is still starting (kiosk run) — the UI lets no one in until it has."""
     ensure_application()
     engine = QQmlApplicationEngine()
     warnings: list[str] = []
@@ -114,7 +117,7 @@ def open_ui(app: KioskApp, *, windowed: bool) -> UiSession:
     engine.warnings.connect(on_warnings)
     bridge = GuiBridge()
     languages = LanguageSwitcher(engine, app.data_dir / "ui-cache")
-    vm = KioskViewModel(app, bridge, on_language=languages.set_language)
+    vm = KioskViewModel(app, bridge, on_language=languages.set_language, starting=starting)
     features = create_features(UiContext(app, bridge, vm))
     vm.attach(features)
     languages.set_language(app.config.kiosk.language)
@@ -154,15 +157,31 @@ def start_watchdog(parent: QObject | None = None) -> QTimer | None:
     return timer
 
 
-def announce_ready(window: QQuickWindow, status: str) -> None:
-    """READY=1 once the first frame of the main window is on screen: a kiosk that cannot
-    render stays "activating" and systemd's start timeout restarts it."""
+def announce_ready(
+    window: QQuickWindow, status: str, starting: CoreStart | None = None,
+    bridge: GuiBridge | None = None,
+) -> None:  # fmt: skip
+    """READY=1 once the first frame of the main window is on screen and the core has started:
+    a kiosk that cannot render, or whose core never finishes starting, stays "activating" and
+    systemd's start timeout restarts it."""
+    waiting = {"frame"} if starting is None else {"frame", "core"}
+    lock = threading.Lock()
+
+    def done(what: str) -> None:
+        with lock:
+            waiting.discard(what)
+            if waiting:
+                return
+        sd_notify.ready(status)
 
     def first_frame() -> None:
-        sd_notify.ready(status)
+        done("frame")
 
     # frameSwapped may come from the render thread; a single-shot connection fires once.
     window.frameSwapped.connect(first_frame, Qt.ConnectionType.SingleShotConnection)
+    if starting is not None and bridge is not None:
+        post = bridge.post
+        starting.when_done(lambda failure: post(lambda: done("core")) if failure is None else None)
 
 
 def quit_on_sigterm(quit_loop: Callable[[], None], parent: QObject) -> Callable[[], None]:
@@ -198,7 +217,9 @@ def quit_on_sigterm(quit_loop: Callable[[], None], parent: QObject) -> Callable[
     return restore
 
 
-def run_ui(app: KioskApp, *, windowed: bool) -> int:
+def run_ui(app: KioskApp, *, windowed: bool, starting: CoreStart | None = None) -> int:
+    """The touch UI until it quits; `starting`: the core starts meanwhile (its failure ends the
+    UI, and the caller raises it)."""
     if not has_display() and not os.environ.get("QT_QPA_PLATFORM"):
         # A kiosk without X or Wayland sets QT_QPA_PLATFORM (eglfs, linuxfb) explicitly.
         print(
@@ -209,8 +230,14 @@ def run_ui(app: KioskApp, *, windowed: bool) -> int:
         return 2
     prepare_environment(headless=False)
     application = ensure_application()
-    session = open_ui(app, windowed=windowed)
-    announce_ready(session.window, f"serving: kiosk {app.config.kiosk.id}")
+    session = open_ui(app, windowed=windowed, starting=starting)
+    announce_ready(session.window, f"serving: kiosk {app.config.kiosk.id}", starting,
+                   session.bridge)  # fmt: skip
+    if starting is not None:
+        quit_now = session.bridge.post
+        starting.when_done(
+            lambda failure: quit_now(lambda: application.exit(1)) if failure is not None else None
+        )
     watchdog = start_watchdog(application)
     # exit(), not quit(): quit() first asks the windows to close, and the lockdown refuses.
     restore_sigterm = quit_on_sigterm(lambda: application.exit(0), application)

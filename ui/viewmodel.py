@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Property, QObject, QTimer, Signal, Slot
 
 from kiosk.app import KioskApp
+from kiosk.core_start import CoreStart
 from kiosk.customer_session import CustomerSession, EndReason, SessionEnded
 from kiosk.errors import KioskError
 from kiosk.msisdn import mask_mobile
@@ -49,11 +50,16 @@ class KioskViewModel(QObject):
         *,
         on_language: Callable[[str], None] | None = None,
         theme: Theme | None = None,
+        starting: CoreStart | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.theme = theme or Theme(self)
         self._app = app
+        # The core may still be starting (kiosk run: kiosk/core_start.py): the attract screen
+        # shows, and lets no one in, until it has.
+        self._ready = starting is None
+        self._shut_down = False
         self._bridge = bridge
         self._on_language = on_language
         self._features: dict[str, FeatureViewModel] = {}
@@ -85,10 +91,23 @@ class KioskViewModel(QObject):
         self._idle_timer.setInterval(IDLE_POLL_MS)
         self._idle_timer.timeout.connect(self._poll_idle)
         self._idle_timer.start()
-        if app.desk is not None:
-            app.desk.listen(self._session_ended_elsewhere)
-        if app.out_of_service():
+        if starting is None:
+            self._core_started()
+        else:
+            starting.when_done(lambda failure: self._bridge.post(
+                lambda: None if failure is not None else self._core_started()))  # fmt: skip
+
+    def _core_started(self) -> None:
+        """The core is up (recovery done, devices settled): customers and technicians may come."""
+        if self._shut_down:
+            return  # the UI closed while the core was starting
+        if self._app.desk is not None:
+            self._app.desk.listen(self._session_ended_elsewhere)
+        self._ready = True
+        if self._app.out_of_service():
             self._screen = "out_of_service"
+        self._refresh_services()
+        self.changed.emit()
 
     def attach(self, features: Sequence[FeatureViewModel]) -> None:
         """Register the feature view-models: their screens and menu services."""
@@ -115,6 +134,7 @@ class KioskViewModel(QObject):
         """Stop the timers on the GUI thread. A QObject whose timers are still running must not
         be left to Python's garbage collector: it may run on any thread (a device's, say), and
         Qt cannot stop timers from another thread — the next tick hits a deleted object."""
+        self._shut_down = True
         if self._app.desk is not None:
             self._app.desk.listen(None)
         for timer in (self._busy_timer, self._finish_timer, self._services_timer, self._idle_timer):
@@ -203,6 +223,11 @@ class KioskViewModel(QObject):
     largeText = Property(bool, _get_large_text, notify=changed)  # noqa: N815
     highContrast = Property(bool, _get_high_contrast, notify=changed)  # noqa: N815
     customerDisplay = Property(str, _get_customer_display, notify=changed)  # noqa: N815
+
+    def _get_ready(self) -> bool:
+        return self._ready
+
+    ready = Property(bool, _get_ready, notify=changed)
 
     # --- the navigator as features use it (ui/features/base.py UiNav) ---------------------
 
@@ -368,6 +393,8 @@ class KioskViewModel(QObject):
     @Slot()
     def start(self) -> None:
         """A customer touched the attract screen: a new session, the service menu."""
+        if not self._ready:
+            return  # still starting: the attract screen says so
         if self._app.out_of_service():
             self.go("out_of_service")
             return

@@ -1,9 +1,11 @@
-"""The GUI event loop pings systemd's watchdog and announces READY=1 at the first frame."""
+"""The GUI event loop pings systemd's watchdog and announces READY=1 at the first frame (and,
+under `kiosk run`, once the core has started too)."""
 
 from __future__ import annotations
 
 import os
 import socket
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +17,9 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtQuick import QQuickWindow
 from pytestqt.qtbot import QtBot
 
+from kiosk.core_start import CoreStart
+from kiosk.errors import JournalError
+from ui.bridge import GuiBridge
 from ui.frontend import announce_ready, start_watchdog
 
 
@@ -91,6 +96,46 @@ def test_ready_once_the_window_shows_its_first_frame(qtbot: QtBot, notify_socket
     qtbot.wait(200)
     assert notify_socket.poll().count("READY=1") == 1
     window.close()
+
+
+class _GatedCore:
+    def __init__(self, fails: bool = False) -> None:
+        self.gate = threading.Event()
+        self.fails = fails
+
+    def start(self) -> None:
+        assert self.gate.wait(10)
+        if self.fails:
+            raise JournalError("cannot create data folder")
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["started", "start_failed"])
+def test_ready_waits_for_the_core_to_start_too(
+    qtbot: QtBot, notify_socket: Received, fails: bool
+) -> None:
+    """GIVEN `kiosk run` (the core starting beside the UI) WHEN the first frame is on screen
+    THEN no READY=1 until the core has started — never, if its start fails (systemd's start
+    timeout, or the exit with the start's error, takes over)."""
+    core = _GatedCore(fails)
+    starting = CoreStart(core)
+    starting.begin()
+    bridge = GuiBridge()
+    window = QQuickWindow()
+    window.resize(200, 100)
+    announce_ready(window, "serving: kiosk K-1", starting, bridge)
+    window.show()
+    qtbot.wait(300)  # frames are swapped meanwhile
+    assert notify_socket.poll() == []
+    core.gate.set()
+    starting.done.wait(10)
+    if fails:
+        qtbot.wait(300)
+        assert notify_socket.poll() == []
+    else:
+        qtbot.waitUntil(lambda: "READY=1" in notify_socket.poll(), timeout=5000)
+        assert notify_socket.poll() == ["READY=1", "STATUS=serving: kiosk K-1"]
+    window.close()
+    bridge.shutdown()
 
 
 def test_sigterm_quits_the_event_loop_and_is_restored(qtbot: QtBot) -> None:

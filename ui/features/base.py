@@ -63,6 +63,11 @@ class UiNav(Protocol):
     @property
     def screen(self) -> str: ...
 
+    @property
+    def ready(self) -> bool:
+        """The core has started (recovery done): customers and technicians may come in."""
+        ...
+
 
 @dataclass(frozen=True)
 class UiContext:

@@ -261,6 +261,8 @@ class MaintenanceViewModel(FeatureViewModel):
     def corner(self, corner: str) -> None:
         """A tap on one of the invisible corner hotspots of the attract or out-of-service
         screen; the gate knows the sequence (touch_sequence in config)."""
+        if not self.nav.ready:
+            return  # the core is still starting: no gate to ask yet
         self._entry.corner(corner)
 
     @Slot(str)

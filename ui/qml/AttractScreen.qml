@@ -1,6 +1,8 @@
 import QtQuick
 
-// Attract screen: a looping banner with what this kiosk can do; touch anywhere to start.
+// Attract screen: a looping banner with what this kiosk can do; touch anywhere to start. While
+// the core is still starting (vm.ready false: recovery, devices settling) it says so and lets
+// no one in.
 Rectangle {
     id: screen
     objectName: "screen.attract"
@@ -69,8 +71,9 @@ Rectangle {
                 NumberAnimation { from: 0.6; to: 1; duration: 1200 }
             }
             Text {
+                objectName: "attract.prompt"
                 anchors.centerIn: parent
-                text: qsTr("Touch the screen to start")
+                text: vm.ready ? qsTr("Touch the screen to start") : qsTr("Starting up, one moment")
                 color: "#0B5CAD"
                 font.pixelSize: 56 * screen.u
                 font.bold: true
@@ -81,6 +84,7 @@ Rectangle {
     MouseArea {
         objectName: "attract.start"
         anchors.fill: parent
+        enabled: vm.ready
         onClicked: vm.start()
     }
 
@@ -95,6 +99,7 @@ Rectangle {
             width: 110 * screen.u; height: 110 * screen.u
             x: modelData.endsWith("left") ? 0 : screen.width - width
             y: modelData.startsWith("top") ? 0 : screen.height - height
+            enabled: vm.ready
             onClicked: maintenance.corner(modelData)
         }
     }

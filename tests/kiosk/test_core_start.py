@@ -1,5 +1,6 @@
-"""kiosk.cli.start_beside: `kiosk run` starts the core on a thread of its own while the UI's
-imports run on the main thread, and hands back only when both are done, with any failure."""
+"""kiosk.core_start: the core starts on a thread of its own while the UI loads (`kiosk run`);
+whoever waits learns when it is done and how it failed (CoreStart), and start_beside (the
+scripted demo) hands back only when both are done, with any failure."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import cast
 import pytest
 
 from kiosk.app import KioskApp
-from kiosk.cli import start_beside
+from kiosk.core_start import CoreStart, start_beside
 from kiosk.errors import JournalError
 
 pytestmark = pytest.mark.timeout(30)
@@ -70,3 +71,43 @@ def test_a_failing_work_waits_for_the_start_then_is_raised() -> None:
     with pytest.raises(ImportError, match="no Qt"):
         start_beside(cast(KioskApp, core), work)
     assert core.finished
+
+
+def test_when_done_is_told_once_on_the_start_thread_or_at_once_after() -> None:
+    """GIVEN a start under way WHEN a listener subscribes THEN it is called once, on the start's
+    thread, with no failure; one subscribing after the end is called at once, here."""
+    gate = threading.Event()
+    core = FakeCore(waits_for=gate)
+    starting = CoreStart(cast(KioskApp, core))
+    starting.begin()
+    assert core.started.wait(10)
+    heard: list[tuple[BaseException | None, str]] = []
+    starting.when_done(lambda failure: heard.append((failure, threading.current_thread().name)))
+    assert heard == []
+    gate.set()
+    starting.wait()
+    assert heard == [(None, "core-start")]
+    starting.when_done(lambda failure: heard.append((failure, threading.current_thread().name)))
+    assert heard[1] == (None, threading.current_thread().name)
+
+
+def test_a_failed_start_is_told_to_every_listener_and_raised_by_wait() -> None:
+    """GIVEN two listeners, the first of them broken WHEN the start fails THEN the second still
+    hears the failure, and wait() raises it."""
+    error = JournalError("cannot create data folder")
+    gate = threading.Event()
+    starting = CoreStart(cast(KioskApp, FakeCore(waits_for=gate, fails=error)))
+    starting.begin()
+    heard: list[BaseException | None] = []
+
+    def broken(_failure: BaseException | None) -> None:
+        raise RuntimeError("a listener bug")
+
+    starting.when_done(broken)
+    starting.when_done(heard.append)
+    gate.set()
+    with pytest.raises(JournalError, match="data folder"):
+        starting.wait()
+    assert heard == [error]
+    assert starting.done.is_set()
+    assert starting.failure is error
