@@ -158,6 +158,7 @@ class OutboxStore:
             self._conn.close()
             raise
         self._lock = threading.Lock()
+        self._handed_out: dict[str, int] = {}  # key → id of the last due batch
         # Writers bump the generation so wait_until_acked wakes at once in this process.
         self._changed = threading.Condition()
         self._generation = 0
@@ -211,7 +212,12 @@ class OutboxStore:
             "ORDER BY next_attempt_at, id LIMIT ?",
             (stamp, limit),
         )
-        return self._opened(sorted((_item(row) for row in rows), key=lambda item: item.id))
+        items = sorted((_item(row) for row in rows), key=lambda item: item.id)
+        # Their row ids, for record_outcomes: keys are random (uuid4), so finding 100 of them in
+        # the key index of a 50,000-item backlog touches pages all over it; the ids of one batch
+        # are neighbours in the table (issue 3: drain rate independent of the backlog).
+        self._handed_out = {item.key: item.id for item in items}
+        return self._opened(items)
 
     def _opened(self, items: list[OutboxItem]) -> list[OutboxItem]:
         """Items to send, with their sealed fields opened in memory. One that does not open
@@ -299,17 +305,24 @@ class OutboxStore:
         backoff, set after the release)."""
         stamp = time.time() if now is None else now
         acked = self._without_personal_data(acked)
-        acked_n, dead_n, _released, retry_n, _mark = self._write(
+        handed_out = self._handed_out
+        acked_rows = [
+            (stamp, None if result is None else canonical(result), key) for key, result in acked
+        ]
+        by_id = [(*row[:2], handed_out[row[2]], row[2]) for row in acked_rows
+                 if row[2] in handed_out]  # fmt: skip
+        by_key = [row for row in acked_rows if row[2] not in handed_out]
+        ack_set = (
+            "UPDATE outbox SET state = 'acked', acked_at = ?, result = ?, "
+            "attempts = attempts + 1, last_error = NULL "
+        )
+        acked_by_id, acked_by_key, dead_n, _released, retry_n, _mark = self._write(
             [
-                (
-                    "UPDATE outbox SET state = 'acked', acked_at = ?, result = ?, "
-                    "attempts = attempts + 1, last_error = NULL "
-                    "WHERE key = ? AND state = 'pending'",
-                    [
-                        (stamp, None if result is None else canonical(result), key)
-                        for key, result in acked
-                    ],
+                (  # the row id (AUTOINCREMENT: never reused) and the key must both match
+                    ack_set + "WHERE id = ? AND key = ? AND state = 'pending'",
+                    by_id,
                 ),
+                (ack_set + "WHERE key = ? AND state = 'pending'", by_key),
                 (
                     "UPDATE outbox SET state = 'dead', acked_at = ?, last_error = ?, "
                     "attempts = attempts + 1 WHERE key = ? AND state = 'pending'",
@@ -329,6 +342,7 @@ class OutboxStore:
                 (_RAISE_MARK_SQL, [()] if acked or dead else []),
             ]
         )
+        acked_n = acked_by_id + acked_by_key
         if acked_n and self._sealer is not None:  # without a key nothing sealed is ever acked
             self.purge_sealed([key for key, _result in acked])
         return acked_n + dead_n + retry_n

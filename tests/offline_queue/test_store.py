@@ -279,6 +279,41 @@ def test_record_outcomes_is_one_transaction(tmp_path: Path) -> None:
     store.close()
 
 
+def test_a_due_batch_is_acked_by_row_id_and_any_other_key_by_key(tmp_path: Path) -> None:
+    """GIVEN a due batch handed out WHEN its items are acked THEN the rows are found by their id
+    (neighbours in the table), not by the random keys' index; a key from outside the batch, one
+    handed out by an earlier batch, and one already acked are still settled right."""
+    fill(tmp_path / "q.db", 6, now=1.0)
+    store = OutboxStore(tmp_path / "q.db")
+    first = store.due_batch(2, now=10.0)  # k0, k1
+    second = store.due_batch(2, now=10.0)  # k0, k1 again: still pending
+    assert [i.key for i in first] == [i.key for i in second] == ["k0", "k1"]
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    assert store.record_outcomes(acked=[("k0", None), ("k1", None), ("k4", None)], now=11.0) == 3
+    # (the trace repeats a statement for each trigger it fires: once each is enough here)
+    acks = list(dict.fromkeys(s for s in statements if s.startswith("UPDATE outbox SET state")))
+    by_id = [s for s in acks if "WHERE id = " in s]
+    by_key = [s for s in acks if "WHERE key = " in s]
+    assert [s.split("WHERE id = ")[1].split(" ")[0] for s in by_id] == [
+        str(first[0].id),
+        str(first[1].id),
+    ]
+    assert len(by_key) == 1
+    assert "'k4'" in by_key[0]
+    assert store.record_outcomes(acked=[("k0", None)], now=12.0) == 0  # acked already
+    assert [store.get(f"k{n}").state for n in range(6)] == [  # type: ignore[union-attr]
+        "acked",
+        "acked",
+        "pending",
+        "pending",
+        "acked",
+        "pending",
+    ]
+    assert [i.key for i in store.due_batch(10, now=13.0)] == ["k2", "k3", "k5"]
+    store.close()
+
+
 def test_a_failed_write_is_a_storage_error_and_changes_nothing(tmp_path: Path) -> None:
     fill(tmp_path / "q.db", 1)
     store = OutboxStore(tmp_path / "q.db")
