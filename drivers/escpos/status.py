@@ -154,6 +154,9 @@ def health_from_status(status: PrinterStatus) -> DeviceHealth:
         (status.recoverable_error, "recoverable_error", "printer.error"),
         ("error" in status.details, "error", "printer.error"),  # n=3 named no cause
         (status.online is False, "offline", "printer.offline"),
+        # Paper fed by the FEED button makes a printer offline (DLE EOT 1 bit 3 lists it among
+        # the causes): a reply saying online while feeding contradicts itself — trust the worse.
+        ("feed_button" in status.details, "offline", "printer.offline"),
     )
     detail = ", ".join(status.details)
     for condition, code, key in errors:

@@ -209,8 +209,10 @@ def _error(code: str, key: str, detail: str) -> DeviceHealth:
             _error("recoverable_error", "printer.error", "offline, error, recoverable_error"),
         ),
         ((0x1A, 0x52, 0x12, 0x12), _error("error", "printer.error", "offline, error")),
-        # the feed button held is reported, not an error
-        ((0x12, 0x1A, 0x12, 0x12), DeviceHealth(HealthLevel.OK, "ok", "printer.ok")),
+        # paper fed by the button: offline (DLE EOT 1 bit 3), even if n=1 claims online — the
+        # fuzzer's "ok only with no flag at all" found the contradiction allowed through
+        ((0x12, 0x1A, 0x12, 0x12), _error("offline", "printer.offline", "feed_button")),
+        ((0x1A, 0x1A, 0x12, 0x12), _error("offline", "printer.offline", "offline, feed_button")),
         # stopped at paper end although the paper sensor is quiet
         ((0x12, 0x32, 0x12, 0x12), _error("paper_out", "printer.paper_out", "stopped_paper_end")),
     ],
