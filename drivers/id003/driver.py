@@ -262,14 +262,17 @@ class Id003BillAcceptor:
             if note is None or note.code != data[0]:
                 self._escrow(data[0])
         elif status is Status.VEND_VALID:
-            if note is not None and note.fen is not None and not note.credited:
+            stacking = note is not None and note.decision is EscrowDecision.STACK
+            if note is not None and note.fen is not None and stacking and not note.credited:
                 self._emit(NoteCredited(note.fen))  # journalled by the listener, then ACK
                 note.credited = True
             elif note is None or not note.credited:
                 # A note stacked that this driver did not send to the stacker: a host restarted
-                # mid-stack (ID-003's vend valid names no value). Reported once, as a note found
+                # mid-stack (ID-003's vend valid names no value), or a vend valid after a RETURN
+                # the acceptor acknowledged (a faulty unit, or a corrupted line: never a credit
+                # for a note the customer was told to take back). Reported once, as a note found
                 # in the stacker, for the host's journal to name; then acknowledged.
-                log.error("id003: vend valid for a note this driver did not escrow")
+                log.error("id003: vend valid for a note this driver did not send to the stacker")
                 self._emit(PowerUpWithNote("stacker", None))
                 self._note = _Note(-1, None, EscrowDecision.STACK, credited=True)
             self._exchange(Frame(Command.ACK), expect_reply=False)

@@ -36,6 +36,7 @@ from drivers.interfaces import (
     EscrowDecision,
     NoteCredited,
     NoteEscrowed,
+    PowerUpWithNote,
 )
 from drivers.serial_port import LazyPort
 from tests.security.fuzzing import FUZZ, note, scaled
@@ -353,3 +354,23 @@ def test_negative_control_a_reader_without_crc_credits_a_phantom() -> None:
 def with_crc(frame: Frame, crc: int) -> bytes:
     body = bytes((SYNC, MIN_FRAME + len(frame.data), frame.command)) + frame.data
     return body + crc.to_bytes(2, "little")
+
+
+def test_a_vend_valid_after_an_acknowledged_return_is_no_credit() -> None:
+    """The case the soak fuzz found: GIVEN a 1,000 note in escrow decided RETURN, the RETURN
+    acknowledged WHEN the acceptor then says vend valid (a faulty unit or a corrupted line)
+    THEN no credit — the customer was told to take the note back — but a note found in the
+    stacker, reported once for the host's journal."""
+    replies = [
+        [Frame(Status.ESCROW, b"\x63").encode()],  # poll: a 1,000 note in escrow
+        [Frame(Command.ACK).encode()],  # RETURN acknowledged
+        [Frame(Status.VEND_VALID).encode()],  # poll: vend valid all the same
+        [b""],  # the ACK to vend valid expects no answer
+        [Frame(Status.IDLING).encode()],
+    ]
+    ledger = run_driver(replies, lambda _fen: EscrowDecision.RETURN)
+    events = [event for event, _ in ledger.events]
+    assert ledger.decisions == [(1000, EscrowDecision.RETURN)]
+    assert not [e for e in events if isinstance(e, NoteCredited)]
+    assert events.count(PowerUpWithNote("stacker", None)) == 1
+    check_no_phantom_credit(ledger)
