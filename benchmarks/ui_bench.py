@@ -79,9 +79,9 @@ def _child_first_frame(kind: str, started_ns: int) -> None:
         _print_at_first_frame(window, started_ns, lambda: app.exit(0))
         app.exec()
         return
-    # The path of `kiosk run`: the CLI parses, loads the config, starts the core beside the UI's
-    # imports (kiosk.cli.start_beside) and hands over to the frontend, which here opens the UI
-    # as run_ui does and reports its first frame.
+    # The path of `kiosk run`: the CLI parses, loads the config, begins the core's start on a
+    # thread of its own (kiosk/core_start.py) and hands over to the frontend, which here opens
+    # the UI as run_ui does and reports its first frame and the moment the core is ready.
     from kiosk.app import KioskApp
     from kiosk.cli import main as cli_main
     from kiosk.core_start import CoreStart

@@ -66,19 +66,3 @@ class CoreStart:
         self._thread.join()
         if self.failure is not None:
             raise self.failure
-
-
-def start_beside(app: Startable, work: Callable[[], None]) -> None:
-    """Start the core on its own thread while `work` runs here; return once both are done. A
-    failure is raised: the work's if it failed (the start's is then only logged), else the
-    start's."""
-    starting = CoreStart(app)
-    starting.begin()
-    try:
-        work()
-    except BaseException:
-        starting.done.wait()
-        if starting.failure is not None:
-            log.error("starting the core failed too: %s", starting.failure)
-        raise
-    starting.wait()

@@ -92,21 +92,25 @@ class KioskViewModel(QObject):
         self._idle_timer.timeout.connect(self._poll_idle)
         self._idle_timer.start()
         if starting is None:
-            self._core_started()
+            self._wire_core()
         else:
             starting.when_done(lambda failure: self._bridge.post(
                 lambda: None if failure is not None else self._core_started()))  # fmt: skip
 
-    def _core_started(self) -> None:
-        """The core is up (recovery done, devices settled): customers and technicians may come."""
-        if self._shut_down:
-            return  # the UI closed while the core was starting
+    def _wire_core(self) -> None:
+        """Hear of sessions the core ends; open on the out-of-service screen if the switch is on."""
         if self._app.desk is not None:
             self._app.desk.listen(self._session_ended_elsewhere)
         self._ready = True
         if self._app.out_of_service():
             self._screen = "out_of_service"
-        self._refresh_services()
+
+    def _core_started(self) -> None:
+        """The core is up (recovery done, devices settled): customers and technicians may come."""
+        if self._shut_down:
+            return  # the UI closed while the core was starting
+        self._wire_core()
+        self._refresh_services()  # the menu as the devices settled
         self.changed.emit()
 
     def attach(self, features: Sequence[FeatureViewModel]) -> None:

@@ -1,6 +1,5 @@
-"""kiosk.core_start: the core starts on a thread of its own while the UI loads (`kiosk run`);
-whoever waits learns when it is done and how it failed (CoreStart), and start_beside (the
-scripted demo) hands back only when both are done, with any failure."""
+"""kiosk.core_start: the core starts on a thread of its own while the UI loads (`kiosk run`,
+`kiosk demo`); whoever waits learns when it is done and how it failed (CoreStart)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from typing import cast
 import pytest
 
 from kiosk.app import KioskApp
-from kiosk.core_start import CoreStart, start_beside
+from kiosk.core_start import CoreStart
 from kiosk.errors import JournalError
 
 pytestmark = pytest.mark.timeout(30)
@@ -36,41 +35,30 @@ class FakeCore:
 
 
 def test_the_work_runs_while_the_core_starts() -> None:
-    """GIVEN a core whose start waits for the work (the UI's imports) WHEN started beside it
-    THEN both finish — one after the other would wait forever — on different threads."""
+    """GIVEN a core whose start waits for the work (the UI's loading) WHEN the start is begun
+    and the work runs here THEN both finish — one after the other would wait forever — the
+    start on a thread of its own."""
     imported = threading.Event()
     core = FakeCore(waits_for=imported)
-
-    def work() -> None:
-        assert core.started.wait(10)
-        imported.set()
-
-    start_beside(cast(KioskApp, core), work)
+    starting = CoreStart(cast(KioskApp, core))
+    starting.begin()
+    assert core.started.wait(10)
+    imported.set()
+    starting.wait()
     assert core.finished
     assert core.thread is not threading.current_thread()
 
 
-def test_a_failing_start_is_raised_after_the_work() -> None:
-    """GIVEN a core whose start fails (an unusable data folder) WHEN started beside the work
-    THEN the work still completes and then the start's own error is raised here."""
+def test_a_failing_start_is_raised_by_wait() -> None:
+    """GIVEN a core whose start fails (an unusable data folder) WHEN the work here completes
+    and then waits THEN the start's own error is raised here."""
     done: list[str] = []
-    core = FakeCore(fails=JournalError("cannot create data folder"))
+    starting = CoreStart(cast(KioskApp, FakeCore(fails=JournalError("cannot create data folder"))))
+    starting.begin()
+    done.append("imported")
     with pytest.raises(JournalError, match="data folder"):
-        start_beside(cast(KioskApp, core), lambda: done.append("imported"))
+        starting.wait()
     assert done == ["imported"]
-
-
-def test_a_failing_work_waits_for_the_start_then_is_raised() -> None:
-    """GIVEN UI imports that fail WHEN started beside a core THEN the core's start is waited
-    for (never left running unowned) and the import error is raised."""
-    core = FakeCore()
-
-    def work() -> None:
-        raise ImportError("no Qt")
-
-    with pytest.raises(ImportError, match="no Qt"):
-        start_beside(cast(KioskApp, core), work)
-    assert core.finished
 
 
 def test_when_done_is_told_once_on_the_start_thread_or_at_once_after() -> None:
