@@ -25,10 +25,8 @@ from typing import Any, Literal
 from drivers.errors import DriverError
 from drivers.interfaces import (
     BillAcceptor,
-    BillEvent,
     CardApproved,
     CardOutcome,
-    EscrowDecision,
     PaymentStage,
     ReceiptDocument,
     ReceiptPrinter,
@@ -43,7 +41,7 @@ from kiosk.flows.card_topup import (
     CardTopUpFlow,
     new_sale_id,
 )
-from kiosk.flows.cash_intake import CashIntake
+from kiosk.flows.cash_intake import CashIntake, PaysThroughIntake
 from kiosk.journal import Entry, Journal, OutboxMessage
 from kiosk.metrics import Outcome, ServiceMetrics
 from kiosk.msisdn import is_valid_mobile
@@ -137,7 +135,7 @@ class BillPaymentResult:
     outcome: CardOutcome | None = None  # the terminal's answer, for a card payment
 
 
-class BillPaymentFlow:
+class BillPaymentFlow(PaysThroughIntake):
     """One bill payment. `look_up` and `pay_card` block on central or the terminal: call them
     off the GUI thread. Note events arrive on the acceptor's thread."""
 
@@ -217,14 +215,6 @@ class BillPaymentFlow:
             self._ctx.attach_cash(self)
         intake.start()
         return intake
-
-    def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
-        intake = self._intake
-        return intake.escrow_policy(denomination_fen) if intake else EscrowDecision.RETURN
-
-    def on_bill_event(self, event: BillEvent) -> None:
-        if self._intake is not None:
-            self._intake.on_bill_event(event)
 
     def _record_note(self, fen: int, power_up: bool) -> None:
         with self._lock:

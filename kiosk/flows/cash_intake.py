@@ -177,6 +177,22 @@ class CashIntake:
         self._settled.notify_all()
 
 
+class PaysThroughIntake:
+    """For a flow that takes its notes through a CashIntake (bill payment, SIM sale and
+    replacement): the cash router's calls go to the intake while there is one; a note in escrow
+    with none is returned."""
+
+    _intake: CashIntake | None
+
+    def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
+        intake = self._intake
+        return intake.escrow_policy(denomination_fen) if intake else EscrowDecision.RETURN
+
+    def on_bill_event(self, event: BillEvent) -> None:
+        if self._intake is not None:
+            self._intake.on_bill_event(event)
+
+
 class StackIntents:
     """The acceptor's events while no customer flow is attached (the cash router's standby):
     settles a stack intent that a crash left open, from the acceptor's evidence, by lookup.

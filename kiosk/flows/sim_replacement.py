@@ -34,11 +34,9 @@ from typing import Any
 
 from drivers.interfaces import (
     BillAcceptor,
-    BillEvent,
     CardApproved,
     CardOutcome,
     CardTerminal,
-    EscrowDecision,
     PaymentStage,
     ReceiptPrinter,
     SimPersonalisation,
@@ -50,7 +48,7 @@ from kiosk.errors import FlowError, JournalError, KioskError
 from kiosk.flows import card_step, sim_payment
 from kiosk.flows.card_step import CardStep
 from kiosk.flows.card_topup import new_sale_id
-from kiosk.flows.cash_intake import CashIntake
+from kiosk.flows.cash_intake import CashIntake, PaysThroughIntake
 from kiosk.flows.sim_issue import SimDevices, SimIssueFailed, issue_card
 from kiosk.journal import Entry, Journal, OutboxMessage
 from kiosk.metrics import Outcome, ServiceMetrics
@@ -206,7 +204,7 @@ def voucher_entry(
     )  # fmt: skip
 
 
-class SimReplacementFlow:
+class SimReplacementFlow(PaysThroughIntake):
     """One replacement card. Methods block on central or devices: call them off the GUI.
 
     Without a fee, `run()` does it all, as it always did. With one (`fee_fen` > 0):
@@ -325,14 +323,6 @@ class SimReplacementFlow:
         self._ctx.attach_cash(self)
         intake.start()
         return intake
-
-    def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
-        intake = self._intake
-        return intake.escrow_policy(denomination_fen) if intake else EscrowDecision.RETURN
-
-    def on_bill_event(self, event: BillEvent) -> None:
-        if self._intake is not None:
-            self._intake.on_bill_event(event)
 
     def _record_note(self, fen: int, power_up: bool) -> None:
         with self._lock:

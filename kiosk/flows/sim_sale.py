@@ -28,11 +28,9 @@ from typing import Any
 
 from drivers.interfaces import (
     BillAcceptor,
-    BillEvent,
     CardApproved,
     CardOutcome,
     CardTerminal,
-    EscrowDecision,
     IdCardRecord,
     PaymentStage,
     ReceiptPrinter,
@@ -44,7 +42,7 @@ from kiosk.errors import CentralRefused, CentralUnavailable, FlowError, JournalE
 from kiosk.flows import card_step, sim_payment, sim_replacement
 from kiosk.flows.card_step import CardStep
 from kiosk.flows.card_topup import new_sale_id
-from kiosk.flows.cash_intake import CashIntake
+from kiosk.flows.cash_intake import CashIntake, PaysThroughIntake
 from kiosk.flows.signature import SignatureError, check_signature
 from kiosk.flows.sim_issue import SimDevices, issue_card
 from kiosk.journal import Entry, Journal, OutboxMessage
@@ -189,7 +187,7 @@ def voucher_entry(
     )  # fmt: skip
 
 
-class SimSaleFlow:
+class SimSaleFlow(PaysThroughIntake):
     """One sale. Methods block on central or devices: call them off the GUI thread."""
 
     def __init__(self, context: SimSaleContext) -> None:
@@ -282,14 +280,6 @@ class SimSaleFlow:
         self._ctx.attach_cash(self)
         intake.start()
         return intake
-
-    def escrow_policy(self, denomination_fen: int) -> EscrowDecision:
-        intake = self._intake
-        return intake.escrow_policy(denomination_fen) if intake else EscrowDecision.RETURN
-
-    def on_bill_event(self, event: BillEvent) -> None:
-        if self._intake is not None:
-            self._intake.on_bill_event(event)
 
     def _record_note(self, fen: int, power_up: bool) -> None:
         with self._lock:
