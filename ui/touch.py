@@ -46,6 +46,11 @@ def tap(window: QQuickWindow, name: str) -> None:
     if not item.isVisible() or not item.isEnabled():
         raise TouchError(f"{name!r} is not tappable (visible={item.isVisible()}, "
                          f"enabled={item.isEnabled()})")  # fmt: skip
+    click(window, item)
+
+
+def click(window: QQuickWindow, item: QQuickItem) -> None:
+    """A finger on the item's centre, whether the item takes taps or not (`tap` checks)."""
     centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
     QTest.mouseClick(window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
     QCoreApplication.processEvents()

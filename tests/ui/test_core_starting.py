@@ -8,8 +8,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QPointF, Qt
-from PySide6.QtTest import QTest
+from PySide6.QtCore import QCoreApplication
 
 from kiosk.app import KioskApp
 from kiosk.core_start import CoreStart
@@ -17,7 +16,7 @@ from kiosk.errors import JournalError
 from tests.ui.conftest import save_screen
 from tests.ui.helpers import text_of
 from ui.frontend import UiSession, open_ui
-from ui.touch import find_item, tap, wait_until
+from ui.touch import click, find_item, tap, wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -33,14 +32,6 @@ class GatedCore:
         assert self.gate.wait(30)
         if self.error is not None:
             raise self.error
-
-
-def _click(ui: UiSession, name: str) -> None:
-    """A finger on the item, whether it takes taps or not (ui.touch.tap refuses the latter)."""
-    item = find_item(ui.window, name)
-    centre = item.mapToScene(QPointF(item.width() / 2, item.height() / 2)).toPoint()
-    QTest.mouseClick(ui.window, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, centre)
-    QCoreApplication.processEvents()
 
 
 @pytest.fixture
@@ -72,7 +63,7 @@ def test_the_attract_screen_lets_no_one_in_until_the_core_has_started(
     save_screen(ui, "attract-starting-en")
     for name in ("attract.start", "maint.corner.top_left"):
         assert find_item(ui.window, name).property("enabled") is False
-        _click(ui, name)
+        click(ui.window, find_item(ui.window, name))
     ui.vm.start()  # even called directly: nothing
     ui.features["maintenance"].corner("top_left")
     assert ui.vm.screen == "attract"
