@@ -299,3 +299,16 @@ class SignedAgreement(Base):
     msisdn: Mapped[str] = mapped_column(ForeignKey("accounts.msisdn"), index=True)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AttemptLimit(Base):
+    """A counter of tries that is claimed before a try is evaluated (central/limits.py): a
+    service password, an ID-card login, the SMS send rate of one number. Claimed by one atomic
+    UPDATE, so the limit holds across requests, threads and central instances alike."""
+
+    __tablename__ = "attempt_limits"
+
+    scope: Mapped[str] = mapped_column(String(32), primary_key=True)  # password | id_card | sms
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)  # the number
+    used: Mapped[int] = mapped_column(Integer)  # tries claimed since the last reset
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
