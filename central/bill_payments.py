@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central import balances
 from central.business_db import Account, AccountEvent, Bill, BillPayment
 from central.business_schemas import BillDueMonth, BillDueOut
 from central.customer_auth import mask_name
@@ -78,7 +79,9 @@ def apply_bill_payment(session: Session, kiosk_id: str, body: BillPaymentV1) -> 
     )
     if earlier is not None:
         raise ItemConflict(f"txn_id: already recorded as bill payment {earlier} under another key")
-    account = session.get(Account, body.msisdn)
+    # The line is locked before its bills are read: a payment racing another payment or a
+    # top-up of the same line can neither settle a month twice nor lose a credit.
+    account = balances.lock_line(session, body.msisdn)
     settled: list[str] = []
     if account is None:
         status = "suspense"
@@ -90,7 +93,8 @@ def apply_bill_payment(session: Session, kiosk_id: str, body: BillPaymentV1) -> 
             left -= bill.total_fen
             bill.paid = True
             settled.append(bill.month)
-        account.balance_fen += left
+        session.flush()
+        balances.credit(session, body.msisdn, left)
         still_due = bool(_unpaid(session, body.msisdn))
         if not still_due and account.status == "suspended":
             account.status = "active"

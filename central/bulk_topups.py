@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from central import balances
 from central.business_db import Account
 from central.db import Topup
 from central.kinds import TopupV1
@@ -85,10 +86,6 @@ def _insert(
             "amount_fen": item.body.amount_fen,
             "status": "credited" if item.body.msisdn in known else "suspense",
         }
-    for msisdn, amount in credit.items():
-        session.execute(
-            update(Account)
-            .where(Account.msisdn == msisdn)
-            .values(balance_fen=Account.balance_fen + amount)
-        )
+    for msisdn in sorted(credit):  # msisdn order, as balances.lock_lines: no deadlock
+        balances.credit(session, msisdn, credit[msisdn])
     return results

@@ -10,9 +10,10 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from central import limits
 from central.business_db import Account, CustomerSession, SmsChallenge, SmsMessage
 from central.business_schemas import IdCardLogin, SessionOut
 from central.errors import BusinessError
@@ -36,6 +37,11 @@ SMS_ATTEMPTS = 3
 SESSION_IDLE = timedelta(minutes=5)
 SESSION_MAX = timedelta(minutes=30)
 SMS_SIGNATURE = "【自助终端】"
+ID_CARD_ATTEMPTS = 5
+ID_CARD_LOCK = timedelta(minutes=30)
+PASSWORD_LIMIT = limits.Limit("password", PASSWORD_ATTEMPTS, PASSWORD_LOCK)
+ID_CARD_LIMIT = limits.Limit("id_card", ID_CARD_ATTEMPTS, ID_CARD_LOCK)
+SMS_SEND_LIMIT = limits.Limit("sms_send", 1, SMS_RESEND)
 
 
 @dataclass(frozen=True)
@@ -87,36 +93,36 @@ def _open_session(
     )
 
 
+def _locked(until: datetime | None, message: str) -> BusinessError:
+    return BusinessError(
+        423, "auth.locked", message, {"locked_until": until.isoformat() if until else None}
+    )
+
+
 def login_with_password(
     session: Session, kiosk_id: str, msisdn: str, password: str, now: datetime
 ) -> SessionOut:
-    """Check the 6-digit service password; 5 wrong ones lock the number for 30 minutes."""
+    """Check the 6-digit service password; 5 wrong ones lock the number for 30 minutes.
+
+    The try is claimed (limits.claim) and committed before the slow scrypt check, so that no
+    more than PASSWORD_ATTEMPTS tries are ever evaluated, however many arrive at once."""
     account = _account(session, msisdn)
-    if account.locked_until is not None and account.locked_until > now:
-        raise BusinessError(
-            423,
-            "auth.locked",
-            "too many wrong passwords",
-            {"locked_until": account.locked_until.isoformat()},
-        )
+    claim = limits.claim(session, PASSWORD_LIMIT, msisdn, now)
+    session.commit()  # the claim sticks, and the counter row is free while scrypt runs
+    if not claim.granted:
+        raise _locked(claim.locked_until, "too many wrong passwords")
     if not password_matches(password, account.password_hash):
-        account.failed_password_attempts += 1
-        left = PASSWORD_ATTEMPTS - account.failed_password_attempts
-        if left <= 0:
-            account.failed_password_attempts = 0
-            account.locked_until = now + PASSWORD_LOCK
-            # Refusals are committed too (business_routes.transact): the lock must stick.
-            raise BusinessError(
-                423,
-                "auth.locked",
-                "too many wrong passwords",
-                {"locked_until": account.locked_until.isoformat()},
-            )
+        # Refusals are committed too (business_routes.transact): the lock must stick.
+        locked_until = limits.failed(session, PASSWORD_LIMIT, msisdn, now)
+        if locked_until is not None:
+            raise _locked(locked_until, "too many wrong passwords")
         raise BusinessError(
-            401, "auth.wrong_password", "wrong service password", {"attempts_left": left}
+            401,
+            "auth.wrong_password",
+            "wrong service password",
+            {"attempts_left": claim.attempts_left},
         )
-    account.failed_password_attempts = 0
-    account.locked_until = None
+    limits.succeeded(session, PASSWORD_LIMIT, msisdn)
     return _open_session(session, kiosk_id, account, "password", now)
 
 
@@ -132,14 +138,9 @@ def send_sms_code(
     summary_zh: str = "",
 ) -> SmsChallenge:
     """Write a one-time code to the SMS outbox; at most one per number per minute."""
-    latest = session.scalar(
-        select(SmsChallenge.created_at)
-        .where(SmsChallenge.msisdn == msisdn)
-        .order_by(SmsChallenge.created_at.desc())
-        .limit(1)
-    )
-    if latest is not None and now - latest < SMS_RESEND:
-        wait = math.ceil((SMS_RESEND - (now - latest)).total_seconds())
+    opens = limits.take_slot(session, SMS_SEND_LIMIT, msisdn, now)
+    if opens is not None:
+        wait = max(1, math.ceil((opens - now).total_seconds()))
         raise BusinessError(
             429, "sms.too_soon", "a code was sent less than a minute ago", {"retry_after_s": wait}
         )
@@ -188,11 +189,30 @@ def use_code(
         raise BusinessError(410, "sms.used", "this code can no longer be used; ask for a new one")
     if challenge.expires_at <= now:
         raise BusinessError(410, "sms.expired", "the code has expired; ask for a new one")
-    if code_digest(challenge_id, code) != challenge.code_hash:
-        challenge.attempts_left -= 1
-        raise BusinessError(
-            401, "sms.wrong_code", "wrong code", {"attempts_left": challenge.attempts_left}
+    # Claim the try in one conditional UPDATE (the row stays locked until commit): of any
+    # number of concurrent tries, only SMS_ATTEMPTS are ever compared, and a right code is
+    # spent once.
+    left = session.scalar(
+        update(SmsChallenge)
+        .where(
+            SmsChallenge.id == challenge_id,
+            SmsChallenge.attempts_left > 0,
+            SmsChallenge.used.is_(False),
         )
+        .values(attempts_left=SmsChallenge.attempts_left - 1)
+        .returning(SmsChallenge.attempts_left)
+        .execution_options(synchronize_session=False)
+    )
+    if left is None:
+        raise BusinessError(410, "sms.used", "this code can no longer be used; ask for a new one")
+    if code_digest(challenge_id, code) != challenge.code_hash:
+        raise BusinessError(401, "sms.wrong_code", "wrong code", {"attempts_left": left})
+    session.execute(
+        update(SmsChallenge)
+        .where(SmsChallenge.id == challenge_id)
+        .values(used=True)
+        .execution_options(synchronize_session=False)
+    )
     challenge.used = True
     return challenge
 
@@ -214,9 +234,21 @@ def login_with_id_card(
     if card.valid_until is not None and card.valid_until < now.date():
         raise BusinessError(422, "realname.expired", "the ID card has expired")
     account = _account(session, card.msisdn)
+    claim = limits.claim(session, ID_CARD_LIMIT, card.msisdn, now)
+    if not claim.granted:
+        raise _locked(claim.locked_until, "too many ID cards that are not the owner's")
     key = server_key(session, ID_HASH_KEY)
     if account.owner_id_hash != keyed_hash(number, key) or account.owner_name != card.name:
-        raise BusinessError(403, "auth.not_owner", "this ID card is not the number's owner")
+        locked_until = limits.failed(session, ID_CARD_LIMIT, card.msisdn, now)
+        if locked_until is not None:
+            raise _locked(locked_until, "too many ID cards that are not the owner's")
+        raise BusinessError(
+            403,
+            "auth.not_owner",
+            "this ID card is not the number's owner",
+            {"attempts_left": claim.attempts_left},
+        )
+    limits.succeeded(session, ID_CARD_LIMIT, card.msisdn)
     return _open_session(session, kiosk_id, account, "id_card", now)
 
 

@@ -23,8 +23,8 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central import balances
 from central.bill_payments import BillPaymentV1, apply_bill_payment
-from central.business_db import Account
 from central.db import MaintenanceEvent, Topup, utcnow
 from central.errors import ItemConflict, ItemRejected
 from central.sim_kinds import (
@@ -132,14 +132,12 @@ def apply_topup(session: Session, kiosk_id: str, body: TopupV1) -> dict[str, Any
     )
     session.add(row)
     session.flush()
-    account = session.get(Account, body.msisdn)
-    if account is not None:
-        account.balance_fen += body.amount_fen
+    credited = balances.credit(session, body.msisdn, body.amount_fen)
     return {
         "topup_id": row.id,
         "msisdn": row.msisdn,
         "amount_fen": row.amount_fen,
-        "status": "credited" if account is not None else "suspense",
+        "status": "credited" if credited else "suspense",
     }
 
 

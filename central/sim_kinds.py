@@ -18,9 +18,11 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from central import balances
 from central.business_db import (
     Account,
     AccountEvent,
+    CustomerSession,
     Plan,
     PoolNumber,
     RealNameCheck,
@@ -120,7 +122,12 @@ class SimReplacementV1(BaseModel):
 
 
 def _profile(session: Session, kiosk_id: str, order_id: str, iccid: str) -> SimProfile:
-    profile = session.get(SimProfile, iccid)
+    profile = session.scalar(
+        select(SimProfile)
+        .where(SimProfile.iccid == iccid)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if profile is None or profile.reservation_id != order_id or profile.handed_to_kiosk != kiosk_id:
         raise ItemConflict("iccid: not the card issued to this kiosk for this order")
     if profile.state != "issued":
@@ -138,7 +145,10 @@ def _event(session: Session, msisdn: str, kiosk_id: str, kind: str, detail: dict
 
 def apply_sim_sale(session: Session, kiosk_id: str, body: SimSaleV1) -> dict[str, Any]:
     number = session.scalar(
-        select(PoolNumber).where(PoolNumber.reservation_id == body.reservation_id)
+        select(PoolNumber)
+        .where(PoolNumber.reservation_id == body.reservation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if number is None or number.reserved_by_kiosk != kiosk_id or number.sold:
         raise ItemConflict("reservation_id: no open reservation of this kiosk")
@@ -201,14 +211,26 @@ def apply_sim_sale(session: Session, kiosk_id: str, body: SimSaleV1) -> dict[str
 def apply_sim_replacement(
     session: Session, kiosk_id: str, body: SimReplacementV1
 ) -> dict[str, Any]:
-    account = session.get(Account, body.msisdn)
+    """Move the line to the card issued for this order. The order is the customer session
+    that asked for the card (POST /v1/customer/sim-replacement): the line must be that
+    session's, opened with the owner's ID card at this kiosk — a kiosk can never move another
+    line to a card it was given for someone else."""
+    order = session.get(CustomerSession, body.order_id)
+    if (
+        order is None
+        or order.kiosk_id != kiosk_id
+        or order.msisdn != body.msisdn
+        or order.method != "id_card"
+    ):
+        raise ItemConflict("msisdn: not the line of the session this card was issued for")
+    account = balances.lock_line(session, body.msisdn)
     if account is None:
         raise ItemConflict("msisdn: no such line")
     profile = _profile(session, kiosk_id, body.order_id, body.iccid)
     old = account.iccid
     account.iccid = profile.iccid
     if body.paid_fen is not None:
-        account.balance_fen += body.paid_fen - body.fee_fen
+        balances.credit(session, account.msisdn, body.paid_fen - body.fee_fen)
     profile.state = "active"
     _event(
         session,
@@ -247,7 +269,10 @@ def apply_sim_release(session: Session, kiosk_id: str, body: SimReleaseV1) -> di
     """Release once; a reservation that is gone (expired and taken by another, or never this
     kiosk's) or already sold is answered as such, not refused: there is nothing left to do."""
     number = session.scalar(
-        select(PoolNumber).where(PoolNumber.reservation_id == body.reservation_id)
+        select(PoolNumber)
+        .where(PoolNumber.reservation_id == body.reservation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if number is None or number.reserved_by_kiosk != kiosk_id:
         return {"reservation_id": body.reservation_id, "status": "gone"}

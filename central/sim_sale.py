@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from central import balances
 from central.business_db import (
     Account,
     PoolNumber,
@@ -174,7 +175,14 @@ def reserve_number(
     """Hold a number for one checked customer; asking again for the same one is idempotent,
     choosing another releases the first."""
     check = _live_check(session, kiosk_id, check_id, now)
-    row = session.get(PoolNumber, msisdn)
+    # Locked while it is decided: two kiosks asking for one number at once get one answer each
+    # (one reservation, one `number.taken`), not two reservations of which the last one wins.
+    row = session.scalar(
+        select(PoolNumber)
+        .where(PoolNumber.msisdn == msisdn)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if row is None:
         raise BusinessError(404, "number.unknown", "no such number for sale")
     live = row.reserved_until is not None and row.reserved_until > now
@@ -204,7 +212,12 @@ def _clear(row: PoolNumber) -> None:
 
 def release_number(session: Session, kiosk_id: str, reservation_id: str) -> None:
     """Give a reserved number back to the pool (the customer chose another or left)."""
-    row = session.scalar(select(PoolNumber).where(PoolNumber.reservation_id == reservation_id))
+    row = session.scalar(
+        select(PoolNumber)
+        .where(PoolNumber.reservation_id == reservation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if row is None or row.reserved_by_kiosk != kiosk_id:
         raise BusinessError(404, "number.unknown_reservation", "no such reservation")
     if row.sold:
@@ -243,8 +256,14 @@ def _issue_profile(
     peer = decode_public_key(public_key)
     profile = session.scalar(select(SimProfile).where(SimProfile.reservation_id == order_id))
     if profile is None:
+        # SKIP LOCKED: two orders at once take two different blank cards, neither waits.
         profile = session.scalar(
-            select(SimProfile).where(SimProfile.state == "free").order_by(SimProfile.iccid)
+            select(SimProfile)
+            .where(SimProfile.state == "free")
+            .order_by(SimProfile.iccid)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
         )
         if profile is None:
             raise BusinessError(503, "sim.no_profiles", "no personalisation data left")
@@ -274,8 +293,14 @@ def _issue_profile(
 def personalise_for_sale(
     session: Session, kiosk_id: str, reservation_id: str, public_key: str, now: datetime
 ) -> PersonalisationOut:
-    """The data for the blank SIM of a live reservation; asking again gives the same card."""
-    row = session.scalar(select(PoolNumber).where(PoolNumber.reservation_id == reservation_id))
+    """The data for the blank SIM of a live reservation; asking again gives the same card
+    (the reservation is locked meanwhile: two requests at once cannot take two cards)."""
+    row = session.scalar(
+        select(PoolNumber)
+        .where(PoolNumber.reservation_id == reservation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if row is None or row.reserved_by_kiosk != kiosk_id:
         raise BusinessError(404, "number.unknown_reservation", "no such reservation")
     if row.sold or row.reserved_until is None or row.reserved_until <= now:
@@ -289,7 +314,7 @@ def personalise_for_replacement(
     """A new SIM for an existing line; only for a customer who logged in with their ID card."""
     if customer.method != "id_card":
         raise BusinessError(403, "auth.id_card_required", "SIM replacement needs the ID card")
-    account = session.get(Account, customer.msisdn)
+    account = balances.lock_line(session, customer.msisdn)  # one card per order, even at once
     if account is None or account.status != "active":
         raise BusinessError(409, "account.suspended", "the line is not active")
     # One replacement order per customer session: asking again gives the same card.
