@@ -13,6 +13,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from central import balances
 from central.bulk_topups import NewTopup, apply_topups
 from central.db import Storage, SyncRecord, utcnow
 from central.errors import ItemConflict, ItemRejected
@@ -81,8 +82,29 @@ def _parse(item: SyncItem) -> tuple[KindSpec[Any], BaseModel] | SyncResult:
         return _answer(item.key, "rejected", str(exc))
 
 
+# SQLSTATEs after which the same transaction may simply be run again: deadlock detected,
+# serialization failure, lock not available (PostgreSQL). The database rolled it back whole.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+ITEM_TRIES = 5
+
+
+def _retryable(exc: OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
 def process_item(storage: Storage, kiosk_id: str, item: SyncItem) -> SyncResult:
-    """Process a new item: its business rows and its idempotency record commit together."""
+    """Process a new item: its business rows and its idempotency record commit together. A
+    transaction the database aborted for a deadlock or serialization failure is run again."""
+    for attempt in range(ITEM_TRIES):
+        try:
+            return _process_item_once(storage, kiosk_id, item)
+        except OperationalError as exc:
+            if not _retryable(exc) or attempt == ITEM_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _process_item_once(storage: Storage, kiosk_id: str, item: SyncItem) -> SyncResult:
     digest = body_digest(item.body)
     record = _stored(storage, kiosk_id, item.key)
     if record is not None:
@@ -93,6 +115,7 @@ def process_item(storage: Storage, kiosk_id: str, item: SyncItem) -> SyncResult:
     spec, body = parsed
     try:
         with storage.sessions.begin() as session:
+            _lock_lines_of(session, [item])
             result = spec.apply(session, kiosk_id, body)
             session.add(
                 SyncRecord(
@@ -135,11 +158,20 @@ def _batch_in_one_transaction(
     storage: Storage, kiosk_id: str, items: Sequence[SyncItem]
 ) -> list[SyncResult]:
     with storage.sessions.begin() as session:
+        _lock_lines_of(session, items)
         batch = _Batch(session, kiosk_id, items)
         for index in range(len(items)):
             batch.process(index)
         batch.settle_run()
         return batch.answers()
+
+
+def _lock_lines_of(session: Session, items: Sequence[SyncItem]) -> None:
+    """Lock every line the items name before anything else is touched, in msisdn order
+    (balances.lock_lines): a batch holds its lines' locks until it commits, so taking them in
+    the order the items come would let two batches naming the same lines deadlock."""
+    numbers = [item.body.get("msisdn") for item in items]
+    balances.lock_lines(session, [n for n in numbers if isinstance(n, str) and len(n) <= 32])
 
 
 class _Batch:
