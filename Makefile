@@ -33,7 +33,7 @@ test: lint typecheck imports pytest
 
 # The long fault-injection runs (1,000+ crash injections and the like), not part of `make test`.
 soak: setup
-	KIOSK_SOAK=1 QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -p no:cacheprovider tests/reliability tests/offline_queue/test_kill9.py tests/security
+	KIOSK_SOAK=1 QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -p no:cacheprovider tests/reliability tests/offline_queue/test_kill9.py tests/security tests/central/test_central_concurrency.py
 
 # Lay the kiosk out on this Debian machine as systemd services (as root), or into a staging
 # root: `make install DESTDIR=/tmp/stage`. Options: INSTALL_FLAGS="--central --start".

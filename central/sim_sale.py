@@ -190,6 +190,7 @@ def reserve_number(
         return _reservation_out(row)
     if row.sold or live:
         raise BusinessError(409, "number.taken", "this number has just been taken")
+    _within_line_limit(session, check, now)
     for held in session.scalars(
         select(PoolNumber).where(
             PoolNumber.reserved_by_check == check.id, PoolNumber.sold.is_(False)
@@ -201,6 +202,37 @@ def reserve_number(
     row.reserved_by_kiosk = kiosk_id
     row.reserved_until = now + RESERVATION_TTL
     return _reservation_out(row)
+
+
+def _within_line_limit(session: Session, check: RealNameCheck, now: datetime) -> None:
+    """The per-person line limit, counted when a number is held: lines owned plus numbers held
+    for this person by other live checks (another kiosk, a minute ago). The person's registry
+    row is locked meanwhile, so two kiosks reserving for one person at once are counted one
+    after the other — checking only at the real-name check let both through."""
+    session.scalar(
+        select(ResidentRecord.id_hash)
+        .where(ResidentRecord.id_hash == check.id_hash)
+        .with_for_update()
+    )
+    owned = session.scalar(
+        select(func.count()).select_from(Account).where(Account.owner_id_hash == check.id_hash)
+    )
+    held = session.scalar(
+        select(func.count())
+        .select_from(PoolNumber)
+        .join(RealNameCheck, RealNameCheck.id == PoolNumber.reserved_by_check)
+        .where(
+            RealNameCheck.id_hash == check.id_hash,
+            RealNameCheck.id != check.id,
+            PoolNumber.sold.is_(False),
+            PoolNumber.reserved_until > now,
+        )
+    )
+    lines = (owned or 0) + (held or 0)
+    if lines >= LINES_ALLOWED:
+        raise BusinessError(
+            409, "realname.too_many_lines", "line limit reached", {"lines_owned": lines}
+        )
 
 
 def _clear(row: PoolNumber) -> None:

@@ -152,3 +152,43 @@ def test_sms_code_tries_are_counted_once_each_and_a_right_code_is_spent_once(biz
     assert data["attempts_left"] == 2
     biz.ok("POST", "/v1/customer/login/sms", {**body, "code": code})
     refused(biz.call("POST", "/v1/customer/login/sms", {**body, "code": code}), 410, "sms.used")
+
+
+def test_numbers_held_at_two_kiosks_count_toward_the_persons_line_limit(biz: Biz) -> None:
+    """GIVEN 张三 with 4 lines, checked at K1 and at K2 (each check sees 4 < 5)
+    WHEN K1 holds a number for him and then K2 holds another
+    THEN K2 is refused with realname.too_many_lines: the held number counts, so he can never
+    end with six lines; once K1 releases its number, K2 may hold one."""
+    with biz.central.storage.sessions.begin() as session:
+        owner = session.get(Account, ZHANG)
+        assert owner is not None
+        for n in range(3):
+            session.add(
+                Account(
+                    msisdn=f"1880000000{n}", owner_name=owner.owner_name,
+                    owner_id_hash=owner.owner_id_hash, owner_id_masked=owner.owner_id_masked,
+                    balance_fen=0, plan_code="P38", status="active", iccid=f"8986{n:016d}",
+                    password_hash=owner.password_hash, failed_password_attempts=0,
+                    locked_until=None, created_at=owner.created_at,
+                )
+            )  # fmt: skip
+    card = {**ZHANG_SAN_CARD, "valid_from": "2016-05-01", "valid_until": "2036-05-01"}
+    checks = {
+        k: biz.ok("POST", "/v1/realname/checks", card, kiosk=k)["check_id"] for k in ("K1", "K2")
+    }
+    numbers = [
+        n["msisdn"] for n in biz.ok("GET", "/v1/numbers", params={"page_size": 2})["numbers"]
+    ]
+    held = biz.ok(
+        "POST", f"/v1/numbers/{numbers[0]}/reservation", {"check_id": checks["K1"]}, kiosk="K1"
+    )
+    path = f"/v1/numbers/{numbers[1]}/reservation"
+    data = refused(
+        biz.call("POST", path, {"check_id": checks["K2"]}, kiosk="K2"),
+        409,
+        "realname.too_many_lines",
+    )
+    assert data == {"lines_owned": 5}
+    release = biz.call("DELETE", f"/v1/reservations/{held['reservation_id']}", kiosk="K1")
+    assert release.status_code == 204
+    biz.ok("POST", path, {"check_id": checks["K2"]}, kiosk="K2")

@@ -180,3 +180,29 @@ def test_one_sms_code_a_minute_and_three_tries_per_code_at_any_concurrency(
     tries = _codes(_at_once(30, guess))
     assert tries["sms.wrong_code"] + tries.get("200", 0) <= 3, tries
     assert tries["sms.used"] >= 27, tries
+
+
+def test_ten_kiosks_holding_numbers_for_one_person_at_once_stay_within_the_line_limit(
+    pg: tuple[Storage, list[str]],
+) -> None:
+    """GIVEN 李四 (one line) checked at 10 kiosks, each holding a different number at the same
+    moment on either instance THEN exactly 4 holds succeed (1 + 4 = the 5-line limit)."""
+    _storage, urls = pg
+    card = {"id_number": "11010519491231002X", "name": "李四", "valid_from": "2016-05-01",
+            "valid_until": "2036-01-01"}  # fmt: skip
+    checks = [_post(urls, n, "/v1/realname/checks", card) for n in range(10)]
+    assert all(c.status_code == 201 for c in checks), [c.text for c in checks]
+    kiosk = sorted(KIOSKS)[0]
+    page = requests.get(
+        urls[0] + "/v1/numbers",
+        params={"page_size": 10, "page": 3},
+        headers={"X-Kiosk-Id": kiosk, "Authorization": f"Bearer {KIOSKS[kiosk]}"},
+        timeout=60,
+    ).json()["numbers"]
+
+    def hold(n: int) -> requests.Response:
+        path = f"/v1/numbers/{page[n]['msisdn']}/reservation"
+        return _post(urls, n, path, {"check_id": checks[n].json()["check_id"]})
+
+    codes = _codes(_at_once(10, hold))
+    assert codes == Counter({"201": 4, "realname.too_many_lines": 6}), codes
