@@ -1,21 +1,29 @@
-"""The `python -m central` command line: `serve` the API, or print its `openapi` document."""
+"""The `python -m central` command line: `migrate` the schema, `seed` demo data, register `kiosk`s,
+`serve` the API (one process or `--workers N`), or print its `openapi` document.
+
+Secrets never go on the command line, where `ps` shows them to every user: the ops token comes
+from $CENTRAL_OPS_TOKEN or --ops-token-file, kiosk tokens from files or stdin, and the database
+URL (which may hold a password) may come from $CENTRAL_DB.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
 
-from central.errors import CentralError, ConfigError
+from central.errors import CentralError, ConfigError, StorageError
 
 EXIT_USAGE = 2
-KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+DB_ENV = "CENTRAL_DB"
 OPS_TOKEN_ENV = "CENTRAL_OPS_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+MAX_WORKERS = 64
+ARGV_SECRET = "a secret on the command line shows in `ps` to every user"  # noqa: S105
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -25,20 +33,21 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"central: error: {message}\n")
 
 
-def parse_kiosk(text: str) -> tuple[str, str]:
-    """`KIOSK_ID:TOKEN` → (id, token). The id may not contain ':'; the token may."""
-    kiosk_id, sep, token = text.partition(":")
-    if not sep:
-        raise argparse.ArgumentTypeError("expected KIOSK_ID:TOKEN")
-    if not KIOSK_ID.fullmatch(kiosk_id):
-        raise argparse.ArgumentTypeError(
-            "kiosk id must be 1-64 letters, digits, '.', '_' or '-' (expected KIOSK_ID:TOKEN)"
-        )
-    if not token or not token.isprintable() or any(ch.isspace() for ch in token):
-        raise argparse.ArgumentTypeError(
-            f"token of kiosk {kiosk_id} must be non-empty, printable, without spaces"
-        )
-    return kiosk_id, token
+class Removed(argparse.Action):
+    """An option that took a secret on the command line: refused, saying what to use instead."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        self.instead = kwargs.pop("instead")
+        super().__init__(option_strings, dest, nargs="?", help=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        parser.error(f"argument {option_string}: removed ({ARGV_SECRET}): {self.instead}")
 
 
 def parse_port(text: str) -> int:
@@ -51,6 +60,12 @@ def parse_port(text: str) -> int:
     return port
 
 
+def parse_workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"workers must be 1-{MAX_WORKERS}, not {text!r}")
+    return int(text)
+
+
 def parse_db(text: str) -> str:
     from central.db import parse_db_url  # SQLAlchemy only when needed
 
@@ -61,30 +76,79 @@ def parse_db(text: str) -> str:
     return text
 
 
+def parse_kiosk_id(text: str) -> str:
+    from central.kiosk_registry import check_kiosk_id
+
+    try:
+        return check_kiosk_id(text)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        type=parse_db,
+        default=os.environ.get(DB_ENV),
+        help=f"SQLAlchemy URL, e.g. sqlite:///central.db (default: ${DB_ENV})",
+    )
+
+
+def _add_token_source(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--token-file", type=Path, metavar="PATH", help="a file of one line")
+    source.add_argument("--token-stdin", action="store_true", help="read one line from stdin")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m central", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    migrate = commands.add_parser("migrate", help="upgrade the database schema to this version")
+    _add_db(migrate)
+    seed = commands.add_parser("seed", help="fill an empty database with the demo business data")
+    _add_db(seed)
+    kiosk = commands.add_parser("kiosk", help="register kiosks: add, rotate a token, list")
+    kiosk_commands = kiosk.add_subparsers(dest="kiosk_command", required=True, metavar="ACTION")
+    for action, text in (
+        ("add", "register a new kiosk with its token"),
+        ("rotate", "replace a registered kiosk's token"),
+    ):
+        sub = kiosk_commands.add_parser(action, help=text)
+        sub.add_argument("kiosk_id", type=parse_kiosk_id, metavar="KIOSK_ID")
+        _add_token_source(sub)
+        _add_db(sub)
+    _add_db(kiosk_commands.add_parser("list", help="registered kiosks (tokens are not shown)"))
     serve = commands.add_parser("serve", help="serve the HTTP API until SIGTERM/SIGINT")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=parse_port, default=8765, help="0 picks a free port")
+    _add_db(serve)
     serve.add_argument(
-        "--db", type=parse_db, required=True, help="SQLAlchemy URL, e.g. sqlite:///central.db"
+        "--ops-token-file",
+        type=Path,
+        metavar="PATH",
+        help=f"file holding the ops API's bearer token (default: ${OPS_TOKEN_ENV})",
     )
     serve.add_argument(
-        "--ops-token",
-        default=os.environ.get(OPS_TOKEN_ENV),
-        help=f"bearer token of the ops API (default: ${OPS_TOKEN_ENV})",
+        "--kiosks-file",
+        type=Path,
+        metavar="PATH",
+        help="KIOSK_ID:TOKEN lines: registers those not registered yet (never changes a token)",
+    )
+    serve.add_argument(
+        "--workers", type=parse_workers, default=1, help="worker processes on one socket"
+    )
+    serve.add_argument("--migrate", action="store_true", help="run `migrate` first")
+    serve.add_argument("--seed", action="store_true", help="run `seed` first (demo)")
+    serve.add_argument("--log-level", choices=LOG_LEVELS, default="info")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--ops-token", action=Removed, instead=f"set ${OPS_TOKEN_ENV} or use --ops-token-file"
     )
     serve.add_argument(
         "--kiosk",
-        type=parse_kiosk,
-        action="append",
-        default=[],
-        metavar="KIOSK_ID:TOKEN",
-        help="register (upsert) a kiosk and its bearer token; repeatable",
+        action=Removed,
+        instead="use `python -m central kiosk add ID --token-file PATH` or --kiosks-file",
     )
-    serve.add_argument("--log-level", choices=LOG_LEVELS, default="info")
-    serve.add_argument("--access-log", action="store_true", help="log every request")
     commands.add_parser("openapi", help="print the OpenAPI document (JSON, sorted keys)")
     return parser
 
@@ -96,31 +160,129 @@ def openapi_text() -> str:
     return json.dumps(build_api().openapi(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def _kiosk_map(parser: argparse.ArgumentParser, pairs: list[tuple[str, str]]) -> dict[str, str]:
-    kiosks: dict[str, str] = {}
-    for kiosk_id, token in pairs:
-        if kiosk_id in kiosks:
-            parser.error(f"argument --kiosk: kiosk {kiosk_id} given twice")
-        kiosks[kiosk_id] = token
-    return kiosks
+def _ops_token(args: argparse.Namespace) -> str:
+    from central.kiosk_registry import check_token, read_secret
+
+    if args.ops_token_file is not None:
+        return read_secret(args.ops_token_file, "ops token")
+    token = os.environ.get(OPS_TOKEN_ENV)
+    if token is None:
+        raise ConfigError(f"the ops token is required: set ${OPS_TOKEN_ENV} or --ops-token-file")
+    return check_token(token, f"${OPS_TOKEN_ENV}")
 
 
-def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    if not args.ops_token or any(ch.isspace() for ch in args.ops_token):
-        parser.error(f"argument --ops-token: required (or ${OPS_TOKEN_ENV}), without spaces")
-    kiosks = _kiosk_map(parser, args.kiosk)
+def _kiosk_token(args: argparse.Namespace) -> str:
+    from central.kiosk_registry import check_token, read_secret
+
+    if args.token_file is not None:
+        return read_secret(args.token_file, "token")
+    return check_token(sys.stdin.readline().rstrip("\r\n"), "token on stdin")
+
+
+def _serve(args: argparse.Namespace) -> None:
+    from central.kiosk_registry import read_kiosks_file
     from central.server import serve  # uvicorn only for this command
 
+    ops_token = _ops_token(args)
+    kiosks = read_kiosks_file(args.kiosks_file) if args.kiosks_file is not None else {}
+    serve(
+        host=args.host,
+        port=args.port,
+        db_url=args.db,
+        ops_token=ops_token,
+        kiosks=kiosks,
+        log_level=args.log_level,
+        access_log=args.access_log,
+        workers=args.workers,
+        migrate=args.migrate,
+        seed=args.seed,
+    )
+
+
+def _migrate(args: argparse.Namespace) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from central import migrations
+    from central.db import make_engine
+
+    engine = make_engine(args.db)
+    safe = engine.url.render_as_string(hide_password=True)
     try:
-        serve(
-            host=args.host,
-            port=args.port,
-            db_url=args.db,
-            ops_token=args.ops_token,
-            kiosks=kiosks,
-            log_level=args.log_level,
-            access_log=args.access_log,
-        )
+        done = migrations.migrate(engine)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StorageError(f"cannot migrate database {safe}: {reason}") from None
+    finally:
+        engine.dispose()
+    if done.before == done.after:
+        print(f"database {safe} is at revision {done.after}: nothing to do")
+    elif done.adopted:
+        print(f"database {safe} of an older central adopted and upgraded to {done.after}")
+    else:
+        print(f"database {safe} upgraded from {done.before or 'empty'} to {done.after}")
+
+
+def _with_storage(args: argparse.Namespace, work: Callable[[Any], None]) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from central.db import open_storage
+
+    storage = open_storage(args.db)
+    try:
+        work(storage)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise StorageError(f"database error: {reason}") from None
+    finally:
+        storage.close()
+
+
+def _seed(args: argparse.Namespace) -> None:
+    from central.db import utcnow
+    from central.seed import seed_demo
+
+    def work(storage: Any) -> None:
+        if seed_demo(storage, utcnow()):
+            print("demo data seeded")
+        else:
+            print("demo data already present: nothing done")
+
+    _with_storage(args, work)
+
+
+def _kiosk(args: argparse.Namespace) -> None:
+    from central import kiosk_registry as registry
+
+    token = _kiosk_token(args) if args.kiosk_command in ("add", "rotate") else ""
+
+    def work(storage: Any) -> None:
+        if args.kiosk_command == "add":
+            if not registry.add_kiosk(storage, args.kiosk_id, token):
+                raise CentralError(f"kiosk {args.kiosk_id} is registered already (`kiosk rotate`)")
+            print(f"kiosk {args.kiosk_id} registered")
+        elif args.kiosk_command == "rotate":
+            if not registry.rotate_kiosk(storage, args.kiosk_id, token):
+                raise CentralError(f"no kiosk {args.kiosk_id} is registered (`kiosk add`)")
+            print(f"kiosk {args.kiosk_id}: token replaced")
+        else:
+            for row in registry.list_kiosks(storage):
+                seen = row.last_seen.isoformat() if row.last_seen else "never"
+                print(f"{row.kiosk_id}\tregistered {row.registered_at.isoformat()}\tseen {seen}")
+
+    _with_storage(args, work)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "openapi":
+        sys.stdout.write(openapi_text())
+        return 0
+    if args.db is None:
+        parser.error(f"argument --db: required (or ${DB_ENV})")
+    run = {"migrate": _migrate, "seed": _seed, "kiosk": _kiosk, "serve": _serve}[args.command]
+    try:
+        run(args)
     except ConfigError as exc:
         print(f"central: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -130,12 +292,3 @@ def _serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # interrupted before the server took over signals
         return 0
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "openapi":
-        sys.stdout.write(openapi_text())
-        return 0
-    return _serve(parser, args)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -23,21 +22,25 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    bindparam,
     create_engine,
     event,
+    insert,
     or_,
     text,
     update,
 )
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Connection, CursorResult, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from central.errors import ConfigError, StorageError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Advisory lock key of schema_lock: any fixed 64-bit number; this one is b"central\x01" read
+# as an integer, unlikely to be another program's.
+SCHEMA_LOCK_KEY = 0x63656E7472616C01
 URL_EXAMPLE = "e.g. sqlite:///central.db or postgresql+psycopg://user@host/central"
 
 
@@ -203,33 +206,43 @@ class RemoteCommand(Base):
     acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
 
 
-class SeenBuffer:
-    """When each kiosk last made an authenticated request, written in bulk.
+class SeenStamps:
+    """Stamps `kiosks.last_seen` in the database, so every central instance shows the same.
 
-    Stamping `last_seen` in its own transaction would cost every request a commit (an fsync
-    with synchronous=FULL) on top of its real work; the stamps are instead kept here and
-    written at most every FLUSH_EVERY_S, and before anything reads them (ops views). Losing
-    a second of stamps in a crash is harmless: heartbeats carry their own time.
+    One conditional UPDATE moves the stamp only when it is at least STEP_S older than the
+    request's time: a kiosk calling many times a second costs at most one write per second,
+    whichever instance it reaches. Each process also remembers what it wrote last and skips
+    the statement within STEP_S of that. The write does not wait for an fsync (SQLite WAL
+    with synchronous=NORMAL, PostgreSQL synchronous_commit=off, as latest_state_session):
+    losing a second of stamps in a crash is harmless, heartbeats carry their own time.
     """
 
-    FLUSH_EVERY_S = 5.0
+    STEP_S = 1.0
 
-    def __init__(self) -> None:
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
         self._lock = threading.Lock()
-        self._pending: dict[str, datetime] = {}
-        self._flushed_at = time.monotonic()
+        self._written: dict[str, datetime] = {}
 
     def note(self, kiosk_id: str, when: datetime) -> bool:
-        """Record a stamp; True when it is time to flush."""
+        """Stamp `kiosk_id` as seen at `when` (never backwards). Always False: nothing is left
+        to flush (the name and answer are those of the buffer this replaced)."""
+        step = timedelta(seconds=self.STEP_S)
         with self._lock:
-            self._pending[kiosk_id] = when
-            return time.monotonic() - self._flushed_at >= self.FLUSH_EVERY_S
-
-    def take(self) -> dict[str, datetime]:
-        with self._lock:
-            pending, self._pending = self._pending, {}
-            self._flushed_at = time.monotonic()
-            return pending
+            last = self._written.get(kiosk_id)
+            if last is not None and last - step < when < last + step:
+                return False
+            self._written[kiosk_id] = when
+        stamp = (
+            update(Kiosk)
+            .where(Kiosk.id == kiosk_id)
+            .where(or_(Kiosk.last_seen.is_(None), Kiosk.last_seen <= when - step))
+            .values(last_seen=when)
+            .execution_options(synchronize_session=False)
+        )
+        with latest_state_session(self._storage) as session:
+            session.execute(stamp)
+        return False
 
 
 @dataclass(frozen=True)
@@ -238,28 +251,46 @@ class Storage:
 
     engine: Engine
     sessions: sessionmaker[Session]
-    seen: SeenBuffer = field(default_factory=SeenBuffer)
+    seen: SeenStamps = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seen", SeenStamps(self))
 
     def flush_seen(self) -> None:
-        """Write the buffered last_seen stamps (never moving one backwards)."""
-        pending = self.seen.take()
-        if not pending:
-            return
-        stamp = (
-            update(Kiosk)
-            .where(Kiosk.id == bindparam("kiosk_id"))
-            .where(or_(Kiosk.last_seen.is_(None), Kiosk.last_seen <= bindparam("when")))
-            .values(last_seen=bindparam("when"))
-            .execution_options(synchronize_session=False)
-        )
-        rows = [{"kiosk_id": kiosk_id, "when": when} for kiosk_id, when in pending.items()]
-        with self.engine.begin() as conn:  # one executemany, not an ORM round trip per kiosk
-            conn.execute(stamp, rows)
+        """Nothing to do: stamps are written when noted (kept for the callers of the buffer)."""
 
     def close(self) -> None:
-        with contextlib.suppress(SQLAlchemyError):
-            self.flush_seen()
         self.engine.dispose()
+
+
+def schema_lock(connection: Connection) -> None:
+    """Begin `connection`'s transaction holding central's lock on schema changes and seeding
+    until the transaction ends, so instances starting together take turns.
+
+    PostgreSQL: a transaction-level advisory lock. SQLite: `BEGIN IMMEDIATE`, the database's
+    write lock (pysqlite would begin lazily, and only before DML; explicit, it also makes the
+    DDL that follows part of the transaction). Other databases: no lock of our own.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def insert_if_absent(session: Session, model: type[Base], row: dict[str, Any]) -> bool:
+    """INSERT `row` unless its primary key exists; True if inserted. Race-safe: a concurrent
+    insert of the same key makes this a no-op (ON CONFLICT DO NOTHING), not an error."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        statement = module.insert(model).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], session.execute(statement)).rowcount)
+    try:
+        with session.begin_nested():
+            session.execute(insert(model).values(**row))
+    except IntegrityError:
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -350,16 +381,36 @@ def make_engine(db_url: str) -> Engine:
     return engine
 
 
-def open_storage(db_url: str) -> Storage:
-    """Connect to `db_url` and create the tables that are missing."""
-    import central.business_db  # noqa: F401 - registers its tables on Base
+def _reason(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0]
+
+
+def open_storage(db_url: str, *, migrate: bool = False) -> Storage:
+    """Connect to `db_url`, whose schema must be at the newest migration.
+
+    `migrate` upgrades it first (central/migrations: safe when several instances start
+    together). An in-memory SQLite database is new in every process, so it is always
+    migrated. Otherwise a database not at head raises StorageError naming `central migrate`:
+    tables are never created behind the operator's back.
+    """
+    from central import migrations  # Alembic only when a database is opened
 
     engine = make_engine(db_url)
+    safe = engine.url.render_as_string(hide_password=True)
     try:
-        Base.metadata.create_all(engine)
+        if migrate or (engine.dialect.name == "sqlite" and _is_sqlite_memory(engine.url)):
+            migrations.migrate(engine)
+        else:
+            with engine.connect() as connection:
+                state = migrations.describe(connection)
+            if state is not None:
+                raise StorageError(
+                    f"database {safe} is {state}: run `python -m central migrate --db URL` first"
+                )
     except SQLAlchemyError as exc:
         engine.dispose()
-        safe = engine.url.render_as_string(hide_password=True)
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise StorageError(f"cannot open database {safe}: {reason}") from None
+        raise StorageError(f"cannot open database {safe}: {_reason(exc)}") from None
+    except StorageError:
+        engine.dispose()
+        raise
     return Storage(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

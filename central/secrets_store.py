@@ -6,9 +6,11 @@ import hashlib
 import hmac
 import secrets
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.business_db import Setting
+from central.db import insert_if_absent
 
 # scrypt cost: ~16 MiB and tens of milliseconds per check, which caps guessing at the server.
 SCRYPT_N = 2**14
@@ -61,10 +63,14 @@ def code_digest(challenge_id: str, code: str) -> str:
 
 
 def server_key(session: Session, name: str) -> bytes:
-    """A 32-byte server key stored under `name`, created on first use."""
-    row = session.get(Setting, name)
-    if row is None:
-        row = Setting(name=name, value=secrets.token_hex(32))
-        session.add(row)
-        session.flush()
-    return bytes.fromhex(row.value)
+    """A 32-byte server key stored under `name`, created on first use.
+
+    Insert-if-absent, then read: two instances creating it at once both end up with the one
+    that was committed first (on PostgreSQL the second insert waits for the first, then does
+    nothing), never with an error or with two different keys."""
+    value = session.scalar(select(Setting.value).where(Setting.name == name))
+    if value is None:
+        insert_if_absent(session, Setting, {"name": name, "value": secrets.token_hex(32)})
+        value = session.scalar(select(Setting.value).where(Setting.name == name))
+        assert value is not None, "the key was inserted or found"
+    return bytes.fromhex(value)

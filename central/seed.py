@@ -28,7 +28,7 @@ from central.business_db import (
     UsageRecord,
     ValueAddedService,
 )
-from central.db import Storage
+from central.db import Storage, schema_lock
 from central.identity import check_character, keyed_hash, mask
 from central.secrets_store import ID_HASH_KEY, hash_password, server_key
 
@@ -182,9 +182,13 @@ def _sim_profiles(rng: random.Random) -> list[SimProfile]:
 
 
 def seed_demo(storage: Storage, now: datetime) -> bool:
-    """Fill an empty database with the demo data; False (nothing done) if plans exist."""
+    """Fill an empty database with the demo data; False (nothing done) if plans exist.
+
+    Race-safe: the check and the inserts run under central's schema lock, so of two seeders
+    started together one seeds and the other, let in after its commit, finds the plans."""
     rng = random.Random(20261122)  # noqa: S311 - demo data, repeatable on purpose
     with storage.sessions.begin() as session:
+        schema_lock(session.connection())
         if session.scalar(select(func.count()).select_from(Plan)):
             return False
         _seed(session, rng, now)

@@ -1,8 +1,13 @@
-"""Fixtures: a real central server on a free port in a background thread, and a client for it."""
+"""Fixtures: a real central server on a free port in a background thread, and a client for it.
+
+Databases of tests are copies of one SQLite template per test process, migrated with the real
+migrations (central/migrations), seeded and with KIOSKS registered once: copying a file is far
+cheaper than migrating and seeding each of hundreds of throwaway databases."""
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -15,8 +20,8 @@ import requests
 from fastapi import FastAPI
 
 from central.app import create_app
-from central.auth import register_kiosks
 from central.db import Storage, open_storage, utcnow
+from central.kiosk_registry import add_missing
 from central.seed import seed_demo
 from central.server import bind_socket, make_server, socket_url
 
@@ -148,11 +153,67 @@ class Central:
         return topups
 
 
+_templates: dict[tuple[str, ...], Path] = {}
+_template_dir: list[Path] = []
+
+
+def _template(kiosks: Mapping[str, str]) -> Path:
+    """A migrated, seeded SQLite file with `kiosks` registered, made once per process."""
+    key = tuple(sorted(f"{k}:{v}" for k, v in kiosks.items()))
+    if key not in _templates:
+        import tempfile
+
+        if not _template_dir:
+            _template_dir.append(Path(tempfile.mkdtemp(prefix="central-template-")))
+        path = _template_dir[0] / f"template-{len(_templates)}.db"
+        storage = open_storage(f"sqlite:///{path}", migrate=True)
+        try:
+            seed_demo(storage, utcnow())
+            add_missing(storage, kiosks)
+            with storage.engine.connect() as connection:  # everything into the main file
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            storage.close()
+        _templates[key] = path
+    return _templates[key]
+
+
+def prepared_sqlite_url(folder: Path, kiosks: Mapping[str, str] = KIOSKS) -> str:
+    """A fresh database in `folder` at the current schema, seeded, with `kiosks` registered."""
+    target = folder / "central.db"
+    if not target.exists():
+        shutil.copyfile(_template(kiosks), target)
+    return f"sqlite:///{target}"
+
+
+def prepare_db(db_url: str, kiosks: Mapping[str, str] = KIOSKS) -> str:
+    """`db_url` made ready for create_app: an SQLite file not yet there is copied from the
+    template; any other database is migrated, seeded and given the kiosks not registered."""
+    prefix = "sqlite:///"
+    if db_url.startswith(prefix) and "?" not in db_url and not Path(db_url[len(prefix) :]).exists():
+        path = Path(db_url[len(prefix) :])
+        shutil.copyfile(_template(kiosks), path)
+        return db_url
+    storage = open_storage(db_url, migrate=True)
+    try:
+        seed_demo(storage, utcnow())
+        add_missing(storage, kiosks)
+    finally:
+        storage.close()
+    return db_url
+
+
 @contextlib.contextmanager
 def run_central(db_url: str, kiosks: Mapping[str, str] = KIOSKS) -> Iterator[Central]:
-    """create_app + uvicorn on a pre-bound port-0 socket in a thread; stopped on exit."""
-    app = create_app(db_url, OPS_TOKEN, kiosks)
+    """create_app + uvicorn on a pre-bound port-0 socket in a thread; stopped on exit.
+
+    Kiosks not registered yet are added (a registered kiosk keeps its token: rotate it with
+    central.kiosk_registry.rotate_kiosk). An in-memory URL is migrated by open_storage."""
+    if db_url != "sqlite://":
+        prepare_db(db_url, kiosks)
+    app = create_app(db_url, OPS_TOKEN, {}, seed=True)
     storage: Storage = app.state.storage
+    add_missing(storage, kiosks)
     sock = bind_socket("127.0.0.1", 0)
     server = make_server(app, log_level="warning")
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -183,9 +244,7 @@ def shared_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central
 def central(shared_central: Central, tmp_path: Path) -> Iterator[Central]:
     """The shared server, switched to a fresh database of its own for this test."""
     app = shared_central.app
-    storage = open_storage(sqlite_url(tmp_path))
-    register_kiosks(storage, KIOSKS)
-    seed_demo(storage, utcnow())
+    storage = open_storage(prepared_sqlite_url(tmp_path))
     previous = app.state.storage
     app.state.storage = storage
     try:
