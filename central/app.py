@@ -3,31 +3,31 @@
 No `from __future__ import annotations` here: FastAPI reads route signatures at runtime.
 """
 
-import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from central import API_VERSION
 from central.auth import (
     authenticate_kiosk,
     clock_of,
     hash_token,
+    kiosk_check,
     register_kiosks,
     require_ops,
     require_ops_page,
     storage_of,
 )
-from central.business_routes import business_error
 from central.business_routes import router as business_router
 from central.db import Kiosk, Topup, open_storage, utcnow
-from central.errors import AuthError, BusinessError, NotFound, StorageError
+from central.error_answers import document_errors, errors, install_error_handlers
+from central.errors import NotFound, StorageError
 from central.fleet import CHINA_STANDARD_TIME, build_fleet
 from central.fleet_page import render_fleet
 from central.fleet_schemas import (
@@ -39,11 +39,12 @@ from central.fleet_schemas import (
     MaintenanceEventList,
 )
 from central.heartbeat import issue_command, record_heartbeat
+from central.input_policy import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SYNC_BYTES, InputPolicy
 from central.kinds import KINDS
 from central.logs import router as logs_router
 from central.maintenance_events import DEFAULT_LIMIT, MAX_LIMIT, list_events
 from central.schemas import (
-    ErrorBody,
+    MAX_ID,
     Health,
     KioskList,
     KioskOut,
@@ -55,8 +56,6 @@ from central.schemas import (
 from central.seed import seed_demo
 from central.sync import process_batch
 from central.vouchers import VoucherList, list_vouchers
-
-log = logging.getLogger("central")
 
 TITLE = "Kiosk central backend"
 DESCRIPTION = (
@@ -78,8 +77,8 @@ HEARTBEAT_DESCRIPTION = (
     "a command is sent with every answer until its id comes back in `acked_commands`, then it "
     "is done. Unknown ids, and ids of other kiosks' commands, are ignored."
 )
-UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}}
-OPS_ERRORS: dict[int | str, dict[str, Any]] = {**UNAUTHORIZED, 404: {"model": ErrorBody}}
+# 400, 401, 413, 422 and 503 are documented on every route they apply to (document_errors).
+OPS_ERRORS = errors(404)
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the URL may carry the token
@@ -104,8 +103,8 @@ def list_topups(
     request: Request,
     msisdn: Annotated[str | None, Query(max_length=32)] = None,
     kiosk_id: Annotated[str | None, Query(max_length=64)] = None,
-    after_id: Annotated[int | None, Query(ge=0)] = None,
-    limit: Annotated[int | None, Query(ge=1)] = None,
+    after_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT)] = None,
 ) -> TopupList:
     query = select(Topup).order_by(Topup.id)
     if after_id is not None:
@@ -158,7 +157,7 @@ def kiosk_maintenance(
     kiosk_id: Annotated[str, Path(min_length=1, max_length=64)],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     action: Annotated[str | None, Query(max_length=48)] = None,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> MaintenanceEventList:
     events = list_events(
         storage_of(request), kiosk_id, limit=limit, action=action, before_id=before_id
@@ -173,7 +172,7 @@ def kiosk_vouchers(
     kiosk_id: Annotated[str, Path(min_length=1, max_length=64)],
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     txn_id: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> VoucherList:
     vouchers = list_vouchers(
         storage_of(request), kiosk_id, limit=limit, txn_id=txn_id, before_id=before_id
@@ -199,21 +198,6 @@ def fleet_page(request: Request) -> HTMLResponse:
     return HTMLResponse(page, headers=PAGE_HEADERS)
 
 
-async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=404)
-
-
-async def _auth_error(_request: Request, exc: Exception) -> JSONResponse:
-    return JSONResponse(
-        {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
-    )
-
-
-async def _storage_error(_request: Request, exc: Exception) -> JSONResponse:
-    log.error("storage unavailable: %s", exc)
-    return JSONResponse({"detail": "storage unavailable, retry later"}, status_code=503)
-
-
 def _openapi_with_kinds(app: FastAPI) -> dict[str, Any]:
     """The generated document plus the JSON schema of each sync item kind's body."""
     if app.openapi_schema:
@@ -229,12 +213,21 @@ def _openapi_with_kinds(app: FastAPI) -> dict[str, Any]:
         components[spec.model.__name__] = body
         kinds[name] = {"$ref": f"#/components/schemas/{spec.model.__name__}"}
     schema["x-sync-kinds"] = kinds
+    document_errors(schema)
     app.openapi_schema = schema
     return schema
 
 
-def build_api() -> FastAPI:
-    """The application without storage: enough for the OpenAPI document."""
+def build_api(
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_sync_bytes: int = DEFAULT_MAX_SYNC_BYTES,
+) -> FastAPI:
+    """The application without storage: enough for the OpenAPI document.
+
+    Every request first passes the input policy (central.input_policy): bodies of at most
+    `max_body_bytes` (`max_sync_bytes` for /v1/sync), credentials before the body, strict JSON.
+    """
     app = FastAPI(title=TITLE, version=API_VERSION, description=DESCRIPTION)
     app.add_api_route("/v1/health", health, methods=["GET"], tags=["health"])
     app.add_api_route(
@@ -243,7 +236,6 @@ def build_api() -> FastAPI:
         methods=["POST"],
         tags=["kiosk"],
         description=SYNC_DESCRIPTION,
-        responses=UNAUTHORIZED,
     )
     app.add_api_route(
         "/v1/heartbeat",
@@ -251,7 +243,6 @@ def build_api() -> FastAPI:
         methods=["POST"],
         tags=["kiosk"],
         description=HEARTBEAT_DESCRIPTION,
-        responses=UNAUTHORIZED,
     )
     ops = [Depends(require_ops)]
     app.add_api_route(
@@ -260,7 +251,6 @@ def build_api() -> FastAPI:
         methods=["GET"],
         tags=["ops"],
         dependencies=ops,
-        responses=UNAUTHORIZED,
         description=(
             "Recorded top-ups ordered by id, optionally for one number or one kiosk; "
             "all of them unless paged with `after_id` and `limit`."
@@ -272,7 +262,6 @@ def build_api() -> FastAPI:
         methods=["GET"],
         tags=["ops"],
         dependencies=ops,
-        responses=UNAUTHORIZED,
         description="Registered kiosks and when each last made an authenticated request.",
     )
     app.add_api_route(
@@ -325,7 +314,6 @@ def build_api() -> FastAPI:
         methods=["GET"],
         tags=["ops"],
         dependencies=ops,
-        responses=UNAUTHORIZED,
         description=(
             "Every kiosk as of its latest heartbeat: online (a heartbeat within 3 of its "
             "intervals) or offline, device alerts (level warning or error), queue backlog, "
@@ -340,7 +328,6 @@ def build_api() -> FastAPI:
         tags=["ops"],
         dependencies=[Depends(require_ops_page)],
         response_class=HTMLResponse,
-        responses=UNAUTHORIZED,
         description=(
             "The fleet as an HTML page for a browser; the ops token goes in the Authorization "
             "header or the `token` query parameter."
@@ -348,10 +335,13 @@ def build_api() -> FastAPI:
     )
     app.include_router(business_router)
     app.include_router(logs_router)
-    app.add_exception_handler(AuthError, _auth_error)
-    app.add_exception_handler(BusinessError, business_error)
-    app.add_exception_handler(NotFound, _not_found)
-    app.add_exception_handler(OperationalError, _storage_error)
+    install_error_handlers(app)
+    app.add_middleware(
+        InputPolicy,
+        max_body_bytes=max_body_bytes,
+        max_sync_bytes=max_sync_bytes,
+        kiosk_check=kiosk_check,
+    )
     app.openapi = lambda: _openapi_with_kinds(app)  # type: ignore[method-assign]
     return app
 
@@ -364,12 +354,15 @@ def create_app(
     clock: Callable[[], datetime] = utcnow,
     fleet_tz: tzinfo = CHINA_STANDARD_TIME,
     seed: bool = True,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_sync_bytes: int = DEFAULT_MAX_SYNC_BYTES,
 ) -> FastAPI:
     """The full application: opens `db_url` (creating tables) and registers `kiosks`.
 
     `clock` (aware datetimes) stamps heartbeats, commands and last_seen and decides who is
     offline; `fleet_tz` is the zone of the business day the fleet view counts top-ups in.
     `seed` fills an empty database with the demo business data (central/seed.py).
+    `max_body_bytes` / `max_sync_bytes` limit request bodies (central.input_policy).
     """
     storage = open_storage(db_url)
     try:
@@ -379,7 +372,7 @@ def create_app(
     except SQLAlchemyError as exc:
         storage.close()
         raise StorageError(f"cannot register kiosks: {exc}") from None
-    app = build_api()
+    app = build_api(max_body_bytes=max_body_bytes, max_sync_bytes=max_sync_bytes)
     app.state.storage = storage
     app.state.ops_token_sha256 = hash_token(ops_token)
     app.state.clock = clock

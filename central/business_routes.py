@@ -3,6 +3,7 @@
 Every route needs the kiosk's own credentials; customer routes also need X-Customer-Session.
 A refusal is a BusinessError answered with its status and a `{detail, code, data}` body; the
 counters it touched (wrong attempts, lockouts, expired sessions) are committed all the same.
+Each route documents the business statuses it can refuse with (`refusals`).
 
 No `from __future__ import annotations` here: FastAPI reads route signatures at runtime.
 """
@@ -59,8 +60,23 @@ T = TypeVar("T")
 KioskId = Annotated[str, Depends(authenticate_kiosk)]
 SessionToken = Annotated[str | None, Header(alias="X-Customer-Session")]
 Hex32Path = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-REFUSALS: dict[int | str, dict[str, Any]] = {
-    code: {"model": BusinessErrorBody} for code in (401, 403, 404, 409, 410, 422, 423, 429, 503)
+# Price filters: a business bound (¥10M), far below the 64-bit column it is compared with.
+MAX_PRICE_FEN = 1_000_000_000
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The business refusals a route can answer with, beside the statuses every route gets
+    (400, 401, 413, 422, 503: app.document_errors), each with the `{detail, code, data}` body."""
+    return {s: {"model": BusinessErrorBody, "description": _REFUSAL[s]} for s in statuses}
+
+
+_REFUSAL = {
+    403: "Refused for a business reason (`code`)",
+    404: "No such resource (a business `code`)",
+    409: "Conflicts with the current state (`code`)",
+    410: "No longer usable (`code`)",
+    423: "Locked (`code`, `data.locked_until`)",
+    429: "Too soon (`code`, `data.retry_after_s`)",
 }
 
 
@@ -88,7 +104,7 @@ async def business_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=exc.status)
 
 
-router = APIRouter(responses=REFUSALS)
+router = APIRouter()
 
 
 @router.get("/v1/catalogue", tags=["business"])
@@ -97,7 +113,7 @@ def get_catalogue(request: Request, _kiosk: KioskId) -> Catalogue:
     return transact(request, lambda s, _now: accounts.catalogue(s))
 
 
-@router.post("/v1/customer/login/password", tags=["customer auth"])
+@router.post("/v1/customer/login/password", tags=["customer auth"], responses=refusals(404, 423))
 def login_password(request: Request, kiosk: KioskId, body: PasswordLogin) -> SessionOut:
     """Log in with the 6-digit service password. 5 wrong in a row lock the number for 30 min
     (`auth.locked`, 423, `data.locked_until`); each wrong one says `data.attempts_left`."""
@@ -107,7 +123,12 @@ def login_password(request: Request, kiosk: KioskId, body: PasswordLogin) -> Ses
     )
 
 
-@router.post("/v1/customer/login/sms-code", status_code=202, tags=["customer auth"])
+@router.post(
+    "/v1/customer/login/sms-code",
+    status_code=202,
+    tags=["customer auth"],
+    responses=refusals(404, 429),
+)
 def send_login_code(request: Request, kiosk: KioskId, body: SmsCodeRequest) -> SmsChallengeOut:
     """Text a 6-digit login code to the number (written to the SMS outbox); one a minute."""
 
@@ -122,7 +143,7 @@ def send_login_code(request: Request, kiosk: KioskId, body: SmsCodeRequest) -> S
     return transact(request, work)
 
 
-@router.post("/v1/customer/login/sms", tags=["customer auth"])
+@router.post("/v1/customer/login/sms", tags=["customer auth"], responses=refusals(404, 410))
 def login_sms(request: Request, kiosk: KioskId, body: SmsCodeLogin) -> SessionOut:
     """Log in with the texted code: 3 tries, 5 minutes, once."""
     return transact(
@@ -131,7 +152,9 @@ def login_sms(request: Request, kiosk: KioskId, body: SmsCodeLogin) -> SessionOu
     )
 
 
-@router.post("/v1/customer/login/id-card", tags=["customer auth"])
+@router.post(
+    "/v1/customer/login/id-card", tags=["customer auth"], responses=refusals(403, 404, 423)
+)
 def login_id_card(request: Request, kiosk: KioskId, body: IdCardLogin) -> SessionOut:
     """Log in with the ID card read at the kiosk: valid, and the line's registered owner."""
     return transact(request, lambda s, now: customer_auth.login_with_id_card(s, kiosk, body, now))
@@ -162,7 +185,7 @@ def list_bills(request: Request, kiosk: KioskId, token: SessionToken = None) -> 
     return transact(request, work)
 
 
-@router.get("/v1/customer/bills/{month}", tags=["customer"])
+@router.get("/v1/customer/bills/{month}", tags=["customer"], responses=refusals(404))
 def get_bill(
     request: Request,
     kiosk: KioskId,
@@ -204,7 +227,7 @@ def list_invoices(request: Request, kiosk: KioskId, token: SessionToken = None) 
     return transact(request, work)
 
 
-@router.post("/v1/customer/invoices/{number}/print", tags=["customer"])
+@router.post("/v1/customer/invoices/{number}/print", tags=["customer"], responses=refusals(404))
 def print_invoice(
     request: Request,
     kiosk: KioskId,
@@ -220,7 +243,12 @@ def print_invoice(
     return transact(request, work)
 
 
-@router.post("/v1/customer/plan-change", status_code=202, tags=["customer"])
+@router.post(
+    "/v1/customer/plan-change",
+    status_code=202,
+    tags=["customer"],
+    responses=refusals(404, 409),
+)
 def change_plan(
     request: Request, kiosk: KioskId, body: PlanChange, token: SessionToken = None
 ) -> ConfirmationOut:
@@ -233,7 +261,12 @@ def change_plan(
     return transact(request, work)
 
 
-@router.post("/v1/customer/service-change", status_code=202, tags=["customer"])
+@router.post(
+    "/v1/customer/service-change",
+    status_code=202,
+    tags=["customer"],
+    responses=refusals(404, 409),
+)
 def change_service(
     request: Request, kiosk: KioskId, body: ServiceChange, token: SessionToken = None
 ) -> ConfirmationOut:
@@ -248,7 +281,11 @@ def change_service(
     return transact(request, work)
 
 
-@router.post("/v1/customer/confirmations/{confirmation_id}", tags=["customer"])
+@router.post(
+    "/v1/customer/confirmations/{confirmation_id}",
+    tags=["customer"],
+    responses=refusals(404, 410),
+)
 def confirm(
     request: Request,
     kiosk: KioskId,
@@ -266,7 +303,7 @@ def confirm(
     return transact(request, work)
 
 
-@router.post("/v1/customer/sim-replacement", tags=["sim"])
+@router.post("/v1/customer/sim-replacement", tags=["sim"], responses=refusals(403, 409))
 def replacement_card(
     request: Request, kiosk: KioskId, body: SealRequest, token: SessionToken = None
 ) -> PersonalisationOut:
@@ -280,7 +317,7 @@ def replacement_card(
     return transact(request, work)
 
 
-@router.get("/v1/bills/due", tags=["business"])
+@router.get("/v1/bills/due", tags=["business"], responses=refusals(404))
 def bill_due(
     request: Request, _kiosk: KioskId, msisdn: Annotated[str, Query(pattern=r"^1[0-9]{10}$")]
 ) -> BillDueOut:
@@ -289,7 +326,7 @@ def bill_due(
     return transact(request, lambda s, _now: bill_payments.bill_due(s, msisdn))
 
 
-@router.post("/v1/realname/checks", status_code=201, tags=["sim"])
+@router.post("/v1/realname/checks", status_code=201, tags=["sim"], responses=refusals(403, 409))
 def realname_check(request: Request, kiosk: KioskId, body: RealNameRequest) -> RealNameOut:
     """Real-name check of an ID card read at the kiosk: check character, validity dates,
     registry match, and the per-person line limit."""
@@ -307,8 +344,8 @@ def numbers(
         str | None, Query(pattern=r"^[0-9]{1,4}$", description="the number ends with these digits")
     ] = None,
     no_four: bool = False,
-    min_price_fen: Annotated[int | None, Query(ge=0)] = None,
-    max_price_fen: Annotated[int | None, Query(ge=0)] = None,
+    min_price_fen: Annotated[int | None, Query(ge=0, le=MAX_PRICE_FEN)] = None,
+    max_price_fen: Annotated[int | None, Query(ge=0, le=MAX_PRICE_FEN)] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=accounts.MAX_PAGE_SIZE)] = 20,
 ) -> NumberPage:
@@ -330,7 +367,12 @@ def numbers(
     )
 
 
-@router.post("/v1/numbers/{msisdn}/reservation", status_code=201, tags=["sim"])
+@router.post(
+    "/v1/numbers/{msisdn}/reservation",
+    status_code=201,
+    tags=["sim"],
+    responses=refusals(404, 409, 410),
+)
 def reserve(
     request: Request,
     kiosk: KioskId,
@@ -344,13 +386,22 @@ def reserve(
     )
 
 
-@router.delete("/v1/reservations/{reservation_id}", status_code=204, tags=["sim"])
+@router.delete(
+    "/v1/reservations/{reservation_id}",
+    status_code=204,
+    tags=["sim"],
+    responses=refusals(404, 409),
+)
 def release(request: Request, kiosk: KioskId, reservation_id: Hex32Path) -> Response:
     transact(request, lambda s, _now: sim_sale.release_number(s, kiosk, reservation_id))
     return Response(status_code=204)
 
 
-@router.post("/v1/reservations/{reservation_id}/personalisation", tags=["sim"])
+@router.post(
+    "/v1/reservations/{reservation_id}/personalisation",
+    tags=["sim"],
+    responses=refusals(404, 410),
+)
 def personalisation(
     request: Request, kiosk: KioskId, reservation_id: Hex32Path, body: SealRequest
 ) -> PersonalisationOut:

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from central.schemas import IsoDate
+
 Msisdn = Annotated[str, Field(pattern=r"^1[0-9]{10}$", description="11 digits starting with 1")]
 Month = Annotated[str, Field(pattern=r"^20[0-9]{2}-(0[1-9]|1[0-2])$", description="YYYY-MM")]
 Hex32 = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
@@ -52,7 +54,7 @@ class IdCardLogin(_Request):
     msisdn: Msisdn
     id_number: IdNumber
     name: PersonName
-    valid_until: date | None = Field(description="the card's expiry; null for 长期 (for life)")
+    valid_until: IsoDate | None = Field(description="the card's expiry; null for 长期 (for life)")
 
 
 class SmsChallengeOut(BaseModel):
@@ -185,8 +187,8 @@ class ChangeDone(BaseModel):
 class RealNameRequest(_Request):
     id_number: IdNumber
     name: PersonName
-    valid_from: date
-    valid_until: date | None = Field(description="null for 长期 (for life)")
+    valid_from: IsoDate
+    valid_until: IsoDate | None = Field(description="null for 长期 (for life)")
 
 
 class RealNameOut(BaseModel):

@@ -20,7 +20,16 @@ class ServeError(CentralError):
 
 
 class AuthError(CentralError):
-    """A request lacks valid credentials: answered with HTTP 401 and a JSON error body."""
+    """A request lacks valid credentials: answered with HTTP 401 and the error body, `code`
+    `auth.missing` (no credentials) or `auth.invalid` (wrong ones)."""
+
+    def __init__(self, message: str, code: str = "auth.invalid") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class PageAuthError(AuthError):
+    """AuthError of the HTML fleet page: a browser gets a small HTML page, not JSON."""
 
 
 class ItemRejected(CentralError):
@@ -32,7 +41,7 @@ class ItemConflict(CentralError):
 
 
 class NotFound(CentralError):
-    """A resource named in the path does not exist: answered with HTTP 404 and a JSON body."""
+    """A resource named in the path does not exist: answered with HTTP 404, code `not_found`."""
 
 
 class BusinessError(CentralError):

@@ -1,6 +1,7 @@
 """Models of the heartbeat, remote command and fleet APIs; every request model forbids extras.
 
-Numbers and flags are strict (a JSON string "5" is not an int, "true" is not a bool).
+Numbers and flags are strict (a JSON string "5" is not an int, "true" is not a bool), and a
+date-time is an ISO-8601 string with a UTC offset (a number is not taken as Unix time).
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,6 +18,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from central.schemas import IsoDateTime
 
 DeviceLevel = Literal["ok", "warning", "error", "unknown"]
 AlertLevel = Literal["error", "warning", "unknown"]
@@ -54,7 +56,7 @@ class QueueState(BaseModel):
     pending: Count
     dead: Count
     oldest_pending_age_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None
-    last_success_at: AwareDatetime | None = Field(
+    last_success_at: IsoDateTime | None = Field(
         default=None,
         description="when central last acknowledged a delivery of this outbox (null: never)",
     )
@@ -71,7 +73,7 @@ class ErrorReport(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    at: AwareDatetime
+    at: IsoDateTime
     code: Text
     text: Annotated[str, Field(max_length=MAX_ERROR_TEXT)]
 
@@ -94,7 +96,7 @@ class ServiceCounts(BaseModel):
 class HeartbeatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sent_at: AwareDatetime = Field(description="ISO-8601 with a UTC offset, the kiosk's clock")
+    sent_at: IsoDateTime = Field(description="ISO-8601 with a UTC offset, the kiosk's clock")
     software_version: Text
     interval_s: Annotated[StrictInt, Field(ge=5, le=3600)] = Field(
         description="seconds until the next heartbeat; offline after 3 intervals without one"

@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 MAX_BATCH = 500
+# Ids are compared with signed 64-bit columns (SQLite INTEGER, PostgreSQL BIGINT): a larger
+# query value overflowed the driver's conversion and came back as HTTP 500.
+MAX_ID = 2**63 - 1
 
 SyncStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 
+# RFC 3339: what a kiosk sends and what `format: date-time` promises. pydantic's lax mode
+# would also take a number (or a string of digits) as Unix time, so `sent_at: 0` passed.
+_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
-class ErrorBody(BaseModel):
-    detail: str
+
+def _datetime_text(value: object) -> object:
+    if isinstance(value, datetime) or (isinstance(value, str) and _DATETIME.fullmatch(value)):
+        return value
+    raise PydanticCustomError(
+        "iso_datetime", "must be an ISO-8601 date and time string with a UTC offset"
+    )
+
+
+def _date_text(value: object) -> object:
+    if isinstance(value, date) or (isinstance(value, str) and _DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("iso_date", "must be an ISO-8601 date string (YYYY-MM-DD)")
+
+
+# Request fields: only the text form is taken (a datetime object passes for Python callers).
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_datetime_text)]
+IsoDate = Annotated[date, BeforeValidator(_date_text)]
 
 
 class Health(BaseModel):

@@ -21,29 +21,34 @@ def test_health_needs_no_auth(central: Central) -> None:
     assert reply.json() == {"status": "ok"}
 
 
+MISSING = ("auth.missing", "missing X-Kiosk-Id header or bearer token")
+INVALID = ("auth.invalid", "invalid kiosk id or token")
+
+
 @pytest.mark.parametrize(
-    ("headers", "detail"),
+    ("headers", "answer"),
     [
-        ({}, "missing X-Kiosk-Id header or bearer token"),
-        ({"Authorization": "Bearer token-one"}, "missing X-Kiosk-Id header or bearer token"),
-        ({"X-Kiosk-Id": "K1"}, "missing X-Kiosk-Id header or bearer token"),
-        (
-            {"X-Kiosk-Id": "K1", "Authorization": "Basic token-one"},
-            "missing X-Kiosk-Id header or bearer token",
-        ),
-        ({"X-Kiosk-Id": "K1", "Authorization": "Bearer wrong"}, "invalid kiosk id or token"),
-        ({"X-Kiosk-Id": "K9", "Authorization": "Bearer token-one"}, "invalid kiosk id or token"),
+        ({}, MISSING),
+        ({"Authorization": "Bearer token-one"}, MISSING),
+        ({"X-Kiosk-Id": "K1"}, MISSING),
+        ({"X-Kiosk-Id": "", "Authorization": "Bearer token-one"}, MISSING),
+        ({"X-Kiosk-Id": "K1", "Authorization": "Basic token-one"}, MISSING),
+        ({"X-Kiosk-Id": "K1", "Authorization": "Bearer wrong"}, INVALID),
+        ({"X-Kiosk-Id": "K9", "Authorization": "Bearer token-one"}, INVALID),
         # K2's valid token cannot post as K1
-        ({"X-Kiosk-Id": "K1", "Authorization": "Bearer token-two"}, "invalid kiosk id or token"),
-        ({"X-Kiosk-Id": "K1", "Authorization": f"Bearer {OPS_TOKEN}"}, "invalid kiosk id or token"),
+        ({"X-Kiosk-Id": "K1", "Authorization": "Bearer token-two"}, INVALID),
+        ({"X-Kiosk-Id": "K1", "Authorization": f"Bearer {OPS_TOKEN}"}, INVALID),
     ],
 )
-def test_sync_auth_failures_are_401(central: Central, headers: dict[str, str], detail: str) -> None:
+def test_sync_auth_failures_are_401(
+    central: Central, headers: dict[str, str], answer: tuple[str, str]
+) -> None:
     reply = requests.post(
         f"{central.url}/v1/sync", json={"items": [item("a")]}, headers=headers, timeout=10
     )
     assert reply.status_code == 401
-    assert reply.json() == {"detail": detail}
+    code, detail = answer
+    assert reply.json() == {"detail": detail, "code": code, "data": {}}
     assert reply.headers["WWW-Authenticate"] == "Bearer"
     assert central.topups() == []
 
@@ -227,11 +232,13 @@ def test_malformed_envelope_is_422(central: Central, payload: dict[str, Any]) ->
         timeout=10,
     )
     assert reply.status_code == 422, reply.text
-    assert isinstance(reply.json()["detail"], list)
+    body = reply.json()
+    assert body["code"] == "request.invalid"
+    assert all(set(error) == {"loc", "msg"} for error in body["data"]["errors"])
     assert central.topups() == []
 
 
-def test_not_json_is_422(central: Central) -> None:
+def test_not_json_is_400(central: Central) -> None:
     reply = requests.post(
         f"{central.url}/v1/sync",
         data=b"{not json",
@@ -242,7 +249,8 @@ def test_not_json_is_422(central: Central) -> None:
         },
         timeout=10,
     )
-    assert reply.status_code == 422
+    assert reply.status_code == 400
+    assert reply.json()["code"] == "request.bad_json"
 
 
 def test_full_batch_of_500_is_accepted(central: Central) -> None:
@@ -274,18 +282,18 @@ def test_ops_topups_filters_and_order(central: Central) -> None:
 
 @pytest.mark.parametrize("path", ["topups", "kiosks"])
 @pytest.mark.parametrize(
-    ("token", "detail"),
+    ("token", "code", "detail"),
     [
-        (None, "missing bearer token"),
-        ("wrong", "invalid ops token"),
-        (KIOSKS["K1"], "invalid ops token"),
+        (None, "auth.missing", "missing bearer token"),
+        ("wrong", "auth.invalid", "invalid ops token"),
+        (KIOSKS["K1"], "auth.invalid", "invalid ops token"),
     ],
 )
-def test_ops_auth(central: Central, path: str, token: str | None, detail: str) -> None:
+def test_ops_auth(central: Central, path: str, token: str | None, code: str, detail: str) -> None:
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
     reply = requests.get(f"{central.url}/v1/ops/{path}", headers=headers, timeout=10)
     assert reply.status_code == 401
-    assert reply.json() == {"detail": detail}
+    assert reply.json() == {"detail": detail, "code": code, "data": {}}
 
 
 def test_ops_kiosks_last_seen(central: Central) -> None:

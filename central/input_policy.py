@@ -1,0 +1,293 @@
+"""The input policy every request passes before a route sees it (a pure ASGI middleware).
+
+- Size: a declared Content-Length over the limit gets 413 at once; a body without one
+  (chunked) is counted while it streams and cut off with 413 at the limit. The body is read
+  here, whole, so a route never holds more than the limit.
+- Credentials first: a kiosk route (under /v1/ but not /v1/health or /v1/ops/) without
+  `Authorization: Bearer …` and `X-Kiosk-Id`, or an ops route (/v1/ops/) without a bearer
+  token, gets 401 before a byte of its body is read. A sync body larger than the general limit
+  is read only after the kiosk's token has been checked.
+- Strict text: a JSON body with NaN/Infinity (or a number too large for a float), a lone UTF-16
+  surrogate (escaped or raw), a NUL (U+0000) in any string or key, or invalid UTF-8 gets
+  400 `request.bad_json`; a path or query string with NUL or invalid UTF-8 gets 400
+  `request.bad_url`. The answer names the problem, never the value.
+
+Every refusal is the API's error body `{detail, code, data}` (central.error_answers).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any, Final
+from urllib.parse import unquote_to_bytes
+
+import anyio
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+# Checks a kiosk's credentials against storage (blocking; run in a worker thread).
+KioskCheck = Callable[[Any, str, str], bool]
+
+# Every route but /v1/sync. A heartbeat with every field at its maximum is ~30 KB and a log
+# upload of 2,000 lines of 2,000 characters at most ~4 MB of JSON text only in theory (the
+# kiosk sends its last few hundred lines, well under 1 MB): 2 MiB leaves room for both.
+DEFAULT_MAX_BODY_BYTES: Final = 2 * 1024 * 1024
+# /v1/sync: the largest legitimate batch is 500 sim_sale.v1 items, each with a 32 KiB
+# signature (43,692 base64 characters) and every other field at its maximum: 22,252,013 bytes
+# as the kiosk serialises it (measured by tests/central/test_central_input.py
+# test_largest_sync_batch_fits). 2 MiB would block a kiosk's queue behind ~45 signed sales.
+# A body this large is read only from a kiosk whose token has been checked.
+DEFAULT_MAX_SYNC_BYTES: Final = 24 * 1024 * 1024
+SYNC_PATH: Final = "/v1/sync"
+
+# A NUL, or a UTF-16 surrogate left alone (json.loads turns an escaped pair into one code point).
+_FORBIDDEN_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+_PARSE_INLINE_BYTES: Final = 64 * 1024  # larger bodies are checked off the event loop
+
+
+class _Gone(Exception):
+    """The client disconnected before its body was read whole."""
+
+
+class BadJson(ValueError):
+    """The body is not strict JSON; the message names the problem, never the value."""
+
+
+def route_kind(path: str) -> str | None:
+    """`kiosk`, `ops` or `page` for the credentials a path needs; None for an open one."""
+    if path.startswith("/v1/ops/"):
+        return "ops"
+    if path == "/ops/fleet":
+        return "page"
+    if path.startswith("/v1/") and path != "/v1/health":
+        return "kiosk"
+    return None
+
+
+def _no_constant(name: str) -> Any:
+    raise BadJson(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadJson("a number is too large for a float")
+    return value
+
+
+def check_json(raw: bytes) -> None:
+    """Raise BadJson unless `raw` is strict JSON: UTF-8, finite numbers, no lone surrogate
+    and no NUL in any string or key."""
+    try:
+        text = raw.decode("utf-8")  # strict: a raw (UTF-8 encoded) surrogate fails here
+    except UnicodeDecodeError:
+        raise BadJson("the body is not valid UTF-8") from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except BadJson:
+        raise
+    except RecursionError:
+        raise BadJson("the body is nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, or an integer of more than 4,300 digits
+        where = f" at character {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
+        raise BadJson(f"the body is not valid JSON{where}") from None
+    stack: list[Any] = [value]
+    while stack:  # iterative: a deep body must not exhaust the stack here either
+        item = stack.pop()
+        if isinstance(item, str):
+            if _FORBIDDEN_TEXT.search(item):
+                raise BadJson("a string holds NUL or a lone UTF-16 surrogate")
+        elif isinstance(item, dict):
+            for key, member in item.items():
+                if _FORBIDDEN_TEXT.search(key):
+                    raise BadJson("a key holds NUL or a lone UTF-16 surrogate")
+                stack.append(member)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def url_problem(raw_path: bytes, query: bytes) -> str | None:
+    """Why the path or query string cannot be taken (NUL, invalid UTF-8), or None."""
+    for part, raw in (("path", raw_path), ("query string", query.replace(b"+", b" "))):
+        decoded = unquote_to_bytes(raw)
+        if b"\x00" in decoded:
+            return f"the {part} holds NUL"
+        try:
+            decoded.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"the {part} is not valid UTF-8"
+    return None
+
+
+def error_message(
+    status: int, code: str, detail: str, extra_headers: list[tuple[bytes, bytes]] | None = None
+) -> tuple[Message, Message]:
+    """The start and body messages of an error answer. The connection is closed after it: the
+    rest of an unread body is not worth reading."""
+    body = json.dumps({"detail": detail, "code": code, "data": {}}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"connection", b"close"),
+        *(extra_headers or []),
+    ]
+    start = {"type": "http.response.start", "status": status, "headers": headers}
+    return start, {"type": "http.response.body", "body": body, "more_body": False}
+
+
+def _is_json(content_type: str) -> bool:
+    """Whether the route will parse the body as JSON (FastAPI's own test of the type)."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _bearer(value: str) -> str | None:
+    scheme, _, credentials = value.partition(" ")
+    return credentials.strip() or None if scheme.lower() == "bearer" else None
+
+
+class InputPolicy:
+    """The middleware; `kiosk_check(app, kiosk_id, token)` authenticates a large sync body."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        max_sync_bytes: int = DEFAULT_MAX_SYNC_BYTES,
+        kiosk_check: KioskCheck | None = None,
+    ) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_sync_bytes = max(max_sync_bytes, max_body_bytes)
+        self.kiosk_check = kiosk_check
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = await self._refusal(scope)
+        if refusal is not None:
+            await _answer(send, refusal)
+            return
+        headers = _headers(scope)
+        limit = self.max_sync_bytes if scope["path"] == SYNC_PATH else self.max_body_bytes
+        try:
+            body = await _read_body(receive, limit)
+        except _Gone:
+            return  # the client left: nobody to answer
+        if body is None:
+            await _answer(send, _too_large(limit))
+            return
+        if body and _is_json(headers.get("content-type", "")):
+            try:
+                if len(body) > _PARSE_INLINE_BYTES:  # a 20 MB batch takes ~0.2 s to parse
+                    await anyio.to_thread.run_sync(check_json, body)
+                else:
+                    check_json(body)
+            except BadJson as exc:
+                await _answer(send, error_message(400, "request.bad_json", f"body: {exc}"))
+                return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _refusal(self, scope: Scope) -> tuple[Message, Message] | None:
+        """The answer to give without reading the body, or None to go on."""
+        problem = url_problem(
+            scope.get("raw_path") or scope["path"].encode(), scope["query_string"]
+        )
+        if problem is not None:
+            return error_message(400, "request.bad_url", problem)
+        headers = _headers(scope)
+        token = _bearer(headers.get("authorization", ""))
+        kiosk_id = headers.get("x-kiosk-id", "")
+        missing = _missing_credentials(route_kind(scope["path"]), token, kiosk_id)
+        if missing is not None:
+            return _unauthorized("auth.missing", missing)
+        try:
+            declared = int(headers["content-length"]) if "content-length" in headers else None
+        except ValueError:
+            return error_message(400, "request.bad_json", "Content-Length is not a number")
+        limit = self.max_sync_bytes if scope["path"] == SYNC_PATH else self.max_body_bytes
+        if declared is not None and declared > limit:
+            return _too_large(limit)
+        # A sync body beyond the general limit (or of unknown size) from an unchecked kiosk
+        # could make central buffer up to max_sync_bytes for anyone who sets two headers.
+        large = declared is None and "transfer-encoding" in headers
+        large = large or (declared is not None and declared > self.max_body_bytes)
+        if scope["path"] == SYNC_PATH and large and self.kiosk_check and token is not None:
+            check = self.kiosk_check
+            if not await anyio.to_thread.run_sync(check, scope.get("app"), kiosk_id, token):
+                return _unauthorized("auth.invalid", "invalid kiosk id or token")
+        return None
+
+
+def _missing_credentials(kind: str | None, token: str | None, kiosk_id: str) -> str | None:
+    """What a kiosk or ops route lacks to be worth reading, or None."""
+    if kind == "kiosk" and (token is None or not kiosk_id):
+        return "missing X-Kiosk-Id header or bearer token"
+    if kind == "ops" and token is None:
+        return "missing bearer token"
+    return None
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {
+        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]
+    }
+
+
+def _unauthorized(code: str, detail: str) -> tuple[Message, Message]:
+    return error_message(401, code, detail, [(b"www-authenticate", b"Bearer")])
+
+
+def _too_large(limit: int) -> tuple[Message, Message]:
+    return error_message(413, "request.too_large", f"the body is larger than {limit} bytes")
+
+
+async def _answer(send: Send, answer: tuple[Message, Message]) -> None:
+    start, body = answer
+    await send(start)
+    await send(body)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None as soon as it passes `limit` bytes (the rest is not read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise _Gone
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the buffered body over once, then waits on the real one (for the
+    client's disconnect)."""
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
