@@ -1,5 +1,6 @@
-"""The `kiosk` command line: run, demo, doctor, queue, central serve, config check, and the
-technician commands (kiosk.maintenance_cli): cash, paper, service, journal, logs.
+"""The `kiosk` command line: run, demo, doctor, queue, central (serve, migrate, seed, kiosk),
+config check, and the technician commands (kiosk.maintenance_cli): cash, paper, service,
+journal, logs.
 
 The GUI is plugged in by ui/ (which imports this module, never the reverse): `main(frontend=...)`.
 """
@@ -104,10 +105,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     central = commands.add_parser("central", help="the reference central backend")
     central_commands = central.add_subparsers(dest="central_command", required=True)
-    serve = central_commands.add_parser(
-        "serve", help="run it (arguments go to `python -m central serve`)", add_help=False
-    )
-    serve.add_argument("central_args", nargs=argparse.REMAINDER)
+    # Each goes on as `python -m central COMMAND ...`; secrets go by file or environment
+    # ($CENTRAL_OPS_TOKEN, --token-file), never on this command line.
+    for name, text in (
+        ("serve", "run it"),
+        ("migrate", "upgrade its database schema"),
+        ("seed", "fill its empty database with demo data"),
+        ("kiosk", "register kiosks: add, rotate, list"),
+    ):
+        sub = central_commands.add_parser(
+            name, help=f"{text} (arguments go to `python -m central {name}`)", add_help=False
+        )
+        sub.add_argument("central_args", nargs=argparse.REMAINDER)
 
     sim = commands.add_parser(
         "sim",
@@ -239,9 +248,9 @@ def cmd_sim(driver: str, url: str | None) -> int:
     return serve_interactively(simulator.url, simulator.handle, simulator.stop)
 
 
-def cmd_central_serve(args: Sequence[str]) -> NoReturn:
+def cmd_central(command: str, args: Sequence[str]) -> NoReturn:
     # A process boundary, not an import: the kiosk and central share only the HTTP contract.
-    argv = [sys.executable, "-m", "central", "serve", *args]
+    argv = [sys.executable, "-m", "central", command, *args]
     os.execv(sys.executable, argv)  # noqa: S606
 
 
@@ -279,7 +288,7 @@ def main(argv: Sequence[str] | None = None, frontend: Frontend | None = None) ->
     config_path = args.config or _default_config()
     without_config: dict[str, Callable[[], int]] = {
         "config": lambda: cmd_config_check(args.file or config_path),
-        "central": lambda: cmd_central_serve(args.central_args),
+        "central": lambda: cmd_central(args.central_command, args.central_args),
         "sim": lambda: cmd_sim(args.driver, args.url),
         "maintenance": maintenance_cli.cmd_pin_hash,
     }
