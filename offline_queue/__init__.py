@@ -14,7 +14,20 @@ from offline_queue.errors import (
     QueueStorageError,
     RefusedSendError,
     SendError,
+    ServerErrorSendError,
+    TooLargeSendError,
     TransientSendError,
+)
+from offline_queue.events import (
+    AuthFailure,
+    BatchDelivered,
+    BatchRefused,
+    ItemDeadLettered,
+    ItemSuspected,
+    StorageFailure,
+    SyncEvent,
+    SyncReport,
+    TransientFailure,
 )
 from offline_queue.protocol import (
     MAX_BATCH,
@@ -33,17 +46,7 @@ from offline_queue.protocol import (
 from offline_queue.sealing import FieldSealer, SealingError
 from offline_queue.sender import BatchSender, HttpBatchSender
 from offline_queue.store import OutboxItem, OutboxStore, QueueStats, State, enqueue
-from offline_queue.worker import (
-    AuthFailure,
-    BatchDelivered,
-    BatchRefused,
-    ItemDeadLettered,
-    StorageFailure,
-    SyncEvent,
-    SyncReport,
-    SyncWorker,
-    TransientFailure,
-)
+from offline_queue.worker import SyncWorker
 
 __all__ = [
     "MAX_BATCH",
@@ -63,6 +66,7 @@ __all__ = [
     "InvalidItemError",
     "ItemDeadLettered",
     "ItemOutcome",
+    "ItemSuspected",
     "OutboxItem",
     "OutboxStore",
     "QueueError",
@@ -71,11 +75,13 @@ __all__ = [
     "RefusedSendError",
     "SealingError",
     "SendError",
+    "ServerErrorSendError",
     "State",
     "StorageFailure",
     "SyncEvent",
     "SyncReport",
     "SyncWorker",
+    "TooLargeSendError",
     "TransientFailure",
     "TransientSendError",
     "Verdict",

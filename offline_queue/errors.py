@@ -41,12 +41,30 @@ class TransientSendError(SendError):
     """Central did not answer usefully (5xx, timeout, connection, malformed): retry later."""
 
 
+class ServerErrorSendError(TransientSendError):
+    """Central failed on the request with HTTP 500: an unhandled error in its own code.
+
+    Retried like any transient failure, but the one 5xx an item's content can cause: the worker
+    splits the batch to find that item (worker.py). 502/503/504 and the other 5xx are gateways,
+    overload or storage, never the content: they stay plain TransientSendError."""
+
+    message_key = "queue.server_error"
+
+
 class RefusedSendError(TransientSendError):
     """Central refused the whole batch with a 4xx other than 401/403: a contract mismatch.
 
     Still retried (money is never dropped), but worth an alert: it will not heal by itself."""
 
     message_key = "queue.batch_refused"
+
+
+class TooLargeSendError(RefusedSendError):
+    """Central refused the request as too large (HTTP 413: its request-size limit).
+
+    A batch is split until it fits; one item too large on its own can never be accepted."""
+
+    message_key = "queue.too_large"
 
 
 class AuthSendError(SendError):

@@ -8,7 +8,13 @@ from typing import Protocol
 
 import requests
 
-from offline_queue.errors import AuthSendError, RefusedSendError, TransientSendError
+from offline_queue.errors import (
+    AuthSendError,
+    RefusedSendError,
+    ServerErrorSendError,
+    TooLargeSendError,
+    TransientSendError,
+)
 from offline_queue.protocol import ItemOutcome, WireItem, classify, decode_response, encode_request
 
 # Statuses that say "try again later" rather than "this request is wrong".
@@ -77,6 +83,10 @@ class HttpBatchSender:
             raise TransientSendError(f"{type(exc).__name__}: {exc}") from exc
         if status in (401, 403):
             raise AuthSendError(f"central refused our credentials: HTTP {status}", status=status)
+        if status == 500:
+            # Central's own code failed on this request: maybe on one item in it (worker.py
+            # splits the batch); a gateway's 502/504 or a 503 never says anything about items.
+            raise ServerErrorSendError(f"central answered HTTP {status}", status=status)
         if status >= 500 or status in _TRANSIENT_4XX:
             raise TransientSendError(f"central answered HTTP {status}", status=status)
         if status != 200:
@@ -84,6 +94,8 @@ class HttpBatchSender:
             # dropped, only delayed, and the refusal is reported because it will not heal.
             snippet = content[:200].decode("utf-8", "replace")
             message = f"central refused the batch: HTTP {status}: {snippet}"
+            if status == 413:  # its request-size limit: split the batch until it fits
+                raise TooLargeSendError(message, status=status)
             raise RefusedSendError(message, status=status)
         return classify([item.key for item in items], decode_response(content))
 

@@ -6,12 +6,38 @@ busy-waits: it sleeps on an event that kick() and stop() set. An item sent but n
 pending and is simply sent again later under the same key; central answers a replay with the
 first answer.
 
-Central refusing a whole batch (4xx: RefusedSendError) is usually one item it cannot take. The
-worker then bisects: it sends the halves of the refused batch on later attempts, depth first,
-until the refused item is alone. An item refused alone is dead-lettered (an alert), but only once
-central has accepted some batch since the previous unexplained refusal: if central refuses
-everything (a contract change, a proxy limit), nothing is dead-lettered and every item stays
-pending. The bisection lives in memory; after a restart it simply starts again.
+A whole batch refused (4xx) or failed on (HTTP 500: central's own code) is usually one item in
+it. The worker then bisects (bisection.py): it sends the halves of the batch on later attempts,
+depth first, until that item is alone; the rest is delivered on the way. An item refused or
+failed on alone before central accepted anything since is set aside: it stays out of the
+ordinary batches (so two poison items cannot keep hiding each other) and goes alone again once
+central accepts something, or back to the ordinary flow when there is nothing else to send.
+
+* Refused alone (4xx, 413 included): dead-lettered (an alert), but only once central has
+  accepted some batch since the previous unexplained refusal: if central refuses everything (a
+  contract change, a proxy limit), nothing is dead-lettered and every item stays pending. A 413
+  (central's request-size limit) is a reason to split, never to dead-letter several items; one
+  item that gets 413 on its own can never fit, and is dead-lettered like any lone refusal.
+* Failed on alone (500): a strike, but only if central accepted some other request since this
+  item's previous 500 - the proof that central is up and the 500 is about this item. An item
+  with a strike is kept apart: never batched with others again, sent alone when its own backoff
+  is due, so the queue flows past it. At `strikes_to_dead` strikes (default 3) it is
+  dead-lettered. A 500 without fresh proof changes nothing: a deployment answering 500 to
+  everything never earns anyone a strike, and central breaking between two attempts earns an
+  item at most the one strike that the deliveries before the break prove, never the last of
+  three; a 503 or a timeout in between neither counts nor resets. This never loses money: a
+  dead letter stays in the outbox for ops to see and replay (store.retry_dead), and it takes N
+  500s to that item alone, spaced by its backoff, each after other items were delivered. Nor
+  does it stall: the split delivers the rest of the batch at once, and after its first strike
+  the item travels alone. The price of caution: on a kiosk with no other traffic there is no
+  proof, so the item stays pending (alone, backing off, blocking nothing) until the next sale
+  gives central something to accept.
+* 502/503/504, the other 5xx, timeouts and connection errors say nothing about any item (a
+  gateway, an overloaded central, its storage): plain transient failures, never split
+  (splitting an outage would only multiply the requests) and never a dead letter.
+
+All this lives in memory; after a restart it simply starts again (a restart can delay a dead
+letter, never cause one).
 
 When central answers a batch after whole-request failures (or for the first time since start),
 every item still backing off becomes due at once: central is back.
@@ -24,18 +50,44 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from offline_queue.bisection import Bisection
 from offline_queue.errors import (
     AuthSendError,
     QueueError,
     RefusedSendError,
     SendError,
+    ServerErrorSendError,
+    TooLargeSendError,
     TransientSendError,
+)
+from offline_queue.events import (
+    AuthFailure,
+    BatchDelivered,
+    BatchRefused,
+    ItemDeadLettered,
+    ItemSuspected,
+    StorageFailure,
+    SyncEvent,
+    SyncReport,
+    TransientFailure,
 )
 from offline_queue.protocol import MAX_BATCH, Verdict
 from offline_queue.sender import BatchSender
 from offline_queue.store import OutboxItem, OutboxStore
+
+__all__ = [
+    "AuthFailure",
+    "BatchDelivered",
+    "BatchRefused",
+    "ItemDeadLettered",
+    "ItemSuspected",
+    "StorageFailure",
+    "SyncEvent",
+    "SyncReport",
+    "SyncWorker",
+    "TransientFailure",
+]
 
 log = logging.getLogger(__name__)
 
@@ -43,86 +95,14 @@ _MIN_WAIT_S = 0.05  # floor after any failure, whatever the jitter draws
 _MAX_EXPONENT = 62  # 2.0 ** n stays finite however long the outage lasts
 
 
-@dataclass(frozen=True)
-class BatchDelivered:
-    """Central answered a batch (the kiosk is online)."""
-
-    acked: int
-    dead: int
-    retried: int
-
-
-@dataclass(frozen=True)
-class ItemDeadLettered:
-    """An item will never be sent again. A conflict (same key, different body) is an alert, and
-    so is an item central refused on its own (`refused`: a whole-request 4xx for it alone)."""
-
-    key: str
-    reason: str
-    conflict: bool
-    refused: bool = False
-
-    @property
-    def alert(self) -> bool:
-        return self.conflict or self.refused
-
-
-@dataclass(frozen=True)
-class TransientFailure:
-    """The batch was not delivered (network, timeout, 5xx, malformed answer); it will retry."""
-
-    error: str
-    retry_in_s: float
-    status: int | None = None
-
-
-@dataclass(frozen=True)
-class BatchRefused(TransientFailure):
-    """Central refused the whole batch with a 4xx: retried, but an alert (it will not heal)."""
-
-
-@dataclass(frozen=True)
-class AuthFailure:
-    """Central refused our credentials (401/403): an alert; the items stay pending."""
-
-    error: str
-    retry_in_s: float
-    status: int | None = None
-
-
-@dataclass(frozen=True)
-class StorageFailure:
-    """The worker could not read or write the queue database."""
-
-    error: str
-
-
-SyncEvent = (
-    BatchDelivered
-    | ItemDeadLettered
-    | TransientFailure
-    | BatchRefused
-    | AuthFailure
-    | StorageFailure
-)
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What one run_once() did. `failed` means the whole request failed (all items retry)."""
-
-    sent: int
-    acked: int
-    dead: int
-    retried: int
-    failed: bool
-    error: str | None = None
-
-
 _PURGE_EVERY_S = 3600.0
 
 
 class SyncWorker:
+    """Delivers the outbox (run_once, or a thread with start/kick/stop). `strikes_to_dead`: how
+    many lone 500s, each after central accepted other items, dead-letter an item (>= 2 keeps
+    one break of central from ever doing it; see the module docstring)."""
+
     def __init__(
         self,
         store: OutboxStore,
@@ -136,6 +116,7 @@ class SyncWorker:
         clock: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
         keep_acked_s: float | None = 30 * 86400.0,
+        strikes_to_dead: int = 3,
     ) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1 to {MAX_BATCH}")
@@ -158,12 +139,8 @@ class SyncWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
-        # Bisection of a refused batch: key groups still to send (next first), items refused
-        # alone before central accepted anything, and whether central accepted a batch since
-        # the last refusal we could not explain.
-        self._suspects: list[tuple[str, ...]] = []
-        self._deferred: list[str] = []
-        self._accepted_since_refusal = False
+        # Groups of a refused or failed-on batch still to send, and the items kept apart.
+        self._bisection = Bisection(strikes_to_dead)
         # Items may be backing off from an outage (ours or a previous process's): release them
         # on the next batch central answers.
         self._release_on_success = True
@@ -177,8 +154,13 @@ class SyncWorker:
 
     @property
     def bisecting(self) -> bool:
-        """A refused batch is being split to find the item central refuses."""
-        return bool(self._suspects or self._deferred)
+        """A refused or failed-on batch is being split to find the item central cannot take."""
+        return self._bisection.active
+
+    @property
+    def suspects(self) -> list[str]:
+        """Items central failed on alone (HTTP 500), kept apart until delivered or dead."""
+        return self._bisection.suspects()
 
     def backoff_s(self, failures: int) -> float:
         """Full jitter: uniform in [0, min(max, base * 2**(failures - 1))]; 0 for no failure."""
@@ -211,6 +193,8 @@ class SyncWorker:
                     raise TransientSendError("sender answered for other items than it sent")
             except RefusedSendError as exc:
                 return self._refused(items, now, exc)
+            except ServerErrorSendError as exc:
+                return self._crashed(items, now, exc)
             except SendError as exc:
                 return self._whole_batch_failed(items, now, exc)
             except Exception as exc:  # a sender bug must neither kill the thread nor lose items
@@ -219,7 +203,7 @@ class SyncWorker:
                 return self._whole_batch_failed(items, now, error)
             self._failures = 0
             self._resume_at = 0.0
-            self._accepted_since_refusal = True
+            self._bisection.accepted(item.key for item in items)
             release, self._release_on_success = self._release_on_success, False
             attempts = {item.key: item.attempts for item in items}
             acked = [(o.key, o.result) for o in outcomes if o.verdict is Verdict.ACKED]
@@ -243,39 +227,89 @@ class SyncWorker:
 
     def _next_items(self, now: float) -> list[OutboxItem]:
         """The next group of a bisection (sent whether due or not: the loop's own backoff paces
-        it), else the next due batch."""
-        while True:
-            if not self._suspects and self._deferred:
-                # Everything else is sent. Items refused alone while central accepted nothing
-                # are tried alone again, if central has accepted something since; otherwise
-                # this looks like central refusing everything: stop, keep them all pending.
-                if self._accepted_since_refusal:
-                    self._suspects = [(key,) for key in self._deferred]
-                self._deferred = []
-            if not self._suspects:
-                return self._store.due_batch(self._batch_size, now)
-            group = self._suspects.pop(0)
+        it), else the next due batch without the items held back, else one kept apart, alone."""
+        while (group := self._bisection.next_group()) is not None:
             items = self._store.pending_items(group)
             if items:
                 return items
+        batch = self._due_batch(now, self._bisection.held_back())
+        if not batch and self._bisection.release_set_aside():
+            batch = self._due_batch(now, self._bisection.held_back())
+        return batch or self._next_suspect(self._bisection.suspects(), now)
+
+    def _due_batch(self, now: float, skip: set[str]) -> list[OutboxItem]:
+        if not skip:
+            return self._store.due_batch(self._batch_size, now)
+        # Ask for as many more as are held back, so that a full batch remains without them.
+        due = self._store.due_batch(self._batch_size + len(skip), now)
+        batch = sorted(
+            (item for item in due if item.key not in skip),
+            key=lambda item: (item.next_attempt_at, item.id),  # the longest due, as due_batch
+        )[: self._batch_size]
+        return sorted(batch, key=lambda item: item.id)
+
+    def _next_suspect(self, keys: list[str], now: float) -> list[OutboxItem]:
+        """The longest-due item kept apart, alone (after the ordinary batches: those delivered
+        first are the proof that central is up when it fails on this one)."""
+        pending: list[OutboxItem] = []
+        for start in range(0, len(keys), MAX_BATCH):
+            pending += self._store.pending_items(keys[start : start + MAX_BATCH])
+        self._bisection.forget(set(keys) - {item.key for item in pending})
+        due = [item for item in pending if item.next_attempt_at <= now]
+        return [min(due, key=lambda item: (item.next_attempt_at, item.id))] if due else []
+
+    def _dead_letter(self, item: OutboxItem, now: float, event: ItemDeadLettered) -> SyncReport:
+        self._store.record_outcomes(dead=[(item.key, event.reason)], now=now)
+        log.error("sync: dead letter %s: %s", item.key, event.reason)
+        self._emit(event)
+        return SyncReport(1, 0, 1, 0, failed=False)
 
     def _refused(self, items: list[OutboxItem], now: float, error: RefusedSendError) -> SyncReport:
         """Central refused the whole request: split it, or dead-letter an item refused alone."""
-        if len(items) == 1 and self._accepted_since_refusal:
-            key = items[0].key
-            reason = f"refused on its own: {error}"
-            self._store.record_outcomes(dead=[(key, reason)], now=now)
-            log.error("sync: dead letter %s: %s", key, reason)
-            self._emit(ItemDeadLettered(key, reason, conflict=False, refused=True))
-            return SyncReport(1, 0, 1, 0, failed=False)
-        self._accepted_since_refusal = False
-        if len(items) == 1:
-            self._deferred.append(items[0].key)
-        else:
-            keys = tuple(item.key for item in items)
-            half = (len(keys) + 1) // 2
-            self._suspects[:0] = [keys[:half], keys[half:]]
+        if len(items) > 1:
+            self._bisection.refused_batch([item.key for item in items])
+        elif self._bisection.refused_alone(items[0].key):
+            if isinstance(error, TooLargeSendError):
+                reason = f"too large for central even on its own, can never be accepted: {error}"
+            else:
+                reason = f"refused on its own: {error}"
+            event = ItemDeadLettered(items[0].key, reason, conflict=False, refused=True)
+            return self._dead_letter(items[0], now, event)
         return self._whole_batch_failed(items, now, error)
+
+    def _crashed(
+        self, items: list[OutboxItem], now: float, error: ServerErrorSendError
+    ) -> SyncReport:
+        """Central failed on the request (500): split it; count a strike against an item alone."""
+        if len(items) > 1:
+            self._bisection.crashed_batch([item.key for item in items])
+            return self._whole_batch_failed(items, now, error)
+        item = items[0]
+        strike = self._bisection.crashed_alone(item.key)
+        if strike.dead:
+            reason = (
+                f"central failed on it alone {strike.strikes} times while accepting other "
+                f"items: {error}"
+            )
+            event = ItemDeadLettered(item.key, reason, conflict=False, crashed=True)
+            return self._dead_letter(item, now, event)
+        if not strike.counted:
+            return self._whole_batch_failed(items, now, error)  # maybe an outage: back off
+        # Central is up (it accepted others since): not an outage, the loop goes on; only this
+        # item waits out its own backoff, then goes alone again.
+        delay = max(self.backoff_s(item.attempts + 1), _MIN_WAIT_S)
+        self._store.record_outcomes(retry=[(item.key, str(error), now + delay)], now=now)
+        limit = self._bisection.strikes_to_dead
+        log.warning(
+            "sync: central failed on %s alone (strike %d of %d): %s (retry in %.1f s)",
+            item.key,
+            strike.strikes,
+            limit,
+            error,
+            delay,
+        )
+        self._emit(ItemSuspected(item.key, str(error), strike.strikes, limit, delay))
+        return SyncReport(1, 0, 0, 1, failed=False, error=str(error))
 
     def _whole_batch_failed(
         self, items: list[OutboxItem], now: float, error: SendError

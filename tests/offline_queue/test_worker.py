@@ -391,6 +391,7 @@ def test_a_failing_listener_does_not_stop_delivery(
         ({"backoff_base_s": 0}, "0 < backoff_base_s <= backoff_max_s"),
         ({"backoff_base_s": 10, "backoff_max_s": 5}, "0 < backoff_base_s <= backoff_max_s"),
         ({"idle_poll_s": 0}, "idle_poll_s must be positive"),
+        ({"strikes_to_dead": 0}, "strikes_to_dead must be at least 1"),
     ],
 )
 def test_bad_settings_are_refused(tmp_path: Path, kwargs: dict[str, Any], match: str) -> None:
@@ -558,7 +559,7 @@ def refuse_if(*poison: str, status: int = 422) -> Any:
 def drain(worker: SyncWorker, limit: int = 50) -> list[SyncReport]:
     """run_once until nothing is sent (the clock does not move: only due items or a
     bisection's groups go)."""
-    reports = []
+    reports: list[SyncReport] = []
     for _ in range(limit):
         report = worker.run_once()
         if report.sent == 0:
