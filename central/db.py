@@ -232,7 +232,7 @@ class SeenStamps:
             last = self._written.get(kiosk_id)
             if last is not None and last - step < when < last + step:
                 return False
-            self._written[kiosk_id] = when
+            self._written[kiosk_id] = when  # claimed now: concurrent requests skip
         stamp = (
             update(Kiosk)
             .where(Kiosk.id == kiosk_id)
@@ -241,7 +241,11 @@ class SeenStamps:
             .execution_options(synchronize_session=False)
         )
         with latest_state_session(self._storage) as session:
-            session.execute(stamp)
+            written = cast(CursorResult[Any], session.execute(stamp)).rowcount
+        if not written:  # another instance stamped it within the second: ours is not the last
+            with self._lock:
+                if self._written.get(kiosk_id) == when:
+                    self._written.pop(kiosk_id)
         return False
 
 

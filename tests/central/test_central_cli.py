@@ -1,4 +1,5 @@
-"""`python -m central` as a subprocess: usage errors, serve/ready line/signals, openapi drift."""
+"""`python -m central` as a subprocess: usage errors, serve/ready line/signals, secrets kept off
+the command line, migrate/seed/kiosk commands, the redacted access log, openapi drift."""
 
 from __future__ import annotations
 
@@ -24,17 +25,27 @@ pytestmark = pytest.mark.timeout(60)
 READY = re.compile(r"central listening on (http://127\.0\.0\.1:(\d+))\n")
 
 
-def env() -> dict[str, str]:
-    variables = {k: v for k, v in os.environ.items() if k != "CENTRAL_OPS_TOKEN"}
+OPS_TOKEN = "ops-token"
+
+
+def env(ops_token: str | None = OPS_TOKEN) -> dict[str, str]:
+    variables = {
+        k: v for k, v in os.environ.items() if k not in ("CENTRAL_OPS_TOKEN", "CENTRAL_DB")
+    }
     variables["PYTHONPATH"] = str(REPO)
+    if ops_token is not None:
+        variables["CENTRAL_OPS_TOKEN"] = ops_token
     return variables
 
 
-def central(*args: str) -> subprocess.CompletedProcess[str]:
+def central(
+    *args: str, stdin: str | None = None, ops_token: str | None = OPS_TOKEN
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "central", *args],
         cwd=REPO,
-        env=env(),
+        env=env(ops_token),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=30,
@@ -42,38 +53,31 @@ def central(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'central.db'}"
+
+
 def serve_args(tmp_path: Path, *extra: str) -> list[str]:
-    return [
-        "serve",
-        "--port",
-        "0",
-        "--db",
-        f"sqlite:///{tmp_path / 'central.db'}",
-        "--ops-token",
-        "ops-token",
-        *extra,
-    ]
+    return ["serve", "--port", "0", "--db", db_url(tmp_path), "--migrate", *extra]
+
+
+REMOVED = "removed (a secret on the command line shows in `ps` to every user)"
 
 
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["--kiosk", "K1"], "argument --kiosk: expected KIOSK_ID:TOKEN"),
         (
-            ["--kiosk", ":tok"],
-            "argument --kiosk: kiosk id must be 1-64 letters, digits, '.', '_' or '-' "
-            "(expected KIOSK_ID:TOKEN)",
+            ["--ops-token", "s3cret"],
+            f"argument --ops-token: {REMOVED}: set $CENTRAL_OPS_TOKEN or use --ops-token-file",
         ),
         (
-            ["--kiosk", "K1:"],
-            "argument --kiosk: token of kiosk K1 must be non-empty, printable, without spaces",
+            ["--kiosk", "K1:s3cret"],
+            f"argument --kiosk: {REMOVED}: use `python -m central kiosk add ID --token-file "
+            "PATH` or --kiosks-file",
         ),
-        (
-            ["--kiosk", "K1:a b"],
-            "argument --kiosk: token of kiosk K1 must be non-empty, printable, without spaces",
-        ),
-        (["--kiosk", "K1:a", "--kiosk", "K1:b"], "argument --kiosk: kiosk K1 given twice"),
         (["--port", "70000"], "argument --port: port must be 0-65535, not 70000"),
+        (["--workers", "0"], "argument --workers: workers must be 1-64, not '0'"),
     ],
 )
 def test_bad_serve_arguments_exit_2_with_one_line(
@@ -88,11 +92,14 @@ def test_bad_serve_arguments_exit_2_with_one_line(
     assert not (tmp_path / "central.db").exists()
 
 
-def test_bad_kiosk_in_a_real_process_exits_2_with_one_line(tmp_path: Path) -> None:
-    result = central(*serve_args(tmp_path), "--kiosk", "K1")
+def test_a_token_in_argv_is_refused_by_a_real_process_without_echoing_it(tmp_path: Path) -> None:
+    result = central(*serve_args(tmp_path), "--kiosk", "K1:s3cret")
     assert result.returncode == 2
     assert result.stdout == ""
-    assert result.stderr == "central: error: argument --kiosk: expected KIOSK_ID:TOKEN\n"
+    assert result.stderr.startswith("central: error: argument --kiosk: removed")
+    assert result.stderr.count("\n") == 1
+    assert "s3cret" not in result.stderr
+    assert not (tmp_path / "central.db").exists()
 
 
 @pytest.mark.parametrize(
@@ -107,7 +114,7 @@ def test_bad_kiosk_in_a_real_process_exits_2_with_one_line(tmp_path: Path) -> No
     ],
 )
 def test_bad_db_url_exits_2_with_one_line(tmp_path: Path, db: str, error: str) -> None:
-    result = central("serve", "--port", "0", "--db", db, "--ops-token", "t")
+    result = central("serve", "--port", "0", "--db", db)
     assert result.returncode == 2
     assert result.stderr.startswith(f"central: error: {error}")
     assert result.stderr.count("\n") == 1
@@ -118,17 +125,48 @@ def test_missing_ops_token_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("CENTRAL_OPS_TOKEN", raising=False)
-    with pytest.raises(SystemExit) as exited:
-        main(["serve", "--db", f"sqlite:///{tmp_path / 'c.db'}"])
-    assert exited.value.code == 2
+    assert main(["serve", "--db", f"sqlite:///{tmp_path / 'c.db'}"]) == 2
     assert capsys.readouterr().err == (
-        "central: error: argument --ops-token: required (or $CENTRAL_OPS_TOKEN), without spaces\n"
+        "central: error: the ops token is required: set $CENTRAL_OPS_TOKEN or --ops-token-file\n"
+    )
+
+
+def test_ops_token_file_must_be_one_line_and_is_never_echoed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "ops"
+    secret.write_text("one two\n")
+    assert main(["serve", "--db", db_url(tmp_path), "--ops-token-file", str(secret)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"central: error: ops token in {secret} must be non-empty, printable, without spaces\n"
+    )
+    missing = tmp_path / "nope"
+    assert main(["serve", "--db", db_url(tmp_path), "--ops-token-file", str(missing)]) == 2
+    assert capsys.readouterr().err == (
+        f"central: error: cannot read ops token from {missing}: No such file or directory\n"
+    )
+
+
+def test_db_is_required_or_from_the_environment(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["migrate"])
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == "central: error: argument --db: required (or $CENTRAL_DB)\n"
+
+
+def test_serve_refuses_a_database_not_at_head_naming_migrate(tmp_path: Path) -> None:
+    result = central("serve", "--port", "0", "--db", db_url(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"central: error: database {db_url(tmp_path)} is empty: "
+        "run `python -m central migrate --db URL` first\n"
     )
 
 
 def test_unopenable_database_exits_1_with_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'missing-dir' / 'c.db'}"
-    result = central("serve", "--port", "0", "--db", url, "--ops-token", "t")
+    result = central("serve", "--port", "0", "--db", url)
     assert result.returncode == 1
     assert result.stderr == (
         f"central: error: cannot open database {url}: unable to open database file\n"
@@ -156,8 +194,15 @@ def _read_lines(stream: object, lines: queue.Queue[str]) -> None:
 def test_serve_port_0_prints_ready_line_serves_and_exits_0_on_signal(
     tmp_path: Path, sig: signal.Signals
 ) -> None:
+    kiosks = tmp_path / "kiosks"
+    kiosks.write_text("# the demo's kiosk\nK1:tok:with:colons\n")
     process = subprocess.Popen(
-        [sys.executable, "-m", "central", *serve_args(tmp_path, "--kiosk", "K1:tok:with:colons")],
+        [
+            sys.executable,
+            "-m",
+            "central",
+            *serve_args(tmp_path, "--seed", "--kiosks-file", str(kiosks)),
+        ],
         cwd=REPO,
         env=env(),
         stdout=subprocess.PIPE,

@@ -1,22 +1,26 @@
-"""Durability and concurrency: answers survive a restart, racing deliveries credit once."""
+"""Durability and concurrency: answers survive a restart, racing deliveries credit once,
+last_seen is shared through the database, a database not at head is refused."""
 
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from central import sync
-from central.db import Storage, SyncRecord, open_storage
-from central.errors import ConfigError
+from central.db import Kiosk, Storage, SyncRecord, open_storage
+from central.errors import ConfigError, StorageError
 from central.kinds import KINDS, KindSpec
+from central.kiosk_registry import rotate_kiosk
 from central.schemas import SyncItem
+from central.secrets_store import server_key
 from tests.central.conftest import KIOSKS, Central, item, run_central, sqlite_url, topup_body
 
 pytestmark = pytest.mark.timeout(60)
@@ -26,7 +30,9 @@ def test_idempotency_survives_restart_and_tokens_can_rotate(tmp_path: Path) -> N
     url = sqlite_url(tmp_path)
     with run_central(url) as first:
         [accepted] = first.sync_results([item("k")])
-    with run_central(url, kiosks={"K1": "rotated"}) as second:
+        assert rotate_kiosk(first.storage, "K1", "rotated")
+    # restarted with the kiosks of the first start: registered ones keep their rotated token
+    with run_central(url, kiosks={**KIOSKS, "K1": "token-one"}) as second:
         assert second.sync(items=[item("k")], kiosk="K1").status_code == 401  # old token
         reply = second.sync(items=[item("k")], kiosk="K1", token="rotated")
         assert reply.status_code == 200
@@ -153,3 +159,44 @@ def test_race_loser_caught_by_unique_key_answers_duplicate_or_conflict(
     )
     assert changed.status == "conflict"
     assert changed.reason == "key already used with a different body; nothing processed"
+
+
+def _last_seen(storage: Storage, kiosk_id: str) -> datetime | None:
+    with storage.sessions() as session:
+        return session.scalar(select(Kiosk.last_seen).where(Kiosk.id == kiosk_id))
+
+
+def test_last_seen_is_written_to_the_database_at_most_once_a_second(central: Central) -> None:
+    """Every instance reads last_seen from the database: another Storage on the same file (as
+    another central process would be) sees each stamp at once, without any flush."""
+    other = open_storage(str(central.storage.engine.url))
+    try:
+        start = datetime.now(UTC)
+        central.storage.seen.note("K1", start)
+        assert _last_seen(other, "K1") == start
+        central.storage.seen.note("K1", start + timedelta(seconds=0.5))  # within the second
+        other.seen.note("K1", start + timedelta(seconds=0.9))  # another instance, too
+        assert _last_seen(other, "K1") == start
+        other.seen.note("K1", start + timedelta(seconds=1))
+        assert _last_seen(central.storage, "K1") == start + timedelta(seconds=1)
+        central.storage.seen.note("K1", start - timedelta(minutes=5))  # a late request
+        assert _last_seen(other, "K1") == start + timedelta(seconds=1)  # never backwards
+        assert _last_seen(other, "K2") is None
+    finally:
+        other.close()
+
+
+def test_open_storage_refuses_a_database_not_at_head(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    with pytest.raises(StorageError, match=r"is empty: run `python -m central migrate"):
+        open_storage(url)
+    open_storage(url, migrate=True).close()
+    open_storage(url).close()
+
+
+def test_server_key_is_created_once_and_then_read(central: Central) -> None:
+    with central.storage.sessions.begin() as session:
+        first = server_key(session, "test_key")
+    with central.storage.sessions.begin() as session:
+        assert server_key(session, "test_key") == first
+    assert len(first) == 32
