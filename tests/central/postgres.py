@@ -87,3 +87,17 @@ def _started(bindir: Path, run: list[str], folder: Path) -> Iterator[str]:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/central"
     finally:
         tool(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+
+
+def new_database(server_url: str, name: str) -> str:
+    """Create an empty database `name` on the server of `server_url`; its URL."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
