@@ -12,7 +12,7 @@
 # Layout (paths are fixed: the units name them):
 #   /opt/kiosk/venv            root:root 0755   the application (pip install of this tree)
 #   /etc/kiosk/config.yaml     root:kiosk 0640  tokens inside: not world-readable
-#   /etc/kiosk/central.env     root:kiosk-central 0640   ops token of the reference central
+#   /etc/kiosk/central.env     root:kiosk-central 0640   reference central: ops token, database
 #   /var/lib/kiosk             kiosk:kiosk 0750 journal, outbox, logs/ (the only writable place)
 #   /var/lib/kiosk-central     kiosk-central:kiosk-central 0750
 #   /etc/systemd/system/{kiosk,kiosk-display,central}.service, kiosk.service.d/10-devices.conf
@@ -157,16 +157,25 @@ if [ ! -e "$DESTDIR$ETC/central.env" ]; then
   token=$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')
   cat >"$tmp" <<EOF
 # Reference central backend (central.service). Secret: mode 0640 root:kiosk-central.
+# central reads these itself: never put the token or a database password on a command line.
 CENTRAL_OPS_TOKEN=$token
 CENTRAL_HOST=127.0.0.1
 CENTRAL_PORT=8765
 CENTRAL_DB=sqlite:///$CENTRAL_DATA/central.db
-# Kiosks and their bearer tokens (the token in that kiosk's config.yaml), space separated:
-# CENTRAL_KIOSK_ARGS=--kiosk KIOSK-0001:token-one --kiosk KIOSK-0002:token-two
-CENTRAL_KIOSK_ARGS=
+# Worker processes sharing the port (more than 1 pays only on PostgreSQL).
+CENTRAL_WORKERS=1
+# Kiosks are registered in the database, each token read from stdin or a file, e.g.
+#   sudo -u kiosk-central sh -c 'set -a; . $ETC/central.env; exec $PREFIX/venv/bin/python -m central kiosk add KIOSK-0001 --token-stdin' <token-file
+# and replaced with "kiosk rotate" the same way (a restart never undoes a rotation).
 EOF
   put 0640 root:kiosk-central "$tmp" "$ETC/central.env"
   rm -f "$tmp"
+fi
+
+if grep -q '^CENTRAL_KIOSK_ARGS=.' "$DESTDIR$ETC/central.env" 2>/dev/null; then
+  # central refuses tokens on its command line now; the kiosks it registered before are kept.
+  echo "install: $ETC/central.env: CENTRAL_KIOSK_ARGS is no longer read; register new kiosks" \
+    "with 'python -m central kiosk add ID --token-stdin' and delete that line" >&2
 fi
 
 # --- units -----------------------------------------------------------------------------------

@@ -145,3 +145,35 @@ def test_unknown_option_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "unknown option --frobnicate" in result.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_central_unit_migrates_first_and_keeps_secrets_off_the_command_line(
+    tmp_path: Path,
+) -> None:
+    install_into(tmp_path, "--central")
+    unit = (tmp_path / UNIT_DIR / "central.service").read_text()
+    execs = [line for line in unit.splitlines() if line.startswith("Exec")]
+    assert execs == [
+        "ExecStartPre=/opt/kiosk/venv/bin/python -m central migrate",
+        "ExecStart=/opt/kiosk/venv/bin/python -m central serve --host ${CENTRAL_HOST} "
+        "--port ${CENTRAL_PORT} --workers ${CENTRAL_WORKERS}",
+    ]
+    assert "EnvironmentFile=/etc/kiosk/central.env" in unit.splitlines()
+    env = (tmp_path / "etc/kiosk/central.env").read_text()
+    settings = dict(
+        line.split("=", 1) for line in env.splitlines() if line and not line.startswith("#")
+    )
+    assert sorted(settings) == [
+        "CENTRAL_DB", "CENTRAL_HOST", "CENTRAL_OPS_TOKEN", "CENTRAL_PORT", "CENTRAL_WORKERS",
+    ]  # fmt: skip
+    assert settings["CENTRAL_WORKERS"] == "1"
+
+
+def test_an_old_central_env_with_kiosk_tokens_is_pointed_out(tmp_path: Path) -> None:
+    install_into(tmp_path, "--central")
+    env = tmp_path / "etc/kiosk/central.env"
+    env.write_text(env.read_text() + "CENTRAL_KIOSK_ARGS=--kiosk K1:secret\n")
+    result = run_install(tmp_path, "--central")
+    assert result.returncode == 0
+    assert "CENTRAL_KIOSK_ARGS is no longer read" in result.stderr
+    assert "secret" not in result.stderr
