@@ -180,9 +180,12 @@ def _kiosk_token(args: argparse.Namespace) -> str:
 
 
 def _serve(args: argparse.Namespace) -> None:
+    from central.db import is_memory_url
     from central.kiosk_registry import read_kiosks_file
     from central.server import serve  # uvicorn only for this command
 
+    if args.workers > 1 and is_memory_url(args.db):
+        raise ConfigError("--workers needs a database all processes share, not in-memory SQLite")
     ops_token = _ops_token(args)
     kiosks = read_kiosks_file(args.kiosks_file) if args.kiosks_file is not None else {}
     serve(

@@ -344,6 +344,12 @@ def _is_sqlite_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
 
 
+def is_memory_url(db_url: str) -> bool:
+    """Whether `db_url` names an in-memory SQLite database (private to one process)."""
+    url = parse_db_url(db_url)
+    return url.get_backend_name() == "sqlite" and _is_sqlite_memory(url)
+
+
 def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

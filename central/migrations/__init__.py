@@ -92,8 +92,3 @@ def downgrade(engine: Engine, revision: str) -> None:
         schema_lock(connection)
         command.downgrade(_config(connection), revision)
         connection.commit()
-
-
-def stamp_head(connection: Connection) -> None:
-    """Record head as applied without running anything (a test schema made by create_all)."""
-    MigrationContext.configure(connection).stamp(ScriptDirectory.from_config(_config()), "head")

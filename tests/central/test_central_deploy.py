@@ -222,3 +222,12 @@ def test_workers_share_one_socket_and_the_database_and_stop_on_sigterm(tmp_path:
             [k1] = ops_get(running.url, "/v1/ops/kiosks").json()["kiosks"]
             assert k1["last_seen"] is not None
     assert not any(Path(f"/proc/{pid}").exists() for pid in started)
+
+
+def test_workers_refuse_an_in_memory_database(capsys: pytest.CaptureFixture[str]) -> None:
+    from central.cli import main
+
+    assert main(["serve", "--db", "sqlite://", "--workers", "2"]) == 2
+    assert capsys.readouterr().err == (
+        "central: error: --workers needs a database all processes share, not in-memory SQLite\n"
+    )
