@@ -45,11 +45,14 @@ CHILD = textwrap.dedent(
 
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[str]:
+    kiosks = tmp_path / "kiosks"
+    kiosks.write_text(f"KIOSK-DEMO-0001:{KIOSK_TOKEN}\n", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "central", "serve", "--port", "0",
-         "--db", f"sqlite:///{tmp_path / 'central.db'}", "--ops-token", OPS,
-         "--kiosk", f"KIOSK-DEMO-0001:{KIOSK_TOKEN}"],
+         "--db", f"sqlite:///{tmp_path / 'central.db'}", "--migrate", "--seed",
+         "--kiosks-file", str(kiosks)],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO,
+        env={**os.environ, "CENTRAL_OPS_TOKEN": OPS},
     )  # fmt: skip
     assert process.stdout is not None
     line = ""

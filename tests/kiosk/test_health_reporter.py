@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import select, update
 
 from central.app import create_app
-from central.db import RemoteCommand
+from central.db import RemoteCommand, open_storage
 from central.fleet_schemas import HeartbeatRequest
 from central.server import bind_socket, make_server, socket_url
 from drivers.errors import DriverError
@@ -96,7 +96,9 @@ def serve_central(folder: Path, port: int = 0, *, old: bool = False) -> Iterator
     """The reference central in this process, on `port` (0: a free one); every heartbeat body
     it receives is kept, so a test can count them. `old`: it refuses the optional figures
     with 422, as a central that predates them does (its models forbid unknown fields)."""
-    app = create_app(f"sqlite:///{folder / 'central.db'}", OPS_TOKEN, KIOSKS)
+    db_url = f"sqlite:///{folder / 'central.db'}"
+    open_storage(db_url, migrate=True).close()  # serve refuses a database not at head
+    app = create_app(db_url, OPS_TOKEN, KIOSKS)
     beats: list[dict[str, Any]] = []
 
     @app.middleware("http")

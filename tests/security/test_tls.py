@@ -25,7 +25,7 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy import func, select
 
 from central.app import create_app
-from central.db import Topup
+from central.db import Topup, open_storage
 from central.server import CentralServer, bind_socket
 from kiosk.central_api import CentralApi
 from kiosk.central_http import CentralSession
@@ -89,7 +89,9 @@ def tls_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsCentral
     """The reference central (its own app, database and kiosk tokens) behind HTTPS."""
     folder = tmp_path_factory.mktemp("tls-central")
     cert, key = _self_signed(folder)
-    app = create_app(f"sqlite:///{folder / 'central.db'}", OPS_TOKEN, KIOSKS)
+    db_url = f"sqlite:///{folder / 'central.db'}"
+    open_storage(db_url, migrate=True).close()  # serve refuses a database not at head
+    app = create_app(db_url, OPS_TOKEN, KIOSKS)
     sock = bind_socket("127.0.0.1", 0)
     config = uvicorn.Config(app, log_level="warning", lifespan="off",
                             ssl_certfile=str(cert), ssl_keyfile=str(key))  # fmt: skip
