@@ -24,6 +24,7 @@ from central.auth import register_kiosks
 from central.db import Storage, open_storage, utcnow
 from central.seed import seed_demo
 from central.server import READY_PREFIX
+from tests.central.conftest import OPS_TOKEN
 from tests.central.money_race import Race, kiosk_ids, prepare_lines, read_books
 from tests.central.postgres import postgres_server
 
@@ -37,16 +38,12 @@ ZHANG = "13800138000"
 
 @contextlib.contextmanager
 def central_instances(db_url: str, count: int) -> Iterator[list[str]]:
-    """`count` central processes serving one database; their base URLs."""
-    env = {**os.environ, "CENTRAL_TEST_DB": db_url, "PYTHONPATH": str(REPO)}
+    """`count` central processes serving one database, each started as deployed
+    (`python -m central serve`, secrets in the environment); their base URLs."""
+    env = {**os.environ, "CENTRAL_DB": db_url, "CENTRAL_OPS_TOKEN": OPS_TOKEN}
+    command = [sys.executable, "-m", "central", "serve", "--port", "0", "--log-level", "warning"]
     procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "tests.central.instance"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
         for _ in range(count)
     ]
     try:
