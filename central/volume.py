@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.business_db import AccountEvent, ServiceDay
-from central.db import Storage, Topup
+from central.db import Storage, Topup, upsert
 from central.fleet_schemas import ServiceCounts, ServiceVolume
 
 # kiosk id → service → [count, fen]
@@ -96,12 +96,16 @@ def record_service_counts(
 ) -> None:
     """Replace the kiosk's counts for the day of `sent_at` (its own clock and offset)."""
     day = sent_at.date()
-    for name, counts in services.items():
-        row = session.get(ServiceDay, (kiosk_id, day, name))
-        if row is None:
-            row = ServiceDay(kiosk_id=kiosk_id, day=day, service=name)
-            session.add(row)
-        row.started = counts.started
-        row.completed = counts.completed
-        row.abandoned = counts.abandoned
-        row.failed = counts.failed
+    rows = [
+        {
+            "kiosk_id": kiosk_id,
+            "day": day,
+            "service": name,
+            "started": counts.started,
+            "completed": counts.completed,
+            "abandoned": counts.abandoned,
+            "failed": counts.failed,
+        }
+        for name, counts in sorted(services.items())
+    ]
+    upsert(session, ServiceDay, rows)
