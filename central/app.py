@@ -39,7 +39,7 @@ from central.fleet_schemas import (
     MaintenanceEventList,
 )
 from central.heartbeat import issue_command, record_heartbeat
-from central.input_policy import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SYNC_BYTES, InputPolicy
+from central.input_policy import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_UPLOAD_BYTES, InputPolicy
 from central.kinds import KINDS
 from central.logs import router as logs_router
 from central.maintenance_events import DEFAULT_LIMIT, MAX_LIMIT, list_events
@@ -52,6 +52,7 @@ from central.schemas import (
     SyncResponse,
     TopupList,
     TopupOut,
+    id_literal,
 )
 from central.seed import seed_demo
 from central.sync import process_batch
@@ -108,7 +109,7 @@ def list_topups(
 ) -> TopupList:
     query = select(Topup).order_by(Topup.id)
     if after_id is not None:
-        query = query.where(Topup.id > after_id)
+        query = query.where(Topup.id > id_literal(after_id))
     if limit is not None:
         query = query.limit(limit)
     if msisdn is not None:
@@ -221,12 +222,13 @@ def _openapi_with_kinds(app: FastAPI) -> dict[str, Any]:
 def build_api(
     *,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    max_sync_bytes: int = DEFAULT_MAX_SYNC_BYTES,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 ) -> FastAPI:
     """The application without storage: enough for the OpenAPI document.
 
     Every request first passes the input policy (central.input_policy): bodies of at most
-    `max_body_bytes` (`max_sync_bytes` for /v1/sync), credentials before the body, strict JSON.
+    `max_body_bytes` (`max_upload_bytes` for /v1/sync and /v1/logs), credentials before the
+    body, strict JSON.
     """
     app = FastAPI(title=TITLE, version=API_VERSION, description=DESCRIPTION)
     app.add_api_route("/v1/health", health, methods=["GET"], tags=["health"])
@@ -339,7 +341,7 @@ def build_api(
     app.add_middleware(
         InputPolicy,
         max_body_bytes=max_body_bytes,
-        max_sync_bytes=max_sync_bytes,
+        max_upload_bytes=max_upload_bytes,
         kiosk_check=kiosk_check,
     )
     app.openapi = lambda: _openapi_with_kinds(app)  # type: ignore[method-assign]
@@ -355,14 +357,14 @@ def create_app(
     fleet_tz: tzinfo = CHINA_STANDARD_TIME,
     seed: bool = True,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-    max_sync_bytes: int = DEFAULT_MAX_SYNC_BYTES,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 ) -> FastAPI:
     """The full application: opens `db_url` (creating tables) and registers `kiosks`.
 
     `clock` (aware datetimes) stamps heartbeats, commands and last_seen and decides who is
     offline; `fleet_tz` is the zone of the business day the fleet view counts top-ups in.
     `seed` fills an empty database with the demo business data (central/seed.py).
-    `max_body_bytes` / `max_sync_bytes` limit request bodies (central.input_policy).
+    `max_body_bytes` / `max_upload_bytes` limit request bodies (central.input_policy).
     """
     storage = open_storage(db_url)
     try:
@@ -372,7 +374,7 @@ def create_app(
     except SQLAlchemyError as exc:
         storage.close()
         raise StorageError(f"cannot register kiosks: {exc}") from None
-    app = build_api(max_body_bytes=max_body_bytes, max_sync_bytes=max_sync_bytes)
+    app = build_api(max_body_bytes=max_body_bytes, max_upload_bytes=max_upload_bytes)
     app.state.storage = storage
     app.state.ops_token_sha256 = hash_token(ops_token)
     app.state.clock = clock

@@ -9,8 +9,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Annotated, Any, cast
 
-from fastapi import Depends, Header, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Header, Request
+from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
 from central.db import Kiosk, Storage, utcnow
@@ -25,6 +25,14 @@ kiosk_bearer = HTTPBearer(
     auto_error=False,
 )
 ops_bearer = HTTPBearer(scheme_name="OpsToken", description="The ops token.", auto_error=False)
+# The fleet page's alternative to the header, for a browser: documented as a second security
+# scheme (either one will do), not as a parameter the header would then be required beside.
+ops_query = APIKeyQuery(
+    name="token",
+    scheme_name="OpsTokenQuery",
+    description="The ops token in the `token` query parameter (the HTML fleet page only).",
+    auto_error=False,
+)
 
 
 def hash_token(token: str) -> str:
@@ -118,9 +126,7 @@ def require_ops(
 def require_ops_page(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(ops_bearer)],
-    token: Annotated[
-        str | None, Query(description="the ops token, for a browser (else the header)")
-    ] = None,
+    token: Annotated[str | None, Depends(ops_query)],
 ) -> None:
     """The ops token from the Authorization header or, for a browser, the `token` parameter."""
     presented = credentials.credentials if credentials is not None else token

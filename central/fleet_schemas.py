@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
+    StrictFloat,
     StrictInt,
     model_validator,
 )
@@ -55,7 +56,7 @@ class QueueState(BaseModel):
 
     pending: Count
     dead: Count
-    oldest_pending_age_s: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None
+    oldest_pending_age_s: Annotated[StrictFloat, Field(ge=0, allow_inf_nan=False)] | None
     last_success_at: IsoDateTime | None = Field(
         default=None,
         description="when central last acknowledged a delivery of this outbox (null: never)",

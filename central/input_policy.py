@@ -2,11 +2,12 @@
 
 - Size: a declared Content-Length over the limit gets 413 at once; a body without one
   (chunked) is counted while it streams and cut off with 413 at the limit. The body is read
-  here, whole, so a route never holds more than the limit.
+  here, whole, so a route never holds more than the limit: `max_body_bytes` (2 MiB), or
+  `max_upload_bytes` (24 MiB) for a kiosk's bulk uploads, /v1/sync and /v1/logs.
 - Credentials first: a kiosk route (under /v1/ but not /v1/health or /v1/ops/) without
   `Authorization: Bearer …` and `X-Kiosk-Id`, or an ops route (/v1/ops/) without a bearer
-  token, gets 401 before a byte of its body is read. A sync body larger than the general limit
-  is read only after the kiosk's token has been checked.
+  token, gets 401 before a byte of its body is read. An upload larger than the general limit
+  is read only after the kiosk's token has been checked (401 `auth.invalid` otherwise).
 - Strict text: a JSON body with NaN/Infinity (or a number too large for a float), a lone UTF-16
   surrogate (escaped or raw), a NUL (U+0000) in any string or key, or invalid UTF-8 gets
   400 `request.bad_json`; a path or query string with NUL or invalid UTF-8 gets 400
@@ -34,17 +35,19 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # Checks a kiosk's credentials against storage (blocking; run in a worker thread).
 KioskCheck = Callable[[Any, str, str], bool]
 
-# Every route but /v1/sync. A heartbeat with every field at its maximum is ~30 KB and a log
-# upload of 2,000 lines of 2,000 characters at most ~4 MB of JSON text only in theory (the
-# kiosk sends its last few hundred lines, well under 1 MB): 2 MiB leaves room for both.
+# Every route but the two bulk uploads below: the largest legitimate body is a heartbeat
+# with every list and text at its maximum, ~30 KB. 2 MiB leaves ample room.
 DEFAULT_MAX_BODY_BYTES: Final = 2 * 1024 * 1024
-# /v1/sync: the largest legitimate batch is 500 sim_sale.v1 items, each with a 32 KiB
-# signature (43,692 base64 characters) and every other field at its maximum: 22,252,013 bytes
-# as the kiosk serialises it (measured by tests/central/test_central_input.py
-# test_largest_sync_batch_fits). 2 MiB would block a kiosk's queue behind ~45 signed sales.
-# A body this large is read only from a kiosk whose token has been checked.
-DEFAULT_MAX_SYNC_BYTES: Final = 24 * 1024 * 1024
-SYNC_PATH: Final = "/v1/sync"
+# The bulk uploads of a kiosk, measured at their largest legitimate size by
+# tests/central/test_central_input.py (test_largest_uploads_fit):
+# - /v1/sync: 500 sim_sale.v1 items, each with a 32 KiB signature (43,692 base64
+#   characters) and every other field at its maximum: 22,252,013 bytes. Under 2 MiB a
+#   kiosk's queue would block behind ~45 signed sales.
+# - /v1/logs: 2,000 lines of 2,000 characters, as the kiosk posts them (requests' JSON,
+#   non-ASCII as \uXXXX: 6 bytes a character): at most 24,006,034 bytes; ASCII ~4 MB.
+# Such a body is read only from a kiosk whose token has been checked first.
+DEFAULT_MAX_UPLOAD_BYTES: Final = 24 * 1024 * 1024
+UPLOAD_PATHS: Final = frozenset({"/v1/sync", "/v1/logs"})
 
 # A NUL, or a UTF-16 surrogate left alone (json.loads turns an escaped pair into one code point).
 _FORBIDDEN_TEXT = re.compile("[\x00\ud800-\udfff]")
@@ -157,19 +160,19 @@ def _bearer(value: str) -> str | None:
 
 
 class InputPolicy:
-    """The middleware; `kiosk_check(app, kiosk_id, token)` authenticates a large sync body."""
+    """The middleware; `kiosk_check(app, kiosk_id, token)` authenticates a large upload."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        max_sync_bytes: int = DEFAULT_MAX_SYNC_BYTES,
+        max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         kiosk_check: KioskCheck | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.max_sync_bytes = max(max_sync_bytes, max_body_bytes)
+        self.max_upload_bytes = max(max_upload_bytes, max_body_bytes)
         self.kiosk_check = kiosk_check
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -181,7 +184,7 @@ class InputPolicy:
             await _answer(send, refusal)
             return
         headers = _headers(scope)
-        limit = self.max_sync_bytes if scope["path"] == SYNC_PATH else self.max_body_bytes
+        limit = self._limit(scope["path"])
         try:
             body = await _read_body(receive, limit)
         except _Gone:
@@ -200,6 +203,9 @@ class InputPolicy:
                 return
         await self.app(scope, _replay(body, receive), send)
 
+    def _limit(self, path: str) -> int:
+        return self.max_upload_bytes if path in UPLOAD_PATHS else self.max_body_bytes
+
     async def _refusal(self, scope: Scope) -> tuple[Message, Message] | None:
         """The answer to give without reading the body, or None to go on."""
         problem = url_problem(
@@ -217,14 +223,14 @@ class InputPolicy:
             declared = int(headers["content-length"]) if "content-length" in headers else None
         except ValueError:
             return error_message(400, "request.bad_json", "Content-Length is not a number")
-        limit = self.max_sync_bytes if scope["path"] == SYNC_PATH else self.max_body_bytes
+        limit = self._limit(scope["path"])
         if declared is not None and declared > limit:
             return _too_large(limit)
-        # A sync body beyond the general limit (or of unknown size) from an unchecked kiosk
-        # could make central buffer up to max_sync_bytes for anyone who sets two headers.
+        # An upload beyond the general limit (or of unknown size) from an unchecked kiosk
+        # could make central buffer up to max_upload_bytes for anyone who sets two headers.
         large = declared is None and "transfer-encoding" in headers
         large = large or (declared is not None and declared > self.max_body_bytes)
-        if scope["path"] == SYNC_PATH and large and self.kiosk_check and token is not None:
+        if scope["path"] in UPLOAD_PATHS and large and self.kiosk_check and token is not None:
             check = self.kiosk_check
             if not await anyio.to_thread.run_sync(check, scope.get("app"), kiosk_id, token):
                 return _unauthorized("auth.invalid", "invalid kiosk id or token")

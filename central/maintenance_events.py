@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from central.db import Kiosk, MaintenanceEvent, Storage
 from central.fleet_schemas import MaintenanceDetailValue, MaintenanceEventOut
+from central.schemas import id_literal
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 RECENT_PER_KIOSK = 3
@@ -53,7 +54,7 @@ def list_events(
     if action is not None:
         query = query.where(MaintenanceEvent.action == action)
     if before_id is not None:
-        query = query.where(MaintenanceEvent.id < before_id)
+        query = query.where(MaintenanceEvent.id < id_literal(before_id))
     with storage.sessions() as session:
         if session.get(Kiosk, kiosk_id) is None:
             return None

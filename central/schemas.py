@@ -8,11 +8,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
+from sqlalchemy import BigInteger, literal
+from sqlalchemy.sql.elements import ColumnElement
 
 MAX_BATCH = 500
-# Ids are compared with signed 64-bit columns (SQLite INTEGER, PostgreSQL BIGINT): a larger
-# query value overflowed the driver's conversion and came back as HTTP 500.
+# Query ids (after_id, before_id) go up to the largest signed 64-bit integer: a larger one
+# overflowed the driver's conversion and came back as HTTP 500.
 MAX_ID = 2**63 - 1
+
+
+def id_literal(value: int) -> ColumnElement[int]:
+    """A query id as a BIGINT parameter: the id columns are 32-bit INTEGER on PostgreSQL, and
+    a parameter typed after them (`::INTEGER`) fails above 2**31 - 1 ("integer out of
+    range", HTTP 500) where the comparison itself is well defined."""
+    return literal(value, BigInteger())
+
 
 SyncStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from central.db import Kiosk, Storage, Voucher, utcnow
 from central.errors import ItemConflict
+from central.schemas import id_literal
 
 MAX_FEN = 1_000_000_000
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
@@ -157,7 +158,7 @@ def list_vouchers(
     if txn_id is not None:
         query = query.where(Voucher.txn_id == txn_id)
     if before_id is not None:
-        query = query.where(Voucher.id < before_id)
+        query = query.where(Voucher.id < id_literal(before_id))
     with storage.sessions() as session:
         if session.get(Kiosk, kiosk_id) is None:
             return None
