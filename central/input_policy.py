@@ -41,10 +41,10 @@ DEFAULT_MAX_BODY_BYTES: Final = 2 * 1024 * 1024
 # The bulk uploads of a kiosk, measured at their largest legitimate size by
 # tests/central/test_central_input.py (test_largest_uploads_fit):
 # - /v1/sync: 500 sim_sale.v1 items, each with a 32 KiB signature (43,692 base64
-#   characters) and every other field at its maximum: 22,252,013 bytes. Under 2 MiB a
+#   characters) and every other field at its maximum: 22,142,511 bytes. Under 2 MiB a
 #   kiosk's queue would block behind ~45 signed sales.
 # - /v1/logs: 2,000 lines of 2,000 characters, as the kiosk posts them (requests' JSON,
-#   non-ASCII as \uXXXX: 6 bytes a character): at most 24,006,034 bytes; ASCII ~4 MB.
+#   non-ASCII as \uXXXX: 6 bytes a character): at most 24,008,093 bytes; ASCII ~4 MB.
 # Such a body is read only from a kiosk whose token has been checked first.
 DEFAULT_MAX_UPLOAD_BYTES: Final = 24 * 1024 * 1024
 UPLOAD_PATHS: Final = frozenset({"/v1/sync", "/v1/logs"})

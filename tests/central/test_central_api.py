@@ -1,4 +1,6 @@
-"""The HTTP API against a real server: health, auth, idempotent sync, ops listings."""
+"""The HTTP API against a real server: health, auth, idempotent sync, ops listings; one error
+body for every refusal (401 on every route that needs credentials, the fleet page's HTML 401,
+422 without the submitted values)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,18 @@ from typing import Any
 import pytest
 import requests
 
+from central.input_policy import route_kind
 from tests.central.conftest import KIOSKS, OPS_TOKEN, Central, item, topup_body
+from tests.central.test_central_input import (
+    BODY_ROUTES,
+    DOCUMENT,
+    OPERATIONS,
+    SECRET,
+    _concrete,
+    _credentials,
+    _error,
+    _id,
+)
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -327,3 +340,102 @@ def test_a_mixed_batch_answers_each_item_as_if_it_came_alone(central: Central) -
     assert statuses == ["accepted", "conflict", "duplicate", "rejected", "accepted"]
     credited = [t["amount_fen"] for t in central.topups(msisdn="13900139000")]
     assert credited == [100, 200]
+
+
+# ----- one error body; 401 -----
+
+CREDENTIAL_ROUTES = [(m, p) for m, p, _ in OPERATIONS if route_kind(p) in ("kiosk", "ops")]
+
+
+@pytest.mark.parametrize("wrong", [False, True], ids=["missing", "wrong"])
+@pytest.mark.parametrize(("method", "path"), CREDENTIAL_ROUTES, ids=str)
+def test_401_is_the_error_body(central: Central, method: str, path: str, wrong: bool) -> None:
+    headers = {"X-Kiosk-Id": "K1", "Authorization": f"Bearer {SECRET}"} if wrong else {}
+    reply = requests.request(method, f"{central.url}{_concrete(path)}", headers=headers, timeout=10)
+    _error(reply, 401, "auth.invalid" if wrong else "auth.missing")
+    assert reply.headers["WWW-Authenticate"] == "Bearer"
+    assert SECRET not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("params", "headers"),
+    [({}, {}), ({"token": SECRET}, {}), ({}, {"Authorization": f"Bearer {SECRET}"})],
+    ids=["missing", "wrong-query", "wrong-header"],
+)
+def test_fleet_page_401_is_a_small_html_page(
+    central: Central, params: dict[str, str], headers: dict[str, str]
+) -> None:
+    reply = requests.get(f"{central.url}/ops/fleet", params=params, headers=headers, timeout=10)
+    assert reply.status_code == 401
+    assert reply.headers["Content-Type"].startswith("text/html")
+    assert "运维令牌" in reply.text
+    assert "ops token" in reply.text
+    assert SECRET not in reply.text
+
+
+def test_unknown_path_and_method_are_the_error_body(central: Central) -> None:
+    _error(requests.get(f"{central.url}/nowhere", timeout=10), 404, "not_found")
+    reply = requests.put(f"{central.url}/v1/health", timeout=10)
+    _error(reply, 405, "method_not_allowed")
+
+
+def test_every_documented_error_is_the_error_body() -> None:
+    """Every 4xx/5xx of every operation is BusinessErrorBody (the fleet page's 401: HTML);
+    every operation names 400 and 413, and X-Kiosk-Id is required where it is taken."""
+    for method, path, operation in OPERATIONS:
+        statuses = {s for s in operation["responses"] if s[0] in "45"}
+        assert {"400", "413"} <= statuses, (method, path)
+        if route_kind(path) is not None:
+            assert "401" in statuses
+        for status in statuses:
+            content = operation["responses"][status]["content"]
+            if (path, status) == ("/ops/fleet", "401"):
+                assert list(content) == ["text/html"]
+                continue
+            ref = content["application/json"]["schema"]["$ref"]
+            assert ref.endswith("/BusinessErrorBody"), (method, path, status)
+        for parameter in operation.get("parameters", []):
+            if parameter["name"].lower() == "x-kiosk-id":
+                assert parameter["required"] is True
+    assert "HTTPValidationError" not in DOCUMENT["components"]["schemas"]
+
+
+# ----- no echo of what was sent -----
+
+LOGIN_BODIES = [
+    ("/v1/customer/login/password", {"msisdn": "13800138000", "password": f"{SECRET}x"}),
+    ("/v1/customer/login/password", {"msisdn": "13800138000", "password": int(SECRET)}),
+    ("/v1/customer/login/password", {"msisdn": f"138{SECRET}", "password": "123456", "x": 1}),
+    ("/v1/customer/login/password", [SECRET]),
+    ("/v1/customer/login/id-card", {"msisdn": "13800138000", "id_number": f"{SECRET}X" * 3,
+                                    "name": "张三", "valid_until": None}),
+    ("/v1/customer/login/id-card", {"msisdn": "13800138000", "id_number": "11010119900307447",
+                                    "name": "x" * 65 + SECRET, "valid_until": SECRET}),
+    ("/v1/realname/checks", {"id_number": f"1101011990030{SECRET}", "name": "张三",
+                             "valid_from": "2020-01-01", "valid_until": None}),
+    ("/v1/customer/login/sms", {"challenge_id": "0" * 32, "code": f"{SECRET}"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "body"), LOGIN_BODIES, ids=_id)
+def test_422_never_echoes_the_password_or_id_number(central: Central, path: str, body: Any) -> None:
+    reply = requests.post(f"{central.url}{path}", json=body, headers=_credentials(path), timeout=10)
+    answer = _error(reply, 422, "request.invalid")
+    assert SECRET not in reply.text
+    assert all(set(error) == {"loc", "msg"} for error in answer["data"]["errors"])
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_ROUTES, ids=str)
+def test_422_of_every_body_route_has_no_input(central: Central, method: str, path: str) -> None:
+    """Every field of the body given a wrong value carrying the marker, and an unknown one."""
+    schema = DOCUMENT["components"]["schemas"]
+    ref = next(iter(DOCUMENT["paths"][path][method.lower()]["requestBody"]["content"].values()))
+    name = ref["schema"]["$ref"].rsplit("/", 1)[1]
+    body: dict[str, Any] = {field: [SECRET] for field in schema[name]["properties"]}
+    body["unexpected"] = SECRET
+    reply = requests.request(
+        method, f"{central.url}{_concrete(path)}", json=body, headers=_credentials(path),
+        timeout=10,
+    )  # fmt: skip
+    _error(reply, 422, "request.invalid")
+    assert SECRET not in reply.text
