@@ -62,7 +62,15 @@ TITLE = "Kiosk central backend"
 DESCRIPTION = (
     "Reference central backend of the self-service kiosk fleet. Kiosks deliver their outbox to "
     "`POST /v1/sync`; ops read what was recorded under `/v1/ops/`. The body schema of each sync "
-    "item kind is listed under `x-sync-kinds`."
+    "item kind is listed under `x-sync-kinds`.\n\n"
+    "Every request passes one input policy first: a body of at most 2 MiB by default (24 MiB for "
+    "`/v1/sync` and `/v1/logs`, read only from an authenticated kiosk), else 413 "
+    "`request.too_large`; credentials before the body (401 `auth.missing`); strict JSON "
+    "(NaN, Infinity, a lone surrogate, NUL or invalid UTF-8: 400 `request.bad_json`) and "
+    "URLs (NUL or invalid UTF-8 in the path or query: 400 `request.bad_url`). Every refusal "
+    "is `BusinessErrorBody` `{detail, code, data}` (a 422 `request.invalid` lists "
+    "`data.errors` [{loc, msg}] without the submitted values), except the HTML fleet page's "
+    "401. Date-times in requests are ISO-8601 strings with a UTC offset."
 )
 SYNC_DESCRIPTION = (
     "Deliver outbox items. Each item is answered in order and committed on its own: "
