@@ -183,7 +183,7 @@ def test_invalid_heartbeat_is_422_and_stores_nothing(
 ) -> None:
     reply = central.heartbeat(body)
     assert reply.status_code == 422, reply.text
-    assert loc in [error["loc"] for error in reply.json()["detail"]]
+    assert loc in [error["loc"] for error in reply.json()["data"]["errors"]]
     assert central.fleet_kiosk("K1")["last_heartbeat_at"] is None
 
 
@@ -229,7 +229,11 @@ def test_command_is_delivered_until_acked(central: Central, clock: FakeClock) ->
 def test_issue_to_unknown_kiosk_is_404_and_writes_nothing(central: Central) -> None:
     reply = central.issue("K9", {"kind": "restart"})
     assert reply.status_code == 404
-    assert reply.json() == {"detail": "no kiosk 'K9' is registered"}
+    assert reply.json() == {
+        "detail": "no kiosk 'K9' is registered",
+        "code": "not_found",
+        "data": {},
+    }
 
 
 @pytest.mark.parametrize(
@@ -239,7 +243,7 @@ def test_issue_to_unknown_kiosk_is_404_and_writes_nothing(central: Central) -> N
 def test_bad_command_is_422_and_writes_nothing(central: Central, payload: Any) -> None:
     reply = central.issue("K1", payload)
     assert reply.status_code == 422, reply.text
-    assert isinstance(reply.json()["detail"], list)
+    assert reply.json()["code"] == "request.invalid"
     assert central.commands_for() == []
 
 
@@ -247,7 +251,7 @@ def test_bad_command_is_422_and_writes_nothing(central: Central, payload: Any) -
 def test_issue_needs_the_ops_token(central: Central, token: str) -> None:
     reply = central.issue("K1", {"kind": "restart"}, token=token)
     assert reply.status_code == 401
-    assert reply.json() == {"detail": "invalid ops token"}
+    assert reply.json() == {"detail": "invalid ops token", "code": "auth.invalid", "data": {}}
     assert central.commands_for() == []
 
 
