@@ -19,7 +19,6 @@ from central.auth import (
     clock_of,
     hash_token,
     kiosk_check,
-    register_kiosks,
     require_ops,
     require_ops_page,
     storage_of,
@@ -41,6 +40,7 @@ from central.fleet_schemas import (
 from central.heartbeat import issue_command, record_heartbeat
 from central.input_policy import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_UPLOAD_BYTES, InputPolicy
 from central.kinds import KINDS
+from central.kiosk_registry import add_missing
 from central.logs import router as logs_router
 from central.maintenance_events import DEFAULT_LIMIT, MAX_LIMIT, list_events
 from central.schemas import (
@@ -363,20 +363,23 @@ def create_app(
     *,
     clock: Callable[[], datetime] = utcnow,
     fleet_tz: tzinfo = CHINA_STANDARD_TIME,
-    seed: bool = True,
+    seed: bool = False,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
 ) -> FastAPI:
-    """The full application: opens `db_url` (creating tables) and registers `kiosks`.
+    """The full application over `db_url`, whose schema must be current (`python -m central
+    migrate`): registers those of `kiosks` not registered yet (a registered kiosk keeps its
+    token: only `central kiosk rotate` changes one).
 
     `clock` (aware datetimes) stamps heartbeats, commands and last_seen and decides who is
     offline; `fleet_tz` is the zone of the business day the fleet view counts top-ups in.
-    `seed` fills an empty database with the demo business data (central/seed.py).
+    `seed` fills an empty database with the demo business data (central/seed.py; normally
+    the explicit `python -m central seed`).
     `max_body_bytes` / `max_upload_bytes` limit request bodies (central.input_policy).
     """
     storage = open_storage(db_url)
     try:
-        register_kiosks(storage, kiosks)
+        add_missing(storage, kiosks)
         if seed:
             seed_demo(storage, clock())
     except SQLAlchemyError as exc:

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import requests
 
-from central.auth import register_kiosks
 from central.db import Storage, open_storage, utcnow
+from central.kiosk_registry import add_missing
 from central.seed import seed_demo
 from central.server import READY_PREFIX
 from tests.central.conftest import OPS_TOKEN
@@ -70,7 +70,7 @@ def pg() -> Iterator[tuple[Storage, list[str]]]:
     with postgres_server() as url:
         storage = open_storage(url, migrate=True)
         try:
-            register_kiosks(storage, KIOSKS)
+            add_missing(storage, KIOSKS)
             seed_demo(storage, utcnow())
             with central_instances(url, 2) as urls:
                 yield storage, urls

@@ -98,7 +98,7 @@ def serve_central(folder: Path, port: int = 0, *, old: bool = False) -> Iterator
     with 422, as a central that predates them does (its models forbid unknown fields)."""
     db_url = f"sqlite:///{folder / 'central.db'}"
     open_storage(db_url, migrate=True).close()  # serve refuses a database not at head
-    app = create_app(db_url, OPS_TOKEN, KIOSKS)
+    app = create_app(db_url, OPS_TOKEN, KIOSKS, seed=True)
     beats: list[dict[str, Any]] = []
 
     @app.middleware("http")

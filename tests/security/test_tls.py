@@ -91,7 +91,7 @@ def tls_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsCentral
     cert, key = _self_signed(folder)
     db_url = f"sqlite:///{folder / 'central.db'}"
     open_storage(db_url, migrate=True).close()  # serve refuses a database not at head
-    app = create_app(db_url, OPS_TOKEN, KIOSKS)
+    app = create_app(db_url, OPS_TOKEN, KIOSKS, seed=True)
     sock = bind_socket("127.0.0.1", 0)
     config = uvicorn.Config(app, log_level="warning", lifespan="off",
                             ssl_certfile=str(cert), ssl_keyfile=str(key))  # fmt: skip
