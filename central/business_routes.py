@@ -156,7 +156,9 @@ def login_sms(request: Request, kiosk: KioskId, body: SmsCodeLogin) -> SessionOu
     "/v1/customer/login/id-card", tags=["customer auth"], responses=refusals(403, 404, 423)
 )
 def login_id_card(request: Request, kiosk: KioskId, body: IdCardLogin) -> SessionOut:
-    """Log in with the ID card read at the kiosk: valid, and the line's registered owner."""
+    """Log in with the ID card read at the kiosk: valid, and the line's registered owner. 5
+    cards in a row that are not the owner's lock ID-card login of the number for 30 min
+    (`auth.id_card_locked`, 423, `data.locked_until`); each says `data.attempts_left`."""
     return transact(request, lambda s, now: customer_auth.login_with_id_card(s, kiosk, body, now))
 
 
@@ -380,7 +382,9 @@ def reserve(
     body: ReserveRequest,
 ) -> ReservationOut:
     """Hold a number for 15 minutes for a checked customer; the same call again returns the
-    same reservation, another number releases the first."""
+    same reservation, another number releases the first. The person's lines plus the numbers
+    held for them at other kiosks must stay under the 5-line limit
+    (`realname.too_many_lines`, 409)."""
     return transact(
         request, lambda s, now: sim_sale.reserve_number(s, kiosk, msisdn, body.check_id, now)
     )

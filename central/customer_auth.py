@@ -38,6 +38,7 @@ SESSION_IDLE = timedelta(minutes=5)
 SESSION_MAX = timedelta(minutes=30)
 SMS_SIGNATURE = "【自助终端】"
 ID_CARD_ATTEMPTS = 5
+ID_CARD_LOCKED = "too many ID cards that are not the owner's"
 ID_CARD_LOCK = timedelta(minutes=30)
 PASSWORD_LIMIT = limits.Limit("password", PASSWORD_ATTEMPTS, PASSWORD_LOCK)
 ID_CARD_LIMIT = limits.Limit("id_card", ID_CARD_ATTEMPTS, ID_CARD_LOCK)
@@ -93,10 +94,8 @@ def _open_session(
     )
 
 
-def _locked(until: datetime | None, message: str) -> BusinessError:
-    return BusinessError(
-        423, "auth.locked", message, {"locked_until": until.isoformat() if until else None}
-    )
+def _locked(until: datetime | None, message: str, code: str = "auth.locked") -> BusinessError:
+    return BusinessError(423, code, message, {"locked_until": until.isoformat() if until else None})
 
 
 def login_with_password(
@@ -236,12 +235,12 @@ def login_with_id_card(
     account = _account(session, card.msisdn)
     claim = limits.claim(session, ID_CARD_LIMIT, card.msisdn, now)
     if not claim.granted:
-        raise _locked(claim.locked_until, "too many ID cards that are not the owner's")
+        raise _locked(claim.locked_until, ID_CARD_LOCKED, "auth.id_card_locked")
     key = server_key(session, ID_HASH_KEY)
     if account.owner_id_hash != keyed_hash(number, key) or account.owner_name != card.name:
         locked_until = limits.failed(session, ID_CARD_LIMIT, card.msisdn, now)
         if locked_until is not None:
-            raise _locked(locked_until, "too many ID cards that are not the owner's")
+            raise _locked(locked_until, ID_CARD_LOCKED, "auth.id_card_locked")
         raise BusinessError(
             403,
             "auth.not_owner",

@@ -256,15 +256,44 @@ class CentralApi:
         return self._get(SealedPersonalisation, "POST", path, session=session, json=body)
 
 
+# Codes of central's error body that are about the request itself (credentials, shape,
+# size), not a business decision: the customer is told only that central refused, and the
+# log keeps the code. A business refusal's code (auth.wrong_password, realname.expired, ...)
+# is a message key the screens have a text for.
+PROTOCOL_CODES = frozenset(
+    {
+        "auth.missing",
+        "auth.invalid",
+        "request.invalid",
+        "request.bad_json",
+        "request.bad_url",
+        "request.too_large",
+        "not_found",
+        "method_not_allowed",
+        "storage.unavailable",
+        "internal",
+    }
+)
+
+
 def _refusal(method: str, path: str, reply: requests.Response) -> CentralRefused:
-    """A 4xx with central's `{detail, code, data}` body; anything else is a generic refusal
-    (e.g. FastAPI's own 422 validation body, which means the kiosk sent something wrong)."""
+    """A 4xx with central's `{detail, code, data}` body. A refusal of the request itself
+    (PROTOCOL_CODES: our credentials, a body central cannot take) and an answer without that
+    body are the generic `error.central_refused`: the kiosk sent something central does not
+    accept, which no text for the customer can explain."""
     try:
         body = Refusal.model_validate(reply.json())
     except (ValueError, RecursionError, ValidationError):
         log.error("%s %s: HTTP %d without an error body", method, path, reply.status_code)
         return CentralRefused(
             f"{method} {path}: HTTP {reply.status_code}",
+            code="error.central_refused",
+            status=reply.status_code,
+        )
+    if body.code in PROTOCOL_CODES:
+        log.error("%s %s: HTTP %d %s: %s", method, path, reply.status_code, body.code, body.detail)
+        return CentralRefused(
+            f"{method} {path}: {body.code}: {body.detail}",
             code="error.central_refused",
             status=reply.status_code,
         )

@@ -125,10 +125,10 @@ def test_id_card_login_locks_after_five_cards_that_are_not_the_owners(
     for left in (4, 3, 2, 1):
         data = refused(biz.call("POST", "/v1/customer/login/id-card", wrong), 403, "auth.not_owner")
         assert data["attempts_left"] == left
-    locked = refused(biz.call("POST", "/v1/customer/login/id-card", wrong), 423, "auth.locked")
+    locked = refused(biz.call("POST", "/v1/customer/login/id-card", wrong), 423, "auth.id_card_locked")
     assert locked["locked_until"]
     right = {**ZHANG_SAN_CARD, "msisdn": ZHANG, "valid_until": "2036-05-01"}
-    refused(biz.call("POST", "/v1/customer/login/id-card", right), 423, "auth.locked")
+    refused(biz.call("POST", "/v1/customer/login/id-card", right), 423, "auth.id_card_locked")
     clock.advance(30 * 60 + 1)
     assert biz.ok("POST", "/v1/customer/login/id-card", right)["method"] == "id_card"
 

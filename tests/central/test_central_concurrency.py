@@ -147,7 +147,7 @@ def test_of_100_concurrent_foreign_id_cards_at_most_the_limit_are_evaluated(
     wrong = {**li_si, "msisdn": "13700137000"}
     codes = _codes(_at_once(100, lambda n: _post(urls, n, "/v1/customer/login/id-card", wrong)))
     assert codes["auth.not_owner"] <= 4, codes
-    assert set(codes) <= {"auth.not_owner", "auth.locked"}, codes
+    assert set(codes) <= {"auth.not_owner", "auth.id_card_locked"}, codes
 
 
 def test_one_sms_code_a_minute_and_three_tries_per_code_at_any_concurrency(

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from drivers.interfaces import HEALTH_OK
 from kiosk import central_models, vouchers
-from kiosk.central_api import CentralApi
+from kiosk.central_api import PROTOCOL_CODES, CentralApi
 from kiosk.errors import CentralRefused, CentralUnavailable
 from kiosk.flows import sim_replacement, sim_sale
 from kiosk.health_reporter import ErrorReport, HealthSnapshot, QueueFigures, wire_body
@@ -143,6 +143,20 @@ def test_refusal_without_central_body_is_a_generic_refusal(canned: HTTPServer) -
         _api(canned).balance("session")
     assert refused.value.code == "error.central_refused"
     assert refused.value.status == 422
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("code", sorted(PROTOCOL_CODES))
+def test_a_refusal_of_the_request_itself_is_a_generic_refusal(
+    canned: HTTPServer, code: str
+) -> None:
+    """Central's refusals of the request (credentials, shape, size) have codes no screen has a
+    text for: the customer sees the generic refusal, whatever the code."""
+    body = {"detail": "refused", "code": code, "data": {"errors": []}}
+    canned.answer = (401 if code.startswith("auth.") else 422, json.dumps(body).encode())  # type: ignore[attr-defined]
+    with pytest.raises(CentralRefused) as refused:
+        _api(canned).balance("session")
+    assert refused.value.code == "error.central_refused"
 
 
 @pytest.mark.timeout(30)

@@ -245,6 +245,11 @@
     </message>
     <message>
         <location filename="../qml/auth/AuthTexts.qml" line="25"/>
+        <source>Too many ID cards that are not the owner&apos;s: ID card login is locked for this number for 30 minutes</source>
+        <translation>非机主身份证尝试次数过多，该号码的身份证登录已锁定 30 分钟</translation>
+    </message>
+    <message>
+        <location filename="../qml/auth/AuthTexts.qml" line="25"/>
         <source>This service needs your ID card: please log in with it</source>
         <translation>此业务需要身份证，请使用身份证登录</translation>
     </message>

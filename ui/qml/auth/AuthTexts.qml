@@ -22,6 +22,7 @@ QtObject {
         case "auth.bad_code": return qsTr("The code has 6 digits")
         case "auth.code_not_requested": return qsTr("Please ask for a code first")
         case "auth.not_owner": return qsTr("This ID card is not registered to this number")
+        case "auth.id_card_locked": return qsTr("Too many ID cards that are not the owner's: ID card login is locked for this number for 30 minutes")
         case "auth.id_card_required": return qsTr("This service needs your ID card: please log in with it")
         case "sms.too_soon": return qsTr("A code was sent less than a minute ago. Please wait, then try again.")
         case "sms.wrong_code": return qsTr("Wrong code. Please check the text message.")
