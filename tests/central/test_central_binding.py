@@ -125,7 +125,9 @@ def test_id_card_login_locks_after_five_cards_that_are_not_the_owners(
     for left in (4, 3, 2, 1):
         data = refused(biz.call("POST", "/v1/customer/login/id-card", wrong), 403, "auth.not_owner")
         assert data["attempts_left"] == left
-    locked = refused(biz.call("POST", "/v1/customer/login/id-card", wrong), 423, "auth.id_card_locked")
+    locked = refused(
+        biz.call("POST", "/v1/customer/login/id-card", wrong), 423, "auth.id_card_locked"
+    )
     assert locked["locked_until"]
     right = {**ZHANG_SAN_CARD, "msisdn": ZHANG, "valid_until": "2036-05-01"}
     refused(biz.call("POST", "/v1/customer/login/id-card", right), 423, "auth.id_card_locked")
