@@ -224,7 +224,7 @@ def central_topups(url: str) -> list[dict[str, Any]]:
     after = 0
     headers = {"Authorization": f"Bearer {OPS_TOKEN}"}
     while True:
-        reply = requests.get(f"{url}/v1/ops/topups", params={"after_id": after, "limit": 5000},
+        reply = requests.get(f"{url}/v1/ops/topups", params={"after_id": after, "limit": 500},
                              headers=headers, timeout=60)  # fmt: skip
         reply.raise_for_status()
         page = reply.json()["topups"]

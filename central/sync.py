@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from pydantic import BaseModel
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from central import balances
-from central.bulk_topups import NewTopup, apply_topups
+from central.bulk_topups import NewTopup, apply_topups, executemany
 from central.db import Storage, SyncRecord, utcnow
 from central.errors import ItemConflict, ItemRejected
 from central.kinds import KINDS, KindSpec, TopupV1
@@ -242,7 +242,7 @@ class _Batch:
             # a later copy in this batch is a replay
             self.known[key] = BatchAnswer("topup.v1", new.digest, row["result_json"])
         if records:
-            self.session.execute(insert(cast(Table, SyncRecord.__table__)), records)
+            executemany(self.session, cast(Table, SyncRecord.__table__), records)
 
     def answers(self) -> list[SyncResult]:
         return [result for result in self.results if result is not None]

@@ -170,7 +170,9 @@ def test_wrong_passwords_count_down_then_lock_and_sms_still_works(
     assert auth.lockedUntil in find_item(window, "auth.password.detail").property("text")
     save_screen(ui_session, "auth-04-password-locked")
     ((locked_until,),) = central_rows(
-        kiosk_app, "SELECT locked_until FROM accounts WHERE msisdn = ?", LI_SI
+        kiosk_app,
+        "SELECT locked_until FROM attempt_limits WHERE scope = 'password' AND subject = ?",
+        LI_SI,
     )
     assert locked_until is not None
     assert central_sessions(kiosk_app, LI_SI) == []
