@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.business_db import Account
+from central.db import among
 
 
 def credit(session: Session, msisdn: str, delta_fen: int) -> bool:
@@ -33,23 +34,28 @@ def credit(session: Session, msisdn: str, delta_fen: int) -> bool:
     return found
 
 
-def lock_lines(session: Session, msisdns: Iterable[str]) -> dict[str, Account]:
+def lock_lines(session: Session, msisdns: Iterable[str]) -> set[str]:
     """Lock the lines (those that exist) until the transaction ends, in msisdn order so that
-    two transactions locking overlapping sets never deadlock; the rows as now committed.
+    two transactions locking overlapping sets never deadlock; the numbers that exist.
     SQLite has no row locks: there a transaction already writes alone."""
     wanted = sorted(set(msisdns))
     if not wanted:
-        return {}
-    rows = session.scalars(
-        select(Account)
-        .where(Account.msisdn.in_(wanted))
-        .order_by(Account.msisdn)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        return set()
+    return set(
+        session.scalars(
+            select(Account.msisdn)
+            .where(among(session, Account.msisdn, wanted))
+            .order_by(Account.msisdn)
+            .with_for_update()
+        )
     )
-    return {row.msisdn: row for row in rows}
 
 
 def lock_line(session: Session, msisdn: str) -> Account | None:
-    """One line, locked (lock_lines), or None if there is no such line."""
-    return lock_lines(session, [msisdn]).get(msisdn)
+    """One line, locked (lock_lines), as now committed; None if there is no such line."""
+    return session.scalar(
+        select(Account)
+        .where(Account.msisdn == msisdn)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )

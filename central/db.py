@@ -6,7 +6,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    any_,
     bindparam,
     create_engine,
     event,
@@ -331,6 +332,15 @@ def insert_if_absent(session: Session, model: type[Base], row: dict[str, Any]) -
     return True
 
 
+def among(session: Session, column: Any, values: Iterable[Any]) -> Any:
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`: one parameter, so the
+    statement's text is short and the same for any count (psycopg converts a long IN list's
+    text anew on every execution: 6 % of a sync batch's CPU)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return column.in_(list(values))
+
+
 def upsert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     """INSERT each row, or UPDATE its other columns where its primary key exists: one
     statement (ON CONFLICT DO UPDATE) instead of an ORM get-then-set per row. The rows share
@@ -454,6 +464,14 @@ def make_engine(db_url: str) -> Engine:
         # use of a stale connection fails, SQLAlchemy drops the pool's connections, and the
         # kiosk's request is answered 503 and retried.
         kwargs.update(pool_size=DB_POOL_SIZE, max_overflow=0, pool_timeout=30, pool_recycle=3600)
+        if url.get_backend_name() == "postgresql":
+            # psycopg prepares a statement on its fifth use, and PostgreSQL may then plan it
+            # once for any values: a batch's `key IN (100 keys)` got a generic plan that
+            # walked every record of the kiosk (10 ms a batch, growing with its history)
+            # instead of 100 index lookups (0.7 ms). Prepared statements are still parsed
+            # once; only the plan is made for each execution's values.
+            kwargs["connect_args"] = {"options": "-c plan_cache_mode=force_custom_plan"}
+
     try:
         engine = create_engine(url, **kwargs)
     except (NoSuchModuleError, ImportError, ArgumentError, TypeError) as exc:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from central import balances
 from central.bulk_topups import NewTopup, apply_topups, executemany
-from central.db import Storage, SyncRecord, utcnow
+from central.db import Storage, SyncRecord, among, utcnow
 from central.errors import ItemConflict, ItemRejected
 from central.kinds import KINDS, KindSpec, TopupV1
 from central.schemas import SyncItem, SyncResult
@@ -186,11 +186,13 @@ class _Batch:
         self.now = utcnow()
         self.results: list[SyncResult | None] = [None] * len(items)
         keys = {item.key for item in items}
+        records = session.execute(
+            select(
+                SyncRecord.key, SyncRecord.kind, SyncRecord.body_sha256, SyncRecord.result_json
+            ).where(SyncRecord.kiosk_id == kiosk_id, among(session, SyncRecord.key, keys))
+        )  # columns, not ORM objects: most keys of a batch are new, the rest only replayed
         self.known: dict[str, FirstAnswer] = {
-            record.key: record
-            for record in session.scalars(
-                select(SyncRecord).where(SyncRecord.kiosk_id == kiosk_id, SyncRecord.key.in_(keys))
-            )
+            key: BatchAnswer(kind, digest, result) for key, kind, digest, result in records
         }
         self.run: dict[str, tuple[int, NewTopup]] = {}  # by key, in arrival order
 

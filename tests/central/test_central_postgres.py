@@ -115,3 +115,23 @@ def test_sim_sale_end_to_end(pg_central: Central) -> None:
 def test_heartbeat_shows_in_the_fleet(pg_central: Central) -> None:
     assert pg_central.heartbeat().status_code == 200
     assert pg_central.fleet_kiosk("K1")["status"] == "online"
+
+
+def test_a_txn_id_credited_under_another_key_is_a_conflict_in_a_batch(pg_central: Central) -> None:
+    """On PostgreSQL the batch path leaves this to the unique constraint (bulk_topups): the
+    batch is redone item by item, and only the clashing item is a conflict."""
+    first = topup_body(txn_id="PG-dup", amount_fen=100)
+    [accepted] = pg_central.sync_results([item("pg-dup-1", first)])
+    assert accepted["status"] == "accepted"
+    results = pg_central.sync_results(
+        [
+            item("pg-dup-2", first),  # the same txn under another key
+            item("pg-dup-3", topup_body(txn_id="PG-new", amount_fen=100)),
+            item("pg-dup-4", topup_body(txn_id="PG-new", amount_fen=100)),  # twice in one batch
+        ]
+    )
+    assert [r["status"] for r in results] == ["conflict", "accepted", "conflict"]
+    assert "already credited" in results[0]["reason"]
+    txns = [t["txn_id"] for t in pg_central.topups()]
+    assert txns.count("PG-dup") == 1
+    assert txns.count("PG-new") == 1
