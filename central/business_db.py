@@ -69,6 +69,8 @@ class Account(Base):
     status: Mapped[str] = mapped_column(String(16))  # active | suspended
     iccid: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(160))  # scrypt$salt$hash
+    # No longer read or written: password tries are counted in attempt_limits (limits.py),
+    # where a claim is atomic. Kept until a migration drops them with the code that sets them.
     failed_password_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
