@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +37,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, CursorResult, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
@@ -44,6 +51,7 @@ from central.errors import ConfigError, StorageError
 
 log = logging.getLogger("central")
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SCHEMA_LOCK_WAIT_S = 120.0
 # Connections per central process to a server database (CENTRAL_DB_POOL_SIZE): with N
 # processes, N x this must stay under the server's max_connections (PostgreSQL: 100).
 DB_POOL_SIZE = int(os.environ.get("CENTRAL_DB_POOL_SIZE", "20"))
@@ -313,7 +321,17 @@ def schema_lock(connection: Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
     elif connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # SQLite's busy handler gives up after busy_timeout (5 s), and a first migration on a
+        # loaded machine took longer (CI): the others keep waiting, up to SCHEMA_LOCK_WAIT_S.
+        deadline = time.monotonic() + SCHEMA_LOCK_WAIT_S
+        while True:
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                connection.rollback()
 
 
 def insert_if_absent(session: Session, model: type[Base], row: dict[str, Any]) -> bool:

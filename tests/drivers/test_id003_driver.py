@@ -165,6 +165,13 @@ def test_disabled_denomination_is_rejected_by_the_acceptor(rig: Rig) -> None:
 
 
 def test_disable_stops_accepting(rig: Rig) -> None:
+    # The fixture's enable() is applied at one of the driver's idle polls, perhaps not yet:
+    # the acceptor starts DISABLED, so waiting for DISABLED below would pass at once, and the
+    # late enable then took the note (seen in CI). First the enable, then the disable.
+    deadline = time.monotonic() + 5
+    while rig.sim.state is not Status.IDLING and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert rig.sim.state is Status.IDLING
     rig.driver.disable()
     # disable() is applied at the driver's next idle poll: a poll already on the wire may still
     # find the acceptor enabled (seen once in CI on a busy machine). The note comes after.
