@@ -94,10 +94,16 @@ class NewTopup:
 
 
 def apply_topups(
-    session: Session, kiosk_id: str, items: Sequence[NewTopup], now: datetime
+    session: Session,
+    kiosk_id: str,
+    items: Sequence[NewTopup],
+    now: datetime,
+    *,
+    lines: set[str] | None = None,
 ) -> list[tuple[str, dict[str, Any] | str]]:
     """Record the run's top-ups and credits; per item (key, result) when accepted or
-    (key, reason) on conflict. The caller stores the idempotency records."""
+    (key, reason) on conflict. The caller stores the idempotency records. `lines`: the
+    numbers among the items' that are lines, when the caller knows (it locked them)."""
     taken: dict[str, int] = {}
     if session.get_bind().dialect.name != "postgresql":
         txn_ids = {item.body.txn_id for item in items}
@@ -122,7 +128,7 @@ def apply_topups(
             continue
         taken[item.body.txn_id] = -1  # a second item of this run with this txn_id conflicts
         accepted.append(item)
-    results = _insert(session, kiosk_id, accepted, now, taken) if accepted else {}
+    results = _insert(session, kiosk_id, accepted, now, taken, lines=lines) if accepted else {}
     answers: list[tuple[str, dict[str, Any] | str]] = []
     for item in items:
         answers.append((item.key, results.get(item.key) or outcome[item.key]))
@@ -135,12 +141,18 @@ def _insert(
     items: list[NewTopup],
     now: datetime,
     taken: dict[str, int],
+    *,
+    lines: set[str] | None,
 ) -> dict[str, dict[str, Any]]:
     rows = [{"kiosk_id": kiosk_id, "received_at": now, **item.body.model_dump()} for item in items]
     ids = insert_rows(session, cast(Table, Topup.__table__), rows)
     numbers = {item.body.msisdn for item in items}
-    known = set(
-        session.scalars(select(Account.msisdn).where(among(session, Account.msisdn, numbers)))
+    known = (
+        lines
+        if lines is not None
+        else set(
+            session.scalars(select(Account.msisdn).where(among(session, Account.msisdn, numbers)))
+        )
     )
     credit: dict[str, int] = defaultdict(int)
     results: dict[str, dict[str, Any]] = {}

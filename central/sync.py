@@ -158,28 +158,34 @@ def _batch_in_one_transaction(
     storage: Storage, kiosk_id: str, items: Sequence[SyncItem]
 ) -> list[SyncResult]:
     with storage.sessions.begin() as session:
-        _lock_lines_of(session, items)
-        batch = _Batch(session, kiosk_id, items)
+        lines = _lock_lines_of(session, items)
+        batch = _Batch(session, kiosk_id, items, lines)
         for index in range(len(items)):
             batch.process(index)
         batch.settle_run()
         return batch.answers()
 
 
-def _lock_lines_of(session: Session, items: Sequence[SyncItem]) -> None:
+def _lock_lines_of(session: Session, items: Sequence[SyncItem]) -> set[str]:
     """Lock every line the items name before anything else is touched, in msisdn order
     (balances.lock_lines): a batch holds its lines' locks until it commits, so taking them in
-    the order the items come would let two batches naming the same lines deadlock."""
+    the order the items come would let two batches naming the same lines deadlock. The
+    numbers that are lines."""
     numbers = [item.body.get("msisdn") for item in items]
-    balances.lock_lines(session, [n for n in numbers if isinstance(n, str) and len(n) <= 32])
+    return balances.lock_lines(session, [n for n in numbers if isinstance(n, str) and len(n) <= 32])
 
 
 class _Batch:
     """One batch inside one transaction. New top-ups collect into a run applied in bulk
     (bulk_topups) before anything else is touched, so the order of effects is kept."""
 
-    def __init__(self, session: Session, kiosk_id: str, items: Sequence[SyncItem]) -> None:
+    def __init__(
+        self, session: Session, kiosk_id: str, items: Sequence[SyncItem], lines: set[str]
+    ) -> None:
         self.session = session
+        # The lines locked at the start; None once another kind was applied (a SIM sale opens
+        # a line), after which top-ups look their numbers up again.
+        self.lines: set[str] | None = lines
         self.kiosk_id = kiosk_id
         self.items = items
         self.digests = [body_digest(item.body) for item in items]
@@ -216,13 +222,16 @@ class _Batch:
         self.results[index] = _apply_one(
             self.session, self.kiosk_id, item, (digest, spec, body), self.known
         )
+        self.lines = None
 
     def settle_run(self) -> None:
         if not self.run:
             return
         run = list(self.run.values())
         self.run = {}
-        answers = apply_topups(self.session, self.kiosk_id, [new for _, new in run], self.now)
+        answers = apply_topups(
+            self.session, self.kiosk_id, [new for _, new in run], self.now, lines=self.lines
+        )
         records = []
         for (index, new), (key, answer) in zip(run, answers, strict=True):
             if isinstance(answer, str):

@@ -15,7 +15,7 @@ from central.business_db import Account, AccountEvent, PoolNumber, SignedAgreeme
 from central.identity import check_character
 from central.seed import BLOCKED
 from tests.central.business_client import LI_SI_CARD, ZHANG_SAN_CARD, Biz, KioskKey, refused
-from tests.central.conftest import Central, FakeClock, item
+from tests.central.conftest import Central, FakeClock, item, topup_body
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -385,3 +385,19 @@ def test_number_search_by_ending_digits_and_price_range(biz: Biz) -> None:
         biz.call("GET", "/v1/numbers", params={"min_price_fen": 200, "max_price_fen": 100}),
         422, "number.bad_price_range",
     )  # fmt: skip
+
+
+def test_a_top_up_in_the_batch_that_opens_the_line_credits_it(biz: Biz) -> None:
+    """The batch path takes the lines it locked at its start as the lines there are, until a
+    SIM sale in the batch opens one: a top-up of the new number after it is credited."""
+    held, body = _sold(biz)
+    topup = topup_body(txn_id="T-new-line", msisdn=held["msisdn"], amount_fen=2000)
+    sale, credited = biz.central.sync_results(
+        [item("sale-then-topup", body, kind="sim_sale.v1"), item("topup-new-line", topup)]
+    )
+    assert sale["status"] == "accepted"
+    assert credited["result"]["status"] == "credited"
+    with biz.central.storage.sessions() as session:
+        line = session.get(Account, held["msisdn"])
+        assert line is not None
+        assert line.balance_fen == 10_000 - held["price_fen"] + 2000
