@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.business_db import Account
-from central.db import among
+from central.statements import among, locked_row
 
 
 def credit(session: Session, msisdn: str, delta_fen: int) -> bool:
@@ -53,9 +53,4 @@ def lock_lines(session: Session, msisdns: Iterable[str]) -> set[str]:
 
 def lock_line(session: Session, msisdn: str) -> Account | None:
     """One line, locked (lock_lines), as now committed; None if there is no such line."""
-    return session.scalar(
-        select(Account)
-        .where(Account.msisdn == msisdn)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    return locked_row(session, Account, Account.msisdn == msisdn)

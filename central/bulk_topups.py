@@ -14,74 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from central import balances
 from central.business_db import Account
-from central.db import Topup, among
+from central.db import Topup
 from central.kinds import TopupV1
-
-NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
-
-
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert `rows` into `table` (an integer `id` key made by the database); their ids, in
-    order. Core, not the ORM's bulk insert: no per-row bookkeeping.
-
-    On PostgreSQL the ids are drawn from the table's sequence first and the rows go out as
-    one COPY (executemany): SQLAlchemy's multi-row INSERT … RETURNING is one long statement
-    per batch that psycopg re-parses every time (a sixth of a batch's CPU in
-    benchmarks/central_bench.py)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return list(
-            session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-        )
-    ids = sorted(
-        session.scalars(
-            text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"
-            ),
-            {"table": table.name, "n": len(rows)},
-        )
-    )
-    for row, row_id in zip(rows, ids, strict=True):
-        row["id"] = row_id
-    executemany(session, table, rows)
-    return ids
-
-
-def executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT `rows` (all with the same keys); on PostgreSQL as one COPY, which psycopg streams
-    from C (its executemany pipeline spent a sixth of a batch's CPU in Python)."""
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(table), rows)
-        return
-    connection = session.connection()
-    columns = list(rows[0])
-    # The driver gets the values as the columns' types would bind them (an aware datetime
-    # becomes the naive UTC that db.UTCDateTime stores), since no SQLAlchemy type sees them.
-    processors = {
-        column: processor
-        for column in columns
-        if (processor := table.c[column].type.bind_processor(connection.dialect)) is not None
-    }
-    if processors:
-        rows = [
-            {k: processors[k](v) if k in processors else v for k, v in row.items()} for row in rows
-        ]
-    names = ", ".join(columns)
-    driver = connection.connection.driver_connection  # psycopg's, inside our transaction
-    assert driver is not None
-    statement = f"COPY {table.name} ({names}) FROM STDIN"
-    try:
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[column] for column in columns])
-    except connection.dialect.loaded_dbapi.IntegrityError as exc:
-        # As SQLAlchemy would raise it, for the callers that settle clashes (sync.py).
-        raise IntegrityError(statement, None, exc) from exc
+from central.statements import among, insert_rows
 
 
 @dataclass(frozen=True)

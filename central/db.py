@@ -7,10 +7,10 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -22,24 +22,19 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
-    any_,
     bindparam,
     create_engine,
     event,
-    insert,
     or_,
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import URL, Connection, CursorResult, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import (
     ArgumentError,
-    IntegrityError,
     NoSuchModuleError,
     OperationalError,
     SQLAlchemyError,
@@ -332,62 +327,6 @@ def schema_lock(connection: Connection) -> None:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
                 connection.rollback()
-
-
-def insert_if_absent(session: Session, model: type[Base], row: dict[str, Any]) -> bool:
-    """INSERT `row` unless its primary key exists; True if inserted. Race-safe: a concurrent
-    insert of the same key makes this a no-op (ON CONFLICT DO NOTHING), not an error."""
-    dialect = session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        module: Any = postgresql if dialect == "postgresql" else sqlite
-        statement = module.insert(model).values(**row).on_conflict_do_nothing()
-        return bool(cast(CursorResult[Any], session.execute(statement)).rowcount)
-    try:
-        with session.begin_nested():
-            session.execute(insert(model).values(**row))
-    except IntegrityError:
-        return False
-    return True
-
-
-def among(session: Session, column: Any, values: Iterable[Any]) -> Any:
-    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`: one parameter, so the
-    statement's text is short and the same for any count (psycopg converts a long IN list's
-    text anew on every execution: 6 % of a sync batch's CPU)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
-    return column.in_(list(values))
-
-
-def upsert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """INSERT each row, or UPDATE its other columns where its primary key exists: one
-    statement (ON CONFLICT DO UPDATE) instead of an ORM get-then-set per row. The rows share
-    their keys."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("postgresql", "sqlite"):  # other databases: the ORM's merge
-        for row in rows:
-            session.merge(model(**row))
-        return
-    session.execute(_upsert_statement(dialect, model, tuple(rows[0])), rows)
-
-
-_UPSERTS: dict[tuple[str, str, tuple[str, ...]], Any] = {}
-
-
-def _upsert_statement(dialect: str, model: type[Base], columns: tuple[str, ...]) -> Any:
-    """Built once per shape: building `excluded` anew cost 7 % of a heartbeat's CPU."""
-    table = cast(Table, model.__table__)
-    key = (dialect, table.name, columns)
-    statement = _UPSERTS.get(key)
-    if statement is None:
-        module: Any = postgresql if dialect == "postgresql" else sqlite
-        insert_ = module.insert(table)
-        keys = [column.name for column in table.primary_key.columns]
-        changed = {name: insert_.excluded[name] for name in columns if name not in keys}
-        statement = _UPSERTS[key] = insert_.on_conflict_do_update(index_elements=keys, set_=changed)
-    return statement
 
 
 @contextlib.contextmanager

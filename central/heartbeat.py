@@ -16,9 +16,9 @@ from central.db import (
     RemoteCommand,
     Storage,
     latest_state_session,
-    upsert,
 )
 from central.fleet_schemas import Command, CommandKind, HeartbeatRequest, IssuedCommand
+from central.statements import upsert
 from central.volume import record_service_counts
 
 

@@ -18,8 +18,9 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
 from central.auth import hash_token
-from central.db import Kiosk, Storage, insert_if_absent, utcnow
+from central.db import Kiosk, Storage, utcnow
 from central.errors import ConfigError
+from central.statements import insert_if_absent
 
 KIOSK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ID_RULE = "kiosk id must be 1-64 letters, digits, '.', '_' or '-'"

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from central.business_db import AttemptLimit
+from central.statements import insert_if_absent
 
 
 @dataclass(frozen=True)
@@ -44,15 +44,16 @@ class Claim:
 
 def _ensure_row(session: Session, scope: str, subject: str) -> None:
     """The counter row, created if absent without racing another creator."""
-    values = {"scope": scope, "subject": subject, "used": 0, "locked_until": None}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(AttemptLimit).values(values).on_conflict_do_nothing())
-    elif dialect == "sqlite":
-        session.execute(sqlite.insert(AttemptLimit).values(values).on_conflict_do_nothing())
-    elif session.get(AttemptLimit, (scope, subject)) is None:  # other databases: best effort
-        session.add(AttemptLimit(**values))
-        session.flush()
+    row = {"scope": scope, "subject": subject, "used": 0, "locked_until": None}
+    insert_if_absent(session, AttemptLimit, row)
+
+
+def _of(limit: Limit, subject: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    return AttemptLimit.scope == limit.scope, AttemptLimit.subject == subject
+
+
+def _locked_until(session: Session, limit: Limit, subject: str) -> datetime | None:
+    return session.scalar(select(AttemptLimit.locked_until).where(*_of(limit, subject)))
 
 
 def _not_locked(now: datetime) -> ColumnElement[bool]:
@@ -66,8 +67,7 @@ def claim(session: Session, limit: Limit, subject: str, now: datetime) -> Claim:
     used = session.scalar(
         update(AttemptLimit)
         .where(
-            AttemptLimit.scope == limit.scope,
-            AttemptLimit.subject == subject,
+            *_of(limit, subject),
             AttemptLimit.used < limit.tries,
             _not_locked(now),
         )
@@ -77,11 +77,7 @@ def claim(session: Session, limit: Limit, subject: str, now: datetime) -> Claim:
     )
     if used is not None:
         return Claim(granted=True, attempts_left=limit.tries - used, locked_until=None)
-    locked_until = session.scalar(
-        select(AttemptLimit.locked_until).where(
-            AttemptLimit.scope == limit.scope, AttemptLimit.subject == subject
-        )
-    )
+    locked_until = _locked_until(session, limit, subject)
     if locked_until is None or locked_until <= now:
         locked_until = now + limit.lock_for  # the last tries are in flight; they will lock
     return Claim(granted=False, attempts_left=0, locked_until=locked_until)
@@ -94,8 +90,7 @@ def failed(session: Session, limit: Limit, subject: str, now: datetime) -> datet
     locked = session.execute(
         update(AttemptLimit)
         .where(
-            AttemptLimit.scope == limit.scope,
-            AttemptLimit.subject == subject,
+            *_of(limit, subject),
             AttemptLimit.used >= limit.tries,
             _not_locked(now),
         )
@@ -104,11 +99,7 @@ def failed(session: Session, limit: Limit, subject: str, now: datetime) -> datet
     )
     if locked.rowcount:  # type: ignore[attr-defined]
         return locked_until
-    current = session.scalar(
-        select(AttemptLimit.locked_until).where(
-            AttemptLimit.scope == limit.scope, AttemptLimit.subject == subject
-        )
-    )
+    current = _locked_until(session, limit, subject)
     return current if current is not None and current > now else None
 
 
@@ -116,7 +107,7 @@ def succeeded(session: Session, limit: Limit, subject: str) -> None:
     """A claimed try was right: the count starts again."""
     session.execute(
         update(AttemptLimit)
-        .where(AttemptLimit.scope == limit.scope, AttemptLimit.subject == subject)
+        .where(*_of(limit, subject))
         .values(used=0, locked_until=None)
         .execution_options(synchronize_session=False)
     )
@@ -129,8 +120,7 @@ def take_slot(session: Session, limit: Limit, subject: str, now: datetime) -> da
     taken = session.execute(
         update(AttemptLimit)
         .where(
-            AttemptLimit.scope == limit.scope,
-            AttemptLimit.subject == subject,
+            *_of(limit, subject),
             _not_locked(now),
         )
         .values(locked_until=now + limit.lock_for)
@@ -138,9 +128,5 @@ def take_slot(session: Session, limit: Limit, subject: str, now: datetime) -> da
     )
     if taken.rowcount:  # type: ignore[attr-defined]
         return None
-    opens = session.scalar(
-        select(AttemptLimit.locked_until).where(
-            AttemptLimit.scope == limit.scope, AttemptLimit.subject == subject
-        )
-    )
+    opens = _locked_until(session, limit, subject)
     return opens if opens is not None else now + limit.lock_for

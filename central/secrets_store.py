@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central.business_db import Setting
-from central.db import insert_if_absent
+from central.statements import insert_if_absent
 
 # scrypt cost: ~16 MiB and tens of milliseconds per check, which caps guessing at the server.
 SCRYPT_N = 2**14

@@ -34,6 +34,7 @@ from central.customer_auth import SMS_SIGNATURE
 from central.db import utcnow
 from central.errors import ItemConflict
 from central.secrets_store import hash_password, new_sms_code
+from central.statements import locked_row
 
 MAX_FEN = 1_000_000_000
 MAX_SIGNATURE_BYTES = 32 * 1024
@@ -122,12 +123,7 @@ class SimReplacementV1(BaseModel):
 
 
 def _profile(session: Session, kiosk_id: str, order_id: str, iccid: str) -> SimProfile:
-    profile = session.scalar(
-        select(SimProfile)
-        .where(SimProfile.iccid == iccid)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    profile = locked_row(session, SimProfile, SimProfile.iccid == iccid)
     if profile is None or profile.reservation_id != order_id or profile.handed_to_kiosk != kiosk_id:
         raise ItemConflict("iccid: not the card issued to this kiosk for this order")
     if profile.state != "issued":
@@ -144,12 +140,7 @@ def _event(session: Session, msisdn: str, kiosk_id: str, kind: str, detail: dict
 
 
 def apply_sim_sale(session: Session, kiosk_id: str, body: SimSaleV1) -> dict[str, Any]:
-    number = session.scalar(
-        select(PoolNumber)
-        .where(PoolNumber.reservation_id == body.reservation_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    number = locked_row(session, PoolNumber, PoolNumber.reservation_id == body.reservation_id)
     if number is None or number.reserved_by_kiosk != kiosk_id or number.sold:
         raise ItemConflict("reservation_id: no open reservation of this kiosk")
     if session.get(Plan, body.plan_code) is None:
@@ -268,12 +259,7 @@ class SimReleaseV1(BaseModel):
 def apply_sim_release(session: Session, kiosk_id: str, body: SimReleaseV1) -> dict[str, Any]:
     """Release once; a reservation that is gone (expired and taken by another, or never this
     kiosk's) or already sold is answered as such, not refused: there is nothing left to do."""
-    number = session.scalar(
-        select(PoolNumber)
-        .where(PoolNumber.reservation_id == body.reservation_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    number = locked_row(session, PoolNumber, PoolNumber.reservation_id == body.reservation_id)
     if number is None or number.reserved_by_kiosk != kiosk_id:
         return {"reservation_id": body.reservation_id, "status": "gone"}
     if number.sold:

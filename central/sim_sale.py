@@ -38,6 +38,7 @@ from central.customer_auth import Customer
 from central.errors import BusinessError
 from central.identity import check_character_ok, keyed_hash, mask
 from central.secrets_store import ID_HASH_KEY, new_id, server_key
+from central.statements import locked_row
 
 CHECK_TTL = timedelta(minutes=20)
 RESERVATION_TTL = timedelta(minutes=15)
@@ -177,12 +178,7 @@ def reserve_number(
     check = _live_check(session, kiosk_id, check_id, now)
     # Locked while it is decided: two kiosks asking for one number at once get one answer each
     # (one reservation, one `number.taken`), not two reservations of which the last one wins.
-    row = session.scalar(
-        select(PoolNumber)
-        .where(PoolNumber.msisdn == msisdn)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    row = locked_row(session, PoolNumber, PoolNumber.msisdn == msisdn)
     if row is None:
         raise BusinessError(404, "number.unknown", "no such number for sale")
     live = row.reserved_until is not None and row.reserved_until > now
@@ -244,12 +240,7 @@ def _clear(row: PoolNumber) -> None:
 
 def release_number(session: Session, kiosk_id: str, reservation_id: str) -> None:
     """Give a reserved number back to the pool (the customer chose another or left)."""
-    row = session.scalar(
-        select(PoolNumber)
-        .where(PoolNumber.reservation_id == reservation_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    row = locked_row(session, PoolNumber, PoolNumber.reservation_id == reservation_id)
     if row is None or row.reserved_by_kiosk != kiosk_id:
         raise BusinessError(404, "number.unknown_reservation", "no such reservation")
     if row.sold:
@@ -327,12 +318,7 @@ def personalise_for_sale(
 ) -> PersonalisationOut:
     """The data for the blank SIM of a live reservation; asking again gives the same card
     (the reservation is locked meanwhile: two requests at once cannot take two cards)."""
-    row = session.scalar(
-        select(PoolNumber)
-        .where(PoolNumber.reservation_id == reservation_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    row = locked_row(session, PoolNumber, PoolNumber.reservation_id == reservation_id)
     if row is None or row.reserved_by_kiosk != kiosk_id:
         raise BusinessError(404, "number.unknown_reservation", "no such reservation")
     if row.sold or row.reserved_until is None or row.reserved_until <= now:

@@ -14,11 +14,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from central import balances
-from central.bulk_topups import NewTopup, apply_topups, executemany
-from central.db import Storage, SyncRecord, among, utcnow
+from central.bulk_topups import NewTopup, apply_topups
+from central.db import Storage, SyncRecord, utcnow
 from central.errors import ItemConflict, ItemRejected
 from central.kinds import KINDS, KindSpec, TopupV1
 from central.schemas import SyncItem, SyncResult
+from central.statements import among, executemany
 
 
 def canonical_json(value: Any) -> str:

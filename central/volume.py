@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central.business_db import AccountEvent, ServiceDay
-from central.db import Storage, Topup, upsert
+from central.db import Storage, Topup
 from central.fleet_schemas import ServiceCounts, ServiceVolume
+from central.statements import upsert
 
 # kiosk id → service → [count, fen]
 Volumes = dict[str, dict[str, list[int]]]

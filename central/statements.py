@@ -1,0 +1,139 @@
+"""Statements the business modules share, each written once for SQLite and PostgreSQL:
+insert-if-absent, upsert, a locked read, an IN list, and bulk inserts (COPY on PostgreSQL).
+
+Kept apart from db.py (tables, engine, storage): these are ways of writing SQL, not schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Table, any_, bindparam, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from central.db import Base
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+
+def locked_row(session: Session, model: type[ModelT], *where: Any) -> ModelT | None:
+    """The row of `model` matching `where`, locked until the transaction ends (SELECT … FOR
+    UPDATE; SQLite, which has no row locks, writes alone anyway) and read as now committed,
+    not from the session's cache: what a decision that others may race is made on."""
+    return session.scalar(
+        select(model).where(*where).with_for_update().execution_options(populate_existing=True)
+    )
+
+
+def insert_if_absent(session: Session, model: type[Base], row: dict[str, Any]) -> bool:
+    """INSERT `row` unless its primary key exists; True if inserted. Race-safe: a concurrent
+    insert of the same key makes this a no-op (ON CONFLICT DO NOTHING), not an error."""
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        statement = module.insert(model).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], session.execute(statement)).rowcount)
+    try:
+        with session.begin_nested():
+            session.execute(insert(model).values(**row))
+    except IntegrityError:
+        return False
+    return True
+
+
+def among(session: Session, column: Any, values: Iterable[Any]) -> Any:
+    """`column IN (values)`; on PostgreSQL `column = ANY(:array)`: one parameter, so the
+    statement's text is short and the same for any count (psycopg converts a long IN list's
+    text anew on every execution: 6 % of a sync batch's CPU)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+    return column.in_(list(values))
+
+
+def upsert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """INSERT each row, or UPDATE its other columns where its primary key exists: one
+    statement (ON CONFLICT DO UPDATE) instead of an ORM get-then-set per row. The rows share
+    their keys."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # other databases: the ORM's merge
+        for row in rows:
+            session.merge(model(**row))
+        return
+    session.execute(_upsert_statement(dialect, model, tuple(rows[0])), rows)
+
+
+_UPSERTS: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+
+
+def _upsert_statement(dialect: str, model: type[Base], columns: tuple[str, ...]) -> Any:
+    """Built once per shape: building `excluded` anew cost 7 % of a heartbeat's CPU."""
+    table = cast(Table, model.__table__)
+    key = (dialect, table.name, columns)
+    statement = _UPSERTS.get(key)
+    if statement is None:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        insert_ = module.insert(table)
+        keys = [column.name for column in table.primary_key.columns]
+        changed = {name: insert_.excluded[name] for name in columns if name not in keys}
+        statement = _UPSERTS[key] = insert_.on_conflict_do_update(index_elements=keys, set_=changed)
+    return statement
+
+
+NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)")
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert `rows` into `table` (an integer `id` key made by the database); their ids, in
+    order. Core, not the ORM's bulk insert: no per-row bookkeeping.
+
+    On PostgreSQL the ids are drawn from the table's sequence first and the rows go out as
+    one COPY (executemany): SQLAlchemy's multi-row INSERT … RETURNING is one long statement
+    per batch that psycopg re-parses every time (a sixth of a batch's CPU in
+    benchmarks/central_bench.py)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return list(
+            session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        )
+    ids = sorted(session.scalars(NEXT_IDS, {"table": table.name, "n": len(rows)}))
+    for row, row_id in zip(rows, ids, strict=True):
+        row["id"] = row_id
+    executemany(session, table, rows)
+    return ids
+
+
+def executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT `rows` (all with the same keys); on PostgreSQL as one COPY, which psycopg streams
+    from C (its executemany pipeline spent a sixth of a batch's CPU in Python)."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(table), rows)
+        return
+    connection = session.connection()
+    columns = list(rows[0])
+    # The driver gets the values as the columns' types would bind them (an aware datetime
+    # becomes the naive UTC that db.UTCDateTime stores), since no SQLAlchemy type sees them.
+    processors = {
+        column: processor
+        for column in columns
+        if (processor := table.c[column].type.bind_processor(connection.dialect)) is not None
+    }
+    if processors:
+        rows = [
+            {k: processors[k](v) if k in processors else v for k, v in row.items()} for row in rows
+        ]
+    names = ", ".join(columns)
+    driver = connection.connection.driver_connection  # psycopg's, inside our transaction
+    assert driver is not None
+    statement = f"COPY {table.name} ({names}) FROM STDIN"
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[column] for column in columns])
+    except connection.dialect.loaded_dbapi.IntegrityError as exc:
+        # As SQLAlchemy would raise it, for the callers that settle clashes (sync.py).
+        raise IntegrityError(statement, None, exc) from exc
