@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from central.business_db import Account
 from tests.central.conftest import KIOSKS, Central
 
 ZHANG_SAN = {"msisdn": "13800138000", "password": "123456"}
@@ -105,3 +106,20 @@ class KioskKey:
         )
         data: dict[str, Any] = json.loads(plain)
         return data
+
+
+def give_lines(central: Central, owner_msisdn: str, count: int) -> None:
+    """`count` more lines (18800000000, 18800000001, ...) for the owner of `owner_msisdn`."""
+    with central.storage.sessions.begin() as session:
+        owner = session.get(Account, owner_msisdn)
+        assert owner is not None
+        for n in range(count):
+            session.add(
+                Account(
+                    msisdn=f"1880000000{n}", owner_name=owner.owner_name,
+                    owner_id_hash=owner.owner_id_hash, owner_id_masked=owner.owner_id_masked,
+                    balance_fen=0, plan_code="P38", status="active", iccid=f"8986{n:016d}",
+                    password_hash=owner.password_hash, failed_password_attempts=0,
+                    locked_until=None, created_at=owner.created_at,
+                )
+            )  # fmt: skip

@@ -10,7 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from central.business_db import Account, CustomerSession, SimProfile
-from tests.central.business_client import LI_SI_CARD, ZHANG_SAN_CARD, Biz, KioskKey, refused
+from tests.central.business_client import (
+    LI_SI_CARD,
+    ZHANG_SAN_CARD,
+    Biz,
+    KioskKey,
+    give_lines,
+    refused,
+)
 from tests.central.conftest import Central, FakeClock, item
 
 pytestmark = pytest.mark.timeout(60)
@@ -161,19 +168,7 @@ def test_numbers_held_at_two_kiosks_count_toward_the_persons_line_limit(biz: Biz
     WHEN K1 holds a number for him and then K2 holds another
     THEN K2 is refused with realname.too_many_lines: the held number counts, so he can never
     end with six lines; once K1 releases its number, K2 may hold one."""
-    with biz.central.storage.sessions.begin() as session:
-        owner = session.get(Account, ZHANG)
-        assert owner is not None
-        for n in range(3):
-            session.add(
-                Account(
-                    msisdn=f"1880000000{n}", owner_name=owner.owner_name,
-                    owner_id_hash=owner.owner_id_hash, owner_id_masked=owner.owner_id_masked,
-                    balance_fen=0, plan_code="P38", status="active", iccid=f"8986{n:016d}",
-                    password_hash=owner.password_hash, failed_password_attempts=0,
-                    locked_until=None, created_at=owner.created_at,
-                )
-            )  # fmt: skip
+    give_lines(biz.central, ZHANG, 3)
     card = {**ZHANG_SAN_CARD, "valid_from": "2016-05-01", "valid_until": "2036-05-01"}
     checks = {
         k: biz.ok("POST", "/v1/realname/checks", card, kiosk=k)["check_id"] for k in ("K1", "K2")

@@ -81,6 +81,14 @@ def _credentials(path: str) -> dict[str, str]:
     return {}
 
 
+def _post_json_bytes(url: str, path: str, data: bytes, method: str = "POST") -> requests.Response:
+    """`data` sent as it is, as JSON, with the route's credentials."""
+    headers = {**_credentials(path), "Content-Type": "application/json"}
+    return requests.request(
+        method, f"{url}{_concrete(path)}", data=data, headers=headers, timeout=10
+    )
+
+
 def _error(reply: requests.Response, status: int, code: str) -> dict[str, Any]:
     assert reply.status_code == status, reply.text
     body: dict[str, Any] = reply.json()
@@ -206,12 +214,7 @@ def test_chunked_body_over_the_limit_is_cut_off_with_413(
 def test_a_body_at_the_limit_is_taken(small: Central) -> None:
     body = json.dumps(heartbeat_body(software_version="1")).encode()
     padded = body[:-1] + b" " * (65536 - len(body)) + b"}"
-    reply = requests.post(
-        f"{small.url}/v1/heartbeat",
-        data=padded,
-        headers={**_credentials("/v1/heartbeat"), "Content-Type": "application/json"},
-        timeout=10,
-    )
+    reply = _post_json_bytes(small.url, "/v1/heartbeat", padded)
     assert reply.status_code == 200, reply.text
 
 
@@ -335,41 +338,20 @@ BODY_ROUTES = [(m, p) for m, p, op in OPERATIONS if "requestBody" in op]
 def test_hostile_json_is_400_without_echo(
     central: Central, method: str, path: str, name: str
 ) -> None:
-    reply = requests.request(
-        method,
-        f"{central.url}{_concrete(path)}",
-        data=HOSTILE_BODIES[name],
-        headers={**_credentials(path), "Content-Type": "application/json"},
-        timeout=10,
-    )
+    reply = _post_json_bytes(central.url, path, HOSTILE_BODIES[name], method)
     _error(reply, 400, "request.bad_json")
     assert SECRET not in reply.text
 
 
 def test_hostile_json_stores_nothing(central: Central) -> None:
     for body in HOSTILE_BODIES.values():
-        central_sync = requests.post(
-            f"{central.url}/v1/sync",
-            data=body.replace(b'"a"', b'"items"'),
-            headers={**_credentials("/v1/sync"), "Content-Type": "application/json"},
-            timeout=10,
-        )
+        central_sync = _post_json_bytes(central.url, "/v1/sync", body.replace(b'"a"', b'"items"'))
         assert central_sync.status_code == 400
     lone = json.dumps({"items": [item("k")]}).replace('"T-0001"', '"T-\\ud800"').encode()
-    reply = requests.post(
-        f"{central.url}/v1/sync",
-        data=lone,
-        headers={**_credentials("/v1/sync"), "Content-Type": "application/json"},
-        timeout=10,
-    )
+    reply = _post_json_bytes(central.url, "/v1/sync", lone)
     _error(reply, 400, "request.bad_json")
     beat = json.dumps(heartbeat_body(software_version="\x00")).encode()
-    reply = requests.post(
-        f"{central.url}/v1/heartbeat",
-        data=beat,
-        headers={**_credentials("/v1/heartbeat"), "Content-Type": "application/json"},
-        timeout=10,
-    )
+    reply = _post_json_bytes(central.url, "/v1/heartbeat", beat)
     _error(reply, 400, "request.bad_json")
     assert central.topups() == []
     assert central.fleet_kiosk("K1")["last_heartbeat_at"] is None

@@ -14,7 +14,14 @@ from sqlalchemy import select
 from central.business_db import Account, AccountEvent, PoolNumber, SignedAgreement, SimProfile
 from central.identity import check_character
 from central.seed import BLOCKED
-from tests.central.business_client import LI_SI_CARD, ZHANG_SAN_CARD, Biz, KioskKey, refused
+from tests.central.business_client import (
+    LI_SI_CARD,
+    ZHANG_SAN_CARD,
+    Biz,
+    KioskKey,
+    give_lines,
+    refused,
+)
 from tests.central.conftest import Central, FakeClock, item, topup_body
 
 pytestmark = pytest.mark.timeout(60)
@@ -73,19 +80,7 @@ def test_real_name_refusals(biz: Biz, changes: dict[str, Any], status: int, code
 
 
 def test_a_person_with_five_lines_may_not_open_a_sixth(biz: Biz) -> None:
-    with biz.central.storage.sessions.begin() as session:
-        owner = session.get(Account, "13800138000")
-        assert owner is not None
-        for n in range(4):
-            session.add(
-                Account(
-                    msisdn=f"1880000000{n}", owner_name=owner.owner_name,
-                    owner_id_hash=owner.owner_id_hash, owner_id_masked=owner.owner_id_masked,
-                    balance_fen=0, plan_code="P38", status="active", iccid=f"8986{n:016d}",
-                    password_hash=owner.password_hash, failed_password_attempts=0,
-                    locked_until=None, created_at=owner.created_at,
-                )
-            )  # fmt: skip
+    give_lines(biz.central, "13800138000", 4)
     data = refused(
         biz.call("POST", "/v1/realname/checks", VALID_CARD), 409, "realname.too_many_lines"
     )
