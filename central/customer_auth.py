@@ -206,13 +206,7 @@ def use_code(
         raise BusinessError(410, "sms.used", "this code can no longer be used; ask for a new one")
     if code_digest(challenge_id, code) != challenge.code_hash:
         raise BusinessError(401, "sms.wrong_code", "wrong code", {"attempts_left": left})
-    session.execute(
-        update(SmsChallenge)
-        .where(SmsChallenge.id == challenge_id)
-        .values(used=True)
-        .execution_options(synchronize_session=False)
-    )
-    challenge.used = True
+    challenge.used = True  # written in this transaction, which holds the row from the claim
     return challenge
 
 
