@@ -4,7 +4,9 @@ Shapes follow protocols.md (bank card terminal): every message is a `SaleToPOIRe
 `SaleToPOIResponse` holding a `MessageHeader` and one body named after its category and type
 (`PaymentRequest`, `TransactionStatusResponse`, ...). Amounts are JSON numbers in major units,
 read as `Decimal` and written from integer fen (see money.py). Everything from the terminal
-passes the PCI guard (pci.py) before it is parsed into a model. Errors never quote the input.
+passes the PCI guard (pci.py) before it is parsed into a model: what must not be kept is
+stripped and reported, the message itself is never refused for it. Errors never quote the
+input.
 
 nexo defines no AbortResponse: an abort is answered by the aborted payment's own response.
 Progress reaches the sale system as a POI-initiated `DisplayRequest` (device class, no answer
@@ -378,15 +380,13 @@ def _reversal_request(header: MessageHeader, body: _Obj) -> ReversalRequest:
     )
 
 
-def _parse(data: bytes, *, from_terminal: bool) -> tuple[MessageHeader, _Obj]:
+def _parse(data: bytes, *, from_terminal: bool) -> tuple[MessageHeader, _Obj, pci.PciReport]:
     if not isinstance(data, bytes | bytearray):
         raise ProtocolError("a message is bytes")
     try:
         text = bytes(data).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ProtocolError(f"not UTF-8 at byte {exc.start} of {len(data)}") from None
-    if from_terminal:
-        pci.check_text(text)
     try:
         tree = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
@@ -396,8 +396,9 @@ def _parse(data: bytes, *, from_terminal: bool) -> tuple[MessageHeader, _Obj]:
         raise ProtocolError("JSON nested too deeply") from None
     except ValueError:  # an integer of more than 4300 digits (int's conversion limit)
         raise ProtocolError("JSON number too long") from None
+    report = pci.PciReport()
     if from_terminal:
-        pci.check_tree(tree)
+        tree, report = pci.sanitize(tree)
     root = _Obj(tree, "message")
     names = [key for key in ("SaleToPOIRequest", "SaleToPOIResponse") if key in root.tree]
     if len(names) != 1 or len(root.tree) != 1:
@@ -407,12 +408,22 @@ def _parse(data: bytes, *, from_terminal: bool) -> tuple[MessageHeader, _Obj]:
     expected = "Request" if names[0] == "SaleToPOIRequest" else "Response"
     if header.message_type != expected:
         raise ProtocolError(f"{names[0]}: MessageType {header.message_type} does not fit")
-    return header, envelope.obj(f"{header.message_category}{header.message_type}")
+    return header, envelope.obj(f"{header.message_category}{header.message_type}"), report
 
 
 def decode_from_terminal(data: bytes) -> TerminalMessage:
-    """A message the terminal sent: PCI-guarded, then typed. ProtocolError/PciViolation."""
-    header, body = _parse(data, from_terminal=True)
+    """A message the terminal sent, typed, without what the PCI guard strips. ProtocolError."""
+    return decode_terminal(data)[0]
+
+
+def decode_terminal(data: bytes) -> tuple[TerminalMessage, pci.PciReport]:
+    """A message the terminal sent and the PCI guard's report on it. ProtocolError if it is
+    not one; card data in it is never a reason to refuse it (pci.py)."""
+    header, body, report = _parse(data, from_terminal=True)
+    return _terminal_message(header, body), report
+
+
+def _terminal_message(header: MessageHeader, body: _Obj) -> TerminalMessage:
     match header.message_category, header.message_type:
         case Category.PAYMENT, "Response":
             return _payment_response(header, body)
@@ -427,7 +438,7 @@ def decode_from_terminal(data: bytes) -> TerminalMessage:
 
 def decode_from_sale(data: bytes) -> SaleMessage:
     """A message the sale system sent (the simulator's side). ProtocolError if it is not one."""
-    header, body = _parse(data, from_terminal=False)
+    header, body, _ = _parse(data, from_terminal=False)
     match header.message_category, header.message_type:
         case Category.PAYMENT, "Request":
             return _payment_request(header, body)

@@ -6,8 +6,10 @@ not come — connection dropped, garbled, or too late (then an abort goes out fi
 for the transaction status until a final answer or `recovery_s` passes, and only then returns
 `CardInDoubt`. A reversal whose answer is lost is asked after in the same way.
 
-Nothing beyond a masked PAN is accepted: a message carrying card data raises `PciViolation`,
-marks the terminal unhealthy, and is logged without its content.
+Nothing beyond a masked PAN is kept: the codec's PCI guard strips card data from every answer
+and reports which fields it took; the driver logs the fields (never values) and, when a full
+PAN, track data or a security code came, marks the terminal unhealthy — but the answer itself
+is always used: refusing it would lose an approval the customer has paid.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from drivers.cardterminal import pci
-from drivers.cardterminal.codec import decode_from_terminal, encode
+from drivers.cardterminal.codec import decode_terminal, encode
 from drivers.cardterminal.messages import (
     DISPLAY_STAGES,
     AbortRequest,
@@ -41,7 +42,7 @@ from drivers.cardterminal.messages import (
 )
 from drivers.cardterminal.money import MAX_FEN
 from drivers.cardterminal.transport import Conversation, NoAnswerInTime, Transport
-from drivers.errors import AnswerLost, DeviceUnavailable, PciViolation, ProtocolError
+from drivers.errors import AnswerLost, DeviceUnavailable, ProtocolError
 from drivers.interfaces import (
     HEALTH_OK,
     CardApproved,
@@ -119,9 +120,6 @@ class NexoCardTerminal:
         _check_amount(amount_fen)
         if not sale_transaction_id or len(sale_transaction_id) > 64:
             raise ValueError("sale transaction id must be 1..64 characters")
-        if pci.contains_pan(sale_transaction_id):
-            # The terminal echoes it; the PCI guard would refuse every answer (pci.py).
-            raise ValueError("sale transaction id looks like a card number; use another format")
         self._ids.spend(service_id)  # ValueError if this driver sent it before
         request = PaymentRequest(
             self._header(Category.PAYMENT, service_id),
@@ -151,8 +149,6 @@ class NexoCardTerminal:
             )
             self._send_abort(service_id, via=conversation)
         except (AnswerLost, ProtocolError) as exc:
-            if isinstance(exc, PciViolation):
-                raise
             log.warning("card payment %s: answer lost (%s); asking for its status", service_id, exc)
         finally:
             with self._lock:
@@ -195,8 +191,6 @@ class NexoCardTerminal:
         try:
             response = self._exchange(request, ReversalResponse)
         except (AnswerLost, ProtocolError) as exc:
-            if isinstance(exc, PciViolation):
-                raise
             log.warning("reversal %s: answer lost (%s); asking for its status", service_id, exc)
             response = self._recover_reversal(service_id)
         reversed_ = response.response.result is Result.SUCCESS
@@ -232,14 +226,16 @@ class NexoCardTerminal:
         return MessageHeader(category, "Request", service_id, self.sale_id, self.poi_id)
 
     def _decode(self, data: bytes) -> TerminalMessage:
-        try:
-            return decode_from_terminal(data)
-        except PciViolation as exc:
+        message, report = decode_terminal(data)
+        if report.violation:
+            # Taken out before anything kept it; the answer stands, the terminal is flagged.
             self._pci_violation = True
             log.error(
-                "card terminal sent card data; message refused (%d bytes): %s", len(data), exc
+                "card terminal sent card data; stripped, not kept: %s", ", ".join(report.stripped)
             )
-            raise
+        elif report:
+            log.debug("card terminal answer: not kept: %s", ", ".join(report.stripped))
+        return message
 
     def _check_answer(self, message: TerminalMessage, service_id: str, category: Category) -> None:
         header = message.header
@@ -330,8 +326,6 @@ class NexoCardTerminal:
         while True:
             try:
                 outcome = self.status(service_id)
-            except PciViolation:
-                raise
             except (DeviceUnavailable, ProtocolError) as exc:
                 log.warning("card payment %s: status not available (%s)", service_id, exc)
                 outcome = CardInDoubt(service_id)
@@ -352,8 +346,6 @@ class NexoCardTerminal:
         while True:
             try:
                 response = self._ask_status(Category.REVERSAL, service_id)
-            except PciViolation:
-                raise
             except (DeviceUnavailable, ProtocolError) as exc:
                 log.warning("reversal %s: status not available (%s)", service_id, exc)
             else:

@@ -101,6 +101,9 @@ class TerminalEngine:
         self.abort_wait_s = 10.0  # approve_after_abort: how long it waits for the abort
         self.lose_reversal_answer = False  # process the next reversal, drop its reply
         self.ignore_abort = False  # timeout: a hung terminal that does not even stop on abort
+        # The POI transaction id of the next approval (e.g. a real terminal's tender reference
+        # with a Luhn-valid digit run); None: the simulator's own SIMnnnnnX<POIID>.
+        self.next_poi_transaction_id: str | None = None
         self.lock = threading.Condition()
         self.payments: dict[tuple[str, str], SimTransaction] = {}
         self.reversals: dict[tuple[str, str], ReversalResponse] = {}
@@ -180,11 +183,13 @@ class TerminalEngine:
     def _approval(self, request: PaymentRequest, scenario: Scenario) -> PaymentResponse:
         number = next(self._numbers)
         pan = TEST_PAN if scenario is Scenario.PAN_LEAK else MASKED_PAN
+        with self.lock:
+            poi_tx, self.next_poi_transaction_id = self.next_poi_transaction_id, None
         return PaymentResponse(
             self._header(request.header),
             ResponseStatus(Result.SUCCESS),
             request.sale_transaction_id,
-            poi_transaction_id=f"SIM{number:05d}X{self.poi_id}",
+            poi_transaction_id=poi_tx or f"SIM{number:05d}X{self.poi_id}",
             poi_timestamp=request.timestamp,
             card=CardResult(
                 pan, "UnionPay", request.amount_fen, request.currency, f"A{number:05d}"

@@ -36,10 +36,9 @@ def _digit_runs(text: str) -> Iterator[str]:
 
 
 def looks_like_card_number(text: str) -> bool:
-    """13–19 digits passing Luhn, unbroken or in space/dash groups: what the card terminal's
-    PCI guard refuses anywhere in a message. An id the terminal echoes back (the sale
-    transaction id) must not look like one, or its answers are refused: check before use
-    (a `uuid4().hex` does about once in 460, measured)."""
+    """13–19 digits passing Luhn, unbroken or in space/dash groups: a possible full card
+    number. The card terminal's PCI guard applies it only where card data can appear
+    (drivers/cardterminal/pci.py); ids and references that happen to match are kept."""
     return any(13 <= len(run) <= 19 and luhn_ok(run) for run in _digit_runs(text))
 
 
@@ -104,9 +103,9 @@ class CardTerminal(Protocol):
         service_id: str,
         on_progress: Callable[[PaymentStage], None] | None = None,
     ) -> CardOutcome:
-        """Take a payment. Every terminal answer and every lost answer is an outcome; only
-        `drivers.errors.PciViolation` (card data leaked: fate unknown, terminal out of
-        service) and a closed driver raise. `CardFailed` means no money moved."""
+        """Take a payment. Every terminal answer and every lost answer is an outcome; only a
+        closed driver raises. Card data in an answer is stripped, never a reason to lose the
+        answer (the terminal's health then reports it). `CardFailed` means no money moved."""
         ...
 
     def abort(self, service_id: str) -> None:
@@ -118,7 +117,7 @@ class CardTerminal(Protocol):
 
         `CardInDoubt` while the terminal still works on it. Raises `DeviceUnavailable` (or its
         subclass `AnswerLost`) or `ProtocolError` when the terminal cannot be asked now: ask
-        again later; `PciViolation` as in `pay`."""
+        again later."""
         ...
 
     def reverse(self, poi_transaction_id: str, amount_fen: int) -> bool:
