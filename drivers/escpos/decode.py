@@ -1,17 +1,43 @@
-"""Pure, incremental ESC/POS stream parser: what a printer (our simulator) makes of the bytes.
+"""Pure, incremental ESC/POS stream parser: what a Chinese-firmware printer (our simulator) makes
+of the bytes.
 
 Knows the commands our renderer and python-escpos emit and tracks the text state they set
-(alignment, bold, character size, code page, Chinese mode). An unknown command, a parameter out
-of range or text that is not valid in the current encoding is a ProtocolError; the error leaves
-the buffer as it was, so a caller can `skip` the bad byte and resynchronise.
+(alignment, bold, character size, code page, Chinese mode). Sizes follow the ESC/POS command
+reference as a Chinese-firmware printer applies it (docs/drivers-escpos.md, "Character size"):
+ESC ! sizes single-byte characters only, FS ! and FS W multi-byte (Chinese) characters only,
+GS ! both. A character outside the printer's font (`font_charset`) decodes as U+FFFD, the
+garbage such a printer prints. An unknown command, a parameter out of range or text that is not
+valid in the current encoding is a ProtocolError; the error leaves the buffer as it was, so a
+caller can `skip` the bad byte and resynchronise.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from drivers.errors import ProtocolError
+from drivers.escpos.charset import FontCharset, in_font
+from drivers.escpos.events import (
+    Barcode,
+    Command,
+    Cut,
+    Event,
+    Image,
+    Newline,
+    QrData,
+    StatusQuery,
+    Step,
+    Text,
+    TextStyle,
+)
+from drivers.escpos.jobs import DecodedJob, DecodedLine, JobBuilder, Span
 from drivers.interfaces import Align
+
+__all__ = [
+    "Barcode", "Command", "Cut", "DecodedJob", "DecodedLine", "Event", "Image", "Newline",
+    "QrData", "Span", "StatusQuery", "StreamDecoder", "Text", "TextStyle", "decode_stream",
+    "receipt_text",
+]  # fmt: skip
 
 ESC, GS, FS, DLE, EOT, ENQ = 0x1B, 0x1D, 0x1C, 0x10, 0x04, 0x05
 HT, LF, FF, CR = 0x09, 0x0A, 0x0C, 0x0D
@@ -44,73 +70,14 @@ QR_PRINT = b"1Q0"
 QR_STORE = b"1P0"
 
 
-@dataclass(frozen=True)
-class TextStyle:
-    align: Align = Align.LEFT
-    bold: bool = False
-    width: int = 1  # character width multiplier, 1..8
-    height: int = 1
-
-    @property
-    def double(self) -> bool:
-        return self.width == 2 and self.height == 2
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-    style: TextStyle = TextStyle()
-
-
-@dataclass(frozen=True)
-class Newline:
-    pass
-
-
-@dataclass(frozen=True)
-class Cut:
-    partial: bool = False
-
-
-@dataclass(frozen=True)
-class StatusQuery:
-    n: int
-
-
-@dataclass(frozen=True)
-class QrData:
-    """A QR code printed (GS ( k … 1Q0) with the data stored before it (1P0)."""
-
-    data: str
-
-
-@dataclass(frozen=True)
-class Barcode:
-    symbology: int  # GS k m
-    data: str
-
-
-@dataclass(frozen=True)
-class Image:
-    width: int  # dots
-    height: int
-
-
-@dataclass(frozen=True)
-class Command:
-    """Any other well-formed command (formatting, feeds, drawer kick): kept for completeness."""
-
-    raw: bytes
-
-
-Event = Text | Newline | Cut | StatusQuery | QrData | Barcode | Image | Command
-Step = tuple[int, Event | None]
-
-
 class StreamDecoder:
-    """Feed bytes as they arrive; complete events come out, a partial command waits."""
+    """Feed bytes as they arrive; complete events come out, a partial command waits.
 
-    def __init__(self) -> None:
+    `font_charset` is the printer's Chinese font: a multi-byte character outside it decodes as
+    U+FFFD (garbage on paper). The default holds every GB18030 character."""
+
+    def __init__(self, font_charset: FontCharset = "gb18030") -> None:
+        self.font_charset: FontCharset = font_charset
         self._buffer = b""
         self.reset()
 
@@ -124,7 +91,8 @@ class StreamDecoder:
     def _reset_state(self) -> None:
         self.chinese = False
         self.code_page = "cp437"
-        self.style = TextStyle()
+        self.style = TextStyle()  # single-byte characters' size is style.width, style.height
+        self.kanji_size = (1, 1)  # multi-byte characters' (width, height)
         self._qr_stored: str | None = None
 
     @property
@@ -206,7 +174,7 @@ class StreamDecoder:
                 raise ProtocolError(f"ESC *: bad mode {buf[2]}")
             width = buf[3] + buf[4] * 256
             size = 5 + width * (1 if buf[2] < 32 else 3)
-            image = Image(width, 8 if buf[2] < 32 else 24)
+            image = Image(width, 8 if buf[2] < 32 else 24, inline=True)
             return (size, image) if len(buf) >= size else None
         if buf[1:2] == b"D":  # ESC D n1 ... nk NUL: tab positions
             end = buf.find(b"\x00", 2)
@@ -232,7 +200,9 @@ class StreamDecoder:
             self.style = replace(self.style, align=ALIGN[args[0]])
         elif command == b"E":
             self.style = replace(self.style, bold=bool(args[0] & 1))
-        elif command == b"!":  # print mode: bit 3 bold, bit 4 double height, bit 5 double width
+        elif command == b"!":
+            # Print mode, for single-byte characters only (bold excepted): bit 3 bold, bit 4
+            # double height, bit 5 double width.
             mode = args[0]
             self.style = replace(
                 self.style,
@@ -258,24 +228,35 @@ class StreamDecoder:
             return self._gs_paren(buf)
         if sub == b"k":
             return self._barcode(buf)
-        if sub == b"v":  # GS v 0 m xL xH yL yH data: raster image, x in bytes
-            if len(buf) < 8:
-                return None
-            if buf[2] != 0x30 or buf[3] not in (0, 1, 2, 3, 48, 49, 50, 51):
-                raise ProtocolError("GS v: bad function or mode")
-            width_bytes, height = buf[4] + buf[5] * 256, buf[6] + buf[7] * 256
-            size = 8 + width_bytes * height
-            return (size, Image(width_bytes * 8, height)) if len(buf) >= size else None
+        if sub == b"v":
+            return self._raster(buf)
         fixed = self._fixed(buf, GS_ARGS, "GS")
         if fixed is None:
             return None
         size, args = fixed
-        if sub == b"!":  # character size: high nibble width - 1, low nibble height - 1
+        if sub == b"!":
+            # Character size of every character, single- and multi-byte: high nibble width - 1,
+            # low nibble height - 1.
             width, height = (args[0] >> 4) + 1, (args[0] & 0x0F) + 1
             if width > 8 or height > 8:
                 raise ProtocolError(f"GS !: bad size {args[0]:#04x}")
             self.style = replace(self.style, width=width, height=height)
+            self.kanji_size = (width, height)
         return size, Command(buf[:size])
+
+    @staticmethod
+    def _raster(buf: bytes) -> Step | None:
+        """GS v 0 m xL xH yL yH d1…dk: a raster picture, x bytes wide (8 dots each, the
+        leftmost in the high bit, 1 printed) and y dots high; m 1..3 enlarge it on paper."""
+        if len(buf) < 8:
+            return None
+        if buf[2] != 0x30 or buf[3] not in (0, 1, 2, 3, 48, 49, 50, 51):
+            raise ProtocolError("GS v: bad function or mode")
+        width_bytes, height = buf[4] + buf[5] * 256, buf[6] + buf[7] * 256
+        size = 8 + width_bytes * height
+        if len(buf) < size:
+            return None
+        return size, Image(width_bytes * 8, height, raster=buf[8:size])
 
     def _gs_paren(self, buf: bytes) -> Step | None:
         if len(buf) < 5:
@@ -292,8 +273,12 @@ class StreamDecoder:
             elif body[:3] == QR_PRINT and self._qr_stored is not None:
                 return size, QrData(self._qr_stored)
         elif body[:2] == b"0p" and len(body) >= 10:  # GS ( L: store raster graphics
+            # m fn a bx by c xL xH yL yH d1…dk: a = 48 is one bit per dot, c = 49 the first
+            # colour, bx = by = 1 no enlargement; the dots are kept only for that plain case.
             width, height = body[6] + body[7] * 256, body[8] + body[9] * 256
-            return size, Image(width, height)
+            dots = body[10:]
+            plain = body[2:6] == b"0\x01\x011" and len(dots) == (width + 7) // 8 * height
+            return size, Image(width, height, raster=dots if plain else b"")
         return size, Command(buf[:size])
 
     @staticmethod
@@ -322,11 +307,16 @@ class StreamDecoder:
         fixed = self._fixed(buf, FS_ARGS, "FS")
         if fixed is None:
             return None
-        size, _args = fixed
-        if buf[1:2] == b"&":
+        size, args = fixed
+        sub = buf[1:2]
+        if sub == b"&":
             self.chinese = True
-        elif buf[1:2] == b".":
+        elif sub == b".":
             self.chinese = False
+        elif sub == b"!":  # print mode of multi-byte characters: bit 2 double width, 3 height
+            self.kanji_size = (2 if args[0] & 0x04 else 1, 2 if args[0] & 0x08 else 1)
+        elif sub == b"W":  # quadruple size of multi-byte characters: bit 0
+            self.kanji_size = (2, 2) if args[0] & 0x01 else (1, 1)
         return size, Command(buf[:size])
 
     @staticmethod
@@ -347,95 +337,41 @@ class StreamDecoder:
         if not self.chinese:
             return end, Text(chunk.decode(self.code_page, errors="replace"), self.style)
         try:
-            return end, Text(chunk.decode("gb18030"), self.style)
+            text = chunk.decode("gb18030")
         except UnicodeDecodeError as exc:
-            if exc.start > 0:  # the text before the bad or unfinished character
-                return exc.start, Text(chunk[: exc.start].decode("gb18030"), self.style)
-            unfinished = exc.reason == "incomplete multibyte sequence" and exc.end == end
-            if unfinished and end == len(buf):
-                return None  # the rest of a 2- or 4-byte character is still on its way
-            raise ProtocolError(f"text is not GB18030: {chunk[:4]!r}") from exc
+            if exc.start == 0:
+                unfinished = exc.reason == "incomplete multibyte sequence" and exc.end == end
+                if unfinished and end == len(buf):
+                    return None  # the rest of a 2- or 4-byte character is still on its way
+                raise ProtocolError(f"text is not GB18030: {chunk[:4]!r}") from exc
+            text = chunk[: exc.start].decode("gb18030")  # the text before the bad character
+        return self._chinese_run(text)
+
+    def _chinese_run(self, text: str) -> Step:
+        """The first run of `text` whose characters share a size: single-byte characters are
+        sized by ESC ! and GS !, multi-byte ones by FS !, FS W and GS !. GB18030 is a
+        one-to-one mapping, so a run's bytes are its characters encoded again."""
+        single = text[0].isascii()
+        run = text
+        for index, char in enumerate(text):
+            if char.isascii() != single:
+                run = text[:index]
+                break
+        consumed = len(run.encode("gb18030"))
+        if single:
+            return consumed, Text(run, self.style)
+        width, height = self.kanji_size
+        shown = "".join(c if in_font(c, self.font_charset) else "\ufffd" for c in run)
+        return consumed, Text(shown, replace(self.style, width=width, height=height))
 
 
 # --- whole jobs ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DecodedLine:
-    text: str
-    align: Align = Align.LEFT
-    bold: bool = False
-    width: int = 1
-    height: int = 1
-
-    @property
-    def double(self) -> bool:
-        return self.width == 2 and self.height == 2
-
-
-@dataclass(frozen=True)
-class DecodedJob:
-    """One job: from ESC @ (or the start) to a cut (or the next ESC @ or the end)."""
-
-    lines: tuple[DecodedLine, ...]
-    cut: bool
-    qr: tuple[str, ...] = ()
-    barcodes: tuple[str, ...] = ()
-    images: tuple[Image, ...] = ()
-
-    @property
-    def texts(self) -> tuple[str, ...]:
-        return tuple(line.text for line in self.lines)
-
-
-@dataclass
-class JobBuilder:
-    """Collects events into lines; the style of a line is that of its first text."""
-
-    lines: list[DecodedLine] = field(default_factory=list)
-    qr: list[str] = field(default_factory=list)
-    barcodes: list[str] = field(default_factory=list)
-    images: list[Image] = field(default_factory=list)
-    _text: list[str] = field(default_factory=list)
-    _style: TextStyle | None = None
-
-    @property
-    def has_content(self) -> bool:
-        return bool(self.lines or self.qr or self.barcodes or self.images or self._text)
-
-    def add(self, event: Event) -> None:
-        if isinstance(event, Text):
-            if self._style is None:
-                self._style = event.style
-            self._text.append(event.text)
-        elif isinstance(event, Newline):
-            self._end_line()
-        elif isinstance(event, QrData):
-            self.qr.append(event.data)
-        elif isinstance(event, Barcode):
-            self.barcodes.append(event.data)
-        elif isinstance(event, Image):
-            self.images.append(event)
-
-    def _end_line(self) -> None:
-        style = self._style or TextStyle()
-        self.lines.append(
-            DecodedLine("".join(self._text), style.align, style.bold, style.width, style.height)
-        )
-        self._text, self._style = [], None
-
-    def finish(self, *, cut: bool) -> DecodedJob:
-        if self._text:
-            self._end_line()
-        return DecodedJob(
-            tuple(self.lines), cut, tuple(self.qr), tuple(self.barcodes), tuple(self.images)
-        )
-
-
-def decode_stream(data: bytes) -> list[DecodedJob]:
+def decode_stream(data: bytes, font_charset: FontCharset = "gb18030") -> list[DecodedJob]:
     """Every job in a complete byte stream. Status queries are not part of a job; ESC @ ends a
     job that has content; a cut ends a job (even an empty one: paper was cut)."""
-    decoder = StreamDecoder()
+    decoder = StreamDecoder(font_charset)
     jobs: list[DecodedJob] = []
     builder = JobBuilder()
     for event, raw in decoder.feed_raw(data):
@@ -457,13 +393,18 @@ def decode_stream(data: bytes) -> list[DecodedJob]:
     return jobs
 
 
-def receipt_text(data: bytes) -> str:
+def receipt_text(data: bytes, font_charset: FontCharset = "gb18030") -> str:
     """The printed text, as a customer would read it: lines in order, a QR code as
-    `[QR data]`, a barcode as `[BARCODE data]`."""
-    decoder = StreamDecoder()
+    `[QR data]`, a barcode as `[BARCODE data]`, a picture printed as a block of its own (a line
+    printed as a picture) as `[IMAGE widthxheight]`."""
+    decoder = StreamDecoder(font_charset)
     parts: list[str] = []
     for event in decoder.feed(data):
-        if isinstance(event, Text):
+        if isinstance(event, Image) and not event.inline:
+            if parts and not parts[-1].endswith("\n"):
+                parts.append("\n")  # text before a block picture is a line of its own
+            parts.append(f"[IMAGE {event.width}x{event.height}]\n")
+        elif isinstance(event, Text):
             parts.append(event.text)
         elif isinstance(event, Newline):
             parts.append("\n")

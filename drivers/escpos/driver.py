@@ -15,6 +15,7 @@ from typing import Any
 import serial
 
 from drivers.errors import DeviceUnavailable, DriverError, PrinterError, ProtocolError
+from drivers.escpos.charset import DEFAULT_FONT_CHARSET, FontCharset
 from drivers.escpos.render import render_receipt
 from drivers.escpos.status import (
     QUERIES,
@@ -45,11 +46,17 @@ class EscposPrinter:
         profile: str = "TM-T88V",
         chinese: bool = True,
         opener: Callable[[], Any] | None = None,
+        font_charset: FontCharset = DEFAULT_FONT_CHARSET,
+        paper_dots: int | None = None,
     ) -> None:
-        """`url` for serial_for_url, or `opener` returning a port-like transport (USB)."""
+        """`url` for serial_for_url, or `opener` returning a port-like transport (USB).
+        `font_charset`: the characters the printer's font holds (other lines print as
+        pictures); `paper_dots`: its printable width (default: the profile's, else 576)."""
         self.url = url
         self._profile = profile
         self._chinese = chinese
+        self._font_charset: FontCharset = font_charset
+        self._paper_dots = paper_dots
         self._port = LazyPort(
             url, what="printer", opener=opener, timeout=timeout_s, write_timeout=timeout_s
         )
@@ -131,7 +138,13 @@ class EscposPrinter:
         """Check, print, check again. Nothing is sent unless the printer reports itself ready
         (no answer is not ready); paper running out during the job is an error, not a
         success. Raises PrinterError with the message key of the cause."""
-        data = render_receipt(document, profile=self._profile, chinese=self._chinese)
+        data = render_receipt(
+            document,
+            profile=self._profile,
+            chinese=self._chinese,
+            font_charset=self._font_charset,
+            paper_dots=self._paper_dots,
+        )
         with self._lock:
             self._require_ready("before printing")
             self._send(data)

@@ -3,7 +3,9 @@
 It parses the byte stream incrementally, answers `DLE EOT n` from its fault switches through the
 shared status table, and collects each job — from `ESC @` to the cut — for tests and the demo,
 like OctoPrint's virtual printer does for 3D printers. Bytes it cannot parse are counted in
-`protocol_errors` and skipped, never a crash.
+`protocol_errors` and skipped, never a crash. It reads text as a Chinese-firmware printer does
+(drivers/escpos/decode.py): sizes per kind of character, and garbage (U+FFFD) for a character
+its font (`font_charset`, GB2312 by default, as most such printers) does not hold.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drivers.errors import ProtocolError
+from drivers.escpos.charset import DEFAULT_FONT_CHARSET, FontCharset
 from drivers.escpos.decode import (
     Barcode,
     Cut,
@@ -104,11 +107,17 @@ class PrinterEngine:
     or when the connection ended before the job did.
     """
 
-    def __init__(self, faults: PrinterFaults, wait: Callable[[float], object] = time.sleep) -> None:
+    def __init__(
+        self,
+        faults: PrinterFaults,
+        wait: Callable[[float], object] = time.sleep,
+        font_charset: FontCharset = DEFAULT_FONT_CHARSET,
+    ) -> None:
         self.faults = faults
         self._wait = wait
+        self.font_charset: FontCharset = font_charset
         self.lock = threading.Lock()
-        self._decoder = StreamDecoder()
+        self._decoder = StreamDecoder(font_charset)
         self.jobs: list[bytes] = []
         self.spoiled_jobs: list[bytes] = []
         self.protocol_errors = 0  # garbage bytes skipped
@@ -213,16 +222,22 @@ class _SimulatorApi:
             return list(self.engine.jobs)
 
     def job_texts(self) -> list[str]:
-        """The text of each printed job (QR codes as `[QR data]`)."""
-        return [receipt_text(job) for job in self._jobs_copy()]
+        """The text of each printed job (QR codes as `[QR data]`, lines printed as pictures as
+        `[IMAGE widthxheight]`, characters outside the printer's font as U+FFFD)."""
+        charset = self.engine.font_charset
+        return [receipt_text(job, charset) for job in self._jobs_copy()]
 
     def decoded_jobs(self) -> list[DecodedJob]:
-        """Each printed job with line styles, QR payloads and whether it was cut."""
-        return [decoded for job in self._jobs_copy() for decoded in decode_stream(job)]
+        """Each printed job with line styles, pictures, QR payloads and whether it was cut."""
+        charset = self.engine.font_charset
+        return [decoded for job in self._jobs_copy() for decoded in decode_stream(job, charset)]
 
     def save_png(self, index: int, path: Path) -> Path:
         """A picture of job `index` as the customer would see it."""
-        return render_png(self.job_texts()[index], path)
+        parts = decode_stream(self._jobs_copy()[index], self.engine.font_charset)
+        lines = tuple(line for part in parts for line in part.lines)
+        images = tuple(image for part in parts for image in part.images)
+        return render_png(DecodedJob(lines, cut=any(p.cut for p in parts), images=images), path)
 
     def wait_for_jobs(self, count: int, timeout_s: float = 5.0) -> bool:
         deadline = time.monotonic() + timeout_s
@@ -238,10 +253,17 @@ class EscposPrinterSimulator(_SimulatorApi):
     """A network receipt printer on loopback TCP (`socket://127.0.0.1:<port>`), one host
     connection at a time; a new one is accepted after a disconnect."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        font_charset: FontCharset = DEFAULT_FONT_CHARSET,
+    ) -> None:
         self._host, self._port = host, port
         self._stopping = threading.Event()
-        self.engine = PrinterEngine(PrinterFaults(), wait=self._stopping.wait)
+        self.engine = PrinterEngine(
+            PrinterFaults(), wait=self._stopping.wait, font_charset=font_charset
+        )
         self._server: socket.socket | None = None
         self._conn: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -336,9 +358,11 @@ class EscposPtySimulator(_SimulatorApi, PtyDevice):
 
     thread_name = "escpos-pty-sim"
 
-    def __init__(self) -> None:
+    def __init__(self, font_charset: FontCharset = DEFAULT_FONT_CHARSET) -> None:
         PtyDevice.__init__(self)
-        self.engine = PrinterEngine(PrinterFaults(), wait=self._stopping.wait)
+        self.engine = PrinterEngine(
+            PrinterFaults(), wait=self._stopping.wait, font_charset=font_charset
+        )
 
     def received(self, data: bytes) -> None:
         self.engine.receive(data, self.send)

@@ -79,11 +79,17 @@ def test_half_width_yen_prints_as_full_width() -> None:
     assert receipt_text(render_receipt(doc)) == "话费充值 ￥100.00\n"
 
 
-def test_without_chinese_mode_non_ascii_becomes_question_marks() -> None:
-    doc = ReceiptDocument((ReceiptLine("充值 ok"),), cut=False)
+def test_without_chinese_mode_non_ascii_prints_as_a_picture() -> None:
+    """GIVEN a printer without Chinese firmware WHEN a line holds non-ASCII text THEN the line is
+    a picture (it was '?? ok' before: garbled), and ASCII lines stay text."""
+    doc = ReceiptDocument((ReceiptLine("充值 ok"), ReceiptLine("ok")), cut=False)
     data = render_receipt(doc, chinese=False)
     assert b"\x1c&" not in data
-    assert decode_stream(data) == [DecodedJob((DecodedLine("?? ok"),), cut=False)]
+    assert b"\x1c!" not in data  # FS ! is a Chinese-firmware command
+    [job] = decode_stream(data)
+    assert job.texts == ("", "ok")
+    assert job.lines[0].image is not None
+    assert "?" not in receipt_text(data)
 
 
 def test_control_characters_in_text_cannot_become_commands() -> None:
@@ -136,20 +142,30 @@ def test_python_escpos_output_beyond_our_renderer_decodes() -> None:
 
 
 @pytest.mark.parametrize(
-    ("impl", "texts", "image"),
+    ("impl", "size", "kept"),
     [
-        ("bitImageRaster", ("after",), Image(16, 3)),
-        ("graphics", ("after",), Image(16, 3)),
-        ("bitImageColumn", ("", "after"), Image(16, 24)),  # one LF per 24-dot stripe
+        ("bitImageRaster", (16, 3), True),  # GS v 0
+        ("graphics", (16, 3), True),  # GS ( L
+        ("bitImageColumn", (16, 24), False),  # ESC *, one LF per 24-dot stripe
     ],
 )
-def test_python_escpos_images_decode(impl: str, texts: tuple[str, ...], image: Image) -> None:
+def test_python_escpos_images_decode(impl: str, size: tuple[int, int], kept: bool) -> None:
+    """GIVEN python-escpos's pictures WHEN decoded THEN each is a line of its own, with its dots
+    where the command carries them row by row."""
+    picture = PilImage.new("1", (16, 3), 1)
+    for x in range(0, 16, 3):
+        picture.putpixel((x, x % 3), 0)  # black: printed
     printer = _dummy()
-    printer.image(PilImage.new("1", (16, 3), 1), impl=impl, center=False)
+    printer.image(picture, impl=impl, center=False)
     printer.text("after\n")
     [job] = decode_stream(printer.output)
-    assert job.texts == texts
-    assert job.images == (image,)
+    assert job.texts == ("", "after")
+    [image] = job.images
+    assert (image.width, image.height) == size
+    assert job.lines[0].image == image
+    assert image.inline is not kept
+    printed = {(x, y) for x in range(16) for y in range(3) if image.dot(x, y)}
+    assert printed == ({(x, x % 3) for x in range(0, 16, 3)} if kept else set())
 
 
 def test_status_queries_and_jobs_split_the_stream() -> None:
