@@ -1,12 +1,19 @@
 """ID-003 bill acceptor driver: polls on its own thread through `serial_for_url` (9600 8E1).
 
-Money rule (protocols.md): a note is credited only on vend valid, and the credit is handed to
-the listener (which journals it) *before* the ACK goes out, so a crash between the two can
-repeat the vend valid but never lose the note. Repeated vend valids of one note credit once.
+Money rule (docs/drivers-id003.md): a note is credited only on vend valid, and the credit is
+handed to the listener (which journals it) *before* the ACK goes out, so a crash between the two
+can repeat the vend valid but never lose the note. Repeated vend valids of one note credit once.
 The escrow policy decides STACK before the command goes out (the host journals its intent
-there). A vend valid for a note this driver never escrowed (the host restarted while it was
-stacking) is reported as `PowerUpWithNote("stacker", None)`: ID-003 names no value then, the
-host's journal does.
+there), once per note: a STACK-1 or RETURN whose ACK is lost, corrupted or late leaves the
+note's fate *unknown*, not returned — the decision is kept, sent again while the unit still
+shows the note in escrow, and the unit's later statuses settle it: vend valid (stacked,
+credited), the unit resting again (the note came back), or a power-up with a bill in the stacker.
+ID-003 frames carry no sequence number, so a reply that arrives after the driver gave up on it
+answers a later poll; a status that would start or end a note's story (a new escrow, a vend
+valid for no note of ours, the unit resting with our note undecided) is acted on only when two
+polls in a row agree. A vend valid for a note this driver never escrowed (the host restarted
+while it was stacking) is reported as `PowerUpWithNote("stacker", None)`: ID-003 names no value
+then, the host's journal does.
 """
 
 from __future__ import annotations
@@ -68,6 +75,7 @@ class _Note:
     code: int
     fen: int | None
     decision: EscrowDecision
+    acknowledged: bool = False  # the unit ACKed our STACK-1/RETURN (else: its fate is unknown)
     credited: bool = False
 
 
@@ -111,6 +119,8 @@ class Id003BillAcceptor:
         self._note: _Note | None = None
         self._rested = False  # the acceptor was idle or disabled since this driver started
         self._reported_reject = False
+        self._previous: Frame | None = None  # the status before this one (confirmations)
+        self._powered_up = False  # a power-up status was handled and no other status since
         self._silent = 0
         self.last_status: Status | None = None
 
@@ -226,10 +236,15 @@ class Id003BillAcceptor:
         except ValueError:
             log.warning("id003: unknown status %#04x", frame.command)
             return
+        # The same status twice in a row: not one late frame (see the module's docstring).
+        confirmed = self._previous == frame
+        self._previous = frame
         self.last_status = status
         if status in POWER_UP_STATES:
             self._power_up(status)
-        elif status in ERROR_STATES:
+            return
+        self._powered_up = False
+        if status in ERROR_STATES:
             code, key = ERROR_STATES[status]
             self._set_health(DeviceHealth(HealthLevel.ERROR, code, key))
         else:
@@ -239,49 +254,72 @@ class Id003BillAcceptor:
                 # Until the acceptor first rests, it is finishing what a previous host left in
                 # it (a note stacking or in escrow): still starting, so a booting host waits.
                 self._set_health(HEALTH_OK)
-            self._on_note_status(status, frame.data)
+            self._on_note_status(status, frame.data, confirmed=confirmed)
         if status is not Status.REJECTING:
             self._reported_reject = False
 
     def _power_up(self, status: Status) -> None:
-        note, self._note = self._note, None
-        if status is not Status.POWER_UP:
-            location = "stacker" if status is Status.POWER_UP_BILL_IN_STACKER else "acceptor"
+        if not self._powered_up:  # once per power-up: a lost RESET shows it again
+            self._powered_up = True
+            note, self._note = self._note, None
             pending = None
             if note is not None and note.decision is EscrowDecision.STACK and not note.credited:
                 pending = note.fen
-            self._emit(PowerUpWithNote(location, pending))
-        self._set_health(DeviceHealth(HealthLevel.WARNING, "power_up", "acceptor.power_up"))
+            if status is not Status.POWER_UP:
+                location = "stacker" if status is Status.POWER_UP_BILL_IN_STACKER else "acceptor"
+                self._emit(PowerUpWithNote(location, pending))
+            elif pending is not None:
+                # No bill anywhere in the unit: the note we sent to the stacker never got there.
+                self._emit(NoteReturned(pending, "power_up"))
+            self._set_health(DeviceHealth(HealthLevel.WARNING, "power_up", "acceptor.power_up"))
         self._exchange(Frame(Command.RESET))
         with self._lock:
             self._settings_dirty = True
 
-    def _on_note_status(self, status: Status, data: bytes) -> None:
+    def _on_note_status(self, status: Status, data: bytes, *, confirmed: bool) -> None:
         note = self._note
         if status is Status.ESCROW and data:
-            if note is None or note.code != data[0]:
+            if note is not None and note.code == data[0]:
+                if not note.acknowledged and not note.credited:
+                    self._send_decision(note)  # the unit did not confirm it: say it again
+            elif confirmed:
+                if note is not None:
+                    self._end_note(note)  # another note in escrow: ours came back
                 self._escrow(data[0])
         elif status is Status.VEND_VALID:
-            stacking = note is not None and note.decision is EscrowDecision.STACK
-            if note is not None and note.fen is not None and stacking and not note.credited:
-                self._emit(NoteCredited(note.fen))  # journalled by the listener, then ACK
-                note.credited = True
-            elif note is None or not note.credited:
-                # A note stacked that this driver did not send to the stacker: a host restarted
-                # mid-stack (ID-003's vend valid names no value), or a vend valid after a RETURN
-                # the acceptor acknowledged (a faulty unit, or a corrupted line: never a credit
-                # for a note the customer was told to take back). Reported once, as a note found
-                # in the stacker, for the host's journal to name; then acknowledged.
-                log.error("id003: vend valid for a note this driver did not send to the stacker")
-                self._emit(PowerUpWithNote("stacker", None))
-                self._note = _Note(-1, None, EscrowDecision.STACK, credited=True)
-            self._exchange(Frame(Command.ACK), expect_reply=False)
+            self._vend_valid(note, confirmed=confirmed)
         elif status is Status.REJECTING and not self._reported_reject:
             self._reported_reject = True
             reason = REJECT_REASONS.get(data[0], f"reason_{data[0]:02x}") if data else "unknown"
             self._emit(NoteRejected(reason))
-        elif status in (Status.RETURNING, Status.IDLING, Status.DISABLED, Status.STACKED):
-            self._finish_note(status)
+        elif status in (Status.STACKED, Status.RETURNING) and note is not None and note.credited:
+            self._note = None
+        elif status in (Status.IDLING, Status.DISABLED) and note is not None:
+            if note.credited:
+                self._note = None
+            elif confirmed:
+                # Resting, twice: the note is not in the unit and was not stacked (a stacked
+                # note's vend valid waits for our ACK), so it went back to the customer.
+                self._end_note(note)
+
+    def _vend_valid(self, note: _Note | None, *, confirmed: bool) -> None:
+        stacking = note is not None and note.decision is EscrowDecision.STACK
+        if note is not None and note.fen is not None and stacking and not note.credited:
+            # Our STACK-1 reached the unit even if its ACK did not reach us.
+            self._emit(NoteCredited(note.fen))  # journalled by the listener, then ACK
+            note.credited = True
+        elif note is None or not note.credited:
+            if not confirmed:
+                return  # unacknowledged, a real vend valid is repeated at the next poll
+            # A note stacked that this driver did not send to the stacker: a host restarted
+            # mid-stack (ID-003's vend valid names no value), or a vend valid after a RETURN
+            # the acceptor acknowledged (a faulty unit, or a corrupted line: never a credit
+            # for a note the customer was told to take back). Reported once, as a note found
+            # in the stacker, for the host's journal to name; then acknowledged.
+            log.error("id003: vend valid for a note this driver did not send to the stacker")
+            self._emit(PowerUpWithNote("stacker", None))
+            self._note = _Note(-1, None, EscrowDecision.STACK, acknowledged=True, credited=True)
+        self._exchange(Frame(Command.ACK), expect_reply=False)
 
     def _escrow(self, code: int) -> None:
         fen = self._codes_fen.get(code)
@@ -296,20 +334,24 @@ class Id003BillAcceptor:
                 # then: the customer gets it back now.
                 log.exception("id003: the escrow policy failed; returning the note")
                 decision = EscrowDecision.RETURN
-        command = Command.STACK_1 if decision is EscrowDecision.STACK else Command.RETURN
+        note = _Note(code, fen, decision)
+        self._note = note  # decided once: from here on its fate is followed, never re-decided
+        self._send_decision(note)
+
+    def _send_decision(self, note: _Note) -> None:
+        command = Command.STACK_1 if note.decision is EscrowDecision.STACK else Command.RETURN
         reply = self._exchange(Frame(command))
         if reply is not None and reply.command == Command.ACK:
-            self._note = _Note(code, fen, decision)
+            note.acknowledged = True
         else:
-            # No ACK: the acceptor keeps the note in escrow and we decide again next poll.
-            log.warning("id003: %s not acknowledged", command.name)
-            if fen is not None and decision is EscrowDecision.STACK:
-                self._emit(NoteReturned(fen, "not_acknowledged"))  # undo the policy's count
+            # No ACK: the command may or may not have reached the unit. The note is followed
+            # on: still in escrow → sent again; stacking/vend valid → credited; resting → back.
+            log.warning("id003: %s not acknowledged; following the note", command.name)
 
-    def _finish_note(self, status: Status) -> None:
-        """The note left escrow without a credit (or was stacked): close its story."""
-        note, self._note = self._note, None
-        if note is None or note.credited or note.fen is None or status is Status.STACKED:
+    def _end_note(self, note: _Note) -> None:
+        """The note left the unit without a credit: back to the customer."""
+        self._note = None
+        if note.credited or note.fen is None:
             return
         reason = "host_return" if note.decision is EscrowDecision.RETURN else "acceptor_return"
         self._emit(NoteReturned(note.fen, reason))

@@ -22,6 +22,7 @@ from drivers.id003.codec import (
     Status,
     enabled_codes,
 )
+from drivers.id003.link_faults import Direction, LinkAction, LinkFaults, corrupted
 from drivers.pty_device import PtyDevice
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class Id003Simulator(PtyDevice):
         super().__init__()
         self.codes_fen = dict(codes_fen or DEFAULT_CODES_FEN)
         self.faults = AcceptorFaults()
+        self.link = LinkFaults()  # single-frame faults of the line (tests), off until armed
         self.stacked: list[int] = []  # escrow codes physically in the cash box
         self.returned: list[int] = []
         self.rejected: list[int] = []
@@ -102,12 +104,30 @@ class Id003Simulator(PtyDevice):
     def received(self, data: bytes) -> None:
         before = self._reader.errors
         for frame in self._reader.feed(data):
+            with self._lock:
+                if self._state is Status.ESCROW:
+                    self.link.anchor()
+            action = self.link.take(Direction.TO_UNIT, frame.encode())
+            if action is LinkAction.DROP:
+                continue
+            if action is LinkAction.CORRUPT:  # the unit's CRC check throws it away
+                self.garbage_frames += 1
+                continue
+            if action is LinkAction.DELAY:
+                time.sleep(self.link.delay_s)  # the line stalls: what follows waits too
             reply = self._handle(frame)
             if reply is not None:
                 self._send(reply)
         self.garbage_frames += self._reader.errors - before
 
     def _send(self, reply: bytes) -> None:
+        action = self.link.take(Direction.TO_HOST, reply)
+        if action is LinkAction.DROP:
+            return
+        if action is LinkAction.CORRUPT:
+            reply = corrupted(reply)
+        elif action is LinkAction.DELAY:
+            time.sleep(self.link.delay_s)
         faults = self.faults
         if faults.reply_delay_s:
             time.sleep(faults.reply_delay_s)

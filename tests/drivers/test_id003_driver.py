@@ -344,22 +344,105 @@ def test_an_unknown_vend_valid_is_reported_once_as_a_note_in_the_stacker() -> No
     """GIVEN a host that restarted while a note was stacking (its driver never saw the escrow)
     WHEN the acceptor says vend valid (ID-003 names no value then), repeatedly until the ACK
     THEN the driver reports one note found in the stacker, value unknown, credits nothing,
-    and acknowledges it; a vend valid of a note it did escrow is credited as ever."""
+    and acknowledges it once the second poll confirms it (one late frame is no note); a vend
+    valid of a note it did escrow is credited at once, as ever."""
     events: list[BillEvent] = []
     driver = ScriptedAcceptor()
     driver._listener = events.append
     driver._policy = lambda _fen: EscrowDecision.STACK
-    for status in (Status.STACKING, Status.VEND_VALID, Status.VEND_VALID, Status.STACKED):
+    for status in (Status.STACKING, Status.VEND_VALID, Status.VEND_VALID, Status.VEND_VALID,
+                   Status.STACKED):  # fmt: skip
         driver._on_status(Frame(status))
     assert [e for e in events if not isinstance(e, AcceptorHealthChanged)] == [
         PowerUpWithNote("stacker", None)
     ]
     assert driver.sent.count(Command.ACK) == 2
     events.clear()
-    for frame in (Frame(Status.ESCROW, b"\x65"), Frame(Status.STACKING),
-                  Frame(Status.VEND_VALID), Frame(Status.STACKED)):  # fmt: skip
+    for frame in (Frame(Status.ESCROW, b"\x65"), Frame(Status.ESCROW, b"\x65"),
+                  Frame(Status.STACKING), Frame(Status.VEND_VALID),
+                  Frame(Status.STACKED)):  # fmt: skip
         driver._on_status(frame)
     assert [e for e in events if not isinstance(e, AcceptorHealthChanged)] == [
         NoteEscrowed(5000),
         NoteCredited(5000),
+    ]
+
+
+class LosingAcceptor(ScriptedAcceptor):
+    """Every reply to the commands in `lose` goes missing (a corrupted or late frame)."""
+
+    def __init__(self, lose: set[int]) -> None:
+        super().__init__()
+        self.lose = lose
+
+    def _exchange(self, frame: Frame, *, expect_reply: bool = True) -> Frame | None:
+        reply = super()._exchange(frame, expect_reply=expect_reply)
+        return None if frame.command in self.lose else reply
+
+
+def _statuses(driver: ScriptedAcceptor, *frames: Frame) -> None:
+    for frame in frames:
+        driver._on_status(frame)
+
+
+@pytest.mark.parametrize("decision", list(EscrowDecision))
+def test_a_lost_ack_to_the_decision_keeps_the_note_followed(decision: EscrowDecision) -> None:
+    """GIVEN a 5,000 note in escrow decided STACK (or RETURN) WHEN the unit's ACK to STACK-1
+    (RETURN) is lost but the unit acts on the command THEN the note's fate is unknown, not
+    "returned": the driver follows the unit's statuses — vend valid → credited once; resting
+    → returned — asks the policy once, and never reports the note returned and then stacked."""
+    events: list[BillEvent] = []
+    asked: list[int] = []
+    driver = LosingAcceptor({Command.STACK_1, Command.RETURN})
+    driver._listener = events.append
+    driver._policy = lambda fen: asked.append(fen) or decision  # type: ignore[func-returns-value]
+    escrow = Frame(Status.ESCROW, b"\x65")
+    if decision is EscrowDecision.STACK:
+        _statuses(driver, escrow, escrow, Frame(Status.STACKING), Frame(Status.VEND_VALID),
+                  Frame(Status.STACKED), Frame(Status.IDLING), Frame(Status.IDLING))  # fmt: skip
+        expected: list[BillEvent] = [NoteEscrowed(5000), NoteCredited(5000)]
+    else:
+        _statuses(driver, escrow, escrow, Frame(Status.RETURNING), Frame(Status.IDLING),
+                  Frame(Status.IDLING))  # fmt: skip
+        expected = [NoteEscrowed(5000), NoteReturned(5000, "host_return")]
+    assert [e for e in events if not isinstance(e, AcceptorHealthChanged)] == expected
+    assert asked == [5000]
+
+
+def test_a_decision_the_unit_did_not_get_is_sent_again_not_decided_again() -> None:
+    """GIVEN STACK-1 lost on its way (the unit still shows the note in escrow) WHEN the next
+    polls show the same escrow THEN STACK-1 goes out again, the policy is not asked again,
+    and the note is credited once at vend valid."""
+    events: list[BillEvent] = []
+    asked: list[int] = []
+    driver = LosingAcceptor({Command.STACK_1})
+    driver._listener = events.append
+    driver._policy = lambda fen: asked.append(fen) or EscrowDecision.STACK  # type: ignore[func-returns-value]
+    escrow = Frame(Status.ESCROW, b"\x66")
+    _statuses(driver, escrow, escrow, escrow, escrow)
+    assert driver.sent.count(Command.STACK_1) == 3
+    driver.lose = set()
+    _statuses(driver, escrow, Frame(Status.STACKING), Frame(Status.VEND_VALID),
+              Frame(Status.IDLING), Frame(Status.IDLING))  # fmt: skip
+    assert asked == [10000]
+    assert [e for e in events if not isinstance(e, AcceptorHealthChanged)] == [
+        NoteEscrowed(10000),
+        NoteCredited(10000),
+    ]
+
+
+def test_one_late_resting_frame_does_not_end_a_note_being_stacked() -> None:
+    """GIVEN a note sent to the stacker WHEN one late IDLING (the answer to an earlier poll)
+    arrives before the unit's STACKING THEN the note is not reported returned: vend valid
+    credits it."""
+    events: list[BillEvent] = []
+    driver = ScriptedAcceptor()
+    driver._listener = events.append
+    driver._policy = lambda _fen: EscrowDecision.STACK
+    escrow = Frame(Status.ESCROW, b"\x64")
+    _statuses(driver, escrow, escrow, Frame(Status.IDLING), Frame(Status.STACKING),
+              Frame(Status.VEND_VALID), Frame(Status.STACKED), Frame(Status.IDLING))  # fmt: skip
+    assert [e for e in events if not isinstance(e, AcceptorHealthChanged)] == [
+        NoteEscrowed(2000),
+        NoteCredited(2000),
     ]

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from drivers.id003.codec import Command, Frame
 from drivers.id003.driver import Id003BillAcceptor
+from drivers.id003.link_faults import corrupted
 from drivers.id003.simulator import DEFAULT_CODES_FEN, Id003Simulator
 from kiosk.cash_router import CashRouter
 from kiosk.config import NOTE_DENOMINATIONS_FEN
@@ -92,3 +94,31 @@ def test_power_cut_while_stacking_still_credits_the_customer(rig: Rig) -> None:
     assert events[-1][2:] == ("cash.note_credited", {"denomination_fen": 2000, "power_up": True})
     assert rig.cash_box_fen() == rig.sim.stacked_fen == [2000]
     assert rig.flow.confirm().credited_fen == 2000
+
+
+@pytest.mark.parametrize("fault", ["corrupt", "drop"])
+def test_a_lost_ack_to_stack_1_still_credits_the_stacked_note(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
+    """GIVEN a cash top-up WHEN only the acceptor's ACK to STACK-1 is corrupted or lost (the
+    unit did stack the note) THEN the note in the cash box is credited to the customer — not
+    reported returned and then found in the stacker with no credit and no voucher."""
+    real = rig.sim._command
+    lost: list[Frame] = []
+
+    def command(frame: Frame) -> bytes | None:
+        reply = real(frame)
+        if frame.command == Command.STACK_1 and not lost and reply is not None:
+            lost.append(frame)
+            return corrupted(reply) if fault == "corrupt" else None
+        return reply
+
+    monkeypatch.setattr(rig.sim, "_command", command)
+    rig.flow.submit_number("13800138000")
+    rig.sim.insert_note(5000)
+    rig.wait_credited(5000)
+    assert lost
+    assert rig.cash_box_fen() == rig.sim.stacked_fen == [5000]
+    events = [kind for _, _, kind, _ in rig.journal.events(rig.flow.snapshot.txn_id)]
+    assert "cash.stack_returned" not in events
+    assert rig.flow.confirm().credited_fen == 5000

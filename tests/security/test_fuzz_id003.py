@@ -281,7 +281,8 @@ def frames_in(blob: bytes) -> list[Frame]:
 def check_no_phantom_credit(ledger: Ledger) -> None:
     """Every credit (1) happens while handling a status reply that holds an intact vend valid
     frame, (2) belongs to a note escrowed and decided STACK earlier, one credit per such note,
-    and (3) is covered by a STACK command the acceptor acknowledged with an intact ACK."""
+    and (3) is covered by a STACK-1 the driver sent (its ACK may have been lost: the unit's
+    vend valid is its word that it stacked the note, and the note is in the cash box)."""
     stacked_notes: list[int] = []  # escrowed and decided STACK, not yet credited
     decisions = iter(ledger.decisions)
     credits = 0
@@ -300,13 +301,9 @@ def check_no_phantom_credit(ledger: Ledger) -> None:
             )
             assert item.denomination_fen in stacked_notes, f"phantom credit {item}"
             stacked_notes.remove(item.denomination_fen)
-            acked = sum(
-                1
-                for written, reply in ledger.port.log[:exchanges]
-                if written[2] == Command.STACK_1
-                and any(f.command == Command.ACK for f in frames_in(reply))
-            )
-            assert credits <= acked, "more credits than acknowledged stack commands"
+            sent = sum(1 for written, _ in ledger.port.log[:exchanges]
+                       if written[2] == Command.STACK_1)  # fmt: skip
+            assert credits <= sent, "more credits than stack commands"
     if credits:
         note("credited a note")
 
@@ -328,6 +325,7 @@ def test_the_wire_harness_credits_a_real_note() -> None:
     """Positive control: the harness does reach a credit with a proper conversation."""
     replies = [
         [Frame(Status.ESCROW, b"\x66").encode()],  # poll: 100 yuan in escrow
+        [Frame(Status.ESCROW, b"\x66").encode()],  # poll: still (a new escrow is confirmed)
         [Frame(Command.ACK).encode()],  # STACK-1 acknowledged
         [Frame(Status.VEND_VALID).encode()[:3], Frame(Status.VEND_VALID).encode()[3:]],
         [],  # the ACK of vend valid expects no reply
@@ -340,12 +338,13 @@ def test_the_wire_harness_credits_a_real_note() -> None:
 def test_negative_control_a_reader_without_crc_credits_a_phantom() -> None:
     """The checks must be able to fail: with the CRC check switched off (every CRC "matches"
     0xBEEF), frames with a wrong CRC credit a note, and both checks say so."""
-    forged = [Frame(Status.ESCROW, b"\x66"), Frame(Command.ACK), Frame(Status.VEND_VALID)]
+    forged = [Frame(Status.ESCROW, b"\x66"), Frame(Status.ESCROW, b"\x66"), Frame(Command.ACK),
+              Frame(Status.VEND_VALID)]  # fmt: skip
     replies = [[with_crc(frame, 0xBEEF)] for frame in forged] + [[]]
     with mock.patch.object(codec, "crc16_kermit", return_value=0xBEEF):
         ledger = run_driver(replies, lambda _fen: EscrowDecision.STACK)
         with pytest.raises(AssertionError, match="phantom frame"):
-            assert_only_present_frames(FrameReader, replies[2][0])
+            assert_only_present_frames(FrameReader, replies[3][0])
     assert [e for e, _ in ledger.events if isinstance(e, NoteCredited)] == [NoteCredited(10000)]
     with pytest.raises(AssertionError, match="vend valid"):
         check_no_phantom_credit(ledger)
@@ -360,11 +359,13 @@ def test_a_vend_valid_after_an_acknowledged_return_is_no_credit() -> None:
     """The case the soak fuzz found: GIVEN a 1,000 note in escrow decided RETURN, the RETURN
     acknowledged WHEN the acceptor then says vend valid (a faulty unit or a corrupted line)
     THEN no credit — the customer was told to take the note back — but a note found in the
-    stacker, reported once for the host's journal."""
+    stacker, reported once for the host's journal (when a second poll confirms it)."""
     replies = [
         [Frame(Status.ESCROW, b"\x63").encode()],  # poll: a 1,000 note in escrow
+        [Frame(Status.ESCROW, b"\x63").encode()],  # poll: confirmed
         [Frame(Command.ACK).encode()],  # RETURN acknowledged
         [Frame(Status.VEND_VALID).encode()],  # poll: vend valid all the same
+        [Frame(Status.VEND_VALID).encode()],  # poll: and again (unacknowledged, it repeats)
         [b""],  # the ACK to vend valid expects no answer
         [Frame(Status.IDLING).encode()],
     ]
