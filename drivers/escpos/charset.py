@@ -17,9 +17,10 @@ FontCharset = Literal["ascii", "gb2312", "gbk", "gb18030"]
 FONT_CHARSETS: Final[tuple[FontCharset, ...]] = get_args(FontCharset)
 DEFAULT_FONT_CHARSET: Final[FontCharset] = "gb2312"
 
-# Control characters in a line's text would be commands to the printer (ESC p kicks a drawer):
-# every one becomes a space. A line is one line.
-_NO_CONTROLS = dict.fromkeys((*range(0x20), 0x7F), " ")
+# Control characters in a line's text would be commands to the printer (ESC p kicks a drawer),
+# or garbage (C1 controls have GB18030 codes, but no printer a glyph): every one becomes a space.
+# A line is one line.
+_NO_CONTROLS = dict.fromkeys((*range(0x20), *range(0x7F, 0xA0)), " ")
 
 
 def clean_text(text: str, *, chinese: bool) -> str:
@@ -27,12 +28,15 @@ def clean_text(text: str, *, chinese: bool) -> str:
     cannot be encoded) as U+FFFD, and in Chinese mode the half-width yen sign as the full-width
     ￥: U+00A5 is not in GB2312 or GBK, U+FFE5 is (A3A4)."""
     text = text.translate(_NO_CONTROLS)
-    text = text.encode("utf-8", errors="replace").decode("utf-8") if _has_surrogate(text) else text
+    text = text.translate(_NO_SURROGATES) if _has_surrogate(text) else text
     return text.replace("¥", "￥") if chinese else text
 
 
 def _has_surrogate(text: str) -> bool:
     return any(0xD800 <= ord(char) <= 0xDFFF for char in text)
+
+
+_NO_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 
 
 @lru_cache(maxsize=8192)
@@ -44,8 +48,8 @@ def in_font(char: str, charset: FontCharset) -> bool:
         raise ValueError(f"one character expected, got {char!r}")
     if 0x20 <= ord(char) < 0x7F:
         return True
-    if charset == "ascii" or ord(char) < 0x80:
-        return False  # controls and DEL are never text
+    if charset == "ascii" or ord(char) < 0xA0:
+        return False  # controls (C0, DEL, C1) are never text
     try:
         return char.encode(charset) == char.encode("gb18030")
     except UnicodeEncodeError:

@@ -13,6 +13,7 @@ is drawn and a warning logged.
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -112,8 +113,13 @@ class GlyphFonts:
         """Whether some installed font has a glyph for `char`."""
         return char.isascii() or self.has_glyph(self.font_for(char), char)
 
+    def advance(self, char: str) -> float:
+        """How far the pen moves after `char`, in dots."""
+        return float(self.font_for(char).getlength(char))
+
     def width(self, text: str) -> int:
-        return round(sum(self.font_for(char).getlength(char) for char in text))
+        """The dots `text` takes, rounded up."""
+        return math.ceil(sum(self.advance(char) for char in text))
 
     def draw(
         self, draw: ImageDraw.ImageDraw, x: int, baseline: int, text: str, *, bold: bool = False
@@ -125,7 +131,7 @@ class GlyphFonts:
             font = self.font_for(char)
             for offset in (0, 1) if bold else (0,):
                 draw.text((position + offset, baseline), char, font=font, fill=0, anchor="ls")
-            position += font.getlength(char)
+            position += self.advance(char)
 
 
 @lru_cache(maxsize=8)

@@ -32,12 +32,12 @@ def wrap(text: str, size: int, width: int) -> list[str]:
     printer wraps a long line. A character wider than a row gets a row of its own."""
     fonts = glyph_fonts(size)
     rows: list[str] = []
-    row, used = "", 0
+    row, used = "", 0.0
     for char in text:
-        advance = fonts.width(char)
+        advance = fonts.advance(char)
         if row and used + advance > width:
             rows.append(row)
-            row, used = "", 0
+            row, used = "", 0.0
         row += char
         used += advance
     rows.append(row)
