@@ -19,13 +19,12 @@ Every refusal is the API's error body `{detail, code, data}` (central.error_answ
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Final
 from urllib.parse import unquote_to_bytes
 
 import anyio
+import orjson
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -48,10 +47,6 @@ DEFAULT_MAX_BODY_BYTES: Final = 2 * 1024 * 1024
 # Such a body is read only from a kiosk whose token has been checked first.
 DEFAULT_MAX_UPLOAD_BYTES: Final = 24 * 1024 * 1024
 UPLOAD_PATHS: Final = frozenset({"/v1/sync", "/v1/logs"})
-
-# A NUL, or a UTF-16 surrogate left alone (json.loads turns an escaped pair into one code point).
-_FORBIDDEN_TEXT = re.compile("[\x00\ud800-\udfff]")
-
 
 # Larger bodies are checked in a worker thread: a 22 MB batch takes ~0.1 s, which would stall
 # every other request on the event loop (500 top-ups, 140 KB, take ~2 ms).
@@ -77,46 +72,50 @@ def route_kind(path: str) -> str | None:
     return None
 
 
-def _no_constant(name: str) -> Any:
-    raise BadJson(f"{name} is not a JSON number")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise BadJson("a number is too large for a float")
-    return value
+# What orjson's messages say, as the policy names it (never with the value).
+_PROBLEMS: Final = (
+    ("depth limit", "the body is nested too deeply"),
+    ("infinity", "a number is too large for a float"),
+    ("surrogate", "a string holds NUL or a lone UTF-16 surrogate"),
+    ("UTF-8", "the body is not valid UTF-8"),
+)
 
 
 def check_json(raw: bytes) -> None:
     """Raise BadJson unless `raw` is strict JSON: UTF-8, finite numbers, no lone surrogate
-    and no NUL in any string or key."""
+    and no NUL in any string or key.
+
+    orjson's parser is strict already (RFC 8259: no NaN or Infinity; invalid UTF-8, a raw or
+    escaped lone surrogate and a number beyond a double are errors; at most 1,024 levels),
+    and 4 times quicker than json's; only NUL, which JSON allows escaped, is looked for
+    here, and only in a body whose text holds the escape."""
     try:
-        text = raw.decode("utf-8")  # strict: a raw (UTF-8 encoded) surrogate fails here
-    except UnicodeDecodeError:
-        raise BadJson("the body is not valid UTF-8") from None
-    try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
-    except BadJson:
-        raise
-    except RecursionError:
-        raise BadJson("the body is nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError, or an integer of more than 4,300 digits
-        where = f" at character {exc.pos}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise BadJson(f"the body is not valid JSON{where}") from None
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        message = str(exc)
+        for marker, problem in _PROBLEMS:
+            if marker in message:
+                raise BadJson(problem) from None
+        raise BadJson(f"the body is not valid JSON at character {exc.pos}") from None
+    if b"\\u0000" in raw and _holds_nul(value):
+        raise BadJson("a string holds NUL or a lone UTF-16 surrogate")
+
+
+def _holds_nul(value: Any) -> bool:
     stack: list[Any] = [value]
     while stack:  # iterative: a deep body must not exhaust the stack here either
         item = stack.pop()
         if isinstance(item, str):
-            if _FORBIDDEN_TEXT.search(item):
-                raise BadJson("a string holds NUL or a lone UTF-16 surrogate")
+            if "\x00" in item:
+                return True
         elif isinstance(item, dict):
             for key, member in item.items():
-                if _FORBIDDEN_TEXT.search(key):
-                    raise BadJson("a key holds NUL or a lone UTF-16 surrogate")
+                if "\x00" in key:
+                    return True
                 stack.append(member)
         elif isinstance(item, list):
             stack.extend(item)
+    return False
 
 
 def url_problem(raw_path: bytes, query: bytes) -> str | None:

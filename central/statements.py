@@ -100,7 +100,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> l
         return list(
             session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
         )
-    ids = sorted(session.scalars(NEXT_IDS, {"table": table.name, "n": len(rows)}))
+    ids = sorted(session.scalars(NEXT_IDS, {"table": table.name, "n": len(rows)}).all())
     for row, row_id in zip(rows, ids, strict=True):
         row["id"] = row_id
     executemany(session, table, rows)
@@ -115,25 +115,36 @@ def executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         return
     connection = session.connection()
     columns = list(rows[0])
+    values = [[row[column] for column in columns] for row in rows]
     # The driver gets the values as the columns' types would bind them (an aware datetime
     # becomes the naive UTC that db.UTCDateTime stores), since no SQLAlchemy type sees them.
-    processors = {
-        column: processor
-        for column in columns
-        if (processor := table.c[column].type.bind_processor(connection.dialect)) is not None
-    }
-    if processors:
-        rows = [
-            {k: processors[k](v) if k in processors else v for k, v in row.items()} for row in rows
-        ]
+    for index, column in enumerate(columns):
+        processor = table.c[column].type.bind_processor(connection.dialect)
+        if processor is not None:
+            _convert_column(values, index, processor)
     names = ", ".join(columns)
     driver = connection.connection.driver_connection  # psycopg's, inside our transaction
     assert driver is not None
     statement = f"COPY {table.name} ({names}) FROM STDIN"
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[column] for column in columns])
+            for row_values in values:
+                copy.write_row(row_values)
     except connection.dialect.loaded_dbapi.IntegrityError as exc:
         # As SQLAlchemy would raise it, for the callers that settle clashes (sync.py).
         raise IntegrityError(statement, None, exc) from exc
+
+
+def _convert_column(values: list[list[Any]], index: int, processor: Any) -> None:
+    """Bind-process column `index` in place; a value the row before had (a batch's rows share
+    one timestamp) is converted once."""
+    last_in: Any = _UNSET
+    last_out: Any = None
+    for row_values in values:
+        value = row_values[index]
+        if value is not last_in:
+            last_in, last_out = value, processor(value)
+        row_values[index] = last_out
+
+
+_UNSET = object()
