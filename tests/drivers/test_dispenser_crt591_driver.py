@@ -8,13 +8,15 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from pydantic import ValidationError
 
-from drivers.dispenser.crt591_builder import Crt591Settings, build_crt591, start_crt591_simulator
+from drivers.dispenser.crt591_builder import build_crt591, start_crt591_simulator
 from drivers.dispenser.crt591_codec import CardPosition, Command
 from drivers.dispenser.crt591_driver import Crt591Dispenser
 from drivers.dispenser.crt591_link import CommandNotAccepted
+from drivers.dispenser.crt591_settings import Crt591Settings
 from drivers.dispenser.crt591_simulator import Crt591Simulator
-from drivers.errors import DeviceUnavailable, DriverError
+from drivers.errors import DeviceUnavailable, DriverConfigError, DriverError
 from drivers.interfaces import CardDispenser, HealthLevel
 from drivers.interfaces.dispenser import CardNotTaken, DispenserError
 
@@ -302,3 +304,17 @@ def test_errors_are_one_hierarchy(rig: Rig) -> None:
     rig.sim.faults.jam = True
     with pytest.raises(DispenserError):
         rig.driver.card_to_reader()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"nope": 1}, {"address": 16}, {"baudrate": 115200}, {"capture_after_s": 0}, {"retries": -1}],
+)
+def test_settings_refuse_what_the_unit_cannot_do(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        Crt591Settings.model_validate(bad)
+
+
+def test_builder_needs_a_port() -> None:
+    with pytest.raises(DriverConfigError, match=r"settings\.url"):
+        build_crt591(Crt591Settings())
