@@ -87,6 +87,11 @@ class Command(enum.Enum):
 
 INIT_COMMANDS = frozenset(c for c in Command if c.cm == 0x30)
 MOVE_COMMANDS = frozenset(c for c in Command if c.cm == 0x32)
+# Commands that move no card: sent twice, they do no harm (a lost reply is asked for again).
+REPEATABLE = frozenset(Command) - MOVE_COMMANDS - INIT_COMMANDS | {
+    Command.INIT_KEEP,
+    Command.INIT_KEEP_COUNTED,
+}
 
 
 class CardPosition(enum.Enum):

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 
 from drivers.dispenser.crt591_codec import (
-    MOVE_COMMANDS,
+    REPEATABLE,
     BinLevel,
     CardPosition,
     Command,
@@ -188,8 +188,8 @@ class Crt591Dispenser:
             try:
                 return self._link.transact(command, data)
             except ReplyLost:
-                if command in MOVE_COMMANDS:
-                    raise  # the caller asks where the card went instead
+                if command not in REPEATABLE:
+                    raise  # it may have moved a card: the caller asks where it went
                 return self._link.transact(command, data)  # a question can be asked again
         except DeviceUnavailable as exc:
             self._health = DeviceHealth(HealthLevel.ERROR, "unavailable",

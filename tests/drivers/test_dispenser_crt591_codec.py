@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from drivers.dispenser.crt591_codec import (
     MAX_TEXT,
+    REPEATABLE,
     BinLevel,
     CardPosition,
     Command,
@@ -81,6 +82,13 @@ def test_every_command_round_trips(command: Command) -> None:
     decoded = decode_command(only_frame(encode_command(command, address=3)))
     assert decoded.command is command
     assert decoded.address == 3
+
+
+def test_only_commands_that_move_no_card_are_repeatable() -> None:
+    assert Command.STATUS in REPEATABLE
+    assert Command.INIT_KEEP_COUNTED in REPEATABLE
+    assert not REPEATABLE & {Command.TO_IC, Command.CAPTURE, Command.INIT_CAPTURE}
+    assert all(c.cm not in (0x30, 0x32) or c.pm in (0x33, 0x37) for c in REPEATABLE)
 
 
 def test_unknown_command_pair_decodes_without_a_name() -> None:
