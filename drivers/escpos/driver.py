@@ -15,7 +15,7 @@ from typing import Any
 import serial
 
 from drivers.errors import DeviceUnavailable, DriverError, PrinterError, ProtocolError
-from drivers.escpos.charset import DEFAULT_FONT_CHARSET, FontCharset
+from drivers.escpos.charset import DEFAULT_FONT_CHARSET, FONT_CHARSETS, FontCharset
 from drivers.escpos.render import render_receipt
 from drivers.escpos.status import (
     QUERIES,
@@ -52,6 +52,10 @@ class EscposPrinter:
         """`url` for serial_for_url, or `opener` returning a port-like transport (USB).
         `font_charset`: the characters the printer's font holds (other lines print as
         pictures); `paper_dots`: its printable width (default: the profile's, else 576)."""
+        if font_charset not in FONT_CHARSETS:
+            raise ValueError(f"font_charset {font_charset!r}: one of {', '.join(FONT_CHARSETS)}")
+        if paper_dots is not None and paper_dots < 8:
+            raise ValueError(f"paper_dots {paper_dots}: at least 8")
         self.url = url
         self._profile = profile
         self._chinese = chinese

@@ -3,6 +3,9 @@ with characters outside the printer's font (生僻字) printed as GS v 0 picture
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +24,7 @@ from drivers.escpos.decode import (
     decode_stream,
     receipt_text,
 )
-from drivers.escpos.fonts import glyph_fonts
+from drivers.escpos.fonts import GlyphFonts, glyph_fonts
 from drivers.escpos.preview import job_picture
 from drivers.escpos.raster import ROW_DOTS, ROW_GAP, gs_v0, line_pictures, picture_of, wrap
 from drivers.escpos.render import render_receipt
@@ -305,3 +308,46 @@ def test_command_events_for_the_size_commands() -> None:
         Command(b"\x1c!\x0c"),
         Command(b"\x1cW\x00"),
     ]
+
+
+# --- fonts -----------------------------------------------------------------------------------
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+WQY = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+
+@pytest.mark.skipif(
+    not (Path(DEJAVU).exists() and Path(WQY).exists()), reason="needs DejaVu and WenQuanYi"
+)
+def test_each_character_comes_from_the_first_font_that_has_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fonts = GlyphFonts(24, files=(DEJAVU, WQY, "/nonexistent.ttf"))
+    latin, cjk = fonts.font_for("A"), fonts.font_for("汉")
+    assert latin is not cjk
+    assert fonts.font_for("é") is latin
+    assert fonts.covers("汉")
+    assert fonts.width("汉汉") == pytest.approx(2 * fonts.advance("汉"), abs=1)
+    with caplog.at_level(logging.WARNING):
+        fonts.font_for("\u0378")  # unassigned: in no font
+    assert "U+0378" in caplog.text
+    assert not fonts.covers("\u0378")
+
+
+def test_without_any_font_pictures_still_come_out(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        fonts = GlyphFonts(24, files=("/nonexistent.ttf",))
+    assert "no CJK font" in caplog.text
+    assert fonts.width("abc") > 0
+
+
+@pytest.mark.skipif(
+    not glyph_fonts(ROW_DOTS).covers("䶮") or not glyph_fonts(ROW_DOTS).covers("𠮷"),
+    reason="no installed font has 䶮 and 𠮷 (install fonts-hanazono or fonts-noto-cjk)",
+)
+def test_rare_characters_are_drawn_not_boxed() -> None:
+    """With a font that has them, the picture of a rare name differs from that of characters
+    no font has (which all draw as the same box)."""
+    [rare] = line_pictures("䶮𠮷", paper_dots=384, align=Align.LEFT)
+    [boxes] = line_pictures("\u0378\u0378", paper_dots=384, align=Align.LEFT)
+    assert ImageChops.difference(rare, boxes).getbbox() is not None

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from drivers.errors import PrinterError
+from drivers.escpos.charset import FontCharset
 from drivers.escpos.decode import DecodedJob, DecodedLine
 from drivers.escpos.driver import EscposPrinter
 from drivers.escpos.simulator import EscposPrinterSimulator
@@ -272,3 +273,31 @@ def test_receipt_picture(
         assert image.width == 576
         assert image.height > 60
         assert image.getextrema() == (0, 255)  # black ink on white paper
+
+
+@pytest.mark.parametrize(
+    ("driver_charset", "printer_charset", "texts"),
+    [
+        ("gb2312", "gb2312", ("",)),  # a picture
+        ("gb18030", "gb18030", ("王䶮",)),  # a printer whose font has it: text
+        ("gb18030", "gb2312", ("王\ufffd",)),  # configured wrong: the simulator shows garbage
+    ],
+)
+def test_the_font_setting_decides_what_is_text(
+    driver_charset: FontCharset, printer_charset: FontCharset, texts: tuple[str, ...]
+) -> None:
+    with EscposPrinterSimulator(font_charset=printer_charset) as sim:
+        driver = EscposPrinter(sim.url, timeout_s=0.5, font_charset=driver_charset)
+        try:
+            driver.print_receipt(ReceiptDocument((ReceiptLine("王䶮"),)))
+        finally:
+            driver.close()
+        assert sim.wait_for_jobs(1)
+        assert sim.decoded_jobs()[0].texts == texts
+
+
+def test_bad_font_or_width_settings_are_refused() -> None:
+    with pytest.raises(ValueError, match="font_charset"):
+        EscposPrinter("loop://", font_charset="big5")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="paper_dots"):
+        EscposPrinter("loop://", paper_dots=4)
