@@ -155,7 +155,6 @@ def _build_id003(
     return Id003BillAcceptor(
         url,
         codes_fen=settings.escrow_codes,
-        first_code=min(settings.escrow_codes),
         poll_interval_s=settings.poll_interval_s,
         timeout_s=settings.timeout_s,
     )

@@ -31,11 +31,17 @@ from drivers.id003.codec import (
     ERROR_STATES,
     POWER_UP_STATES,
     REJECT_REASONS,
+    SETTING_COMMANDS,
+    SETTING_REQUESTS,
     Command,
     Frame,
+    FrameError,
     FrameReader,
     Status,
+    decode_denominations,
     enable_mask,
+    failure_reason,
+    table_mismatches,
 )
 from drivers.interfaces import (
     HEALTH_OK,
@@ -63,7 +69,7 @@ def _answers(request: int, reply: int) -> bool:
     """Whether `reply` can answer `request`: a late answer to an earlier request cannot."""
     if request == Command.STATUS_REQUEST:
         return reply <= Status.INVALID_COMMAND
-    if request >= Command.SET_ENABLE:  # settings are echoed
+    if request in SETTING_COMMANDS or request in SETTING_REQUESTS:  # echoed / answered as such
         return reply in (request, Status.INVALID_COMMAND)
     return reply in (Command.ACK, Status.INVALID_COMMAND)
 
@@ -85,7 +91,6 @@ class Id003BillAcceptor:
         url: str,
         *,
         codes_fen: Mapping[int, int],
-        first_code: int = 0x61,
         poll_interval_s: float = 0.2,
         timeout_s: float = 0.3,
         max_silent_polls: int = 5,
@@ -93,7 +98,6 @@ class Id003BillAcceptor:
         self.url = url
         self._codes_fen = dict(codes_fen)
         self._fen_codes = {fen: code for code, fen in self._codes_fen.items()}
-        self._first_code = first_code
         self._poll_s = poll_interval_s
         self._timeout_s = timeout_s
         self._max_silent = max_silent_polls
@@ -119,6 +123,9 @@ class Id003BillAcceptor:
         self._note: _Note | None = None
         self._rested = False  # the acceptor was idle or disabled since this driver started
         self._reported_reject = False
+        # The unit's denomination data against the config: None not read yet, "" agrees or the
+        # unit cannot tell (no 0x8A), else what disagrees (the acceptor then takes no notes).
+        self._table_problem: str | None = None
         self._previous: Frame | None = None  # the status before this one (confirmations)
         self._powered_up = False  # a power-up status was handled and no other status since
         self._silent = 0
@@ -205,6 +212,8 @@ class Id003BillAcceptor:
 
     def _cycle(self) -> None:
         if self.last_status in (Status.IDLING, Status.DISABLED):
+            if self._table_problem is None:
+                self._check_denominations()
             self._apply_settings()
         reply = self._exchange(Frame(Command.STATUS_REQUEST))
         if reply is None:
@@ -215,18 +224,46 @@ class Id003BillAcceptor:
         self._silent = 0
         self._on_status(reply)
 
+    def _check_denominations(self) -> None:
+        """Read the unit's denomination data (0x8A) and compare it with the config, before any
+        note is enabled: a wrong table credits wrong amounts, so it stops the acceptor."""
+        reply = self._exchange(Frame(Command.DENOMINATION_DATA))
+        if reply is None:
+            return  # asked again at the next idle poll; no note is enabled meanwhile
+        if reply.command != Command.DENOMINATION_DATA:
+            log.warning("id003: the unit has no denomination data (0x8A): config unchecked")
+            self._table_problem = ""
+        else:
+            try:
+                problems = table_mismatches(self._codes_fen, decode_denominations(reply.data))
+            except FrameError as exc:
+                problems = [f"unreadable denomination data: {exc}"]
+            self._table_problem = "; ".join(problems)
+        with self._lock:
+            self._settings_dirty = True
+        if self._table_problem:
+            log.error("id003: escrow codes disagree with the unit: %s", self._table_problem)
+            self._set_health(self._resting_health())
+
+    def _resting_health(self) -> DeviceHealth:
+        if self._table_problem:
+            detail = f"escrow codes disagree with the unit: {self._table_problem}"
+            key = "acceptor.failure"
+            return DeviceHealth(HealthLevel.ERROR, "denomination_mismatch", key, detail)
+        return HEALTH_OK
+
     def _apply_settings(self) -> None:
         with self._lock:
             if not self._settings_dirty:
                 return
             codes, self._settings_dirty = self._want_codes, False
-        all_codes = frozenset(self._codes_fen)
-        mask = enable_mask(codes or all_codes, all_codes, self._first_code)
+        if self._table_problem != "":
+            codes = frozenset()  # not checked yet, or checked wrong: no note goes in
         echoes = (
-            self._exchange(Frame(Command.SET_ENABLE, mask)),
+            self._exchange(Frame(Command.SET_ENABLE, enable_mask(codes))),
             self._exchange(Frame(Command.SET_INHIBIT, b"\x00" if codes else b"\x01")),
         )
-        if any(echo is None or echo.command >= Status.INVALID_COMMAND for echo in echoes):
+        if any(echo is None or echo.command == Status.INVALID_COMMAND for echo in echoes):
             with self._lock:
                 self._settings_dirty = True  # try again on the next idle poll
 
@@ -246,14 +283,21 @@ class Id003BillAcceptor:
         self._powered_up = False
         if status in ERROR_STATES:
             code, key = ERROR_STATES[status]
-            self._set_health(DeviceHealth(HealthLevel.ERROR, code, key))
+            detail = ""
+            if status is Status.FAILURE:
+                # Which part failed: a stable code for alerts (central sees codes only).
+                reason = failure_reason(frame.data)
+                name = reason.name.lower() if reason else ""
+                code = f"failure_{name}" if reason else "failure"
+                detail = f"FAILURE {frame.data.hex()} {name}".strip()
+            self._set_health(DeviceHealth(HealthLevel.ERROR, code, key, detail))
         else:
             if status in (Status.IDLING, Status.DISABLED):
                 self._rested = True
             if self._rested:
                 # Until the acceptor first rests, it is finishing what a previous host left in
                 # it (a note stacking or in escrow): still starting, so a booting host waits.
-                self._set_health(HEALTH_OK)
+                self._set_health(self._resting_health())
             self._on_note_status(status, frame.data, confirmed=confirmed)
         if status is not Status.REJECTING:
             self._reported_reject = False
@@ -272,6 +316,7 @@ class Id003BillAcceptor:
                 # No bill anywhere in the unit: the note we sent to the stacker never got there.
                 self._emit(NoteReturned(pending, "power_up"))
             self._set_health(DeviceHealth(HealthLevel.WARNING, "power_up", "acceptor.power_up"))
+            self._table_problem = None  # read again: the unit may have new firmware now
         self._exchange(Frame(Command.RESET))
         with self._lock:
             self._settings_dirty = True

@@ -158,7 +158,7 @@ def test_disabled_denomination_is_rejected_by_the_acceptor(rig: Rig) -> None:
     time.sleep(0.2)
     rig.sim.insert_note(1000)
     event = rig.wait_for(lambda e: isinstance(e, NoteRejected))
-    assert event == NoteRejected("inhibited_or_return_command")
+    assert event == NoteRejected("inhibited_or_escrow_timeout")
     rig.sim.insert_note(5000)
     rig.wait_for(lambda e: isinstance(e, NoteCredited))
     rig.assert_money_balances()
@@ -229,6 +229,48 @@ def test_faults_are_reported_and_clear(rig: Rig, fault: str, code: str) -> None:
     changes = [e.health.code for e in rig.events if isinstance(e, AcceptorHealthChanged)]
     assert code in changes
     rig.assert_money_balances()
+
+
+@pytest.mark.parametrize(
+    ("byte", "code"),
+    [(0xA2, "failure_stack_motor"), (0xAF, "failure_validator_head_removed"),
+     (0xB2, "failure_ram"), (0xA3, "failure")],
+)  # fmt: skip
+def test_failure_reports_what_failed(rig: Rig, byte: int, code: str) -> None:
+    """GIVEN a unit reporting FAILURE with its reason byte THEN the health code names the
+    part (central's alerts see the code) and the detail keeps the byte; it clears after."""
+    rig.sim.faults.failure = byte
+    rig.wait_health(code)
+    health = rig.driver.health()
+    assert health.level is HealthLevel.ERROR
+    assert health.message_key == "acceptor.failure"
+    assert f"{byte:02x}" in health.detail
+    rig.sim.faults.failure = None
+    rig.wait_health("ok")
+
+
+def test_a_unit_table_that_disagrees_with_the_config_stops_the_acceptor() -> None:
+    """GIVEN a unit whose own denomination data (0x8A) says code 0x63 is ¥20 while the config
+    says ¥10 WHEN the driver starts THEN it reports an error naming the disagreement and keeps
+    the acceptor inhibited: no note goes in at a wrong value."""
+    unit = dict(DEFAULT_CODES_FEN) | {0x63: 2000}
+    with Id003Simulator(power_off_polls=1, unit_codes_fen=unit) as sim:
+        driver = Id003BillAcceptor(sim.url, codes_fen=DEFAULT_CODES_FEN, poll_interval_s=0.01,
+                                   timeout_s=0.1)  # fmt: skip
+        made = Rig(sim, driver)
+        driver.start(made.listener, lambda _fen: EscrowDecision.STACK)
+        driver.enable(ALL_NOTES)
+        made.wait_health("denomination_mismatch")
+        health = driver.health()
+        assert health.level is HealthLevel.ERROR
+        assert "0x63=1000 fen, the unit says 2000 fen" in health.detail
+        sim.insert_note(5000)
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:  # the note waits: the unit stays inhibited
+            assert sim.state in (Status.DISABLED, Status.INITIALIZING, Status.POWER_UP)
+            time.sleep(0.02)
+        assert made.credited() == []
+        driver.close()
 
 
 def test_power_cut_while_stacking_reports_the_note_in_the_stacker(rig: Rig) -> None:

@@ -160,3 +160,34 @@ def test_pcsc_driver_is_registered() -> None:
     assert isinstance(built.device, PcscSimCardReader)
     assert isinstance(built.device, SimCardReader)
     assert built.device.reader_name_filter == "Virtual PCD"
+
+
+def test_id003_enable_mask_follows_the_units_codes_not_the_configs_lowest() -> None:
+    """GIVEN an id003 config whose table starts at ¥5 (0x62: no ¥1 note in it) WHEN the flow
+    enables ¥10..¥100 THEN the acceptor refuses ¥5 and takes ¥20: bit n of the mask is code
+    0x61+n. (Counting bits from the config's lowest code enabled ¥5 and shifted the rest.)"""
+    codes = {0x62: 500, 0x63: 1000, 0x64: 2000, 0x65: 5000, 0x66: 10000}
+    built = registry.build_device(
+        "bill_acceptor", "id003", {"escrow_codes": codes, "poll_interval_s": 0.01,
+                                   "timeout_s": 0.1},
+        simulate=True, key_path="devices.bill_acceptor",
+    )  # fmt: skip
+    events: queue.Queue[BillEvent] = queue.Queue()
+    device, sim = built.device, built.simulator
+    assert sim is not None
+    try:
+        device.start(events.put, lambda _fen: EscrowDecision.STACK)
+        device.enable(frozenset({1000, 2000, 5000, 10000}))
+        sim.handle.insert_note(500)
+        sim.handle.insert_note(2000)
+        seen: list[BillEvent] = []
+        while not any(isinstance(e, NoteCredited) for e in seen):
+            seen.append(events.get(timeout=10))
+        assert [e for e in seen if isinstance(e, NoteRejected | NoteCredited)] == [
+            NoteRejected("inhibited_or_escrow_timeout"),
+            NoteCredited(2000),
+        ]
+        assert sim.handle.stacked_fen == [2000]
+    finally:
+        device.close()
+        sim.stop()
