@@ -1,4 +1,5 @@
-"""Pure nexo Sale-to-POI JSON codec: typed messages in both directions, bytes in and out.
+"""Pure nexo Sale-to-POI JSON codec: typed messages in both directions, bytes in and out
+(decoding here, encoding in encoding.py, re-exported).
 
 Shapes follow protocols.md (bank card terminal): every message is a `SaleToPOIRequest` or
 `SaleToPOIResponse` holding a `MessageHeader` and one body named after its category and type
@@ -21,15 +22,18 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from drivers.cardterminal import pci
+from drivers.cardterminal.encoding import encode
+from drivers.cardterminal.framing import MAX_FRAME
 from drivers.cardterminal.messages import (
     SERVICE_ID,
     AbortRequest,
     CardResult,
     Category,
     DisplayRequest,
-    Message,
+    EventNotification,
     MessageHeader,
     MessageReference,
+    MessageType,
     PaymentRequest,
     PaymentResponse,
     ResponseStatus,
@@ -41,165 +45,15 @@ from drivers.cardterminal.messages import (
     TransactionStatusRequest,
     TransactionStatusResponse,
 )
-from drivers.cardterminal.money import fen_to_major, major_to_fen
+from drivers.cardterminal.money import major_to_fen
 from drivers.errors import ProtocolError
 
+__all__ = ["decode_from_sale", "decode_from_terminal", "decode_terminal", "encode"]
 MAX_TEXT = 256
 _E = TypeVar("_E", Category, Result)
-MAX_ADDITIONAL = 1024
-
-# --- encoding ---------------------------------------------------------------------------------
-
-
-def _dump(node: Any) -> str:
-    """JSON text of a tree whose numbers are int or Decimal (json.dumps cannot write Decimal)."""
-    if isinstance(node, dict):
-        return "{" + ",".join(f"{json.dumps(k)}:{_dump(v)}" for k, v in node.items()) + "}"
-    if isinstance(node, list):
-        return "[" + ",".join(_dump(item) for item in node) + "]"
-    if isinstance(node, Decimal):
-        return str(node)
-    if isinstance(node, str | int | bool) or node is None:
-        return json.dumps(node, ensure_ascii=False)
-    raise TypeError(f"cannot encode {type(node).__name__}")
-
-
-def _amount(fen: int) -> Decimal:
-    return Decimal(fen_to_major(fen))
-
-
-def _header_tree(header: MessageHeader) -> dict[str, Any]:
-    return {
-        "ProtocolVersion": header.protocol_version,
-        "MessageClass": header.message_class,
-        "MessageCategory": str(header.message_category),
-        "MessageType": header.message_type,
-        "ServiceID": header.service_id,
-        "SaleID": header.sale_id,
-        "POIID": header.poi_id,
-    }
-
-
-def _status_tree(status: ResponseStatus) -> dict[str, Any]:
-    tree: dict[str, Any] = {"Result": str(status.result)}
-    if status.error_condition is not None:
-        tree["ErrorCondition"] = status.error_condition
-    if status.additional_response is not None:
-        tree["AdditionalResponse"] = status.additional_response
-    return tree
-
-
-def _reference_tree(ref: MessageReference) -> dict[str, Any]:
-    return {
-        "MessageCategory": str(ref.category),
-        "ServiceID": ref.service_id,
-        "SaleID": ref.sale_id,
-    }
-
-
-def _payment_response_body(msg: PaymentResponse) -> dict[str, Any]:
-    body: dict[str, Any] = {"Response": _status_tree(msg.response)}
-    if msg.sale_transaction_id is not None:
-        body["SaleData"] = {"SaleTransactionID": {"TransactionID": msg.sale_transaction_id}}
-    if msg.poi_transaction_id is not None:
-        poi_id: dict[str, Any] = {"TransactionID": msg.poi_transaction_id}
-        if msg.poi_timestamp is not None:
-            poi_id["TimeStamp"] = msg.poi_timestamp
-        body["POIData"] = {"POITransactionID": poi_id}
-    if msg.card is not None:
-        card = msg.card
-        result: dict[str, Any] = {
-            "PaymentInstrumentData": {
-                "CardData": {"MaskedPan": card.masked_pan, "PaymentBrand": card.brand}
-            },
-            "AmountsResp": {
-                "AuthorizedAmount": _amount(card.authorized_amount_fen),
-                "Currency": card.currency,
-            },
-        }
-        if card.approval_code is not None:
-            result["PaymentAcquirerData"] = {"ApprovalCode": card.approval_code}
-        body["PaymentResult"] = result
-    return body
-
-
-def _reversal_response_body(msg: ReversalResponse) -> dict[str, Any]:
-    body: dict[str, Any] = {"Response": _status_tree(msg.response)}
-    if msg.poi_transaction_id is not None:
-        body["POIData"] = {"POITransactionID": {"TransactionID": msg.poi_transaction_id}}
-    return body
-
-
-def _body(msg: Message) -> tuple[str, dict[str, Any]]:  # noqa: PLR0911 - one arm per message
-    match msg:
-        case PaymentRequest():
-            return "PaymentRequest", {
-                "SaleData": {
-                    "SaleTransactionID": {
-                        "TransactionID": msg.sale_transaction_id,
-                        "TimeStamp": msg.timestamp,
-                    }
-                },
-                "PaymentTransaction": {
-                    "AmountsReq": {
-                        "Currency": msg.currency,
-                        "RequestedAmount": _amount(msg.amount_fen),
-                    }
-                },
-            }
-        case PaymentResponse():
-            return "PaymentResponse", _payment_response_body(msg)
-        case AbortRequest():
-            return "AbortRequest", {
-                "MessageReference": _reference_tree(msg.reference),
-                "AbortReason": msg.reason,
-            }
-        case TransactionStatusRequest():
-            return "TransactionStatusRequest", {"MessageReference": _reference_tree(msg.reference)}
-        case TransactionStatusResponse():
-            body: dict[str, Any] = {"Response": _status_tree(msg.response)}
-            if msg.repeated is not None:
-                name, inner = _body(msg.repeated)
-                body["RepeatedMessageResponse"] = {
-                    "MessageHeader": _header_tree(msg.repeated.header),
-                    "RepeatedResponseMessageBody": {name: inner},
-                }
-            return "TransactionStatusResponse", body
-        case ReversalRequest():
-            rev: dict[str, Any] = {
-                "OriginalPOITransaction": {
-                    "POITransactionID": {"TransactionID": msg.poi_transaction_id}
-                },
-                "ReversalReason": msg.reason,
-            }
-            if msg.amount_fen is not None:
-                rev["ReversedAmount"] = _amount(msg.amount_fen)
-            return "ReversalRequest", rev
-        case ReversalResponse():
-            return "ReversalResponse", _reversal_response_body(msg)
-        case DisplayRequest():
-            return "DisplayRequest", {
-                "DisplayOutput": [
-                    {
-                        "Device": "CustomerDisplay",
-                        "InfoQualify": "Status",
-                        "ResponseRequiredFlag": False,
-                        "OutputContent": {
-                            "OutputFormat": "MessageRef",
-                            "PredefinedContent": {"ReferenceID": msg.reference_id},
-                        },
-                    }
-                ]
-            }
-    raise TypeError(f"not a nexo message: {type(msg).__name__}")
-
-
-def encode(msg: Message) -> bytes:
-    """The UTF-8 JSON of one message (no PCI check: the simulator must be able to misbehave)."""
-    name, body = _body(msg)
-    root = "SaleToPOIRequest" if msg.header.message_type == "Request" else "SaleToPOIResponse"
-    return _dump({root: {"MessageHeader": _header_tree(msg.header), name: body}}).encode()
-
+# Real AdditionalResponse texts run to a few kilobytes (Adyen's approvals: ~1.7 kB of
+# key=value pairs); the frame bounds them.
+MAX_ADDITIONAL = MAX_FRAME
 
 # --- decoding ---------------------------------------------------------------------------------
 
@@ -255,20 +109,31 @@ class _Obj:
             raise ProtocolError(f"{self._where(key)}: unknown value") from None
 
 
+_TYPES: dict[str, MessageType] = {
+    "Request": "Request",
+    "Response": "Response",
+    "Notification": "Notification",
+}
+
+
 def _header(node: _Obj) -> MessageHeader:
-    message_type = node.text("MessageType")
-    if message_type not in ("Request", "Response"):
+    message_type = _TYPES.get(node.text("MessageType"))
+    if message_type is None:
         raise ProtocolError(f"{node.path}.MessageType: unknown value")
     message_class = node.text("MessageClass")
-    if message_class not in ("Service", "Device"):
+    if message_class not in ("Service", "Device", "Event"):
         raise ProtocolError(f"{node.path}.MessageClass: unknown value")
-    service_id = node.text("ServiceID")
-    if not SERVICE_ID.fullmatch(service_id):
+    category = node.enum_text("MessageCategory", Category)
+    # nexo: ServiceID is mandatory except in an event's header (Adyen's carries a DeviceID).
+    service_id = node.opt_text("ServiceID")
+    if service_id is None and category is not Category.EVENT:
+        raise ProtocolError(f"{node.path}.ServiceID: missing")
+    if service_id is not None and not SERVICE_ID.fullmatch(service_id):
         raise ProtocolError(f"{node.path}.ServiceID: not 1-10 letters or digits")
     return MessageHeader(
-        message_category=node.enum_text("MessageCategory", Category),
-        message_type="Request" if message_type == "Request" else "Response",
-        service_id=service_id,
+        message_category=category,
+        message_type=message_type,
+        service_id=service_id or "",
         sale_id=node.text("SaleID"),
         poi_id=node.text("POIID"),
         message_class=message_class,
@@ -295,51 +160,84 @@ def _reference(body: _Obj) -> MessageReference:
     )
 
 
-def _poi_transaction(body: _Obj) -> tuple[str | None, str | None]:
-    poi = body.opt_obj("POIData")
-    ident = poi.opt_obj("POITransactionID") if poi is not None else None
+def _transaction(node: _Obj | None, key: str) -> tuple[str | None, str | None]:
+    """A TransactionIdentification's id and timestamp (nexo: both mandatory; a missing
+    timestamp is tolerated, an id is not)."""
+    ident = node.opt_obj(key) if node is not None else None
     if ident is None:
         return None, None
     return ident.text("TransactionID"), ident.opt_text("TimeStamp", 64)
 
 
+def _card(result: _Obj) -> CardResult:
+    card_data = result.obj("PaymentInstrumentData").obj("CardData")
+    amounts = result.obj("AmountsResp")
+    acquirer = result.opt_obj("PaymentAcquirerData")
+    return CardResult(
+        masked_pan=card_data.text("MaskedPan", 32),
+        brand=card_data.text("PaymentBrand", 64),
+        authorized_amount_fen=amounts.amount("AuthorizedAmount"),
+        currency=amounts.text("Currency", 3),
+        approval_code=acquirer.opt_text("ApprovalCode", 32) if acquirer else None,
+    )
+
+
 def _payment_response(header: MessageHeader, body: _Obj) -> PaymentResponse:
     status = _status(body)
-    sale = body.opt_obj("SaleData")
-    sale_tx = sale.opt_obj("SaleTransactionID") if sale is not None else None
-    poi_tx, poi_time = _poi_transaction(body)
-    card = None
+    sale_tx, sale_time = _transaction(body.opt_obj("SaleData"), "SaleTransactionID")
+    poi_tx, poi_time = _transaction(body.opt_obj("POIData"), "POITransactionID")
+    card = instrument = None
     result = body.opt_obj("PaymentResult")
     if result is not None:
-        card_data = result.obj("PaymentInstrumentData").obj("CardData")
-        amounts = result.obj("AmountsResp")
-        acquirer = result.opt_obj("PaymentAcquirerData")
-        card = CardResult(
-            masked_pan=card_data.text("MaskedPan", 32),
-            brand=card_data.text("PaymentBrand", 64),
-            authorized_amount_fen=amounts.amount("AuthorizedAmount"),
-            currency=amounts.text("Currency", 3),
-            approval_code=acquirer.opt_text("ApprovalCode", 32) if acquirer else None,
-        )
+        instrument_data = result.opt_obj("PaymentInstrumentData")
+        if instrument_data is not None:
+            instrument = instrument_data.opt_text("PaymentInstrumentType", 32)
+        # A failure's PaymentResult holds what the terminal knew when it stopped (entry mode,
+        # no PAN, no amount: Adyen's cancelled payment); only an approval's must be whole.
+        if status.result is not Result.FAILURE:
+            card = _card(result)
     return PaymentResponse(
         header=header,
         response=status,
-        sale_transaction_id=sale_tx.text("TransactionID") if sale_tx is not None else None,
+        sale_transaction_id=sale_tx,
         poi_transaction_id=poi_tx,
         poi_timestamp=poi_time,
         card=card,
+        sale_timestamp=sale_time,
+        instrument_type=instrument,
     )
 
 
 def _reversal_response(header: MessageHeader, body: _Obj) -> ReversalResponse:
-    return ReversalResponse(header, _status(body), _poi_transaction(body)[0])
+    poi_tx, poi_time = _transaction(body.opt_obj("POIData"), "POITransactionID")
+    return ReversalResponse(header, _status(body), poi_tx, poi_time)
+
+
+_REPEATABLE = {"PaymentResponse": Category.PAYMENT, "ReversalResponse": Category.REVERSAL}
+
+
+def _repeated_header(node: _Obj, outer: MessageHeader, status_body: _Obj) -> MessageHeader:
+    """The repeated response's own header; Adyen's terminals leave it out, and then the
+    TransactionStatusResponse's MessageReference (the request asked about) stands for it."""
+    if node.tree.get("MessageHeader") is not None:
+        return _header(node.obj("MessageHeader"))
+    inner = node.obj("RepeatedResponseMessageBody")
+    names = [name for name in _REPEATABLE if name in inner.tree]
+    if len(names) != 1 or status_body.tree.get("MessageReference") is None:
+        raise ProtocolError(f"{node.path}: no MessageHeader and no MessageReference to name it")
+    reference = _reference(status_body)
+    if reference.category is not _REPEATABLE[names[0]]:
+        raise ProtocolError(f"{node.path}: repeats another category than MessageReference's")
+    return MessageHeader(
+        reference.category, "Response", reference.service_id, reference.sale_id, outer.poi_id
+    )
 
 
 def _status_response(header: MessageHeader, body: _Obj) -> TransactionStatusResponse:
     repeated_node = body.opt_obj("RepeatedMessageResponse")
     repeated: PaymentResponse | ReversalResponse | None = None
     if repeated_node is not None:
-        inner_header = _header(repeated_node.obj("MessageHeader"))
+        inner_header = _repeated_header(repeated_node, header, body)
         inner = repeated_node.obj("RepeatedResponseMessageBody")
         if inner_header.message_type != "Response":
             raise ProtocolError(f"{repeated_node.path}: repeats a request, not a response")
@@ -350,6 +248,16 @@ def _status_response(header: MessageHeader, body: _Obj) -> TransactionStatusResp
         else:
             raise ProtocolError(f"{repeated_node.path}: cannot repeat this category")
     return TransactionStatusResponse(header, _status(body), repeated)
+
+
+def _event(header: MessageHeader, body: _Obj) -> EventNotification:
+    # RejectedMessage (the refused request, base64) is not kept: it is our own request.
+    return EventNotification(
+        header,
+        body.text("EventToNotify", 64),
+        body.opt_text("EventDetails", MAX_ADDITIONAL),
+        body.opt_text("TimeStamp", 64),
+    )
 
 
 def _display(header: MessageHeader, body: _Obj) -> DisplayRequest:
@@ -373,11 +281,11 @@ def _payment_request(header: MessageHeader, body: _Obj) -> PaymentRequest:
 
 
 def _reversal_request(header: MessageHeader, body: _Obj) -> ReversalRequest:
-    original = body.obj("OriginalPOITransaction").obj("POITransactionID")
+    poi_tx, poi_time = _transaction(body.obj("OriginalPOITransaction"), "POITransactionID")
+    if poi_tx is None:
+        raise ProtocolError(f"{body.path}.OriginalPOITransaction.POITransactionID: missing")
     amount = body.amount("ReversedAmount") if "ReversedAmount" in body.tree else None
-    return ReversalRequest(
-        header, original.text("TransactionID"), body.text("ReversalReason", 64), amount
-    )
+    return ReversalRequest(header, poi_tx, body.text("ReversalReason", 64), amount, poi_time)
 
 
 def _parse(data: bytes, *, from_terminal: bool) -> tuple[MessageHeader, _Obj, pci.PciReport]:
@@ -405,8 +313,8 @@ def _parse(data: bytes, *, from_terminal: bool) -> tuple[MessageHeader, _Obj, pc
         raise ProtocolError("message: expected exactly one SaleToPOIRequest or SaleToPOIResponse")
     envelope = root.obj(names[0])
     header = _header(envelope.obj("MessageHeader"))
-    expected = "Request" if names[0] == "SaleToPOIRequest" else "Response"
-    if header.message_type != expected:
+    expected = ("Request", "Notification") if names[0] == "SaleToPOIRequest" else ("Response",)
+    if header.message_type not in expected:
         raise ProtocolError(f"{names[0]}: MessageType {header.message_type} does not fit")
     return header, envelope.obj(f"{header.message_category}{header.message_type}"), report
 
@@ -433,6 +341,8 @@ def _terminal_message(header: MessageHeader, body: _Obj) -> TerminalMessage:
             return _reversal_response(header, body)
         case Category.DISPLAY, "Request":
             return _display(header, body)
+        case Category.EVENT, "Notification":
+            return _event(header, body)
     raise ProtocolError(f"a terminal does not send {header.message_category} {header.message_type}")
 
 

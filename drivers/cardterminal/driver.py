@@ -20,13 +20,16 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
+from urllib.parse import parse_qsl
 
+from drivers.cardterminal import pci
 from drivers.cardterminal.codec import decode_terminal, encode
 from drivers.cardterminal.messages import (
     DISPLAY_STAGES,
     AbortRequest,
     Category,
     DisplayRequest,
+    EventNotification,
     MessageHeader,
     MessageReference,
     PaymentRequest,
@@ -75,6 +78,22 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+class RequestRejected(ProtocolError):
+    """The terminal refused a request unprocessed (an EventNotification `Reject`)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the terminal rejected the request: {reason}")
+        self.reason = reason
+
+
+def rejection_reason(event: EventNotification) -> str:
+    """The reason in a Reject's EventDetails (Adyen: "message=Some+words"), digit runs
+    starred: it is logged and journalled, and may quote what it rejected."""
+    details = event.details or ""
+    pairs = dict(parse_qsl(details, keep_blank_values=True)) if "=" in details else {}
+    return pci.redact(pairs.get("message", details))[:256] or event.event
+
+
 class NexoCardTerminal:
     """The kiosk's side of a nexo terminal. Thread-safe: `abort` may come from another thread."""
 
@@ -101,6 +120,8 @@ class NexoCardTerminal:
         self._ids = ServiceIds()
         self._lock = threading.Lock()
         self._active: dict[str, Conversation] = {}
+        # POI timestamps of the approvals this driver saw, for reversals not given one.
+        self._poi_timestamps: dict[str, str] = {}
         self._pci_violation = False
         self._closed = threading.Event()
 
@@ -143,6 +164,10 @@ class NexoCardTerminal:
             conversation.close()
         try:
             return self._await_payment(conversation, service_id, on_progress)
+        except RequestRejected as exc:
+            # Refused before it was processed: no money moved, the reason is the terminal's.
+            log.warning("card payment %s: %s", service_id, exc)
+            return CardFailed("Rejected", exc.reason)
         except NoAnswerInTime:
             log.warning(
                 "card payment %s: no answer in %.0f s, aborting", service_id, self.payment_timeout_s
@@ -176,20 +201,32 @@ class NexoCardTerminal:
             return None
         raise AnswerLost(f"the terminal gave no status for {service_id}: {condition}")
 
-    def reverse(self, poi_transaction_id: str, amount_fen: int) -> bool:
+    def reverse(
+        self, poi_transaction_id: str, amount_fen: int, poi_timestamp: str | None = None
+    ) -> bool:
         self._check_open()
         _check_amount(amount_fen)
         if not poi_transaction_id or len(poi_transaction_id) > 256:
             raise ValueError("POI transaction id must be 1..256 characters")
+        with self._lock:
+            poi_timestamp = poi_timestamp or self._poi_timestamps.get(poi_transaction_id)
+        if poi_timestamp is None:
+            # nexo makes it mandatory; we never had it (an approval journalled by an older
+            # kiosk, or a terminal that sent none): sent without, the terminal decides.
+            log.warning("reversal of %s: the approval's timestamp is unknown", poi_transaction_id)
         service_id = self._ids.new()
         request = ReversalRequest(
             self._header(Category.REVERSAL, service_id),
             poi_transaction_id,
             "MerchantCancel",
             amount_fen,
+            poi_timestamp,
         )
         try:
             response = self._exchange(request, ReversalResponse)
+        except RequestRejected as exc:
+            log.warning("reversal of %s: %s", poi_transaction_id, exc)
+            return False  # refused unprocessed: nothing was reversed
         except (AnswerLost, ProtocolError) as exc:
             log.warning("reversal %s: answer lost (%s); asking for its status", service_id, exc)
             response = self._recover_reversal(service_id)
@@ -257,6 +294,9 @@ class NexoCardTerminal:
         _progress(on_progress, shown)  # the terminal has the request (all HTTP can tell)
         while True:
             message = self._decode(conversation.receive(deadline))
+            if isinstance(message, EventNotification):
+                _check_event(message, service_id)
+                continue
             if isinstance(message, DisplayRequest):
                 stage = DISPLAY_STAGES.get(message.reference_id)
                 if stage is not None and PaymentStage(stage) is not shown:
@@ -279,19 +319,28 @@ class NexoCardTerminal:
                 return CardDeclined(condition)
             return CardFailed(condition)
         card, poi_id = response.card, response.poi_transaction_id
-        if card is None or poi_id is None or card.approval_code is None:
-            raise ProtocolError("approval without PaymentResult, POITransactionID or ApprovalCode")
+        if card is None or poi_id is None:
+            raise ProtocolError("approval without PaymentResult or POITransactionID")
+        if card.approval_code is None:
+            # Money moved all the same (Adyen's published approvals often carry none): an
+            # approval is never turned into a lost answer for want of a receipt detail.
+            log.warning("card payment %s: approval without ApprovalCode", service_id)
         if card.currency != self.currency:
             raise ProtocolError(f"approval in {card.currency}, not {self.currency}")
         log.info(
-            "card payment %s: approved %d fen, %s %s, POI %s",
+            "card payment %s: approved %d fen, %s %s, POI %s at %s",
             service_id, card.authorized_amount_fen, card.brand, card.masked_pan, poi_id,
+            response.poi_timestamp,
         )  # fmt: skip
+        if response.poi_timestamp is not None:
+            with self._lock:
+                self._poi_timestamps[poi_id] = response.poi_timestamp
         # Partial approval: the authorised amount is what was taken; the flow compares it with
         # what it asked for and reverses what it cannot use.
         return CardApproved(
-            card.authorized_amount_fen, card.masked_pan, card.brand, card.approval_code, poi_id
-        )
+            card.authorized_amount_fen, card.masked_pan, card.brand, card.approval_code or "",
+            poi_id, response.poi_timestamp,
+        )  # fmt: skip
 
     def _exchange(self, request: SaleMessage, kind: type[_T]) -> _T:
         """Send one request and return its answer (progress messages skipped)."""
@@ -300,6 +349,9 @@ class NexoCardTerminal:
             deadline = time.monotonic() + self.request_timeout_s
             while True:
                 message = self._decode(conversation.receive(deadline))
+                if isinstance(message, EventNotification):
+                    _check_event(message, request.header.service_id)
+                    continue
                 if isinstance(message, DisplayRequest):
                     continue
                 self._check_answer(
@@ -372,6 +424,20 @@ class NexoCardTerminal:
                 self.transport.notify(payload)
         except DeviceUnavailable as exc:
             log.warning("abort of card payment %s not sent: %s", service_id, exc)
+
+
+def _check_event(event: EventNotification, service_id: str) -> None:
+    """An event on a request's connection: a Reject of that request ends it (RequestRejected);
+    any other event (maintenance, wake-up, ...) is noted and the answer still awaited."""
+    own = event.header.service_id in ("", service_id)
+    if event.rejects and own:
+        raise RequestRejected(rejection_reason(event))
+    log.info(
+        "card terminal event %s%s: %s",
+        event.event,
+        "" if own else f" about {event.header.service_id}",
+        rejection_reason(event),
+    )
 
 
 def _check_amount(amount_fen: int) -> None:

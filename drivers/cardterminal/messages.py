@@ -25,6 +25,7 @@ class Category(enum.StrEnum):
     TRANSACTION_STATUS = "TransactionStatus"
     REVERSAL = "Reversal"
     DISPLAY = "Display"
+    EVENT = "Event"
 
 
 class Result(enum.StrEnum):
@@ -33,7 +34,7 @@ class Result(enum.StrEnum):
     PARTIAL = "Partial"
 
 
-MessageType = Literal["Request", "Response"]
+MessageType = Literal["Request", "Response", "Notification"]
 
 
 class ServiceIds:
@@ -70,7 +71,7 @@ class ServiceIds:
 class MessageHeader:
     message_category: Category
     message_type: MessageType
-    service_id: str
+    service_id: str  # "" only in an EventNotification's header, where nexo makes it optional
     sale_id: str
     poi_id: str
     message_class: str = "Service"
@@ -115,8 +116,10 @@ class PaymentResponse:
     response: ResponseStatus
     sale_transaction_id: str | None = None
     poi_transaction_id: str | None = None
-    poi_timestamp: str | None = None
+    poi_timestamp: str | None = None  # POITransactionID.TimeStamp: a reversal must name it
     card: CardResult | None = None
+    sale_timestamp: str | None = None  # SaleTransactionID.TimeStamp, echoed
+    instrument_type: str | None = None  # PaymentInstrumentData.PaymentInstrumentType ("Card")
 
 
 @dataclass(frozen=True)
@@ -138,13 +141,15 @@ class ReversalRequest:
     poi_transaction_id: str
     reason: str = "MerchantCancel"
     amount_fen: int | None = None
+    poi_timestamp: str | None = None  # the original's POITransactionID.TimeStamp (mandatory)
 
 
 @dataclass(frozen=True)
 class ReversalResponse:
     header: MessageHeader
     response: ResponseStatus
-    poi_transaction_id: str | None = None
+    poi_transaction_id: str | None = None  # the reversal's own POI transaction
+    poi_timestamp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,8 +167,30 @@ class DisplayRequest:
     reference_id: str
 
 
+@dataclass(frozen=True)
+class EventNotification:
+    """POI → sale, unasked: an event. `Reject` answers a request the terminal refused (bad
+    format, unknown sale system, ...) in place of its response, naming the reason in
+    `details` (Adyen: "message=..." URL-encoded)."""
+
+    header: MessageHeader
+    event: str
+    details: str | None = None
+    timestamp: str | None = None
+
+    @property
+    def rejects(self) -> bool:
+        return self.event == "Reject"
+
+
 SaleMessage = PaymentRequest | AbortRequest | TransactionStatusRequest | ReversalRequest
-TerminalMessage = PaymentResponse | TransactionStatusResponse | ReversalResponse | DisplayRequest
+TerminalMessage = (
+    PaymentResponse
+    | TransactionStatusResponse
+    | ReversalResponse
+    | DisplayRequest
+    | EventNotification
+)
 Message = SaleMessage | TerminalMessage
 
 

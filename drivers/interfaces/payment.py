@@ -55,6 +55,9 @@ class CardApproved:
     brand: str
     approval_code: str
     poi_transaction_id: str
+    # The terminal's timestamp of that transaction: a reversal names the transaction by both
+    # (nexo POITransactionID); journal it beside the id. None: the terminal sent none.
+    poi_timestamp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class CardCancelled:
 @dataclass(frozen=True)
 class CardFailed:
     reason: str
+    detail: str = ""  # the terminal's own words, when it gave some (a rejection's reason)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,8 @@ class CardTerminal(Protocol):
     1. `service_id = terminal.new_service_id()`; journal sale transaction id + service id;
     2. `pay(...)`; journal the outcome. `CardInDoubt` (or a crash before step 2) → later
        `status(service_id)` gives the original outcome, `None` if the terminal never got it;
-    3. approved but the service cannot be delivered → `reverse(poi_transaction_id, amount)`.
+    3. approved but the service cannot be delivered →
+       `reverse(poi_transaction_id, amount, poi_timestamp=...)`.
     """
 
     def new_service_id(self) -> str:
@@ -120,9 +125,13 @@ class CardTerminal(Protocol):
         again later."""
         ...
 
-    def reverse(self, poi_transaction_id: str, amount_fen: int) -> bool:
+    def reverse(
+        self, poi_transaction_id: str, amount_fen: int, poi_timestamp: str | None = None
+    ) -> bool:
         """Undo an approved payment: True once reversed, False if the terminal refuses
-        (unknown, declined or already reversed); DeviceUnavailable/AnswerLost: try again."""
+        (unknown, declined or already reversed); DeviceUnavailable/AnswerLost: try again.
+        `poi_timestamp`: the approval's (`CardApproved.poi_timestamp`), which nexo requires
+        beside the id; without it the driver uses the one it saw, if it saw the approval."""
         ...
 
     def health(self) -> DeviceHealth: ...

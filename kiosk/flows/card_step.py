@@ -81,6 +81,8 @@ class CardStep:
             return outcome
         if not isinstance(outcome, CardApproved):
             kind, reason = refusal(outcome)
+            if isinstance(outcome, CardFailed) and outcome.detail:  # the terminal's own words
+                extra["detail"] = outcome.detail
             self.record(kind, {"reason": reason, **extra}, self.unpaid_state)
             return outcome
         approval = {
@@ -93,10 +95,14 @@ class CardStep:
         }
         self.data.update(paid_fen=outcome.amount_fen, method="card",
                          poi_transaction_id=outcome.poi_transaction_id)  # fmt: skip
+        if outcome.poi_timestamp is not None:  # a reversal must name it beside the id (nexo)
+            approval["poi_timestamp"] = outcome.poi_timestamp
+            self.data["poi_timestamp"] = outcome.poi_timestamp
         try:
             self.record("card.approved", approval, self.paid_state)
         except JournalError:
-            reversed_ = reverse(self.terminal, outcome.poi_transaction_id, outcome.amount_fen)
+            reversed_ = reverse(self.terminal, outcome.poi_transaction_id, outcome.amount_fen,
+                                outcome.poi_timestamp)  # fmt: skip
             log.critical("approval %s not recorded; reversed: %s", outcome.poi_transaction_id,
                          reversed_)  # fmt: skip
             raise
@@ -113,11 +119,19 @@ def refusal(outcome: CardOutcome) -> tuple[str, str]:
     return "card.failed", "never_received"
 
 
-def reverse(terminal: CardTerminal | None, poi_transaction_id: str, amount_fen: int) -> bool:
-    """Give an approved payment back at the terminal: True once reversed."""
+def reverse(
+    terminal: CardTerminal | None,
+    poi_transaction_id: str,
+    amount_fen: int,
+    poi_timestamp: str | None = None,
+) -> bool:
+    """Give an approved payment back at the terminal: True once reversed. `poi_timestamp`:
+    the approval's (journalled as data["poi_timestamp"]), which nexo requires beside the id."""
     if terminal is None:
         return False
     try:
+        if poi_timestamp:
+            return terminal.reverse(poi_transaction_id, amount_fen, poi_timestamp)
         return terminal.reverse(poi_transaction_id, amount_fen)
     except DriverError as exc:
         log.error("reversal of %s failed: %s", poi_transaction_id, exc)

@@ -237,8 +237,8 @@ def settle(
         return CardTopUpResult(txn.txn_id, outcome, 0)
     if not isinstance(outcome, CardApproved):
         kind, reason = _refusal(outcome)
-        record(context, Entry(txn.txn_id, kind, {"reason": reason, **extra}, flow,
-                              "cancelled", data))  # fmt: skip
+        refused = {"reason": reason, **_detail(outcome), **extra}
+        record(context, Entry(txn.txn_id, kind, refused, flow, "cancelled", data))
         outcome_kind = Outcome.ABANDONED if isinstance(outcome, CardCancelled) else Outcome.FAILED
         context.metrics.finished(flow, outcome_kind)
         return CardTopUpResult(txn.txn_id, outcome, 0)
@@ -255,6 +255,7 @@ def settle(
         "poi_transaction_id": outcome.poi_transaction_id,
         "amount_fen": outcome.amount_fen,
         "outbox_key": key,
+        **_poi_timestamp(outcome),
         **extra,
     }
     try:
@@ -301,6 +302,7 @@ def journalled_approval(journal: Journal, txn_id: str) -> CardApproved | None:
                 brand=str(payload["brand"]),
                 approval_code=str(payload["approval_code"]),
                 poi_transaction_id=str(payload["poi_transaction_id"]),
+                poi_timestamp=payload.get("poi_timestamp"),
             )
     return None
 
@@ -331,8 +333,22 @@ def _refusal(outcome: CardOutcome) -> tuple[str, str]:
     return "card.failed", "never_received"
 
 
+def _poi_timestamp(outcome: CardApproved) -> dict[str, str]:
+    """The approval's terminal timestamp for the journal: a reversal must name it (nexo)."""
+    return {} if outcome.poi_timestamp is None else {"poi_timestamp": outcome.poi_timestamp}
+
+
+def _detail(outcome: CardOutcome) -> dict[str, str]:
+    """The terminal's own words on a failure (a rejection's reason), when it gave some."""
+    return {"detail": outcome.detail} if isinstance(outcome, CardFailed) and outcome.detail else {}
+
+
 def _reverse(context: CardTopUpContext, outcome: CardApproved) -> bool:
     try:
+        if outcome.poi_timestamp is not None:
+            return context.terminal.reverse(
+                outcome.poi_transaction_id, outcome.amount_fen, outcome.poi_timestamp
+            )
         return context.terminal.reverse(outcome.poi_transaction_id, outcome.amount_fen)
     except DriverError as exc:
         log.critical("reversal of %s failed: %s", outcome.poi_transaction_id, exc)

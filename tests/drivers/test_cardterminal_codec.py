@@ -26,6 +26,7 @@ from drivers.cardterminal.messages import (
     CardResult,
     Category,
     DisplayRequest,
+    EventNotification,
     Message,
     MessageHeader,
     MessageReference,
@@ -77,6 +78,9 @@ SALE_MESSAGES: list[Message] = [
     TransactionStatusRequest(header(Category.TRANSACTION_STATUS, service_id="ST1"), REFERENCE),
     ReversalRequest(header(Category.REVERSAL), "POI-TX-1", "MerchantCancel", 1234),
     ReversalRequest(header(Category.REVERSAL), "POI-TX-1", "Malfunction", None),
+    ReversalRequest(
+        header(Category.REVERSAL), "POI-TX-1", "MerchantCancel", 1234, "2026-11-22T10:00:01Z"
+    ),
 ]
 TERMINAL_MESSAGES: list[Message] = [
     APPROVAL,
@@ -102,6 +106,32 @@ TERMINAL_MESSAGES: list[Message] = [
         ResponseStatus(Result.FAILURE, "InProgress"),
     ),
     DisplayRequest(header(Category.DISPLAY), "PINEntry"),
+    PaymentResponse(
+        header(Category.PAYMENT, "Response"),
+        ResponseStatus(Result.FAILURE, "Cancel", "101 Shopper cancelled app selection"),
+        "SALE-1",
+        "POI-TX-2",
+        "2026-11-22T10:00:00.000Z",
+        None,
+        "2026-11-22T09:59:58.000Z",
+        "Card",
+    ),
+    ReversalResponse(
+        header(Category.REVERSAL, "Response", "REV0000002"),
+        ResponseStatus(Result.SUCCESS, None, "x=" + "y" * 4000),
+        "POI-TX-3",
+        "2026-11-22T10:05:00.000Z",
+    ),
+    EventNotification(
+        MessageHeader(Category.EVENT, "Notification", "", "KIOSK01", "POI01", "Event"),
+        "Reject",
+        "message=Empty+input",
+        "2026-11-22T10:00:00.000Z",
+    ),
+    EventNotification(
+        MessageHeader(Category.EVENT, "Notification", "SVC0000001", "KIOSK01", "POI01", "Event"),
+        "BeginMaintenance",
+    ),
 ]
 
 
@@ -555,7 +585,7 @@ def _mutations() -> list[tuple[str, bytes, str]]:
         lambda n: hdr(n).update(MessageCategory="Loyalty"),
         "MessageCategory: unknown",
     )
-    add("unknown class", lambda n: hdr(n).update(MessageClass="Event"), "MessageClass: unknown")
+    add("unknown class", lambda n: hdr(n).update(MessageClass="Admin"), "MessageClass: unknown")
     add("long service id", lambda n: hdr(n).update(ServiceID="12345678901"), "ServiceID")
     add("odd service id", lambda n: hdr(n).update(ServiceID="ab-cd"), "ServiceID")
     add("numeric sale id", lambda n: hdr(n).update(SaleID=7), "SaleID: expected text")
@@ -584,8 +614,8 @@ def _mutations() -> list[tuple[str, bytes, str]]:
     )
     add(
         "huge text",
-        lambda n: body(n)["Response"].update(AdditionalResponse="x" * 5000),
-        "AdditionalResponse",
+        lambda n: body(n)["Response"].update(ErrorCondition="x" * 5000),
+        "ErrorCondition",
     )
     return cases  # fmt: skip
 

@@ -112,7 +112,11 @@ def test_the_driver_is_a_card_terminal(rig: Rig) -> None:
 
 def test_approve(rig: Rig) -> None:
     outcome, service_id, stages = pay(rig)
-    assert outcome == CardApproved(1234, MASKED_PAN, "UnionPay", "A00001", "SIM00001XPOI01")
+    assert isinstance(outcome, CardApproved)
+    assert outcome.poi_timestamp is not None  # the terminal's, kept for a reversal
+    assert outcome == CardApproved(
+        1234, MASKED_PAN, "UnionPay", "A00001", "SIM00001XPOI01", outcome.poi_timestamp
+    )
     if rig.kind == "tcp":  # the terminal's DisplayRequests arrive as they happen
         assert stages == [
             PaymentStage.WAITING_FOR_CARD,
@@ -609,7 +613,6 @@ def _repeat_approval_of(transport: ScriptedTransport) -> Callable[[SaleMessage],
     [
         (lambda r: [encode(_approval(_answer(r, service_id="OTHER01")))], "another request"),
         (lambda r: [encode(_approval(_answer(r, poi_id="POI99")))], "another POIID"),
-        (lambda r: [encode(_approval(_answer(r), approval_code=None))], "no approval code"),
         (lambda r: [b'{"SaleToPOIResponse": 7}'], "garbage"),
         (lambda r: [], "closed without a word"),
     ],
@@ -626,6 +629,16 @@ def test_an_answer_that_does_not_fit_is_resolved_by_status(first_answer: Any, wh
         "PaymentRequest",
         "TransactionStatusRequest",
     ]
+
+
+def test_an_approval_without_approval_code_is_still_an_approval() -> None:
+    """Money moved: a missing receipt detail (Adyen's published approvals often carry no
+    ApprovalCode) must not turn the answer into a lost one (it was a ProtocolError)."""
+    transport = ScriptedTransport(lambda r: [encode(_approval(_answer(r), approval_code=None))])
+    driver = NexoCardTerminal(transport, sale_id="KIOSK01", poi_id="POI01", recovery_s=0)
+    outcome = driver.pay(1234, "SALE-1", driver.new_service_id())
+    assert outcome == CardApproved(1234, MASKED_PAN, "UnionPay", "", "P1")
+    assert [type(m).__name__ for m in transport.sent] == ["PaymentRequest"]
 
 
 def test_status_saying_not_found_means_the_payment_never_arrived() -> None:
