@@ -4,8 +4,8 @@ retries on NAK, lost commands, lost and corrupt replies."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from pydantic import ValidationError
@@ -33,18 +33,13 @@ class Rig:
             Crt591Settings.model_validate({**FAST, **settings}), sim.url
         )
 
-    def wait(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert condition()
-
     def key_of(self, action: Callable[[], None]) -> str:
         with pytest.raises(DriverError) as caught:
             action()
         return caught.value.message_key
 
 
+@contextmanager
 def make_rig(stock: int = 10, **settings: object) -> Iterator[Rig]:
     sim = start_crt591_simulator(Crt591Settings(sim_stock=stock, sim_low_at=3, sim_bin_capacity=5))
     rig = Rig(sim, **settings)
@@ -57,12 +52,14 @@ def make_rig(stock: int = 10, **settings: object) -> Iterator[Rig]:
 
 @pytest.fixture
 def rig() -> Iterator[Rig]:
-    yield from make_rig(capture_after_s=30)
+    with make_rig(capture_after_s=30) as made:
+        yield made
 
 
 @pytest.fixture
 def impatient() -> Iterator[Rig]:
-    yield from make_rig(capture_after_s=0.3)
+    with make_rig(capture_after_s=0.3) as made:
+        yield made
 
 
 def test_is_a_card_dispenser_and_resets_the_unit_first(rig: Rig) -> None:
@@ -147,7 +144,7 @@ def test_steps_out_of_order(
 
 
 def test_stock_low_then_empty() -> None:
-    for rig in make_rig(stock=4):
+    with make_rig(stock=4) as rig:
         assert rig.driver.stock().low is False
         rig.driver.card_to_reader()
         rig.driver.dispense()
@@ -281,7 +278,7 @@ def test_unit_that_lost_power_is_reset_again(rig: Rig) -> None:
 
 
 def test_wrong_address_is_never_acknowledged() -> None:
-    for rig in make_rig(address=1):
+    with make_rig(address=1) as rig:
         with pytest.raises(CommandNotAccepted):
             rig.driver.card_to_reader()
         assert rig.sim.commands == []
