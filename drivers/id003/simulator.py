@@ -270,7 +270,7 @@ class Id003Simulator(PtyDevice):
             self._escrow_since = time.monotonic()
 
     def _report(self) -> bytes:
-        if self._state in (Status.ESCROW, Status.HOLDING):
+        if self._state is Status.ESCROW:
             return self._status(Status.ESCROW, bytes((self._note or 0,)))
         if self._state is Status.REJECTING:
             return self._status(Status.REJECTING, bytes((self._reject_reason,)))
