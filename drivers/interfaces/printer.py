@@ -17,10 +17,14 @@ class Align(enum.Enum):
 
 @dataclass(frozen=True)
 class ReceiptLine:
+    """One printed line. `text` may hold any character: a printer whose font lacks one (a rare
+    hanzi in a name) must still print it legibly (the ESC/POS driver prints that line as a
+    picture), and control characters never reach the printer as commands."""
+
     text: str
     align: Align = Align.LEFT
     bold: bool = False
-    double: bool = False  # double width and height, for the amount
+    double: bool = False  # double width and height of every character, for the amount
 
 
 @dataclass(frozen=True)
