@@ -345,9 +345,9 @@ class StreamDecoder:
                     return None  # the rest of a 2- or 4-byte character is still on its way
                 raise ProtocolError(f"text is not GB18030: {chunk[:4]!r}") from exc
             text = chunk[: exc.start].decode("gb18030")  # the text before the bad character
-        return self._chinese_run(text)
+        return self._chinese_run(text, chunk)
 
-    def _chinese_run(self, text: str) -> Step:
+    def _chinese_run(self, text: str, chunk: bytes) -> Step:
         """The first run of `text` whose characters share a size: single-byte characters are
         sized by ESC ! and GS !, multi-byte ones by FS !, FS W and GS !. GB18030 is a
         one-to-one mapping, so a run's bytes are its characters encoded again."""
@@ -357,7 +357,10 @@ class StreamDecoder:
             if char.isascii() != single:
                 run = text[:index]
                 break
-        consumed = len(run.encode("gb18030"))
+        encoded = run.encode("gb18030")
+        if not chunk.startswith(encoded):  # cannot happen with Python's codec; never desync
+            raise ProtocolError(f"GB18030 text does not round-trip: {chunk[:4]!r}")
+        consumed = len(encoded)
         if single:
             return consumed, Text(run, self.style)
         width, height = self.kanji_size

@@ -351,3 +351,22 @@ def test_rare_characters_are_drawn_not_boxed() -> None:
     [rare] = line_pictures("䶮𠮷", paper_dots=384, align=Align.LEFT)
     [boxes] = line_pictures("\u0378\u0378", paper_dots=384, align=Align.LEFT)
     assert ImageChops.difference(rare, boxes).getbbox() is not None
+
+
+def test_gb18030_codes_round_trip_so_a_run_consumes_exactly_its_bytes() -> None:
+    """The decoder re-encodes a run to know how many bytes it took: every two-byte code and the
+    four-byte codes of the BMP (81–84 leads) and of the first supplementary planes (90–93) that
+    decode, encode back to themselves, and decode to one character."""
+    codes = [
+        bytes((a, b)) for a in range(0x81, 0xFF) for b in (*range(0x40, 0x7F), *range(0x80, 0xFF))
+    ]
+    leads = (*range(0x81, 0x85), *range(0x90, 0x94))
+    digits, bytes2 = range(0x30, 0x3A), range(0x81, 0xFF)
+    codes += [bytes((a, b, c, d)) for a in leads for b in digits for c in bytes2 for d in digits]
+    for code in codes:
+        try:
+            char = code.decode("gb18030")
+        except UnicodeDecodeError:
+            continue
+        assert len(char) == 1
+        assert char.encode("gb18030") == code
