@@ -44,6 +44,7 @@ from drivers.cardterminal.messages import (
     TransactionStatusResponse,
 )
 from drivers.cardterminal.money import MAX_FEN
+from drivers.cardterminal.security import SecurityError, SharedKey, protect, unprotect
 from drivers.cardterminal.transport import Conversation, NoAnswerInTime, Transport
 from drivers.errors import AnswerLost, DeviceUnavailable, ProtocolError
 from drivers.interfaces import (
@@ -109,8 +110,12 @@ class NexoCardTerminal:
         recovery_s: float = 30.0,
         status_interval_s: float = 1.0,
         clock: Callable[[], str] = _now,
+        security: SharedKey | None = None,
     ) -> None:
+        """`security`: the key shared with the terminal; every message is then protected
+        (security.py) and an answer that is not, or fails its check, is not an answer."""
         self.transport = transport
+        self._security = security
         self.sale_id, self.poi_id, self.currency = sale_id, poi_id, currency
         self.payment_timeout_s = payment_timeout_s
         self.request_timeout_s = request_timeout_s
@@ -151,7 +156,7 @@ class NexoCardTerminal:
         )
         log.info("card payment %s: %d fen for %s", service_id, amount_fen, sale_transaction_id)
         try:
-            conversation = self.transport.open(encode(request))
+            conversation = self.transport.open(self._wire(request))
         except AnswerLost as exc:
             log.warning("card payment %s: sending failed midway (%s)", service_id, exc)
             return self._recover(service_id)
@@ -262,7 +267,19 @@ class NexoCardTerminal:
     def _header(self, category: Category, service_id: str) -> MessageHeader:
         return MessageHeader(category, "Request", service_id, self.sale_id, self.poi_id)
 
+    def _wire(self, message: SaleMessage) -> bytes:
+        payload = encode(message)
+        return payload if self._security is None else protect(payload, self._security)
+
     def _decode(self, data: bytes) -> TerminalMessage:
+        if self._security is not None:
+            try:
+                data = unprotect(data, self._security)
+            except SecurityError as exc:
+                # Not from the terminal we share the key with (or not protected): never an
+                # answer — trusting a forged Reject or approval would move money wrongly.
+                log.error("card terminal message refused: %s", exc)
+                raise
         message, report = decode_terminal(data)
         if report.violation:
             # Taken out before anything kept it; the answer stands, the terminal is flagged.
@@ -344,7 +361,7 @@ class NexoCardTerminal:
 
     def _exchange(self, request: SaleMessage, kind: type[_T]) -> _T:
         """Send one request and return its answer (progress messages skipped)."""
-        conversation = self.transport.open(encode(request))
+        conversation = self.transport.open(self._wire(request))
         try:
             deadline = time.monotonic() + self.request_timeout_s
             while True:
@@ -416,7 +433,7 @@ class NexoCardTerminal:
         own_id = self._ids.new()
         self._ids.spend(own_id)
         reference = MessageReference(Category.PAYMENT, service_id, self.sale_id)
-        payload = encode(AbortRequest(self._header(Category.ABORT, own_id), reference))
+        payload = self._wire(AbortRequest(self._header(Category.ABORT, own_id), reference))
         try:
             if via is not None and via.can_send_more:
                 via.send_more(payload)  # protocols.md TCP stream: on the payment's connection

@@ -47,6 +47,7 @@ from drivers.cardterminal.messages import (
     TransactionStatusResponse,
 )
 from drivers.cardterminal.pci import luhn_ok
+from drivers.cardterminal.security import SecurityError, SharedKey, protect, unprotect
 from drivers.errors import ProtocolError
 
 log = logging.getLogger(__name__)
@@ -93,9 +94,15 @@ class TerminalEngine:
     """The terminal without a transport: one message in, zero or more messages out."""
 
     def __init__(
-        self, poi_id: str = "SIMPOI01", scenario: Scenario = Scenario.APPROVE, stage_s: float = 0.05
+        self,
+        poi_id: str = "SIMPOI01",
+        scenario: Scenario = Scenario.APPROVE,
+        stage_s: float = 0.05,
+        security: SharedKey | None = None,
     ) -> None:
         self.poi_id = poi_id
+        # The shared key: every message in must be protected with it, every message out is.
+        self.security = security
         self.scenario = scenario
         self.stage_s = stage_s  # time the customer spends at each step
         self.abort_wait_s = 10.0  # approve_after_abort: how long it waits for the abort
@@ -138,6 +145,15 @@ class TerminalEngine:
 
     def handle(self, data: bytes, send: Send) -> bool:
         """Answer one message through `send`; False means: drop the connection, say nothing."""
+        if self.security is not None:
+            try:
+                data = unprotect(data, self.security)
+            except SecurityError as exc:
+                with self.lock:
+                    self.protocol_errors += 1
+                log.warning("terminal simulator: refused an unprotected message: %s", exc)
+                return False
+            send = self._protecting(send, self.security)
         try:
             message = decode_from_sale(data)
         except ProtocolError as exc:
@@ -167,6 +183,15 @@ class TerminalEngine:
                     return False
                 _send(send, encode(answer))
         return True
+
+    @staticmethod
+    def _protecting(send: Send, key: SharedKey) -> Send:
+        def protected(payload: bytes) -> None:
+            with contextlib.suppress(ValueError):  # the malformed scenario's garbage: as it is
+                payload = protect(payload, key)
+            send(payload)
+
+        return protected
 
     def _header(self, request: MessageHeader) -> MessageHeader:
         return MessageHeader(
@@ -423,13 +448,15 @@ class TerminalSimulator:
         scenario: Scenario = Scenario.APPROVE,
         stage_s: float = 0.05,
         tls: ssl.SSLContext | None = None,
+        security: SharedKey | None = None,
     ) -> None:
-        """`tls` (http only): a server context, making the endpoint https://."""
+        """`tls` (http only): a server context, making the endpoint https://. `security`: the
+        key shared with the kiosk (message protection, security.py)."""
         if transport not in ("tcp", "http"):
             raise ValueError(f"transport is tcp or http, not {transport!r}")
         if tls is not None and transport != "http":
             raise ValueError("the simulator speaks TLS over http only")
-        self.engine = TerminalEngine(poi_id, scenario, stage_s)
+        self.engine = TerminalEngine(poi_id, scenario, stage_s, security)
         self.transport = transport
         self._server: _TcpServer | _HttpServer = (
             _TcpServer((host, port), self.engine, width)

@@ -197,10 +197,36 @@ class _HttpConversation:
         self._connection.close()
 
 
+class _NamedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS whose certificate is checked against a given name, not the URL's host: a
+    terminal on the local network is reached by address, its certificate names the terminal
+    (Adyen: "<model>-<serial>.<test|live>.terminal.adyen.com")."""
+
+    def __init__(
+        self, host: str, port: int, *, server_name: str, context: ssl.SSLContext, timeout: float
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self._server_name = server_name
+        self._tls_context = context
+
+    def connect(self) -> None:
+        http.client.HTTPConnection.connect(self)  # TCP only; the handshake is ours
+        self.sock = self._tls_context.wrap_socket(self.sock, server_hostname=self._server_name)
+
+
 class HttpTransport:
     """HTTP(S) POST of each message to one URL; the answer is the response body."""
 
-    def __init__(self, url: str, *, ca_file: str = "", connect_timeout_s: float = 3.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        ca_file: str = "",
+        server_name: str = "",
+        connect_timeout_s: float = 3.0,
+    ) -> None:
+        """`server_name`: the name the terminal's certificate must carry, when it differs from
+        the URL's host (an address); the chain is checked against `ca_file` either way."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise DriverConfigError(
@@ -215,10 +241,18 @@ class HttpTransport:
         # The terminal's certificate is checked against the configured CA (often the vendor's
         # private one) or the system store; never switched off.
         self._tls = ssl.create_default_context(cafile=ca_file or None) if self._https else None
+        if server_name and not self._https:
+            raise DriverConfigError("a certificate name needs an https:// card terminal URL")
+        self._server_name = server_name
 
     def _connect(self) -> http.client.HTTPConnection:
         connection: http.client.HTTPConnection
-        if self._tls is not None:
+        if self._tls is not None and self._server_name:
+            connection = _NamedHTTPSConnection(
+                self._host, self._port, server_name=self._server_name, context=self._tls,
+                timeout=self.connect_timeout_s,
+            )  # fmt: skip
+        elif self._tls is not None:
             connection = http.client.HTTPSConnection(
                 self._host, self._port, timeout=self.connect_timeout_s, context=self._tls
             )
@@ -267,7 +301,12 @@ class HttpTransport:
 
 
 def transport_for_url(
-    url: str, *, width: int = 4, ca_file: str = "", connect_timeout_s: float = 3.0
+    url: str,
+    *,
+    width: int = 4,
+    ca_file: str = "",
+    server_name: str = "",
+    connect_timeout_s: float = 3.0,
 ) -> TcpTransport | HttpTransport:
     """`tcp://host:port` → length-prefixed TCP; `http(s)://host[:port]/path` → POST."""
     parts = urlsplit(url)
@@ -277,4 +316,6 @@ def transport_for_url(
         return TcpTransport(
             parts.hostname, parts.port, width=width, connect_timeout_s=connect_timeout_s
         )
-    return HttpTransport(url, ca_file=ca_file, connect_timeout_s=connect_timeout_s)
+    return HttpTransport(
+        url, ca_file=ca_file, server_name=server_name, connect_timeout_s=connect_timeout_s
+    )
