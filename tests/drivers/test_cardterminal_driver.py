@@ -149,6 +149,26 @@ def test_customer_cancel(rig: Rig) -> None:
     assert rig.driver.status(service_id) == CardCancelled()
 
 
+def test_a_rejected_payment_fails_with_the_terminals_reason(rig: Rig) -> None:
+    """An EventNotification Reject was 'a terminal does not send Event Notification' before:
+    the answer was lost and the payment asked after as in doubt."""
+    rig.sim.scenario = Scenario.REJECT
+    outcome, service_id, _ = pay(rig)
+    assert outcome == CardFailed("Rejected", "Simulated rejection: payment refused")
+    assert rig.received(Category.TRANSACTION_STATUS) == 0  # final: nothing to ask
+    assert rig.driver.status(service_id) is None  # the terminal never took it
+    assert rig.driver.health().level is HealthLevel.OK
+
+
+def test_a_reversal_names_the_approvals_own_timestamp(rig: Rig) -> None:
+    outcome, _, _ = pay(rig)
+    assert isinstance(outcome, CardApproved)
+    assert outcome.poi_timestamp is not None
+    assert rig.driver_again().reverse(
+        outcome.poi_transaction_id, outcome.amount_fen, outcome.poi_timestamp
+    )  # a restarted kiosk: the timestamp from the journal
+
+
 def test_terminal_busy(rig: Rig) -> None:
     rig.sim.scenario = Scenario.BUSY
     outcome, service_id, _ = pay(rig)

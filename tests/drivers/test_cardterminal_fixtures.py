@@ -11,17 +11,20 @@ from typing import Any
 import pytest
 
 from drivers.cardterminal import security
-from drivers.cardterminal.codec import decode_from_sale, decode_terminal
+from drivers.cardterminal.codec import decode_from_sale, decode_terminal, encode
 from drivers.cardterminal.driver import NexoCardTerminal
 from drivers.cardterminal.messages import (
     Category,
     EventNotification,
+    MessageHeader,
+    PaymentRequest,
     PaymentResponse,
     Result,
     ReversalRequest,
     ReversalResponse,
     TransactionStatusResponse,
 )
+from drivers.cardterminal.sim_engine import Scenario, TerminalEngine
 from drivers.cardterminal.transport import NoAnswerInTime
 from drivers.errors import AnswerLost
 from drivers.interfaces import (
@@ -288,3 +291,97 @@ def test_the_published_status_answer_gives_the_original_approval() -> None:
     assert outcome.poi_transaction_id == "57eT001544015027011.8815440150351036"
     assert outcome.poi_timestamp == "2018-12-05T13:03:47.000Z"
     assert outcome.approval_code == ""  # none published: still the customer's approval
+
+
+# --- the simulator answers as the published responses do -------------------------------------
+
+
+def _paths(node: Any, prefix: str = "") -> set[str]:
+    if isinstance(node, dict):
+        found = set()
+        for key, value in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            found |= {path} | _paths(value, path)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_paths(item, prefix + "[]") for item in node)) if node else set()
+    return set()
+
+
+def _simulated(scenario: Scenario, request: Any = None) -> list[dict[str, Any]]:
+    engine = TerminalEngine("P400Plus-123456789", scenario, stage_s=0)
+    answers: list[bytes] = []
+    header = MessageHeader(Category.PAYMENT, "Request", "1234567890", "001", "P400Plus-123456789")
+    payment = PaymentRequest(header, "001", "2019-04-29T00:00:00.000Z", 100, "EUR")
+    engine.handle(encode(request or payment), answers.append)
+    return [json.loads(answer) for answer in answers if b"DisplayRequest" not in answer]
+
+
+# Paths of Adyen's answers that our decoder reads: the simulator must send each of them.
+READ_BY_US = {
+    "SaleToPOIResponse.PaymentResponse.SaleData.SaleTransactionID.TransactionID",
+    "SaleToPOIResponse.PaymentResponse.SaleData.SaleTransactionID.TimeStamp",
+    "SaleToPOIResponse.PaymentResponse.POIData.POITransactionID.TransactionID",
+    "SaleToPOIResponse.PaymentResponse.POIData.POITransactionID.TimeStamp",
+    "SaleToPOIResponse.PaymentResponse.PaymentResult.PaymentInstrumentData.PaymentInstrumentType",
+}
+APPROVAL_PATHS = READ_BY_US | {
+    "SaleToPOIResponse.PaymentResponse.PaymentResult.PaymentInstrumentData.CardData.MaskedPan",
+    "SaleToPOIResponse.PaymentResponse.PaymentResult.PaymentInstrumentData.CardData.PaymentBrand",
+    "SaleToPOIResponse.PaymentResponse.PaymentResult.AmountsResp.AuthorizedAmount",
+    "SaleToPOIResponse.PaymentResponse.PaymentResult.AmountsResp.Currency",
+    "SaleToPOIResponse.PaymentResponse.PaymentResult.PaymentAcquirerData.ApprovalCode",
+}
+
+
+def test_the_simulators_approval_has_every_field_of_adyens_that_we_read() -> None:
+    published = _paths(json.loads(fixture("java-payment-sync-success.json")))
+    assert published >= APPROVAL_PATHS  # the list above is Adyen's, not our invention
+    (answer,) = _simulated(Scenario.APPROVE)
+    assert _paths(answer) >= APPROVAL_PATHS
+    body = answer["SaleToPOIResponse"]["PaymentResponse"]
+    assert body["SaleData"]["SaleTransactionID"]["TimeStamp"] == "2019-04-29T00:00:00.000Z"
+    assert body["POIData"]["POITransactionID"]["TimeStamp"].endswith("Z")  # its own clock
+
+
+@pytest.mark.parametrize("scenario", [Scenario.DECLINE, Scenario.CANCEL, Scenario.BUSY])
+def test_the_simulators_failures_carry_poi_data_as_adyens_cancellation_does(
+    scenario: Scenario,
+) -> None:
+    published = _paths(json.loads(fixture("dotnet-pospayment-cancelled.json")))
+    assert published >= READ_BY_US
+    (answer,) = _simulated(scenario)
+    assert _paths(answer) >= READ_BY_US
+
+
+def test_the_simulators_rejection_is_shaped_as_adyens() -> None:
+    published = json.loads(fixture("dotnet-pospayment-notification-error-response.json"))
+    (answer,) = _simulated(Scenario.REJECT)
+    assert set(answer) == set(published) == {"SaleToPOIRequest"}
+    for part in ("MessageHeader", "EventNotification"):
+        assert set(answer["SaleToPOIRequest"][part]) <= set(published["SaleToPOIRequest"][part])
+    header = answer["SaleToPOIRequest"]["MessageHeader"]
+    assert (header["MessageClass"], header["MessageCategory"], header["MessageType"]) == (
+        "Event", "Event", "Notification",
+    )  # fmt: skip
+
+
+def test_the_simulators_reversal_answer_has_its_timestamp() -> None:
+    engine = TerminalEngine("P400Plus-123456789", Scenario.APPROVE, stage_s=0)
+    answers: list[bytes] = []
+    header = MessageHeader(Category.PAYMENT, "Request", "1234567890", "001", "P400Plus-123456789")
+    engine.handle(
+        encode(PaymentRequest(header, "001", "2019-04-29T00:00:00.000Z", 100)), answers.append
+    )
+    approval = decode_terminal(answers[-1])[0]
+    assert isinstance(approval, PaymentResponse)
+    assert approval.poi_transaction_id is not None
+    reversal = ReversalRequest(
+        MessageHeader(Category.REVERSAL, "Request", "R1", "001", "P400Plus-123456789"),
+        approval.poi_transaction_id, "MerchantCancel", 100, approval.poi_timestamp,
+    )  # fmt: skip
+    engine.handle(encode(reversal), answers.append)
+    published = _paths(json.loads(fixture("dotnet-pospayment-reversal-response-success.json")))
+    path = "SaleToPOIResponse.ReversalResponse.POIData.POITransactionID.TimeStamp"
+    assert path in published
+    assert path in _paths(json.loads(answers[-1]))
