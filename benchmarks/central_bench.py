@@ -43,6 +43,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 import requests
 from sqlalchemy import create_engine, insert
 
@@ -109,17 +110,22 @@ def topup_items(count: int) -> list[dict[str, Any]]:
 
 
 def ingest(url: str, kiosks: list[str], items: int) -> float:
-    """Items per second accepted through POST /v1/sync."""
+    """Items per second accepted through POST /v1/sync. The bodies are encoded before the
+    clock starts and the answers read with orjson: the load generator shares the machine's
+    two cores with central and the database, and a kiosk's CPU is not central's."""
     per_client = items // len(kiosks) // BATCH
-    batches = {k: [topup_items(BATCH) for _ in range(per_client)] for k in kiosks}
+    batches = {
+        k: [orjson.dumps({"items": topup_items(BATCH)}) for _ in range(per_client)] for k in kiosks
+    }
 
     def run(kiosk: str) -> int:
         session = session_for(kiosk)
+        session.headers["Content-Type"] = "application/json"
         done = 0
-        for batch in batches[kiosk]:
-            reply = session.post(f"{url}/v1/sync", json={"items": batch}, timeout=60)
+        for body in batches[kiosk]:
+            reply = session.post(f"{url}/v1/sync", data=body, timeout=60)
             reply.raise_for_status()
-            done += sum(r["status"] == "accepted" for r in reply.json()["results"])
+            done += sum(r["status"] == "accepted" for r in orjson.loads(reply.content)["results"])
         return done
 
     start = time.perf_counter()

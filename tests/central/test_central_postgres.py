@@ -135,3 +135,41 @@ def test_a_txn_id_credited_under_another_key_is_a_conflict_in_a_batch(pg_central
     txns = [t["txn_id"] for t in pg_central.topups()]
     assert txns.count("PG-dup") == 1
     assert txns.count("PG-new") == 1
+
+
+def test_a_batch_looks_its_keys_up_one_index_probe_each(pg_central: Central) -> None:
+    """GIVEN a kiosk with thousands of records the statistics have not seen yet, WHEN a batch's
+    keys are looked up, THEN the plan probes the primary key once per key instead of walking
+    the kiosk's history (as `key = ANY(:keys)` did while the statistics lagged)."""
+    from sqlalchemy import insert, text
+
+    from central.db import SyncRecord, utcnow
+    from central.sync import _RECORDS_OF_KEYS
+
+    rows = [
+        {
+            "kiosk_id": "K1",
+            "key": f"history-{n}",
+            "kind": "topup.v1",
+            "body_sha256": "0" * 64,
+            "result_json": "{}",
+            "processed_at": utcnow(),
+        }
+        for n in range(3000)
+    ]
+    with pg_central.storage.sessions.begin() as session:
+        session.execute(insert(SyncRecord), rows)
+    keys = [f"history-{n}" for n in range(0, 3000, 30)] + [f"new-{n}" for n in range(100)]
+    with pg_central.storage.sessions() as session:
+        plan = "\n".join(
+            line
+            for (line,) in session.execute(
+                text(f"EXPLAIN (ANALYZE, COSTS OFF) {_RECORDS_OF_KEYS.text}"),
+                {"keys": keys, "kiosk_id": "K1"},
+            )
+        )
+        found = session.execute(_RECORDS_OF_KEYS, {"keys": keys, "kiosk_id": "K1"}).all()
+    assert "Index Scan using sync_records_pkey" in plan, plan
+    assert "Bitmap" not in plan, plan
+    assert "Seq Scan on sync_records" not in plan, plan
+    assert sorted(key for key, *_ in found) == sorted(keys[:100])
