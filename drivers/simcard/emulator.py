@@ -5,14 +5,12 @@ big-endian length and a payload; a 1-byte payload from vpcd is a control code (0
 on, 2 reset, 4 "send ATR"), a longer one a command APDU answered with the response APDU. Closing
 the socket is card removal (protocols.md, "Testing PC/SC without a card").
 
-Three card profiles:
-
-- `usim`: a personalised UICC (class 00, `61xx` + `00 C0` GET RESPONSE): MF 3F00, EF_ICCID 2FE2,
-  EF_DIR 2F00 whose USIM application is in record 2 (record 1 is an ISIM), ADF.USIM with EF_IMSI
-  6F07 (readable after PIN1 when PIN1 is enabled) and EF_SMSP 6F42.
-- `gsm`: a 2G SIM (class A0 only, `9Fxx` + `A0 C0` GET RESPONSE): EF_ICCID, DF_GSM 7F20/EF_IMSI.
-- `blank`: a blank writable card of OUR vendor profile (see `drivers.simcard.apdu`): ADM1 key
-  reference 0A, then UPDATE BINARY/RECORD of ICCID, Ki, PIN/PUK, SMSP, IMSI and the perso state.
+Three card profiles (`drivers.simcard.card_profiles`): `usim` (a personalised UICC, class 00,
+`61xx` + `00 C0` GET RESPONSE, ETSI TS 102 221 / 3GPP TS 31.102), `gsm` (a 2G SIM, class A0,
+`9Fxx` + `A0 C0`, 3GPP TS 51.011) and `blank` (a blank writable UICC of OUR vendor profile, see
+`drivers.simcard.apdu`: ADM1 key reference 0A, then UPDATE BINARY/RECORD of ICCID, Ki, PIN/PUK,
+SMSP, IMSI and the perso state). What the card implements, and how it refuses the rest, is in
+docs/drivers-simcard.md.
 
 Fault switches (attributes of `SimCardEmulator.faults`, changeable at any time): `pull_after_writes`
 (the card is pulled — the socket closed — when an update comes after that many successful ones),

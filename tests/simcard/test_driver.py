@@ -33,6 +33,7 @@ from drivers.simcard.emulator import (
     SimCardEmulator,
 )
 from drivers.simcard.errors import SimCardRemoved
+from drivers.simcard.virtual_card import EF
 from tests.simcard.conftest import READER, Pcscd, card_in_reader, wait_card, wait_for
 
 pytestmark = pytest.mark.timeout(60)
@@ -207,14 +208,13 @@ def test_verify_mismatch(reader: PcscSimCardReader) -> None:
     """A card that silently drops a write is caught by the read-back."""
     emulator = SimCardEmulator("blank")
     card = emulator.card
-    original = card._write_binary
+    original = card._store
 
-    def lossy(ef: object, command: bytes, body: bytes) -> bytes:
-        if command[4] == apdu.IMSI_FILE_LEN:  # the IMSI update "succeeds" but writes nothing
-            return b"\x90\x00"
-        return original(ef, command, body)  # type: ignore[arg-type]
+    def lossy(ef: EF, data: bytes, offset: int, record: int) -> None:
+        if ef.fid != apdu.FID_IMSI:  # the IMSI update "succeeds" but writes nothing
+            original(ef, data, offset, record)
 
-    card._write_binary = lossy  # type: ignore[method-assign]
+    card._store = lossy  # type: ignore[method-assign]
     with card_in_reader(emulator):
         with pytest.raises(DriverError) as err:
             reader.write_blank(PERSO, DEFAULT_ADM_KEY)
