@@ -177,7 +177,9 @@ class Id003BillAcceptor:
                 return None
             deadline = time.monotonic() + self._timeout_s
             while time.monotonic() < deadline:
-                for reply in self._reader.feed(port.read(64)):
+                # Byte by byte: read(64) would wait out its 20 ms for bytes a short reply
+                # never sends, so an exchange takes as long as the unit takes to answer.
+                for reply in self._reader.feed(port.read(1)):
                     if _answers(frame.command, reply.command):
                         return reply
                     log.debug("id003: stale reply %#04x to %#04x", reply.command, frame.command)
