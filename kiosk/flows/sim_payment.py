@@ -124,8 +124,12 @@ def close_paid(
     payload {amount_fen, reason, **extra}. The fen vouchered (0 when refunded)."""
     paid = int(data.get("paid_fen", 0))
     payload: dict[str, Any] = {"amount_fen": paid, "reason": reason, **extra}
+    poi_timestamp = data.get("poi_timestamp")  # nexo names the approval by id and time
     if data.get("method") == "card" and card_step.reverse(
-        terminal, str(data.get("poi_transaction_id", "")), paid
+        terminal,
+        str(data.get("poi_transaction_id", "")),
+        paid,
+        poi_timestamp if isinstance(poi_timestamp, str) else None,
     ):
         refunded(payload)
         return 0
