@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from drivers.errors import DriverError
 from drivers.interfaces import CardDispenser, SimCardReader, SimPersonalisation
+from drivers.interfaces.dispenser import CardNotTaken
 from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,14 @@ def issue_card(devices: SimDevices, data: SimPersonalisation, announce: Announce
     announce("sim.dispensing", {"iccid": data.iccid})
     try:
         devices.dispenser.dispense()
+    except CardNotTaken as exc:
+        # Left at the mouth: the dispenser pulled it into the reject bin itself (a real unit
+        # does, after its timeout); capture it here only if that failed.
+        if exc.captured:
+            announce("sim.card_captured", {"reason": exc.message_key})
+        else:
+            _capture(devices, announce, reason=exc.message_key)
+        raise SimIssueFailed(str(exc), message_key=exc.message_key, captured=True) from exc
     except DriverError as exc:
         # Written but not handed out: the card must not stay where a stranger can take it.
         _capture(devices, announce, reason=exc.message_key)

@@ -737,16 +737,26 @@
     </message>
     <message>
         <location filename="../qml/sim/SimTexts.qml" line="101"/>
+        <source>the card was not taken and has been retained</source>
+        <translation>卡未被取走，已由终端回收</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="105"/>
+        <source>the card dispenser is out of order</source>
+        <translation>发卡机故障</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/SimTexts.qml" line="106"/>
         <source>The network is not available. Please try again later.</source>
         <translation>网络暂不可用，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="102"/>
+        <location filename="../qml/sim/SimTexts.qml" line="107"/>
         <source>The request was refused. Please go to a service hall.</source>
         <translation>请求被拒绝，请到营业厅办理。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/SimTexts.qml" line="103"/>
+        <location filename="../qml/sim/SimTexts.qml" line="108"/>
         <source>That step is not possible now. Please start again.</source>
         <translation>当前无法执行该操作，请重新开始。</translation>
     </message>

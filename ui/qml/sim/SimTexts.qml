@@ -98,6 +98,11 @@ QtObject {
         case "dispenser.card_in_path": return qsTr("the card dispenser is jammed")
         case "dispenser.empty":
         case "dispenser.no_card": return qsTr("the kiosk has run out of SIM cards")
+        case "dispenser.not_taken": return qsTr("the card was not taken and has been retained")
+        case "dispenser.reject_bin_full":
+        case "dispenser.fault":
+        case "dispenser.unavailable":
+        case "dispenser.no_answer": return qsTr("the card dispenser is out of order")
         case "error.central_unavailable": return qsTr("The network is not available. Please try again later.")
         case "error.central_refused": return qsTr("The request was refused. Please go to a service hall.")
         case "error.flow": return qsTr("That step is not possible now. Please start again.")
