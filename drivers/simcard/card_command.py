@@ -18,6 +18,12 @@ class Command:
     le: int | None = None
 
     @property
+    def no_le(self) -> bool:
+        """No response data asked for. Over T=0 a case 1 command travels with P3 = 00 (ISO/IEC
+        7816-3 §12.2.2), which the card cannot tell from Le = 256: both count as none."""
+        return self.le is None or (not self.data and self.le == 256)
+
+    @property
     def case(self) -> int:
         """ISO/IEC 7816-3 §12.1: 1 no data either way, 2 data out, 3 data in, 4 both."""
         if self.data:

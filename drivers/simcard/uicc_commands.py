@@ -327,7 +327,7 @@ class UiccCommands:
     ) -> bytes:
         if cmd.p1 != 0x00:
             return SW_INCORRECT_P1_P2
-        if cmd.le is not None or len(cmd.data) not in (0, 8):
+        if not cmd.no_le or len(cmd.data) not in (0, 8):
             return SW_WRONG_LENGTH
         card = self.card
         if cmd.p2 == apdu.KEY_REF_PIN1:
@@ -358,7 +358,7 @@ class UiccCommands:
             return SW_WRONG_LENGTH
         channels = self.card.channels
         if cmd.p1 == 0x80:  # close P2
-            if cmd.le is not None:
+            if not cmd.no_le:
                 return SW_WRONG_LENGTH
             if cmd.p2 == 0 or cmd.p2 not in channels:
                 return SW_INCORRECT_P1_P2
@@ -376,7 +376,7 @@ class UiccCommands:
                 return SW_FUNCTION_NOT_SUPPORTED
             channels[free] = opened
             return bytes((free,)) + OK
-        if cmd.le is not None:
+        if not cmd.no_le:
             return SW_WRONG_LENGTH
         if cmd.p2 >= MAX_CHANNELS:
             return SW_FUNCTION_NOT_SUPPORTED if cmd.p2 <= 19 else SW_INCORRECT_P1_P2

@@ -378,6 +378,7 @@ def test_write_fault_is_a_memory_problem() -> None:
 def test_verify_pin1_counts_down_and_blocks() -> None:
     card = VirtualSim("usim", pin1_enabled=True)
     assert sw(card, "00200001") == 0x63C3
+    assert sw(card, "0020000100") == 0x63C3  # the same over T=0: case 1 travels with P3 = 00
     wrong = "0020000108" + apdu.pad_pin("0000").hex()
     assert [sw(card, wrong) for _ in range(3)] == [0x63C2, 0x63C1, 0x6983]
     assert sw(card, "00200001") == 0x6983
@@ -406,7 +407,8 @@ def test_verify_refusals() -> None:
     assert sw(card, "0020010108" + "31" * 8) == 0x6A86
     assert sw(card, "0020000208" + "31" * 8) == 0x6A88  # no PIN2 on this card
     assert sw(card, "002000010431323334") == 0x6700
-    assert sw(card, "0020000100") == 0x6700
+    assert sw(card, "0020000108") == 0x6700  # Lc without the data
+    assert sw(card, "00200001083132333435363738FF") == 0x6700  # case 4
 
 
 # ---------------------------------------------------------------------------- MANAGE CHANNEL
@@ -426,17 +428,18 @@ def test_manage_channel_open_and_close() -> None:
     card = VirtualSim("usim")
     assert [send(card, "0070000001").data for _ in range(3)] == [b"\x01", b"\x02", b"\x03"]
     assert sw(card, "0070000001") == 0x6A81  # all four channels in use
-    assert sw(card, "00708002") == 0x9000
+    assert sw(card, "0070800200") == 0x9000  # P3 = 00 over T=0
     assert sw(card, "02A40004023F00") == 0x6881  # closed
     assert sw(card, "00708002") == 0x6A86  # not open
     assert sw(card, "00708000") == 0x6A86  # the basic channel stays
-    assert sw(card, "00700002") == 0x9000  # open a given channel
+    assert sw(card, "0070000200") == 0x9000  # open a given channel
     assert sw(card, "00700002") == 0x6A86  # already open
     assert sw(card, "00700004") == 0x6A81  # channels 4 to 19: not on this card
     assert sw(card, "00700014") == 0x6A86
     assert sw(card, "00700000") == 0x6C01  # the card-assigned number needs Le 01
     assert sw(card, "0070400000") == 0x6A86
     assert sw(card, "007080010100") == 0x6700
+    assert sw(card, "0070800101") == 0x6700
 
 
 def test_channel_opened_from_another_starts_where_it_is() -> None:
