@@ -8,6 +8,9 @@ APT_PACKAGES=(
   # PC/SC stack: pyscard builds against libpcsclite (no Linux wheel) with swig;
   # pcscd + vsmartcard-vpcd give the virtual reader the SIM simulator plugs into.
   pcscd libpcsclite-dev swig vsmartcard-vpcd
+  # tests/simcard/test_tools.py: third-party PC/SC tools (opensc-tool, pcsc_scan) read the
+  # emulated cards through pcscd.
+  opensc pcsc-tools
   # USB receipt printers through pyusb.
   libusb-1.0-0
   # CJK font so Chinese renders in screenshots and on the kiosk.
