@@ -10,8 +10,16 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from drivers.dispenser.crt591_settings import Crt591Settings as Crt591Fields
 from drivers.errors import DriverConfigError
 from drivers.id003.codec import DEFAULT_ESCROW_CODES
 from drivers.interfaces import BillAcceptor, ReceiptPrinter
@@ -67,12 +75,24 @@ class SimulatedDispenserSettings(_Settings):
     low_at: int = Field(default=5, ge=0)
 
 
+class Crt591Settings(_Settings, Crt591Fields):
+    """Creator CRT-591-M card dispenser; the fields are in drivers/dispenser/crt591_settings.py."""
+
+
+# The characters the printer's font holds: a line with any other prints as a picture
+# (drivers/escpos/raster.py) instead of garbage.
+FontCharset = Literal["ascii", "gb2312", "gbk", "gb18030"]
+
+
 class EscposSettings(_Settings):
     # serial_for_url URL: /dev/ttyUSB0, socket://10.0.0.5:9100, spy://..., loop://
     url: str = Field(min_length=1)
     timeout_s: float = Field(default=2.0, gt=0, le=30)
     profile: str = "TM-T88V"
     chinese: bool = True
+    font_charset: FontCharset = "gb2312"
+    # printable width in dots for those pictures (80 mm: 576, 58 mm: 384); None: the profile's
+    paper_dots: int | None = Field(default=None, ge=8, le=2040)
 
 
 class EscposUsbSettings(_Settings):
@@ -84,6 +104,8 @@ class EscposUsbSettings(_Settings):
     timeout_s: float = Field(default=2.0, gt=0, le=30)
     profile: str = "TM-T88V"
     chinese: bool = True
+    font_charset: FontCharset = "gb2312"
+    paper_dots: int | None = Field(default=None, ge=8, le=2040)
 
 
 class NexoSettings(_Settings):
@@ -104,6 +126,15 @@ class NexoSettings(_Settings):
     payment_timeout_s: float = Field(default=120.0, gt=0, le=600)  # customer at the terminal
     recovery_s: float = Field(default=30.0, ge=0, le=600)  # asking status after a lost answer
     status_interval_s: float = Field(default=1.0, gt=0, le=30)
+    # Message protection with a key shared with the terminal (Adyen's local mode,
+    # drivers/cardterminal/security.py); empty: messages go in clear. The passphrase is read
+    # from a file (never the config itself).
+    key_identifier: str = Field(default="", max_length=64)
+    key_version: int = Field(default=1, ge=0)
+    passphrase_file: str = Field(default="", description="file holding the shared passphrase")
+    # https: the name the terminal's certificate carries when `url` names its address
+    # (Adyen: <POIID>.<test|live>.terminal.adyen.com).
+    tls_server_name: str = Field(default="", max_length=253)
 
     @field_validator("url")
     @classmethod
@@ -111,6 +142,12 @@ class NexoSettings(_Settings):
         if value and urlsplit(value).scheme not in ("http", "https"):
             raise ValueError("must be http://... or https://...")
         return value
+
+    @model_validator(mode="after")
+    def _key_and_passphrase_together(self) -> NexoSettings:
+        if bool(self.key_identifier) != bool(self.passphrase_file):
+            raise ValueError("key_identifier and passphrase_file go together")
+        return self
 
 
 class Simulator:
@@ -205,6 +242,21 @@ def _build_simulated_dispenser(
     return DispenserDriver(mechanism, low_at=settings.low_at)
 
 
+def _build_crt591(
+    settings: Crt591Settings, sim: Simulator | None, _context: Mapping[str, Any]
+) -> Any:
+    from drivers.dispenser.crt591_builder import build_crt591
+
+    return build_crt591(settings, sim.url if sim is not None else None)
+
+
+def _start_crt591_simulator(settings: Crt591Settings) -> Simulator:
+    from drivers.dispenser.crt591_builder import start_crt591_simulator
+
+    simulator = start_crt591_simulator(settings)
+    return Simulator(simulator.url, simulator.stop, simulator)
+
+
 def _build_escpos(
     settings: EscposSettings, sim: Simulator | None, _context: Mapping[str, Any]
 ) -> ReceiptPrinter:
@@ -212,7 +264,12 @@ def _build_escpos(
 
     url = sim.url if sim is not None else settings.url
     return EscposPrinter(
-        url, timeout_s=settings.timeout_s, profile=settings.profile, chinese=settings.chinese
+        url,
+        timeout_s=settings.timeout_s,
+        profile=settings.profile,
+        chinese=settings.chinese,
+        font_charset=settings.font_charset,
+        paper_dots=settings.paper_dots,
     )
 
 
@@ -238,6 +295,8 @@ def _build_escpos_usb(
         timeout_s=settings.timeout_s,
         profile=settings.profile,
         chinese=settings.chinese,
+        font_charset=settings.font_charset,
+        paper_dots=settings.paper_dots,
         opener=open_usb,
     )
 
@@ -251,7 +310,9 @@ def _start_escpos_simulator(settings: EscposSettings) -> Simulator:
             "simulate needs a socket://HOST:PORT url (port 0 picks a free one)",
             message_key="config.invalid",
         )
-    simulator = EscposPrinterSimulator(host=parts.hostname, port=parts.port or 0)
+    simulator = EscposPrinterSimulator(
+        host=parts.hostname, port=parts.port or 0, font_charset=settings.font_charset
+    )
     simulator.start()
     return Simulator(simulator.url, simulator.stop, simulator)
 
@@ -268,6 +329,28 @@ def _nexo_url(settings: NexoSettings, sim: Simulator | None) -> str:
     return f"tcp://{settings.host}:{settings.port}"
 
 
+def _nexo_key(settings: NexoSettings) -> Any:
+    """The shared key for message protection, or None when messages go in clear."""
+    from drivers.cardterminal.security import SharedKey
+
+    if not settings.key_identifier:
+        return None
+    try:
+        with open(settings.passphrase_file, encoding="utf-8") as file:
+            passphrase = file.read().strip()
+    except OSError as exc:
+        raise DriverConfigError(
+            f"cannot read the nexo passphrase file {settings.passphrase_file}: {exc.strerror}",
+            message_key="config.invalid",
+        ) from None
+    if not passphrase:
+        raise DriverConfigError(
+            f"the nexo passphrase file {settings.passphrase_file} is empty",
+            message_key="config.invalid",
+        )
+    return SharedKey(settings.key_identifier, passphrase, settings.key_version)
+
+
 def _build_nexo(settings: NexoSettings, sim: Simulator | None, _context: Mapping[str, Any]) -> Any:
     from drivers.cardterminal.driver import NexoCardTerminal
     from drivers.cardterminal.transport import transport_for_url
@@ -277,6 +360,7 @@ def _build_nexo(settings: NexoSettings, sim: Simulator | None, _context: Mapping
         width=settings.length_prefix_bytes,
         ca_file=settings.ca_file,
         connect_timeout_s=settings.connect_timeout_s,
+        server_name=settings.tls_server_name,
     )
     return NexoCardTerminal(
         transport,
@@ -286,6 +370,7 @@ def _build_nexo(settings: NexoSettings, sim: Simulator | None, _context: Mapping
         request_timeout_s=settings.request_timeout_s,
         recovery_s=settings.recovery_s,
         status_interval_s=settings.status_interval_s,
+        security=_nexo_key(settings),
     )
 
 
@@ -300,6 +385,7 @@ def _start_nexo_simulator(settings: NexoSettings) -> Simulator:
         port=port,
         poi_id=settings.poi_id,
         width=settings.length_prefix_bytes,
+        security=_nexo_key(settings),
     )
     simulator.start()
     return Simulator(simulator.url, simulator.stop, simulator)
@@ -314,6 +400,9 @@ DRIVERS: dict[str, DriverSpec] = {
     "pcsc": DriverSpec("sim_reader", PcscSettings, _build_pcsc),
     "dispenser.simulated": DriverSpec(
         "card_dispenser", SimulatedDispenserSettings, _build_simulated_dispenser
+    ),
+    "dispenser.crt591": DriverSpec(
+        "card_dispenser", Crt591Settings, _build_crt591, _start_crt591_simulator
     ),
     "idcard": DriverSpec("id_card_reader", IdCardSettings, _build_idcard, _start_idcard_simulator),
     "nexo": DriverSpec("card_terminal", NexoSettings, _build_nexo, _start_nexo_simulator),

@@ -13,8 +13,9 @@ APT_PACKAGES=(
   opensc pcsc-tools
   # USB receipt printers through pyusb.
   libusb-1.0-0
-  # CJK font so Chinese renders in screenshots and on the kiosk.
-  fonts-wqy-microhei fontconfig
+  # CJK font so Chinese renders in screenshots and on the kiosk; Hanazono covers the rare
+  # characters (CJK Extensions A-F: 䶮, 𠮷) a receipt prints as a picture (drivers/escpos).
+  fonts-wqy-microhei fonts-hanazono fontconfig
   # Libraries Qt 6 (PySide6 wheels) loads for the xcb and offscreen platforms.
   libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
@@ -38,6 +39,13 @@ if ((${#missing[@]})); then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# vpcd (the SIM emulator's virtual reader) listens on TCP 35963-35964: handed out as a client's
+# ephemeral port (a TIME_WAIT on 35964), it kept pcscd from starting the reader and every
+# pcscd test skipped.
+if [ "$(id -u)" -eq 0 ]; then
+  sysctl -qw net.ipv4.ip_local_reserved_ports=35963-35964 2>/dev/null || true
 fi
 
 PYTHON="${PYTHON:-python3.11}"

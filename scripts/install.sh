@@ -34,7 +34,7 @@ RUNTIME_PACKAGES=(
   python3.11 python3.11-venv
   cage                                  # kiosk-display.service
   pcscd libpcsclite1 libusb-1.0-0       # SIM reader (PC/SC), USB receipt printers
-  fonts-wqy-microhei fontconfig
+  fonts-wqy-microhei fonts-hanazono fontconfig   # CJK; rare name characters on receipts
   libegl1 libgl1 libopengl0 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libwayland-client0 libwayland-cursor0 libwayland-egl1
 )

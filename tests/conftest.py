@@ -43,7 +43,10 @@ def config_path(tmp_path: Path) -> Path:
 # answer the first test's APDUs) are marked `pcscd`: `make test` runs everything else on
 # pytest-xdist workers, then these one after another.
 PCSCD_TESTS = (
-    "tests/simcard/",
+    # the emulator's own unit tests (test_virtual_*.py, test_apdu.py) need no pcscd
+    "tests/simcard/test_driver.py",
+    "tests/simcard/test_kiosk_doctor.py",
+    "tests/simcard/test_tools.py",
     "tests/reliability/test_device_faults.py",  # SIM journeys on the PC/SC writer
     "tests/ui/test_sim_touch.py",
 )

@@ -144,6 +144,8 @@ CASES: dict[str, Case] = {
     "id003-cassette_removed": Case("id003.cassette_removed",
                                    acceptor_fault("cassette_removed", True),
                                    keys("acceptor.stacker_open"), "bill_acceptor", "stacker_open"),
+    "id003-failure": Case("id003.failure", acceptor_fault("failure", 0xA2),
+                          keys("acceptor.failure"), "bill_acceptor", "failure_stack_motor"),
     "id003-reject_next": Case("id003.reject_next", acceptor_fault("reject_next", 0x72, (2000,)),
                               keys("topup.note_rejected"), "bill_acceptor", "ok"),
     "id003-power_cut_during_stacking": Case(
@@ -215,8 +217,11 @@ CASES: dict[str, Case] = {
     "nexo-malformed": Case("nexo.scenario=malformed", card(Scenario.MALFORMED),
                            keys("payment.card_in_doubt", "payment.card_approved"),
                            "card_terminal", "ok"),
+    # The approval is credited (the driver strips the number); the terminal goes out of service.
     "nexo-pan_leak": Case("nexo.scenario=pan_leak", card(Scenario.PAN_LEAK),
-                          keys("payment.card_in_doubt"), "card_terminal", "pci_violation"),
+                          keys("payment.card_approved"), "card_terminal", "pci_violation"),
+    "nexo-reject": Case("nexo.scenario=reject", card(Scenario.REJECT),
+                        keys("payment.card_failed"), "card_terminal", "ok"),
     "nexo-lose_reversal_answer": Case("nexo.lose_reversal_answer",
                                       dj.card_sim_sale_cancelled,
                                       keys("sim.refunded", "sim.voucher_printed"),
