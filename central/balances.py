@@ -15,7 +15,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from central.business_db import Account
-from central.statements import among, locked_row
+from central.statements import among, driver_rows, locked_row
+
+_LOCK_LINES = (
+    "SELECT msisdn FROM accounts WHERE msisdn = ANY(CAST(%s AS TEXT[])) ORDER BY msisdn FOR UPDATE"
+)
 
 
 def credit(session: Session, msisdn: str, delta_fen: int) -> bool:
@@ -41,6 +45,8 @@ def lock_lines(session: Session, msisdns: Iterable[str]) -> set[str]:
     wanted = sorted(set(msisdns))
     if not wanted:
         return set()
+    if session.get_bind().dialect.name == "postgresql":  # a sync batch's first statement
+        return {msisdn for (msisdn,) in driver_rows(session, _LOCK_LINES, (wanted,))}
     return set(
         session.scalars(
             select(Account.msisdn)

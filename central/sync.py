@@ -10,7 +10,7 @@ from typing import Any, Protocol, cast
 
 import orjson
 from pydantic import BaseModel
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from central.db import Storage, SyncRecord, utcnow
 from central.errors import ItemConflict, ItemRejected
 from central.kinds import KINDS, KindSpec, TopupV1
 from central.schemas import SyncItem, SyncResult
-from central.statements import executemany
+from central.statements import driver_rows, executemany
 
 
 def canonical_json(value: Any) -> str:
@@ -283,11 +283,11 @@ class _Batch:
 # One primary-key lookup per key, whatever the planner believes: as `key = ANY(:keys)` the
 # lookup walked every record of the kiosk whenever the table's statistics were behind its
 # growth (0.7 ms a batch at 5,000 records, growing with the kiosk's history; 0.15 ms so).
-_RECORDS_OF_KEYS = text(
+_RECORDS_OF_KEYS = (
     "SELECT r.key, r.kind, r.body_sha256, r.result_json"
-    " FROM unnest(CAST(:keys AS TEXT[])) AS wanted(key)"
+    " FROM unnest(CAST(%(keys)s AS TEXT[])) AS wanted(key)"
     " CROSS JOIN LATERAL (SELECT key, kind, body_sha256, result_json FROM sync_records"
-    " WHERE kiosk_id = :kiosk_id AND key = wanted.key LIMIT 1) AS r"
+    " WHERE kiosk_id = %(kiosk_id)s AND key = wanted.key LIMIT 1) AS r"
 )
 
 
@@ -295,7 +295,7 @@ def _records_of(session: Session, kiosk_id: str, keys: set[str]) -> Sequence[Any
     """(key, kind, body_sha256, result_json) of those `keys` the kiosk has delivered: columns,
     not ORM objects (most keys of a batch are new, the rest only replayed)."""
     if session.get_bind().dialect.name == "postgresql":
-        return session.execute(_RECORDS_OF_KEYS, {"keys": list(keys), "kiosk_id": kiosk_id}).all()
+        return driver_rows(session, _RECORDS_OF_KEYS, {"keys": list(keys), "kiosk_id": kiosk_id})
     columns = (SyncRecord.key, SyncRecord.kind, SyncRecord.body_sha256, SyncRecord.result_json)
     return session.execute(
         select(*columns).where(SyncRecord.kiosk_id == kiosk_id, SyncRecord.key.in_(keys))

@@ -141,9 +141,10 @@ def test_a_batch_looks_its_keys_up_one_index_probe_each(pg_central: Central) -> 
     """GIVEN a kiosk with thousands of records the statistics have not seen yet, WHEN a batch's
     keys are looked up, THEN the plan probes the primary key once per key instead of walking
     the kiosk's history (as `key = ANY(:keys)` did while the statistics lagged)."""
-    from sqlalchemy import insert, text
+    from sqlalchemy import insert
 
     from central.db import SyncRecord, utcnow
+    from central.statements import driver_rows
     from central.sync import _RECORDS_OF_KEYS
 
     rows = [
@@ -160,15 +161,11 @@ def test_a_batch_looks_its_keys_up_one_index_probe_each(pg_central: Central) -> 
     with pg_central.storage.sessions.begin() as session:
         session.execute(insert(SyncRecord), rows)
     keys = [f"history-{n}" for n in range(0, 3000, 30)] + [f"new-{n}" for n in range(100)]
+    params = {"keys": keys, "kiosk_id": "K1"}
     with pg_central.storage.sessions() as session:
-        plan = "\n".join(
-            line
-            for (line,) in session.execute(
-                text(f"EXPLAIN (ANALYZE, COSTS OFF) {_RECORDS_OF_KEYS.text}"),
-                {"keys": keys, "kiosk_id": "K1"},
-            )
-        )
-        found = session.execute(_RECORDS_OF_KEYS, {"keys": keys, "kiosk_id": "K1"}).all()
+        explain = f"EXPLAIN (ANALYZE, COSTS OFF) {_RECORDS_OF_KEYS}"
+        plan = "\n".join(line for (line,) in driver_rows(session, explain, params))
+        found = driver_rows(session, _RECORDS_OF_KEYS, params)
     assert "Index Scan using sync_records_pkey" in plan, plan
     assert "Bitmap" not in plan, plan
     assert "Seq Scan on sync_records" not in plan, plan
