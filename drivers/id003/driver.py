@@ -13,7 +13,7 @@ answers a later poll; a status that would start or end a note's story (a new esc
 valid for no note of ours, the unit resting with our note undecided) is acted on only when two
 polls in a row agree. A vend valid for a note this driver never escrowed (the host restarted
 while it was stacking) is reported as `PowerUpWithNote("stacker", None)`: ID-003 names no value
-then, the host's journal does.
+then, the host's journal does; after a RETURN the unit did not carry out, with the note's value.
 """
 
 from __future__ import annotations
@@ -359,12 +359,15 @@ class Id003BillAcceptor:
             if not confirmed:
                 return  # unacknowledged, a real vend valid is repeated at the next poll
             # A note stacked that this driver did not send to the stacker: a host restarted
-            # mid-stack (ID-003's vend valid names no value), or a vend valid after a RETURN
-            # the acceptor acknowledged (a faulty unit, or a corrupted line: never a credit
-            # for a note the customer was told to take back). Reported once, as a note found
-            # in the stacker, for the host's journal to name; then acknowledged.
+            # mid-stack (ID-003's vend valid names no value: the host's journal names it), or
+            # a vend valid after a RETURN the acceptor acknowledged (a faulty unit). Reported
+            # once, as a note found in the stacker, never as this driver's own credit; then
+            # acknowledged. Its value is known when this driver saw its escrow: the note is in
+            # the box, not with the customer, so the listener credits it or, with no flow to
+            # take it, vouchers it (kiosk/cash_router.py).
             log.error("id003: vend valid for a note this driver did not send to the stacker")
-            self._emit(PowerUpWithNote("stacker", None))
+            known = note.fen if note is not None and note.fen is not None else None
+            self._emit(PowerUpWithNote("stacker", known))
             self._note = _Note(-1, None, EscrowDecision.STACK, acknowledged=True, credited=True)
         self._exchange(Frame(Command.ACK), expect_reply=False)
 

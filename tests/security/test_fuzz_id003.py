@@ -355,11 +355,12 @@ def with_crc(frame: Frame, crc: int) -> bytes:
     return body + crc.to_bytes(2, "little")
 
 
-def test_a_vend_valid_after_an_acknowledged_return_is_no_credit() -> None:
+def test_a_vend_valid_after_an_acknowledged_return_is_a_note_found_in_the_stacker() -> None:
     """The case the soak fuzz found: GIVEN a 1,000 note in escrow decided RETURN, the RETURN
-    acknowledged WHEN the acceptor then says vend valid (a faulty unit or a corrupted line)
-    THEN no credit — the customer was told to take the note back — but a note found in the
-    stacker, reported once for the host's journal (when a second poll confirms it)."""
+    acknowledged WHEN the acceptor then says vend valid (a faulty unit) THEN no credit from the
+    driver's own decision, but a note found in the stacker, with its value, reported once (when
+    a second poll confirms it): the note is in the box, not with the customer, so the host
+    credits or vouchers it (issue 18: reported without its value it was neither)."""
     replies = [
         [Frame(Status.ESCROW, b"\x63").encode()],  # poll: a 1,000 note in escrow
         [Frame(Status.ESCROW, b"\x63").encode()],  # poll: confirmed
@@ -373,5 +374,6 @@ def test_a_vend_valid_after_an_acknowledged_return_is_no_credit() -> None:
     events = [event for event, _ in ledger.events]
     assert ledger.decisions == [(1000, EscrowDecision.RETURN)]
     assert not [e for e in events if isinstance(e, NoteCredited)]
-    assert events.count(PowerUpWithNote("stacker", None)) == 1
+    assert events.count(PowerUpWithNote("stacker", 1000)) == 1
+    assert PowerUpWithNote("stacker", None) not in events
     check_no_phantom_credit(ledger)
