@@ -38,7 +38,8 @@ def check_character_ok(number: str) -> bool:
 
 
 def mask(number: str) -> str:
-    """`110105********1234`: region kept, birth date and sequence hidden (DESIGN.md)."""
+    """`110105********1234`: region kept, birth date and sequence hidden
+    (docs/design.md#personal-data-masked-and-sealed)."""
     if len(number) < 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]

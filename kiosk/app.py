@@ -385,7 +385,8 @@ class KioskApp:
         return SimDevices(self.sim_reader, self.card_dispenser, self.config.sim.adm_key)
 
     def new_sim_sale(self) -> SimSaleFlow:
-        """A SIM sale: the ID card is read into it, no login needed (DESIGN.md)."""
+        """A SIM sale: the ID card is read into it, no login needed
+        (docs/design.md#unified-authentication)."""
         self._require_in_service()
         devices = self._sim_devices()
         if devices is None or self.acceptor is None:

@@ -2,7 +2,7 @@
 device health, the network and the out-of-service switch. The UI greys out what is unavailable
 and says why (`reason_key`), or warns (`warning_key`) when a service works without a receipt.
 
-Rules (DESIGN.md "Services and when they run"): cash and card payments work offline (stored
+Rules (docs/design.md#services-and-when-they-run): cash and card payments work offline (stored
 and forwarded); everything that asks central something needs the network; a print service
 needs the printer; a payment without a working printer warns "no receipt" or is stopped,
 as `devices.printer.required` says.

@@ -2,7 +2,7 @@
 countdown, and a clean slate for the next customer.
 
 A customer proves who they are once (service password, SMS code, or ID card) and every service
-in the session uses that proof (DESIGN.md "Unified authentication"). Everything personal lives in
+in the session uses that proof (docs/design.md#unified-authentication). Everything personal lives in
 this object and nowhere else in the core; `end()` drops it all — the customer, the central
 session token, a pending SMS challenge, the ID card record — whatever the reason (logout, finish,
 idle timeout, central expiring the session). Tests inspect `vars()` of a session to prove it.

@@ -7,10 +7,10 @@
           recovery through the terminal, reversal of an approval that cannot be recorded
 
 Central settles the unpaid months oldest first and credits what is left to the balance (no
-change is given, so a last note may overshoot). Offline (DESIGN.md: works offline, stored and
-forwarded) the kiosk cannot ask what is due: the customer enters the amount, within the
-offline caps, and the receipt says "pending". Stacked notes are never given back: cancelling
-with money in commits what was paid.
+change is given, so a last note may overshoot). Offline (payments are stored and forwarded:
+docs/design.md#services-and-when-they-run) the kiosk cannot ask what is due: the customer enters
+the amount, within the offline caps, and the receipt says "pending". Stacked notes are never
+given back: cancelling with money in commits what was paid.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The acceptor's events arrive on its own thread. A note is money only at vend valid
 (`NoteCredited`) — or, after a power cut mid-note, when the acceptor says it lies in the
-stacker (protocols.md, ID-003 power-up with bill) — and `record_note` journals it with the cash
+stacker (docs/protocols.md#power-cut-mid-note) — and `record_note` journals it with the cash
 box before the customer sees it counted. Notes are taken until the amount due is reached; the
 last note may overshoot it (no change is given: the flow credits the excess to the customer).
 `stop()` disables the acceptor and waits for a note already decided STACK to settle, so that

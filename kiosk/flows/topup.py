@@ -257,8 +257,9 @@ class TopUpFlow:
                 self._power_up(event)
 
     def _power_up(self, event: PowerUpWithNote) -> None:
-        """Power cut mid-note (protocols.md): a note we sent to the stacker and that is in the
-        stacker now is money although vend valid never came; one in the acceptor goes back."""
+        """Power cut mid-note (docs/protocols.md#power-cut-mid-note): a note we sent to the
+        stacker and that is in the stacker now is money although vend valid never came; one in
+        the acceptor goes back."""
         note = event.pending_denomination_fen
         if note is None:
             return
