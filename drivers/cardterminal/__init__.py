@@ -1,2 +1,2 @@
 """Bank card terminal over nexo Retailer Sale-to-POI JSON: pure codec, thin transports, driver,
-and a loopback terminal simulator (protocols.md, bank card terminal)."""
+and a loopback terminal simulator (docs/protocols.md#bank-card-terminal-nexo)."""

@@ -1,7 +1,7 @@
 """Pure nexo Sale-to-POI JSON codec: typed messages in both directions, bytes in and out
 (decoding here, encoding in encoding.py, re-exported).
 
-Shapes follow protocols.md (bank card terminal): every message is a `SaleToPOIRequest` or
+Shapes follow docs/protocols.md#bank-card-terminal-nexo: every message is a `SaleToPOIRequest` or
 `SaleToPOIResponse` holding a `MessageHeader` and one body named after its category and type
 (`PaymentRequest`, `TransactionStatusResponse`, ...). Amounts are JSON numbers in major units,
 read as `Decimal` and written from integer fen (see money.py). Everything from the terminal

@@ -1,10 +1,10 @@
 """nexo card terminal driver: `CardTerminal` over a transport, with in-doubt recovery.
 
-A lost answer is never guessed (protocols.md: "A lost answer is resolved with a
-TransactionStatus request naming the original MessageReference"). When a payment's answer does
-not come — connection dropped, garbled, or too late (then an abort goes out first) — `pay` asks
-for the transaction status until a final answer or `recovery_s` passes, and only then returns
-`CardInDoubt`. A reversal whose answer is lost is asked after in the same way.
+A lost answer is never guessed (docs/protocols.md#bank-card-terminal-nexo: "A lost answer is
+resolved with a TransactionStatus request naming the original MessageReference"). When a
+payment's answer does not come — connection dropped, garbled, or too late (then an abort goes
+out first) — `pay` asks for the transaction status until a final answer or `recovery_s` passes,
+and only then returns `CardInDoubt`. A reversal whose answer is lost is asked after in the same way.
 
 Nothing beyond a masked PAN is kept: the codec's PCI guard strips card data from every answer
 and reports which fields it took; the driver logs the fields (never values) and, when a full
@@ -436,7 +436,7 @@ class NexoCardTerminal:
         payload = self._wire(AbortRequest(self._header(Category.ABORT, own_id), reference))
         try:
             if via is not None and via.can_send_more:
-                via.send_more(payload)  # protocols.md TCP stream: on the payment's connection
+                via.send_more(payload)  # on the payment's own connection (TCP stream)
             else:
                 self.transport.notify(payload)
         except DeviceUnavailable as exc:

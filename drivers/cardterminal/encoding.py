@@ -1,6 +1,6 @@
 """nexo Sale-to-POI JSON encoding: typed messages out as UTF-8 JSON bytes (pure).
 
-The shapes are those codec.py decodes (protocols.md, bank card terminal; nexo Retailer
+The shapes are those codec.py decodes (docs/protocols.md#bank-card-terminal-nexo; nexo Retailer
 Sale-to-POI message bodies, docs/drivers-nexo.md). Amounts are written from integer fen as
 JSON numbers in major units, never through a float. No PCI check here: the simulator must be
 able to misbehave.

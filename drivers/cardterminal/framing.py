@@ -1,6 +1,7 @@
 """Length-prefixed framing of nexo JSON over TCP: pure bytes in, whole messages out.
 
-protocols.md names "a length-prefixed TCP stream" without fixing the prefix, so we chose: an
+docs/protocols.md#bank-card-terminal-nexo names "a length-prefixed TCP stream" without fixing
+the prefix, so we chose: an
 unsigned big-endian byte count of the UTF-8 JSON that follows, 4 bytes wide by default and 2
 where a terminal wants that (settings `length_prefix_bytes`) *(check the terminal's ECR guide)*.
 No delimiter, no trailing newline. A frame above `MAX_FRAME` bytes, or empty, is garbage.

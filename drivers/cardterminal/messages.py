@@ -1,4 +1,5 @@
-"""nexo Sale-to-POI message models (protocols.md, bank card terminal): frozen, typed, no I/O.
+"""nexo Sale-to-POI message models, frozen, typed, no I/O: see
+docs/protocols.md#bank-card-terminal-nexo.
 
 Amounts are integer fen here; only the codec turns them into decimal major units.
 """

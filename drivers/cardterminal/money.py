@@ -1,8 +1,9 @@
 """Amounts between integer fen and nexo's decimal major units, exactly and never via a float.
 
-nexo carries amounts as JSON numbers in major units (protocols.md: "the amount is a decimal in
-major units: convert from fen exactly, never through a float"). The codec reads JSON numbers as
-`Decimal` and writes them from the integer fen, so no binary fraction ever touches money.
+nexo carries amounts as JSON numbers in major units (docs/protocols.md#bank-card-terminal-nexo:
+"the amount is a decimal in major units: convert from fen exactly, never through a float"). The
+codec reads JSON numbers as `Decimal` and writes them from the integer fen, so no binary
+fraction ever touches money.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""PCI guard: card data beyond a masked PAN is never kept by this software (DESIGN.md).
+"""PCI guard: card data beyond a masked PAN is never kept by this software (docs/design.md#no-pan).
 
-The terminal is semi-integrated and should send only a masked PAN (protocols.md). The guard
-runs on the decoded JSON tree of every terminal message, before it is typed, and looks only
-where nexo puts card data (docs/drivers-nexo.md, "PCI guard"):
+The terminal is semi-integrated and should send only a masked PAN
+(docs/protocols.md#bank-card-terminal-nexo). The guard runs on the decoded JSON tree of every
+terminal message, before it is typed, and looks only where nexo puts card data
+(docs/drivers-nexo.md, "PCI guard"):
 
 - `SensitiveCardData` (nexo CardData): its content is stripped. Expiry date and card sequence
   number are what real terminals send there in every approval (Adyen's published responses

@@ -17,9 +17,10 @@ timestamp (also on failures and reversals), the payment instrument type. Switche
 scenario: `next_poi_transaction_id`, `lose_reversal_answer`, `ignore_abort`, `abort_wait_s`.
 
 The terminal remembers every transaction while it runs: TransactionStatus repeats the original
-answer (also of a reversal), and a payment can be reversed once (protocols.md). The scenario
-shapes the payment only; status and reversal answers are always honest. Payments keep going
-when the kiosk disconnects, as a real terminal's do.
+answer (also of a reversal), and a payment can be reversed once
+(docs/protocols.md#bank-card-terminal-nexo). The scenario shapes the payment only; status and
+reversal answers are always honest. Payments keep going when the kiosk disconnects, as a real
+terminal's do.
 """
 
 from __future__ import annotations

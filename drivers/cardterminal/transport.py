@@ -1,9 +1,10 @@
 """Thin transports to the terminal: HTTP(S) POST of the JSON, or a length-prefixed TCP stream.
 
-protocols.md: "HTTPS POST of the JSON to the terminal on the local network, or a length-prefixed
-TCP stream. Make it configurable". Both open one connection per request, so a lost or late
-answer can never be mistaken for the answer to a later request. Each reports the one fact the
-driver needs about a failure: whether the request may have reached the terminal.
+docs/protocols.md#bank-card-terminal-nexo: "HTTPS POST of the JSON to the terminal on the local
+network, or a length-prefixed TCP stream. Make it configurable". Both open one connection per
+request, so a lost or late answer can never be mistaken for the answer to a later request. Each
+reports the one fact the driver needs about a failure: whether the request may have reached the
+terminal.
 
 - `DeviceUnavailable`: nothing was sent (connection refused, unknown host): no money moved.
 - `AnswerLost`: the request went out, no usable answer came: the outcome is unknown.

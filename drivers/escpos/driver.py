@@ -2,7 +2,7 @@
 
 `/dev/ttyUSB0`, `socket://10.0.0.5:9100`, `spy://...` or `loop://` — config alone decides. The
 port is opened lazily and reopened after any error, because printers vanish on a power cycle
-(protocols.md, "Known field problems").
+(docs/protocols.md#known-field-problems).
 """
 
 from __future__ import annotations

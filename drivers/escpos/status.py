@@ -1,7 +1,7 @@
 """Pure codec for ESC/POS real-time status (`DLE EOT n`), shared by the driver and simulator.
 
-protocols.md, "Receipt printer": a reply byte always has bits 1 and 4 set and bits 0 and 7
-clear; anything else is garbage. No reply at all is *unknown*, never "ok" (python-escpos's
+docs/protocols.md#real-time-status-dle-eot: a reply byte always has bits 1 and 4 set and bits 0
+and 7 clear; anything else is garbage. No reply at all is *unknown*, never "ok" (python-escpos's
 `paper_status()` reports "paper adequate" then).
 """
 

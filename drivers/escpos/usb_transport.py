@@ -2,7 +2,8 @@
 pyserial port (write, flush, read, reset_input_buffer, close), so the driver is unchanged.
 
 USB errors become OSError, which the driver answers by closing and reopening on the next call:
-printers report "resource busy" and vanish after a power cycle (protocols.md, field problems).
+printers report "resource busy" and vanish after a power cycle
+(docs/protocols.md#known-field-problems).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pure codec of the resident ID card SAM module's serial protocol (protocols.md).
+"""Pure codec of the resident ID card SAM module's serial protocol (docs/protocols.md#sam-frames).
 
 Request: AA AA AA 96 69 · LEN (2 bytes BE: bytes after LEN, checksum included) · CMD · PARA ·
 data · CHK. Reply: the same preamble and LEN · SW1 SW2 SW3 · data · CHK. CHK is the XOR of every

@@ -1,8 +1,8 @@
 """ID card reader driver: polls the SAM module on its own thread via `serial_for_url`.
 
-Find no faster than every 300 ms (protocols.md). Events: IdCardPresent, IdCardRead (a typed,
-validated record), IdCardRemoved, IdCardReadError. Nothing personal is ever logged: records
-mask themselves, and errors name fields, never values.
+Find no faster than every 300 ms (docs/protocols.md#polling-and-card-presence). Events:
+IdCardPresent, IdCardRead (a typed, validated record), IdCardRemoved, IdCardReadError. Nothing
+personal is ever logged: records mask themselves, and errors name fields, never values.
 """
 
 from __future__ import annotations

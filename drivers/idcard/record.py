@@ -1,5 +1,6 @@
 """The card's 256-byte UTF-16LE text block ↔ a typed `IdCardRecord`, and the ID number's check
-character (protocols.md: fixed fields in this order and size, space padded)."""
+character (docs/protocols.md#the-id-cards-text-block: fixed fields in this order and size, space
+padded)."""
 
 from __future__ import annotations
 

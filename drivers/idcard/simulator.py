@@ -1,8 +1,8 @@
 """ID card reader simulator: a SAM module on a pseudo-terminal, with test identities and faults.
 
-A read card must leave the field before "find" sees it again (protocols.md); "select" still
-answers while it lies there, which is how the driver tells "read" from "removed" *(check on the
-module in use)*.
+A read card must leave the field before "find" sees it again
+(docs/protocols.md#polling-and-card-presence); "select" still answers while it lies there, which
+is how the driver tells "read" from "removed" *(check on the module in use)*.
 """
 
 from __future__ import annotations

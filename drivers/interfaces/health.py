@@ -10,7 +10,7 @@ class HealthLevel(enum.Enum):
     OK = "ok"
     WARNING = "warning"
     ERROR = "error"
-    UNKNOWN = "unknown"  # no answer is never "ok" (protocols.md, ESC/POS)
+    UNKNOWN = "unknown"  # no answer is never "ok" (docs/protocols.md#real-time-status-dle-eot)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from drivers.interfaces.health import DeviceHealth
 
 
 def mask_id_number(number: str) -> str:
-    """`110105199001011234` → `110105********1234` (DESIGN.md: masked on screens and logs)."""
+    """`110105199001011234` → `110105********1234`, masked on screens and logs
+    (docs/design.md#personal-data-masked-and-sealed)."""
     if len(number) < 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
@@ -86,7 +87,8 @@ IdCardEvent = IdCardPresent | IdCardRead | IdCardRemoved | IdCardReadError
 
 @runtime_checkable
 class IdCardReader(Protocol):
-    """Polls for cards on its own thread (no faster than every 300 ms, protocols.md)."""
+    """Polls for cards on its own thread, no faster than every 300 ms
+    (docs/protocols.md#polling-and-card-presence)."""
 
     def start(self, listener: Callable[[IdCardEvent], None]) -> None: ...
 
