@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from tests.support.pcscd import set_up_client_socket
+
 REPO = Path(__file__).resolve().parent.parent
+_PCSCD_DIR: Path | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Every PC/SC client of the run (this process, xdist workers, subprocesses) talks to the
+    # suite's own pcscd (tests/support/pcscd.py), never to one the machine already runs; set
+    # before any client connects, as libpcsclite reads it once per process.
+    global _PCSCD_DIR  # noqa: PLW0603 - one folder per run, removed by the process that made it
+    _PCSCD_DIR = set_up_client_socket()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _PCSCD_DIR is not None:
+        shutil.rmtree(_PCSCD_DIR, ignore_errors=True)
 
 
 def write_config(folder: Path, **overrides: Any) -> Path:

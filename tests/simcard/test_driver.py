@@ -34,7 +34,8 @@ from drivers.simcard.emulator import (
 )
 from drivers.simcard.errors import SimCardRemoved
 from drivers.simcard.virtual_card import EF
-from tests.simcard.conftest import READER, Pcscd, card_in_reader, wait_card, wait_for
+from tests.simcard.conftest import READER, Pcscd, card_in_reader, wait_card
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -255,7 +256,7 @@ class Events:
                         return i + 1
             return None
 
-        return int(wait_for(find, timeout_s, f"event {kind.__name__}")) - 1
+        return wait_until(find, timeout_s, f"event {kind.__name__} after #{after}") - 1
 
 
 def test_insert_remove_events(reader: PcscSimCardReader) -> None:
@@ -271,8 +272,6 @@ def test_insert_remove_events(reader: PcscSimCardReader) -> None:
 
 
 def test_reader_lost_and_found(reader: PcscSimCardReader, pcscd: Pcscd) -> None:
-    if not pcscd.owned:
-        pytest.skip("pcscd was already running before the tests: cannot restart it")
     events = Events()
     reader.start(events)
     found = events.wait(SimReaderFound)
