@@ -65,7 +65,8 @@ class IdCardSettings(_Settings):
 
 
 class PcscSettings(_Settings):
-    # Part of the PC/SC reader name to use ("" = the first reader pcscd lists).
+    # Part of the PC/SC reader name to use ("" = the first reader pcscd lists); with
+    # simulate: true there is no pcscd and no reader name to match (drivers/simcard/inprocess.py).
     reader: str = ""
     poll_s: float = Field(default=0.5, gt=0, le=10)
 
@@ -226,10 +227,23 @@ def _start_idcard_simulator(_settings: IdCardSettings) -> Simulator:
     return Simulator(simulator.url, simulator.stop, simulator)
 
 
-def _build_pcsc(settings: PcscSettings, _sim: Simulator | None, _ctx: Mapping[str, Any]) -> Any:
-    from drivers.simcard.driver import PcscSimCardReader
+def _build_pcsc(settings: PcscSettings, sim: Simulator | None, _ctx: Mapping[str, Any]) -> Any:
+    from drivers.simcard.driver import PcscSimCardReader, SimCardDriver
+    from drivers.simcard.inprocess import InProcessTransport, SimSlot
 
+    if sim is not None:
+        # The same driver, its APDUs sent straight to the emulated card instead of to pcscd.
+        assert isinstance(sim.handle, SimSlot)
+        return SimCardDriver(InProcessTransport(sim.handle), poll_s=settings.poll_s)
     return PcscSimCardReader(settings.reader, poll_s=settings.poll_s)
+
+
+def _start_pcsc_simulator(_settings: PcscSettings) -> Simulator:
+    """The emulated SIM card in-process, in a slot fed with blank cards (no pcscd needed)."""
+    from drivers.simcard.inprocess import SimSlot
+
+    slot = SimSlot(feed=True)
+    return Simulator(f"inprocess:{slot.name}", slot.stop, slot)
 
 
 def _build_simulated_dispenser(
@@ -397,7 +411,7 @@ DRIVERS: dict[str, DriverSpec] = {
     "escpos.serial": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.network": DriverSpec("printer", EscposSettings, _build_escpos, _start_escpos_simulator),
     "escpos.usb": DriverSpec("printer", EscposUsbSettings, _build_escpos_usb),
-    "pcsc": DriverSpec("sim_reader", PcscSettings, _build_pcsc),
+    "pcsc": DriverSpec("sim_reader", PcscSettings, _build_pcsc, _start_pcsc_simulator),
     "dispenser.simulated": DriverSpec(
         "card_dispenser", SimulatedDispenserSettings, _build_simulated_dispenser
     ),

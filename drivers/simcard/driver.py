@@ -1,12 +1,14 @@
-"""`SimCardReader` on pyscard through pcscd: card events, ICCID/IMSI/PIN state, blank-card writing.
+"""`SimCardReader` over a card transport: card events, ICCID/IMSI/PIN state, blank-card writing.
+The same driver runs on pcscd through pyscard (`PcscSimCardReader`) and on the emulated card
+in-process (`SimCardDriver(InProcessTransport(slot))`, drivers/simcard/inprocess.py).
 
-Monitoring is a plain polling loop on its own thread with a fresh PC/SC context on every poll, so
-it survives pcscd restarts and readers being unplugged and plugged back (pyscard's CardMonitor is
-known to die or hang there). Every pyscard exception is caught in the loop.
+Monitoring is a plain polling loop on its own thread; on pcscd each poll has a fresh PC/SC context,
+so it survives pcscd restarts and readers being unplugged and plugged back (pyscard's CardMonitor
+is known to die or hang there). Every exception is caught in the loop.
 
-Card operations (`read_card`, `write_blank`) open their own context and connection on the
-caller's thread and are serialised by a lock. Every APDU exchange is logged at debug level with
-the data of VERIFY / UPDATE commands and of secret file reads replaced by their length.
+Card operations (`read_card`, `write_blank`) open their own session on the caller's thread and
+are serialised by a lock. Every APDU exchange is logged at debug level with the data of VERIFY /
+UPDATE commands and of secret file reads replaced by their length.
 """
 
 from __future__ import annotations
@@ -14,9 +16,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
-
-from smartcard import scard
 
 from drivers.interfaces.health import DeviceHealth, HealthLevel
 from drivers.interfaces.sim import (
@@ -32,6 +31,7 @@ from drivers.interfaces.sim import (
 from drivers.simcard import apdu
 from drivers.simcard import contents as file_contents
 from drivers.simcard.apdu import FileInfo, FileStructure, SimDataError, SwKind
+from drivers.simcard.card_session import CardFiles, CardSession, CardTransport
 from drivers.simcard.errors import (
     SimAdmRejected,
     SimBlankCard,
@@ -45,23 +45,16 @@ from drivers.simcard.errors import (
     SimVerifyMismatch,
     SimWriteFailed,
 )
-from drivers.simcard.pcsc_session import (
-    S_OK,
-    CardFiles,
-    PcscSession,
-    find_reader,
-    release_context,
-    return_code,
-)
+from drivers.simcard.pcsc_session import PcscTransport
 
 log = logging.getLogger(__name__)
 
 
-class PcscSimCardReader:
-    """`SimCardReader` on pcscd through pyscard; `reader_name_filter` picks the reader."""
+class SimCardDriver:
+    """`SimCardReader` over any `CardTransport`."""
 
-    def __init__(self, reader_name_filter: str = "", *, poll_s: float = 0.5) -> None:
-        self.reader_name_filter = reader_name_filter
+    def __init__(self, transport: CardTransport, *, poll_s: float = 0.5) -> None:
+        self.transport = transport
         self.poll_s = poll_s
         self._lock = threading.RLock()
         self._stop = threading.Event()
@@ -75,7 +68,7 @@ class PcscSimCardReader:
 
     def start(self, listener: Callable[[SimEvent], None]) -> None:
         if self._thread is not None:
-            raise RuntimeError("PcscSimCardReader already started")
+            raise RuntimeError("the SIM reader is already started")
         self._listener = listener
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="sim-monitor", daemon=True)
@@ -97,34 +90,8 @@ class PcscSimCardReader:
             self._stop.wait(self.poll_s)
 
     def _poll(self) -> tuple[str | None, bytes | None]:
-        """(reader name, ATR of the card in it) from a fresh PC/SC context."""
-        try:
-            rv, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-        except Exception as exc:
-            log.debug("SCardEstablishContext: %s", exc)
-            return None, None
-        if return_code(rv) != S_OK:
-            return None, None
-        try:
-            return self._poll_reader(context)
-        except Exception as exc:
-            log.debug("SIM poll: %s", exc)
-            return None, None
-        finally:
-            release_context(context)
-
-    def _poll_reader(self, context: Any) -> tuple[str | None, bytes | None]:
-        reader = find_reader(context, self.reader_name_filter)
-        if reader is None:
-            return None, None
-        rv, states = scard.SCardGetStatusChange(context, 0, [(reader, scard.SCARD_STATE_UNAWARE)])
-        if return_code(rv) != S_OK or not states:
-            return None, None
-        _name, state, atr = states[0]
-        if state & scard.SCARD_STATE_UNAVAILABLE:
-            return None, None
-        present = state & scard.SCARD_STATE_PRESENT and not state & scard.SCARD_STATE_MUTE
-        return reader, (bytes(atr) if present and atr else None)
+        """(reader name, ATR of the card in it)."""
+        return self.transport.poll()
 
     def _update(self, reader: str | None, atr: bytes | None) -> None:
         events: list[SimEvent] = []
@@ -167,7 +134,7 @@ class PcscSimCardReader:
     # ------------------------------------------------------------------ reading
 
     def read_card(self) -> SimCardInfo:
-        with self._lock, PcscSession(self.reader_name_filter, exclusive=False) as session:
+        with self._lock, self.transport.open(exclusive=False) as session:
             return self._read(CardFiles(session), session.atr)
 
     def read_imsi(self) -> str:
@@ -259,20 +226,20 @@ class PcscSimCardReader:
             verify_adm = apdu.verify_adm(adm_key)
         except SimDataError as exc:
             raise SimInvalidData(str(exc)) from exc
-        with self._lock, PcscSession(self.reader_name_filter, exclusive=True) as session:
+        with self._lock, self.transport.open(exclusive=True) as session:
             # Reset the card afterwards so the ADM state does not linger -- unless it is gone:
             # resetting a vanished card wedges pcscd's vpcd slot (and helps nothing on others).
-            session.disposition = scard.SCARD_RESET_CARD
+            session.reset_on_close = True
             try:
                 contents = (iccid, ki, pins, smsp, imsi)
                 self._write(session, data, verify_adm=verify_adm, contents=contents)
             except SimCardRemoved:
-                session.disposition = scard.SCARD_LEAVE_CARD
+                session.reset_on_close = False
                 raise
 
     def _write(
         self,
-        session: PcscSession,
+        session: CardSession,
         data: SimPersonalisation,
         *,
         verify_adm: bytes,
@@ -311,7 +278,7 @@ class PcscSimCardReader:
         log.info("SIM write: ICCID %s written and verified", data.iccid)
 
     @staticmethod
-    def _verify_adm(session: PcscSession, command: bytes) -> None:
+    def _verify_adm(session: CardSession, command: bytes) -> None:
         response = session.transmit(command)
         if response.ok:
             return
@@ -354,3 +321,11 @@ class PcscSimCardReader:
         if not response.ok:
             raise SimVerifyMismatch(f"reading {fid:04X} back answered {response}")
         return response.data
+
+
+class PcscSimCardReader(SimCardDriver):
+    """`SimCardReader` on pcscd through pyscard; `reader_name_filter` picks the reader."""
+
+    def __init__(self, reader_name_filter: str = "", *, poll_s: float = 0.5) -> None:
+        super().__init__(PcscTransport(reader_name_filter), poll_s=poll_s)
+        self.reader_name_filter = reader_name_filter
