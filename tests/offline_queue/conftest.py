@@ -61,7 +61,7 @@ def central() -> Iterator[ScriptedCentral]:
                 script.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": payload}
                 )
-            time.sleep(script.delay_s)
+            time.sleep(script.delay_s)  # the scenario: a slow central, as scripted
             status, body = script.respond(payload["items"])
             try:
                 self.send_response(status)

@@ -62,7 +62,7 @@ _CHILD = (
             print("E", key, flush=True)
             n += 1
         worker.kick()
-        time.sleep(0.02)
+        time.sleep(0.02)  # the producer's pace (the scenario), not a wait
     """
     )
     .replace("%(poison)d", str(POISON_EVERY))
@@ -159,7 +159,7 @@ def _run_and_kill(path: Path, url: str, rng: random.Random) -> list[str]:
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "ready"
-    time.sleep(rng.uniform(0.0, 0.25))
+    time.sleep(rng.uniform(0.0, 0.25))  # the scenario: a kill at a random moment of work
     os.kill(child.pid, signal.SIGKILL)
     assert child.wait(10) == -signal.SIGKILL
     committed = [line.split()[1] for line in child.stdout.read().splitlines() if line[:2] == "E "]

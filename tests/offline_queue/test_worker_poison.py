@@ -36,7 +36,9 @@ from offline_queue import (
     enqueue,
 )
 from tests.offline_queue.conftest import FakeClock, Items, Reply, ScriptedCentral, accept_all, fill
-from tests.offline_queue.test_worker import drain, make, state, wait_for
+from tests.offline_queue.test_worker import make, state
+from tests.offline_queue.test_worker_bisect import drain
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -405,7 +407,7 @@ def test_the_thread_splits_out_a_500_poison_item_on_its_own(
     )
     worker.start()
     try:
-        assert wait_for(lambda: store.stats().pending == 0, timeout_s=20.0)
+        wait_until(lambda: store.stats().pending == 0, 20.0, "the queue drained")
     finally:
         assert worker.stop(timeout=5)
     stats = store.stats()
