@@ -8,6 +8,7 @@ The GUI is plugged in by ui/ (which imports this module, never the reverse): `ma
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import os
 import sys
@@ -34,6 +35,7 @@ from kiosk.outbox_setup import (
     record_last_success,
 )
 from kiosk.simulators import serve_interactively
+from kiosk.tour import JOURNEY_KEYS, demo_config
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 PLAIN_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # commands with no config
@@ -51,7 +53,11 @@ class Frontend(Protocol):
         its first screen meanwhile and lets no one in before `starting.done`."""
         ...
 
-    def demo(self, app: KioskApp, *, out_dir: Path, headless: bool | None) -> int: ...
+    def demo(
+        self, app: KioskApp, *, out_dir: Path, headless: bool | None, only: str | None = None
+    ) -> int:
+        """Headless: the tour (kiosk.tour.run_tour, `only` one journey of it); else the UI."""
+        ...
 
 
 def _default_config() -> Path:
@@ -75,12 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
-        help="start central, simulators and the UI; headless: a scripted cash top-up",
+        help="start central, simulators and the UI; headless: a tour of every service",
         description="Starts the embedded central backend, the device simulators and the UI. "
-        "Without a display it runs a scripted cash top-up, saves a PNG of every screen, and "
-        "prints the receipt and what central recorded.",
+        "Without a display it taps through every customer service and the technician's tasks, "
+        "saves a PNG of every screen and receipt, and prints what central recorded of each.",
     )
     demo.add_argument("--out", type=Path, default=Path("demo-out"), help="folder for PNGs")
+    journeys = ", ".join(JOURNEY_KEYS)
+    demo.add_argument("--only", choices=JOURNEY_KEYS, metavar="SERVICE", default=None,
+                      help=f"headless: one journey of the tour ({journeys})")  # fmt: skip
     mode = demo.add_mutually_exclusive_group()
     mode.add_argument("--headless", dest="headless", action="store_true", default=None,
                       help="scripted run even when a display is present")  # fmt: skip
@@ -254,12 +263,22 @@ def cmd_central(command: str, args: Sequence[str]) -> NoReturn:
     os.execv(sys.executable, argv)  # noqa: S606
 
 
+def _demo(frontend: Frontend, app: KioskApp, args: argparse.Namespace) -> int:
+    if args.only is None:
+        return frontend.demo(app, out_dir=args.out, headless=args.headless)
+    if "only" not in inspect.signature(frontend.demo).parameters:
+        print("kiosk: this user interface's demo runs no single journey (--only)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    return frontend.demo(app, out_dir=args.out, headless=args.headless, only=args.only)
+
+
 def _run_gui(frontend: Frontend | None, config: KioskConfig, args: argparse.Namespace) -> int:
     if frontend is None:
         print("kiosk: this entry point has no user interface; use the `kiosk` command",
               file=sys.stderr)  # fmt: skip
         return EXIT_USAGE
-    app = KioskApp(config)
+    app = KioskApp(demo_config(config) if args.command == "demo" else config)
     with DataFolderLock(config.data_dir):
         starting = CoreStart(app)
         starting.begin()  # first: the core starts while the UI loads (kiosk/core_start.py)
@@ -269,7 +288,7 @@ def _run_gui(frontend: Frontend | None, config: KioskConfig, args: argparse.Name
             else:
                 frontend.prepare()
                 starting.wait()  # the scripted demo begins with a customer at once
-                code = frontend.demo(app, out_dir=args.out, headless=args.headless)
+                code = _demo(frontend, app, args)
             starting.wait()  # a failed start is the exit's reason, whatever the UI did
             return code
         finally:
