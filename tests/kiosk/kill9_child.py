@@ -44,6 +44,7 @@ from kiosk.metrics import ServiceMetrics
 from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
 from tests.central.business_client import ZHANG_SAN_CARD
 from tests.kiosk.fakes import RecordingPrinter
+from tests.support import wait_until
 
 MSISDN = "13800138000"
 TOPUP_NOTES_FEN = (5000, 2000)
@@ -86,7 +87,7 @@ def announcing(journal: Journal, stop_at: int) -> None:
         count += 1
         print("journalled", entry.kind, flush=True)
         if count == stop_at:
-            time.sleep(600)  # SIGKILLed here
+            time.sleep(600)  # the scenario: SIGKILLed here
         return seq
 
     journal.record = record  # type: ignore[method-assign]
@@ -99,14 +100,6 @@ def deliver(folder: Path, url: str, token: str) -> None:
         SyncWorker(store, HttpBatchSender(url, "K1", token)).run_once()
     finally:
         store.close()
-
-
-def wait_until(condition: Any, timeout_s: float = 10) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise SystemExit("timed out")
-        time.sleep(0.005)
 
 
 def delivery_waiter(folder: Path, url: str, token: str) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from drivers.interfaces import EscrowDecision
 from kiosk.app import KioskApp
 from kiosk.config import load_config
 from tests.conftest import write_config
+from tests.support import holds_for, wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -47,9 +47,7 @@ def test_orphan_note_is_journalled_with_its_cash(app: KioskApp) -> None:
 
     app.router.on_event(NoteCredited(5000))
     assert app.journal is not None
-    deadline = time.monotonic() + 5
-    while not app.journal.cashbox() and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(app.journal.cashbox, what="the orphan note in the cash box")
     assert app.journal.cashbox() == {5000: 1}
     kinds = [e[2] for e in app.journal.events()]
     assert kinds == ["cash.orphan_note"]
@@ -105,10 +103,10 @@ def test_full_disk_puts_the_kiosk_out_of_service_and_takes_no_money(app: KioskAp
     controls = app.simulator_controls
     assert controls is not None
     controls.insert_note(10000)
-    time.sleep(1.0)
     simulator = app.simulators["bill_acceptor"].handle
-    assert simulator.stacked_fen == []  # type: ignore[attr-defined]
-    assert journal.cashbox() == {}
+    # The scenario: a note offered to a kiosk out of service is never taken.
+    holds_for(lambda: simulator.stacked_fen == [] and journal.cashbox() == {}, 1.0,  # type: ignore[attr-defined]
+              "nothing stacked, nothing in the cash box")  # fmt: skip
 
 
 def test_a_queue_key_others_can_read_stops_the_start(tmp_path: Path) -> None:
@@ -157,12 +155,7 @@ def test_the_running_kiosk_reports_to_central_and_obeys_the_switch(app: KioskApp
         return rows[0] if rows else {}
 
     def eventually(check: Callable[[dict[str, object]], bool]) -> bool:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if check(fleet_row()):
-                return True
-            time.sleep(0.2)
-        return False
+        return wait_until(lambda: check(fleet_row()), 20, "central's fleet row", interval=0.2)
 
     assert eventually(lambda row: row.get("status") == "online"), "no heartbeat reached central"
     assert app.service("topup.cash").available

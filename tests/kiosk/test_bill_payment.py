@@ -5,7 +5,6 @@ declined and in doubt, and recovery after a power cut."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,7 +16,6 @@ import pytest
 from drivers.cardterminal.simulator import Scenario, TerminalSimulator
 from drivers.interfaces import CardDeclined, CardInDoubt
 from drivers.simulated.bill_acceptor import SimulatedBillAcceptor
-from kiosk.cash_router import CashRouter
 from kiosk.central_api import CentralApi
 from kiosk.config import NOTE_DENOMINATIONS_FEN
 from kiosk.errors import CentralRefused, FlowError, JournalError
@@ -27,10 +25,11 @@ from kiosk.flows.card_topup import TOPUP, CardTopUpContext, settle_open_payments
 from kiosk.journal import Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import recover
-from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
+from offline_queue import OutboxStore
 from tests.central.conftest import KIOSKS, Central
 from tests.kiosk.fakes import RecordingPrinter
 from tests.kiosk.test_card_topup import _terminal
+from tests.support.builders import deliver_outbox, feed_notes, simulated_cash
 
 pytestmark = pytest.mark.timeout(90)
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()
@@ -51,11 +50,7 @@ class Rig:
         return BillPaymentFlow(self.context)
 
     def deliver(self) -> None:
-        store = OutboxStore(self.journal.path)
-        try:
-            SyncWorker(store, HttpBatchSender(self.central.url, "K1", KIOSKS["K1"])).run_once()
-        finally:
-            store.close()
+        deliver_outbox(self.journal, self.central.url)
 
     def bodies(self) -> list[dict[str, Any]]:
         store = OutboxStore(self.journal.path)
@@ -69,9 +64,7 @@ class Rig:
 @pytest.fixture
 def rig(api: CentralApi, central: Central, tmp_path: Path) -> Iterator[Rig]:
     journal = Journal(tmp_path / "kiosk.db")
-    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
-    router = CashRouter()
-    acceptor.start(router.on_event, router.escrow_policy)
+    acceptor, router = simulated_cash()
     printer = RecordingPrinter()
     simulator = TerminalSimulator("tcp", stage_s=0.01)
     simulator.start()
@@ -98,14 +91,7 @@ def rig(api: CentralApi, central: Central, tmp_path: Path) -> Iterator[Rig]:
 
 
 def _insert(rig: Rig, flow: BillPaymentFlow, notes: list[int]) -> None:
-    paid = int(flow._data["paid_fen"])
-    for note in notes:
-        rig.acceptor.insert_note(note)
-        paid += note
-        deadline = time.monotonic() + 5
-        while flow._data["paid_fen"] < paid and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert flow._data["paid_fen"] == paid
+    feed_notes(rig.acceptor, notes, lambda: int(flow._data["paid_fen"]))
 
 
 def _notes_for(amount_fen: int) -> list[int]:

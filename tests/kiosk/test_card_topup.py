@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +36,7 @@ from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
 from tests.central.conftest import KIOSKS, Central
 from tests.conftest import REPO
 from tests.kiosk.fakes import RecordingPrinter
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(90)
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()
@@ -247,10 +247,7 @@ def test_kill_9_while_the_customer_is_at_the_terminal(
     assert child.wait(10) == -signal.SIGKILL
     child.stdout.close()
     # The terminal goes on without the kiosk (protocols.md): the customer's card is approved.
-    deadline = time.monotonic() + 10
-    while not rig.simulator.engine.approvals() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert rig.simulator.engine.approvals()
+    wait_until(rig.simulator.engine.approvals, what="the terminal's approval")
     # Restart: a new journal on the same file, recovery, then the terminal is asked.
     rig.journal.close()
     journal = Journal(tmp_path / "kiosk.db")

@@ -13,8 +13,7 @@ payment and SIM flows take notes through."""
 from __future__ import annotations
 
 import sqlite3
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from kiosk.journal import Entry, Journal
 from tests.kiosk import test_sim_replacement_fee as fee
 from tests.kiosk import test_sim_sale as sale
 from tests.kiosk.fakes import RecordingPrinter
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -94,13 +94,6 @@ def _failing_intents(journal: Journal, how: str) -> list[str]:
     return attempted
 
 
-def _wait(condition: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting: {what}"
-        time.sleep(0.01)
-
-
 @pytest.fixture
 def sim() -> Iterator[Id003Simulator]:
     with Id003Simulator(power_off_polls=3) as made:
@@ -139,13 +132,15 @@ def test_a_topup_note_whose_intent_fails_is_returned_and_the_kiosk_goes_out_of_s
     try:
         flow.submit_number(MSISDN)
         sim.insert_note(NOTE_FEN)
-        _wait(lambda: bool(sim.returned or sim.stacked), "the acceptor to return or stack")
+        wait_until(
+            lambda: bool(sim.returned or sim.stacked), what="the acceptor to return or stack"
+        )
         assert sim.stacked == []  # STACK never went out
         assert sim.returned == [CODE]  # the customer has the note back
         assert flow.snapshot.state is State.FAILED
         assert failures
         assert all(isinstance(f, JournalError) for f in failures)
-        _wait(lambda: sim.state is Status.DISABLED, "the acceptor to be disabled")
+        wait_until(lambda: sim.state is Status.DISABLED, what="the acceptor to be disabled")
         assert flow.escrow_policy(NOTE_FEN) is EscrowDecision.RETURN  # a note still in the path
         assert attempted == ["topup.started", STACK_INTENT]  # no blind retry of the journal
         kinds = [kind for _, _, kind, _ in journal.events()]
@@ -230,7 +225,7 @@ def test_a_sim_flow_whose_intent_fails_unwrapped_puts_the_kiosk_out_of_service(
     _failing_intents(rig.journal, "bug")
     intake = rig.flow.start_cash()
     rig.acceptor.insert_note(NOTE_FEN)
-    _wait(lambda: bool(reported), "the storage failure to be reported")
+    wait_until(lambda: bool(reported), what="the storage failure to be reported")
     [failure] = reported
     assert isinstance(failure, JournalError)
     assert rig.acceptor.stacked_fen == []

@@ -11,8 +11,7 @@ router on the same pseudo-terminal — the simulator, like the hardware, outlive
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits
 from kiosk.journal import Entry, Journal
 from kiosk.recovery import recover
 from tests.kiosk.fakes import RecordingPrinter
+from tests.support import holds_for, wait_until
 
 pytestmark = [
     pytest.mark.timeout(60),
@@ -46,13 +46,6 @@ class _Died(BaseException):
 def _driver(sim: Id003Simulator) -> Id003BillAcceptor:
     return Id003BillAcceptor(sim.url, codes_fen=DEFAULT_CODES_FEN, poll_interval_s=0.01,
                              timeout_s=0.1, max_silent_polls=3)  # fmt: skip
-
-
-def _wait(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.01)
 
 
 class FirstLife:
@@ -138,17 +131,20 @@ def test_a_note_stacking_when_the_kiosk_dies_is_vouchered_on_the_next_boot(
     life.die_on_event(NoteCredited)
     life.flow.submit_number(MSISDN)
     sim.insert_note(5000)
-    _wait(life.dead.is_set)
+    wait_until(life.dead.is_set)
     txn = life.flow.snapshot.txn_id
     assert [k for _, _, k, _ in life.journal.events(txn)] == ["topup.started", "cash.stack_intent"]
     assert sim.state is Status.VEND_VALID  # waiting for an ACK that never comes
     life.close()
     journal, acceptor, failures = _reboot(tmp_path, sim)
     try:
-        _wait(lambda: sim.state in (Status.IDLING, Status.DISABLED))
-        time.sleep(0.1)  # a few more polls: nothing more may happen
-        kinds = [k for _, _, k, _ in journal.events(txn)]
-        assert kinds == ["topup.started", "cash.stack_intent", "topup.cancelled", "cash.voucher"]
+        wait_until(lambda: sim.state in (Status.IDLING, Status.DISABLED))
+        expected = ["topup.started", "cash.stack_intent", "topup.cancelled", "cash.voucher"]
+        wait_until(
+            lambda: [k for _, _, k, _ in journal.events(txn)] == expected, what="the voucher"
+        )
+        # A few more polls: nothing more may happen.
+        holds_for(lambda: len(journal.events(txn)) == len(expected), 0.1, "no more events")
         [voucher] = [p for _, _, k, p in journal.events(txn) if k == "cash.voucher"]
         assert voucher["amount_fen"] == 5000
         assert _cash_box(journal) == sim.stacked_fen == [5000]
@@ -168,14 +164,14 @@ def test_a_note_in_escrow_when_the_kiosk_dies_goes_back_and_the_intent_is_closed
     life.die_after_journalling("cash.stack_intent")
     life.flow.submit_number(MSISDN)
     sim.insert_note(5000)
-    _wait(life.dead.is_set)
+    wait_until(life.dead.is_set)
     txn = life.flow.snapshot.txn_id
     assert sim.state is Status.ESCROW
     life.close()
     journal, acceptor, _failures = _reboot(tmp_path, sim)
     try:
-        _wait(lambda: bool(sim.returned))
-        _wait(lambda: "cash.stack_returned" in [k for _, _, k, _ in journal.events(txn)])
+        wait_until(lambda: bool(sim.returned))
+        wait_until(lambda: "cash.stack_returned" in [k for _, _, k, _ in journal.events(txn)])
         assert sim.stacked_fen == []
         assert _cash_box(journal) == []
         assert StackIntents(journal, lambda _e: None).open_intent() is None

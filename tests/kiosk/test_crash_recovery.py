@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from kiosk.app import KioskApp
 from kiosk.central_ops import recorded_topups
 from kiosk.config import load_config
 from tests.conftest import REPO, write_config
+from tests.support import holds_for, wait_until
 
 pytestmark = pytest.mark.timeout(120)
 OPS = "crash-test-ops-token"
@@ -28,17 +28,16 @@ CHILD = textwrap.dedent(
     import sys, time
     from kiosk.app import KioskApp
     from kiosk.config import load_config
+    from tests.support import wait_until
     app = KioskApp(load_config(sys.argv[1]))
     app.start()
     flow = app.new_topup(lambda snap: None)
     flow.submit_number("13900139000")
     for note in (5000, 2000):
         app.simulator_controls.insert_note(note)
-    deadline = time.monotonic() + 20
-    while flow.snapshot.credited_fen < 7000 and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: flow.snapshot.credited_fen >= 7000, 20, "both notes credited")
     print("credited", flow.snapshot.credited_fen, flow.snapshot.txn_id, flush=True)
-    time.sleep(60)  # killed here, before the customer pressed Confirm
+    time.sleep(60)  # the scenario: SIGKILLed here, before the customer pressed Confirm
     """
 )
 
@@ -89,11 +88,9 @@ def test_kill_9_after_notes_then_restart_delivers_once(tmp_path: Path, central: 
         assert app.journal is not None
         assert app.journal.cashbox() == {5000: 1, 2000: 1}
         assert app.journal.verify_chain()
-        deadline = time.monotonic() + 20
-        records: list[dict[str, object]] = []
-        while not records and time.monotonic() < deadline:
-            records = recorded_topups(central, OPS, "13900139000")
-            time.sleep(0.1)
+        records = wait_until(
+            lambda: recorded_topups(central, OPS, "13900139000"), 20, "central to record it"
+        )
         assert [(r["txn_id"], r["amount_fen"], r["offline"]) for r in records] == [
             (txn_id, 7000, True)
         ]
@@ -103,7 +100,8 @@ def test_kill_9_after_notes_then_restart_delivers_once(tmp_path: Path, central: 
     second.start()  # a second boot finds nothing to do and sends nothing again
     try:
         assert second.recovered == []
-        time.sleep(1.0)
-        assert len(recorded_topups(central, OPS, "13900139000")) == 1
+        # The scenario: a while of the second boot's sync rounds sends nothing again.
+        holds_for(lambda: len(recorded_topups(central, OPS, "13900139000")) == 1, 1.0,
+                  "one top-up at central")  # fmt: skip
     finally:
         second.stop()

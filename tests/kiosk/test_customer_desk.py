@@ -4,7 +4,6 @@ printer simulator on a pseudo-terminal), the embedded reference central in its o
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from kiosk.customer_session import EndReason, SessionEnded
 from kiosk.errors import SessionError
 from kiosk.flows.change import ChangeRequest, State
 from tests.conftest import write_config
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -72,9 +72,7 @@ def test_a_customer_session_end_to_end(app: KioskApp) -> None:
     session.login_password("13800138000", "123456")
     account = app.desk.account()
     balance = account.print_balance()
-    deadline = time.monotonic() + 10
-    while not app.simulated_receipt_texts() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(app.simulated_receipt_texts, what="the balance receipt")
     receipt = app.simulated_receipt_texts()[-1]
     assert "138****8000" in receipt
     assert "13800138000" not in receipt
@@ -109,9 +107,7 @@ def test_idle_watch_ends_an_abandoned_session(app: KioskApp) -> None:
     target = next(p.code for p in app.api.catalogue().plans if p.code != current)
     change = app.desk.change(ChangeRequest("change.plan", target))
     change.request_code()
-    deadline = time.monotonic() + 20
-    while not ended and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_until(lambda: ended, 20, "the session to end on its idle timeout")
     assert [e.reason for e in ended] == [EndReason.IDLE_TIMEOUT]
     assert session.customer is None
     assert change.snapshot.state is State.CANCELLED
@@ -153,9 +149,7 @@ def test_a_card_top_up_through_the_whole_app(app: KioskApp) -> None:
     flow = app.new_card_topup()
     result = flow.pay("13900139000", 3000)
     assert result.approved
-    deadline = time.monotonic() + 10
-    while not app.simulated_receipt_texts() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(app.simulated_receipt_texts, what="the card top-up receipt")
     receipt = app.simulated_receipt_texts()[-1]
     assert "银行卡" in receipt
     assert "139****9000" in receipt

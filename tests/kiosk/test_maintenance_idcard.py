@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -24,17 +23,11 @@ from drivers.interfaces import (
     IdCardRemoved,
 )
 from kiosk.maintenance import IdCardTap
+from tests.support import holds_for, wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
 NUMBER, NAME = "110101199003074477", "张三"  # the simulator's "valid" identity
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert condition()
 
 
 @dataclass
@@ -66,7 +59,7 @@ def rig(caplog: pytest.LogCaptureFixture) -> Iterator[Rig]:
         tap = IdCardTap()
         driver = IdCardReaderDriver(sim.url, timeout_s=0.3)
         driver.start(tap.on_event)
-        eventually(lambda: driver.health().level is HealthLevel.OK)
+        wait_until(lambda: driver.health().level is HealthLevel.OK)
         yield Rig(sim, tap, driver)
         driver.close()
     assert NUMBER not in caplog.text, "an unmasked ID number reached a log line"
@@ -77,20 +70,20 @@ def test_a_listener_gets_every_event_on_the_readers_thread(rig: Rig) -> None:
     screen = Screen()
     unsubscribe = rig.tap.listen(screen)
     rig.sim.place_card("valid")
-    eventually(lambda: IdCardRead in screen.kinds())
+    wait_until(lambda: IdCardRead in screen.kinds())
     assert screen.kinds() == [IdCardPresent, IdCardRead]
     read = screen.events[1]
     assert isinstance(read, IdCardRead)
     assert read.record.id_number == NUMBER
     rig.sim.remove_card()
-    eventually(lambda: IdCardRemoved in screen.kinds())
+    wait_until(lambda: IdCardRemoved in screen.kinds())
     assert screen.kinds() == [IdCardPresent, IdCardRead, IdCardRemoved]
     assert screen.threads == {"idcard"}  # the reader's thread, never the caller's
     unsubscribe()
     unsubscribe()  # twice is harmless
     rig.sim.place_card("valid")
-    eventually(rig.tap.card_present)
-    eventually(lambda: rig.tap.last_read_while_present() is not None)
+    wait_until(rig.tap.card_present)
+    wait_until(lambda: rig.tap.last_read_while_present() is not None)
     assert screen.kinds() == [IdCardPresent, IdCardRead, IdCardRemoved]  # nothing after
 
 
@@ -100,8 +93,10 @@ def test_a_screen_opened_after_the_card_was_placed_finds_its_record(rig: Rig) ->
     assert rig.tap.last_read_while_present() is None
     assert not rig.tap.card_present()
     rig.sim.place_card("valid")
-    eventually(lambda: rig.tap.last_read_while_present() is not None)
-    time.sleep(0.8)  # polls go on: the card is not read a second time
+    wait_until(lambda: rig.tap.last_read_while_present() is not None)
+    # Polls go on while the card lies there: its record stays, it is not read a second time.
+    holds_for(lambda: rig.tap.last_read_while_present() is not None and rig.tap.card_present(),
+              0.8, "the record kept while the card lies there")  # fmt: skip
     screen = Screen()
     rig.tap.listen(screen)
     record = rig.tap.last_read_while_present()
@@ -111,7 +106,7 @@ def test_a_screen_opened_after_the_card_was_placed_finds_its_record(rig: Rig) ->
     assert NUMBER not in repr(record)
     assert screen.events == []
     rig.sim.remove_card()
-    eventually(lambda: IdCardRemoved in screen.kinds())
+    wait_until(lambda: IdCardRemoved in screen.kinds())
     assert rig.tap.last_read_while_present() is None  # the personal data left with the card
     assert not rig.tap.card_present()
 
@@ -121,22 +116,22 @@ def test_a_failed_read_is_an_event_and_holds_no_record(rig: Rig) -> None:
     rig.tap.listen(screen)
     rig.sim.faults.read_fails = True
     rig.sim.place_card("valid")
-    eventually(lambda: IdCardReadError in screen.kinds())
+    wait_until(lambda: IdCardReadError in screen.kinds())
     assert screen.kinds()[0] is IdCardPresent
     assert rig.tap.card_present()
     assert rig.tap.last_read_while_present() is None
     rig.sim.faults.read_fails = False  # the next poll reads it
-    eventually(lambda: rig.tap.last_read_while_present() is not None)
+    wait_until(lambda: rig.tap.last_read_while_present() is not None)
 
 
 def test_forget_drops_the_record_of_a_card_left_on_the_reader(rig: Rig) -> None:
     rig.sim.place_card("valid")
-    eventually(lambda: rig.tap.last_read_while_present() is not None)
+    wait_until(lambda: rig.tap.last_read_while_present() is not None)
     rig.tap.forget()
     assert rig.tap.last_read_while_present() is None
     assert rig.tap.card_present()
-    time.sleep(0.8)
-    assert rig.tap.last_read_while_present() is None  # not read again while it lies there
+    # Polls go on while it lies there: it is not read again.
+    holds_for(lambda: rig.tap.last_read_while_present() is None, 0.8, "no second read")
 
 
 def test_a_failing_listener_keeps_events_from_no_one(rig: Rig) -> None:
@@ -149,9 +144,10 @@ def test_a_failing_listener_keeps_events_from_no_one(rig: Rig) -> None:
     found: list[IdCardEvent | None] = []
     waiter = threading.Thread(target=lambda: found.append(rig.tap.wait(5.0)))
     waiter.start()
-    time.sleep(0.1)
+    # wait() sees only reads after it began: the card comes once it is listening.
+    wait_until(lambda: len(rig.tap._waiters) == 1, what="the self-test's wait() to listen")
     rig.sim.place_card("valid")
     waiter.join(timeout=10)
     assert isinstance(found[0], IdCardRead)  # the self-test's wait() works beside listeners
-    eventually(lambda: IdCardRead in screen.kinds())
+    wait_until(lambda: IdCardRead in screen.kinds())
     assert rig.driver.health().level is HealthLevel.OK

@@ -21,6 +21,7 @@ from kiosk.maintenance_status import queue_figures
 from kiosk.outbox_setup import LAST_SUCCESS_FILE, KioskOutbox, read_last_success
 from tests.central.conftest import KIOSKS, Central
 from tests.conftest import write_config
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -138,7 +139,7 @@ def test_delivers_to_central_and_waits_for_the_answer(tmp_path: Path, central: C
         assert outbox.wait_delivered(key, 10) is not None
         assert outbox.store is not None
         assert outbox.store.stats().pending == 0
-        eventually(lambda: outbox.last_success_at is not None)
+        wait_until(lambda: outbox.last_success_at is not None)
         last = outbox.last_success_at
         assert last is not None
         assert before <= last <= time.time()
@@ -149,13 +150,6 @@ def test_delivers_to_central_and_waits_for_the_answer(tmp_path: Path, central: C
     # Kept across a restart, and what `kiosk queue status` (another process) shows.
     assert read_last_success(config.data_dir) == last
     assert _outbox(config, []).last_success_at == last
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert condition()
 
 
 def test_queue_status_shows_the_last_delivery(

@@ -25,7 +25,6 @@ from drivers.dispenser.simulator import DispenserSimulator
 from drivers.errors import DriverError
 from drivers.interfaces import CardApproved, CardDeclined, CardInDoubt
 from drivers.simulated.bill_acceptor import SimulatedBillAcceptor
-from kiosk.cash_router import CashRouter
 from kiosk.central_api import CentralApi
 from kiosk.config import NOTE_DENOMINATIONS_FEN
 from kiosk.customer_desk import CustomerDesk, DeskParts
@@ -37,12 +36,12 @@ from kiosk.flows.sim_replacement import SimReplacementContext, SimReplacementFlo
 from kiosk.journal import Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import recover
-from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
 from tests.central.business_client import Biz
-from tests.central.conftest import KIOSKS, Central
+from tests.central.conftest import Central
 from tests.kiosk.fakes import RecordingPrinter, crash_after
 from tests.kiosk.test_card_topup import _terminal
 from tests.kiosk.test_sim_replacement import ADM, NOW, FakeSimWriter, zhang_san
+from tests.support.builders import deliver_outbox, feed_notes, simulated_cash
 
 pytestmark = pytest.mark.timeout(90)
 FEE = 2000  # ¥20.00
@@ -65,9 +64,7 @@ class Rig:
 @pytest.fixture
 def rig(api: CentralApi, tmp_path: Path) -> Iterator[Rig]:
     journal = Journal(tmp_path / "kiosk.db")
-    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
-    router = CashRouter()
-    acceptor.start(router.on_event, router.escrow_policy)
+    acceptor, router = simulated_cash()
     simulator = TerminalSimulator("tcp", stage_s=0.01)
     simulator.start()
     terminal = _terminal(simulator.url)
@@ -93,15 +90,7 @@ def rig(api: CentralApi, tmp_path: Path) -> Iterator[Rig]:
 
 def _pay_cash(rig: Rig, notes: tuple[int, ...]) -> int:
     intake = rig.flow.start_cash()
-    paid = 0
-    for note in notes:
-        rig.acceptor.insert_note(note)
-        paid += note
-        deadline = time.monotonic() + 5
-        while intake.paid_fen < paid and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert intake.paid_fen == paid
-    return paid
+    return feed_notes(rig.acceptor, notes, lambda: intake.paid_fen)
 
 
 def _replace_paying_cash(rig: Rig, notes: tuple[int, ...]) -> None:
@@ -116,13 +105,7 @@ def _kinds(rig: Rig) -> list[str]:
 
 
 def _deliver(journal: Journal, central: Central) -> list[Any]:
-    store = OutboxStore(journal.path)
-    try:
-        SyncWorker(store, HttpBatchSender(central.url, "K1", KIOSKS["K1"])).run_once()
-        keys = [p["outbox_key"] for _, _, _, p in journal.events() if "outbox_key" in p]
-        return [store.get(key) for key in keys]
-    finally:
-        store.close()
+    return deliver_outbox(journal, central.url)
 
 
 def _line(central: Central) -> tuple[int, str | None, list[dict[str, Any]]]:
@@ -429,14 +412,14 @@ def test_state_follows_a_paid_replacement_and_is_safe_to_poll(rig: Rig) -> None:
             state = rig.flow.state
             if not seen or seen[-1] is not state:
                 seen.append(state)
-            time.sleep(0.0005)
+            time.sleep(0.0005)  # the scenario: a watcher sampling the state as a screen would
 
     during_write: list[State] = []
     real_write = rig.writer.write_blank
 
     def write(data: Any, adm_key: bytes) -> None:
         during_write.append(rig.flow.state)
-        time.sleep(0.05)  # long enough for the poller to see it
+        time.sleep(0.05)  # the scenario: a slow write (the watcher samples it meanwhile)
         real_write(data, adm_key)
 
     rig.writer.write_blank = write  # type: ignore[method-assign]

@@ -5,7 +5,6 @@ recovery at every journalled state."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,11 +29,11 @@ from kiosk.flows.sim_sale import SimSaleContext, SimSaleFlow, State
 from kiosk.journal import Journal
 from kiosk.metrics import ServiceMetrics
 from kiosk.recovery import recover
-from offline_queue import HttpBatchSender, OutboxStore, SyncWorker
 from tests.central.business_client import Biz
-from tests.central.conftest import KIOSKS, Central
+from tests.central.conftest import Central
 from tests.kiosk.fakes import RecordingPrinter, crash_after
 from tests.kiosk.test_sim_replacement import ADM, FakeSimWriter, zhang_san
+from tests.support.builders import deliver_outbox, feed_notes, simulated_cash
 
 pytestmark = pytest.mark.timeout(60)
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()
@@ -56,9 +55,7 @@ class Rig:
 @pytest.fixture
 def rig(api: CentralApi, tmp_path: Path) -> Iterator[Rig]:
     journal = Journal(tmp_path / "kiosk.db")
-    acceptor = SimulatedBillAcceptor(known_denominations_fen=NOTE_DENOMINATIONS_FEN)
-    router = CashRouter()
-    acceptor.start(router.on_event, router.escrow_policy)
+    acceptor, router = simulated_cash()
     writer = FakeSimWriter()
     mechanism = DispenserSimulator(stock=10)
     printer = RecordingPrinter()
@@ -88,15 +85,10 @@ def _priced_number(flow: SimSaleFlow) -> str:
 def _pay(rig: Rig, amount_fen: int, note: int = 10000, first: int | None = None) -> None:
     """Insert notes (optionally a smaller `first` one) until `amount_fen` is reached."""
     rig.flow.start_cash()
-    inserted = 0
-    while inserted < amount_fen:
-        value = first if first is not None and inserted == 0 else note
-        rig.acceptor.insert_note(value)
-        inserted += value
-        deadline = time.monotonic() + 5
-        while rig.flow._data["paid_fen"] < inserted and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert rig.flow._data["paid_fen"] == inserted
+    notes = [] if first is None else [first]
+    while sum(notes) < amount_fen:
+        notes.append(note)
+    feed_notes(rig.acceptor, notes, lambda: int(rig.flow._data["paid_fen"]))
 
 
 def _to_payment(rig: Rig) -> int:
@@ -114,13 +106,7 @@ def _sell(rig: Rig) -> None:
 
 
 def _deliver(journal: Journal, central: Central) -> list[Any]:
-    store = OutboxStore(journal.path)
-    try:
-        SyncWorker(store, HttpBatchSender(central.url, "K1", KIOSKS["K1"])).run_once()
-        keys = [p["outbox_key"] for _, _, _, p in journal.events() if "outbox_key" in p]
-        return [store.get(key) for key in keys]
-    finally:
-        store.close()
+    return deliver_outbox(journal, central.url)
 
 
 def test_a_sale_from_id_card_to_open_line(rig: Rig, central: Central) -> None:

@@ -3,7 +3,6 @@ cash box always equals what the simulator stacked, power cut included."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from kiosk.config import NOTE_DENOMINATIONS_FEN
 from kiosk.flows.topup import State, TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot
 from kiosk.journal import Journal
 from tests.kiosk.fakes import RecordingPrinter
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -45,10 +45,7 @@ class Rig:
         self.router.attach(self.flow)
 
     def wait_credited(self, fen: int) -> None:
-        deadline = time.monotonic() + 10
-        while self.flow.snapshot.credited_fen != fen and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert self.flow.snapshot.credited_fen == fen
+        wait_until(lambda: self.flow.snapshot.credited_fen == fen, what=f"{fen} fen credited")
 
     def cash_box_fen(self) -> list[int]:
         return sorted(d for d, n in self.journal.cashbox().items() for _ in range(n))
@@ -73,10 +70,7 @@ def test_topup_over_id003(rig: Rig) -> None:
     rig.sim.insert_note(10000)
     rig.wait_credited(15000)
     rig.sim.insert_note(10000)  # would exceed ¥200: the flow returns it in escrow
-    deadline = time.monotonic() + 5
-    while rig.sim.returned != [0x66] and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert rig.sim.returned == [0x66]
+    wait_until(lambda: rig.sim.returned == [0x66], what="the ¥100 note returned from escrow")
     final = rig.flow.confirm()
     assert final.state is State.DONE
     assert final.credited_fen == 15000
