@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from drivers.interfaces import (
     ReceiptLine,
     ReceiptPrinter,
 )
+from tests.support import holds_for, wait_until
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -92,9 +93,8 @@ def test_fault_refuses_to_print(
     with pytest.raises(PrinterError) as caught:
         printer.print_receipt(DOC)
     assert caught.value.message_key == key
-    time.sleep(0.1)  # anything sent would have arrived by now
-    assert simulator.print_bytes == 0  # nothing but status queries went out
-    assert simulator.jobs == []
+    # Nothing but status queries went out: nothing arrives a while later either.
+    holds_for(lambda: simulator.print_bytes == 0 and simulator.jobs == [], 0.1, "no print bytes")
     health = printer.health()
     assert (health.level, health.code, health.message_key) == (HealthLevel.ERROR, code, key)
     setattr(simulator.faults, fault, False)
@@ -150,11 +150,20 @@ def test_slow_answers_within_the_timeout_are_fine(
 def test_answers_later_than_the_timeout_are_unknown_then_drained(
     simulator: EscposPrinterSimulator, printer: EscposPrinter
 ) -> None:
+    answered = threading.Event()
+    answer = simulator.engine._answer
+
+    def answer_and_tell(n: int, send: Callable[[bytes], None]) -> None:
+        answer(n, send)
+        answered.set()
+
+    simulator.engine._answer = answer_and_tell  # type: ignore[method-assign]
     simulator.faults.status_delay_s = 0.5
     simulator.faults.offline = True  # the late answer would say "offline"
     assert printer.health().level is HealthLevel.UNKNOWN
     simulator.faults.status_delay_s = 0.0
-    time.sleep(0.4)  # the late byte arrives now; the next round must not take it for its own
+    # The late byte is sent now; the next round must not take it for its own.
+    wait_until(answered.is_set, what="the late status answer to be sent")
     simulator.faults.offline = False
     assert printer.health() == DeviceHealth(HealthLevel.OK, "ok", "printer.ok")
 

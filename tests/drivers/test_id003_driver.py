@@ -7,7 +7,6 @@ a power cut) equals what the simulator physically stacked.
 from __future__ import annotations
 
 import queue
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -29,6 +28,7 @@ from drivers.interfaces import (
     NoteReturned,
     PowerUpWithNote,
 )
+from tests.support import holds_for, wait_until
 
 pytestmark = pytest.mark.timeout(60)
 ALL_NOTES = frozenset(DEFAULT_CODES_FEN.values())
@@ -46,31 +46,46 @@ class Rig:
         self.events.append(event)
         self.inbox.put(event)
 
+    frames: int = 0  # writes the simulator received from the driver (a poll or command each)
+
     def wait_for(self, predicate: Callable[[BillEvent], bool], timeout: float = 5.0) -> BillEvent:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                event = self.inbox.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            if predicate(event):
-                return event
-        raise AssertionError(f"event not seen; got {self.events}")
+        def next_match() -> BillEvent | None:
+            while not self.inbox.empty():
+                event = self.inbox.get_nowait()
+                if predicate(event):
+                    return event
+            return None
+
+        return wait_until(next_match, timeout, lambda: f"a matching event; got {self.events}")
 
     def wait_health(self, code: str, timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.driver.health().code != code:
-            time.sleep(0.01)
-        assert self.driver.health().code == code, self.driver.health()
+        wait_until(
+            lambda: self.driver.health().code == code,
+            timeout,
+            lambda: f"health {code!r} (is {self.driver.health()})",
+        )
+
+    def polls_pass(self, count: int = 5) -> None:
+        """Wait until the driver has written `count` more times: settings it was given are on
+        the unit, and events of what the unit did are in."""
+        start = self.frames
+        wait_until(lambda: self.frames >= start + count, what=f"{count} more frames")
 
     def wait_idle(self) -> None:
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            if self.sim.state in (Status.IDLING, Status.DISABLED) and not self.sim._queue:
-                time.sleep(0.1)  # a few more polls for the last events
-                return
-            time.sleep(0.01)
-        raise AssertionError(f"simulator stuck in {self.sim.state!r}")
+        wait_until(
+            lambda: self.sim.state in (Status.IDLING, Status.DISABLED) and not self.sim._queue,
+            what=lambda: f"the simulator idle (is {self.sim.state!r})",
+        )
+        self.polls_pass()  # a few more polls for the last events
+
+    def count_frames(self) -> None:
+        received = self.sim.received
+
+        def counting(data: bytes) -> None:
+            received(data)
+            self.frames += 1
+
+        self.sim.received = counting  # type: ignore[method-assign]
 
     def credited(self) -> list[int]:
         return [e.denomination_fen for e in self.events if isinstance(e, NoteCredited)]
@@ -98,6 +113,7 @@ def rig() -> Iterator[Rig]:
             max_silent_polls=3,
         )  # fmt: skip
         made = Rig(sim, driver)
+        made.count_frames()
         driver.start(made.listener, lambda fen: made.decide(fen))  # noqa: PLW0108 - late-bound
         driver.enable(ALL_NOTES)
         made.wait_health("ok")
@@ -155,7 +171,7 @@ def test_a_policy_that_raises_returns_the_note_once(rig: Rig) -> None:
 
 def test_disabled_denomination_is_rejected_by_the_acceptor(rig: Rig) -> None:
     rig.driver.enable(frozenset({5000}))
-    time.sleep(0.2)
+    rig.polls_pass()  # the new set is applied at an idle poll
     rig.sim.insert_note(1000)
     event = rig.wait_for(lambda e: isinstance(e, NoteRejected))
     assert event == NoteRejected("inhibited_or_escrow_timeout")
@@ -168,19 +184,13 @@ def test_disable_stops_accepting(rig: Rig) -> None:
     # The fixture's enable() is applied at one of the driver's idle polls, perhaps not yet:
     # the acceptor starts DISABLED, so waiting for DISABLED below would pass at once, and the
     # late enable then took the note (seen in CI). First the enable, then the disable.
-    deadline = time.monotonic() + 5
-    while rig.sim.state is not Status.IDLING and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert rig.sim.state is Status.IDLING
+    wait_until(lambda: rig.sim.state is Status.IDLING, what="the enable applied")
     rig.driver.disable()
     # disable() is applied at the driver's next idle poll: a poll already on the wire may still
     # find the acceptor enabled (seen once in CI on a busy machine). The note comes after.
-    deadline = time.monotonic() + 5
-    while rig.sim.state is not Status.DISABLED and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: rig.sim.state is Status.DISABLED, what="the disable applied")
     rig.sim.insert_note(5000)
-    time.sleep(0.5)
-    assert rig.credited() == []
+    holds_for(lambda: rig.credited() == [], 0.5, "no credit while disabled")
     assert rig.sim.state is Status.DISABLED
     rig.driver.enable(ALL_NOTES)
     rig.wait_for(lambda e: isinstance(e, NoteCredited))
@@ -221,8 +231,7 @@ def test_faults_are_reported_and_clear(rig: Rig, fault: str, code: str) -> None:
     rig.wait_health(code)
     assert rig.driver.health().level is HealthLevel.ERROR
     rig.sim.insert_note(2000)  # waits in the slot while the unit is faulted
-    time.sleep(0.2)
-    assert rig.credited() == []
+    holds_for(lambda: rig.credited() == [], 0.2, "no credit while faulted")
     setattr(rig.sim.faults, fault, False)
     rig.wait_health("ok")
     rig.wait_for(lambda e: isinstance(e, NoteCredited))
@@ -265,10 +274,10 @@ def test_a_unit_table_that_disagrees_with_the_config_stops_the_acceptor() -> Non
         assert health.level is HealthLevel.ERROR
         assert "0x63=1000 fen, the unit says 2000 fen" in health.detail
         sim.insert_note(5000)
-        deadline = time.monotonic() + 0.5
-        while time.monotonic() < deadline:  # the note waits: the unit stays inhibited
-            assert sim.state in (Status.DISABLED, Status.INITIALIZING, Status.POWER_UP)
-            time.sleep(0.02)
+        holds_for(  # the note waits: the unit stays inhibited
+            lambda: sim.state in (Status.DISABLED, Status.INITIALIZING, Status.POWER_UP),
+            0.5, "the unit inhibited",
+        )  # fmt: skip
         assert made.credited() == []
         driver.close()
 
@@ -326,8 +335,10 @@ def test_garbled_and_truncated_replies_never_make_phantom_credits(rig: Rig, faul
         setattr(rig.sim.faults, fault, 6)
         rig.sim.insert_note(fen)
         rig.wait_idle()
-    time.sleep(0.3)
-    assert rig.credited() == [5000, 10000]
+    wait_until(
+        lambda: rig.credited() == [5000, 10000], what=lambda: f"credits (are {rig.credited()})"
+    )
+    holds_for(lambda: rig.credited() == [5000, 10000], 0.3, "no phantom credit after")
     rig.assert_money_balances()
 
 
@@ -336,9 +347,7 @@ def test_unopenable_port_is_reported() -> None:
     driver = Id003BillAcceptor("/dev/does-not-exist", codes_fen=DEFAULT_CODES_FEN,
                                poll_interval_s=0.01)  # fmt: skip
     driver.start(events.append, lambda _fen: EscrowDecision.STACK)
-    deadline = time.monotonic() + 5
-    while driver.health().code != "unavailable" and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: driver.health().code == "unavailable", what="health unavailable")
     assert driver.health().message_key == "acceptor.unavailable"
     driver.close()
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import queue
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -20,46 +21,39 @@ from drivers.interfaces import (
     IdCardReadError,
     IdCardRemoved,
 )
+from tests.support import holds_for, wait_until
+from tests.support.idcard import idcard_reader
 
 pytestmark = pytest.mark.timeout(60)
 FULL_NUMBERS = ("110101199003074477", "11010519491231002X", "110101199003074478")
 
 
+@dataclass
 class Rig:
-    def __init__(self, sim: IdCardSimulator) -> None:
-        self.sim = sim
-        self.events: queue.Queue[IdCardEvent] = queue.Queue()
-        self.seen: list[IdCardEvent] = []
-        self.driver = IdCardReaderDriver(sim.url, timeout_s=0.3)
-        self.driver.start(self.events.put)
+    sim: IdCardSimulator
+    driver: IdCardReaderDriver
+    events: queue.Queue[IdCardEvent]
+    seen: list[IdCardEvent] = field(default_factory=list)
 
     def next(self, kind: type, timeout: float = 5.0) -> IdCardEvent:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                event = self.events.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            self.seen.append(event)
-            if isinstance(event, kind):
-                return event
-        raise AssertionError(f"no {kind.__name__}; saw {self.seen}")
+        def next_of_kind() -> IdCardEvent | None:
+            while not self.events.empty():
+                event = self.events.get_nowait()
+                self.seen.append(event)
+                if isinstance(event, kind):
+                    return event
+            return None
 
-    def wait(self, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not condition() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert condition()
+        return wait_until(next_of_kind, timeout, lambda: f"a {kind.__name__}; saw {self.seen}")
 
 
 @pytest.fixture
 def rig(caplog: pytest.LogCaptureFixture) -> Iterator[Rig]:
     caplog.set_level(logging.DEBUG)
-    with IdCardSimulator() as sim:
-        made = Rig(sim)
-        made.wait(lambda: made.driver.health().level is HealthLevel.OK)
+    events: queue.Queue[IdCardEvent] = queue.Queue()
+    with idcard_reader(events.put) as (sim, driver):
+        made = Rig(sim, driver, events)
         yield made
-        made.driver.close()
     text = caplog.text + " ".join(repr(e) for e in made.seen)
     for number in FULL_NUMBERS:
         assert number not in text, "an unmasked ID number reached a log line or event text"
@@ -73,8 +67,8 @@ def test_valid_card_is_read_once_then_removed(rig: Rig) -> None:
     record = event.record
     assert (record.name, record.id_number) == ("张三", "110101199003074477")
     assert record.masked_id_number == "110101********4477"
-    time.sleep(1.0)  # the card lies there: no second read, no removal
-    assert rig.events.empty()
+    # The card lies there a while: no second read, no removal.
+    holds_for(rig.events.empty, 1.0, "no event while the card lies there")
     rig.sim.remove_card()
     rig.next(IdCardRemoved)
     rig.sim.place_card("for_life")
@@ -118,14 +112,14 @@ def test_card_removed_mid_read(rig: Rig) -> None:
 
 def test_no_sam(rig: Rig) -> None:
     rig.sim.faults.no_sam = True
-    rig.wait(lambda: rig.driver.health().code == "no_sam")
+    wait_until(lambda: rig.driver.health().code == "no_sam", what="health no_sam")
     rig.sim.faults.no_sam = False
-    rig.wait(lambda: rig.driver.health().level is HealthLevel.OK)
+    wait_until(lambda: rig.driver.health().level is HealthLevel.OK, what="health OK again")
 
 
 def test_polls_no_faster_than_300_ms(rig: Rig) -> None:
     start = len(rig.sim.requests)
-    time.sleep(1.2)
+    time.sleep(1.2)  # the scenario: time passes with no card, the driver polls as it will
     polls = len(rig.sim.requests) - start
     assert polls <= 5  # 1.2 s at >= 300 ms per find (plus a little slack)
 
@@ -133,8 +127,6 @@ def test_polls_no_faster_than_300_ms(rig: Rig) -> None:
 def test_unopenable_port() -> None:
     driver = IdCardReaderDriver("/dev/no-such-reader")
     driver.start(lambda _e: None)
-    deadline = time.monotonic() + 5
-    while driver.health().code != "unavailable" and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: driver.health().code == "unavailable", what="health unavailable")
     assert driver.health().message_key == "idcard.unavailable"
     driver.close()

@@ -24,6 +24,7 @@ from drivers.interfaces import (
 )
 from kiosk.maintenance import IdCardTap
 from tests.support import holds_for, wait_until
+from tests.support.idcard import idcard_reader
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -55,13 +56,9 @@ class Rig:
 @pytest.fixture
 def rig(caplog: pytest.LogCaptureFixture) -> Iterator[Rig]:
     caplog.set_level(logging.DEBUG)
-    with IdCardSimulator() as sim:
-        tap = IdCardTap()
-        driver = IdCardReaderDriver(sim.url, timeout_s=0.3)
-        driver.start(tap.on_event)
-        wait_until(lambda: driver.health().level is HealthLevel.OK)
+    tap = IdCardTap()
+    with idcard_reader(tap.on_event) as (sim, driver):
         yield Rig(sim, tap, driver)
-        driver.close()
     assert NUMBER not in caplog.text, "an unmasked ID number reached a log line"
     assert NAME not in caplog.text, "an unmasked name reached a log line"
 

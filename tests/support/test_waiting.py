@@ -22,6 +22,17 @@ def test_a_timeout_names_what_was_awaited_and_the_last_value() -> None:
     assert isinstance(err.value, AssertionError)  # pytest reports it as a failed expectation
 
 
+def test_a_callable_what_is_asked_at_the_deadline() -> None:
+    seen: list[str] = []
+    with pytest.raises(WaitTimeout, match=r"the queue to empty \(holds \['a'\]\)"):
+        wait_until(
+            lambda: not seen,
+            0.05,
+            lambda: f"the queue to empty (holds {seen})",
+            poll=lambda: seen[:] or seen.append("a"),
+        )
+
+
 def test_without_what_the_message_quotes_the_condition() -> None:
     empty: list[int] = []
     with pytest.raises(WaitTimeout, match=r"lambda: len\(empty\) == 3"):

@@ -42,7 +42,7 @@ def describe(condition: Callable[..., object]) -> str:
 def wait_until(
     condition: Callable[[], T],
     timeout: float = DEFAULT_TIMEOUT_S,
-    what: str = "",
+    what: str | Callable[[], str] = "",
     *,
     interval: float = _POLL_S,
     ignore: tuple[type[BaseException], ...] = (),
@@ -50,7 +50,8 @@ def wait_until(
 ) -> T:
     """Call `condition` until it returns something truthy, and return that value.
 
-    `what` names what is awaited in the failure message (default: the condition's source).
+    `what` names what is awaited in the failure message (default: the condition's source); a
+    callable is asked only then, for a message that shows the state at the deadline.
     Exceptions of the `ignore` types count as "not yet" (a server not listening yet); the last
     one is reported if the deadline passes. `poll` runs before each try (e.g. processing Qt
     events, or stepping a simulated clock).
@@ -69,8 +70,9 @@ def wait_until(
                 return value
             last = value
         if time.monotonic() >= deadline:
+            named = what() if callable(what) else what
             raise WaitTimeout(
-                f"timed out after {timeout:g}s waiting for {what or describe(condition)}; "
+                f"timed out after {timeout:g}s waiting for {named or describe(condition)}; "
                 f"last seen: {last!r}"
             )
         time.sleep(interval)
