@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ from tests.central.conftest import (
     sqlite_url,
 )
 from tests.central.postgres import postgres_server
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -275,11 +275,11 @@ def central_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     process = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parents[2])
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(f"{url}/v1/health", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.05)
+        wait_until(
+            lambda: requests.get(f"{url}/v1/health", timeout=1).status_code == 200,
+            what="central's health endpoint",
+            ignore=(requests.ConnectionError,),
+        )
         yield url, process.pid
     finally:
         process.terminate()

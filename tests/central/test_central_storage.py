@@ -4,7 +4,6 @@ last_seen is shared through the database, a database not at head is refused."""
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from central.kiosk_registry import rotate_kiosk
 from central.schemas import SyncItem
 from central.secrets_store import server_key
 from tests.central.conftest import KIOSKS, Central, item, run_central, sqlite_url, topup_body
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -194,10 +194,7 @@ def test_noted_stamps_reach_the_database_without_a_flush(central: Central) -> No
     """The process's own thread writes what was noted within about a second."""
     start = datetime.now(UTC)
     central.storage.seen.note("K2", start)
-    deadline = time.monotonic() + 10
-    while _last_seen(central.storage, "K2") != start and time.monotonic() < deadline:
-        time.sleep(0.05)  # polling a condition, not waiting for luck
-    assert _last_seen(central.storage, "K2") == start
+    wait_until(lambda: _last_seen(central.storage, "K2") == start, what="the stamp written")
 
 
 def test_open_storage_refuses_a_database_not_at_head(tmp_path: Path) -> None:
