@@ -45,6 +45,7 @@ from drivers.id003.simulator import Id003Simulator
 from kiosk.journal import FINAL_STATES, Journal
 from tests.central.conftest import KIOSKS, Central
 from tests.conftest import REPO, write_config
+from tests.support import wait_until
 
 CARD_JOURNEYS = frozenset({"topup_card", "bill_card"})
 CASH_JOURNEYS = frozenset({"topup_cash", "bill_cash", "sim_cash"})
@@ -195,7 +196,7 @@ class Rig:
                 fresh = lines.read()
                 if not fresh:
                     ended = not alive  # everything it wrote has been read
-                    time.sleep(0.002)
+                    time.sleep(0.002)  # the read loop's poll: this loop has its own deadline
                 for line in fresh:
                     life.lines.append(line)
                     if line == "ready" and delay_s is not None:
@@ -247,10 +248,13 @@ class Rig:
         elif words[0] == "journalled":
             life.events += 1
             txn = words[2]
+            # A transaction belongs to the journey that journalled it first: a boot's recovery
+            # may finish an earlier journey's transaction (a note's fate settles when the
+            # acceptor reports after its power-up) while the next journey is already running.
             if (
                 current is not None
                 and not txn.startswith("orphan-")
-                and (txn not in current.txn_ids)
+                and all(txn not in journey.txn_ids for journey in self.journeys)
             ):
                 current.txn_ids.append(txn)
         elif words[0] == "done" and current is not None:
@@ -352,11 +356,9 @@ def _alive(pid: int) -> bool:
 
 
 def _wait_gone(pid: int, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while _alive(pid):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"child {pid} survived SIGKILL")
-        time.sleep(0.002)
+    wait_until(
+        lambda: not _alive(pid), timeout_s, f"child {pid} gone after SIGKILL", interval=0.002
+    )
 
 
 def _integrity(path: Path) -> str:
