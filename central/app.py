@@ -43,6 +43,7 @@ from central.kinds import KINDS
 from central.kiosk_registry import add_missing
 from central.logs import router as logs_router
 from central.maintenance_events import DEFAULT_LIMIT, MAX_LIMIT, list_events
+from central.ops_routes import router as ops_console_router
 from central.schemas import (
     MAX_ID,
     Health,
@@ -350,6 +351,7 @@ def build_api(
     )
     app.include_router(business_router)
     app.include_router(logs_router)
+    app.include_router(ops_console_router)
     install_error_handlers(app)
     app.add_middleware(
         InputPolicy,

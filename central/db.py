@@ -143,6 +143,18 @@ class Heartbeat(Base):
     queue_dead: Mapped[int] = mapped_column(Integer)
     queue_oldest_pending_age_s: Mapped[float | None] = mapped_column(Float, nullable=True)
     cash_box_json: Mapped[str] = mapped_column(Text)
+    # Where the kiosk stands, as its configuration says (empty: not reported): the groups
+    # of the ops console. Figures below are derived at ingest so the console aggregates
+    # columns in SQL instead of parsing every kiosk's JSON (migration 0002).
+    region: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    hall: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    location: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    stale_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # offline after
+    alerts_error: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    alerts_warning: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    alerts_unknown: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cash_fen: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class HeartbeatDetail(Base):

@@ -36,6 +36,7 @@ Denomination = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,6}$")]
 Count = Annotated[StrictInt, Field(ge=0, le=MAX_COUNT)]
 Text = Annotated[str, Field(min_length=1, max_length=64)]
 CommandId = Annotated[str, Field(min_length=1, max_length=64)]
+Place = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class DeviceState(BaseModel):
@@ -134,6 +135,12 @@ class HeartbeatRequest(BaseModel):
         default_factory=list,
         max_length=MAX_ERRORS,
         description="the kiosk's latest errors, oldest first",
+    )
+    region: Place | None = Field(default=None, description="where the kiosk stands: region (大区)")
+    city: Place | None = Field(default=None, description="city (城市)")
+    hall: Place | None = Field(default=None, description="business hall (营业厅)")
+    location: Annotated[str, Field(min_length=1, max_length=128)] | None = Field(
+        default=None, description="the spot in the hall, e.g. 'entrance, left'"
     )
 
     @model_validator(mode="after")

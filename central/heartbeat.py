@@ -17,7 +17,15 @@ from central.db import (
     Storage,
     latest_state_session,
 )
+from central.fleet import OFFLINE_AFTER_INTERVALS, alerts_of, cash_total_fen, disk_ratio
 from central.fleet_schemas import Command, CommandKind, HeartbeatRequest, IssuedCommand
+from central.history import (
+    health_changes,
+    record_health,
+    record_sessions,
+    stale_at,
+    state_before,
+)
 from central.statements import upsert
 from central.volume import record_service_counts
 
@@ -34,11 +42,19 @@ def record_heartbeat(
 
     A fleet of 10,000 kiosks sends several hundred of these a second, so each is a handful
     of Core statements — an upsert per table, one query for the commands — not ORM
-    get-then-set round trips (benchmarks/central_bench.py --scale-kiosks)."""
+    get-then-set round trips (benchmarks/central_bench.py --scale-kiosks).
+
+    For the ops console (central/history.py) the previous beat is read first, locked: what
+    changed becomes the kiosk's health timeline, and the change of its session counts is
+    added to its hall's day."""
     with latest_state_session(storage) as session:
-        upsert(session, Heartbeat, [_heartbeat_row(kiosk_id, beat, now)])
+        before = state_before(session, kiosk_id, beat)
+        row = _heartbeat_row(kiosk_id, beat, now)
+        upsert(session, Heartbeat, [row])
         upsert(session, HeartbeatDetail, [_detail_row(kiosk_id, beat)])
         record_service_counts(session, kiosk_id, beat.sent_at, beat.services)
+        record_sessions(session, before, beat, (row["region"], row["city"], row["hall"]))
+        record_health(session, health_changes(kiosk_id, before, beat, now))
         if beat.acked_commands:
             # Only this kiosk's commands: an id of another kiosk's command is ignored.
             session.execute(
@@ -80,6 +96,8 @@ def record_heartbeat(
 
 def _heartbeat_row(kiosk_id: str, beat: HeartbeatRequest, now: datetime) -> dict[str, Any]:
     devices = [device.model_dump() for device in beat.devices]
+    alerts = alerts_of(devices, disk_ratio(beat.disk_free_bytes, beat.disk_total_bytes))
+    levels = [alert.level for alert in alerts]
     return {
         "kiosk_id": kiosk_id,
         "sent_at": beat.sent_at,
@@ -92,6 +110,15 @@ def _heartbeat_row(kiosk_id: str, beat: HeartbeatRequest, now: datetime) -> dict
         "queue_dead": beat.queue.dead,
         "queue_oldest_pending_age_s": beat.queue.oldest_pending_age_s,
         "cash_box_json": json.dumps(beat.cash_box, sort_keys=True),
+        "region": beat.region or "",
+        "city": beat.city or "",
+        "hall": beat.hall or "",
+        "location": beat.location or "",
+        "stale_at": stale_at(now, beat.interval_s, OFFLINE_AFTER_INTERVALS),
+        "alerts_error": levels.count("error"),
+        "alerts_warning": levels.count("warning"),
+        "alerts_unknown": levels.count("unknown"),
+        "cash_fen": cash_total_fen(beat.cash_box),
     }
 
 

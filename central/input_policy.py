@@ -65,7 +65,7 @@ def route_kind(path: str) -> str | None:
     """`kiosk`, `ops` or `page` for the credentials a path needs; None for an open one."""
     if path.startswith("/v1/ops/"):
         return "ops"
-    if path == "/ops/fleet":
+    if path == "/ops/fleet" or path.startswith("/ops/"):  # the ops console's pages
         return "page"
     if path.startswith("/v1/") and path != "/v1/health":
         return "kiosk"

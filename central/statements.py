@@ -85,6 +85,35 @@ def _upsert_statement(dialect: str, model: type[Base], columns: tuple[str, ...])
     return statement
 
 
+def add_to(
+    session: Session, model: type[Base], rows: list[dict[str, Any]], sums: tuple[str, ...]
+) -> None:
+    """INSERT each row, or ADD its `sums` columns to the row with its primary key: counters
+    many transactions add to at once (`sums = sums + :value` in the database, never read and
+    written back). Rows are written in key order, so two transactions adding to the same rows
+    take their locks in the same order and never deadlock."""
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    keys = [column.name for column in table.primary_key.columns]
+    rows = sorted(rows, key=lambda row: tuple(row[k] for k in keys))
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # other databases: read, add, write
+        for row in rows:
+            found = session.get(model, tuple(row[k] for k in keys), with_for_update=True)
+            if found is None:
+                session.add(model(**row))
+            else:
+                for name in sums:
+                    setattr(found, name, getattr(found, name) + row[name])
+        session.flush()
+        return
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    insert_ = module.insert(table)
+    added = {name: table.c[name] + insert_.excluded[name] for name in sums}
+    session.execute(insert_.on_conflict_do_update(index_elements=keys, set_=added), rows)
+
+
 NEXT_IDS = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
 
 

@@ -18,6 +18,7 @@ from central import balances
 from central.bulk_topups import NewTopup, apply_topups
 from central.db import Storage, SyncRecord, utcnow
 from central.errors import ItemConflict, ItemRejected
+from central.history import Payment, day_of, payment_of, record_payments
 from central.kinds import KINDS, KindSpec, TopupV1
 from central.schemas import SyncItem, SyncResult
 from central.statements import driver_rows, executemany
@@ -143,6 +144,8 @@ def _process_item_once(storage: Storage, kiosk_id: str, item: SyncItem) -> SyncR
         with storage.sessions.begin() as session:
             _lock_lines_of(session, [item])
             result = spec.apply(session, kiosk_id, body)
+            payment = payment_of(body)
+            record_payments(session, kiosk_id, [payment] if payment is not None else [])
             session.add(
                 SyncRecord(
                     kiosk_id=kiosk_id,
@@ -189,6 +192,7 @@ def _batch_in_one_transaction(
         for index in range(len(items)):
             batch.process(index)
         batch.settle_run()
+        record_payments(session, kiosk_id, batch.payments)  # once, in key order: no deadlock
         return batch.answers()
 
 
@@ -222,6 +226,7 @@ class _Batch:
             key: BatchAnswer(kind, digest, result) for key, kind, digest, result in records
         }
         self.run: dict[str, tuple[int, NewTopup]] = {}  # by key, in arrival order
+        self.payments: list[Payment] = []  # of the accepted items, for the console's days
 
     def process(self, index: int) -> None:
         item, digest = self.items[index], self.digests[index]
@@ -240,9 +245,11 @@ class _Batch:
             self.run[item.key] = (index, NewTopup(key=item.key, digest=digest, body=body))
             return
         self.settle_run()
-        self.results[index] = _apply_one(
-            self.session, self.kiosk_id, item, (digest, spec, body), self.known
-        )
+        result = _apply_one(self.session, self.kiosk_id, item, (digest, spec, body), self.known)
+        self.results[index] = result
+        payment = payment_of(body)
+        if payment is not None and result.status == "accepted":
+            self.payments.append(payment)
         self.lines = None
 
     def settle_run(self) -> None:
@@ -262,6 +269,9 @@ class _Batch:
                 self.results[index] = replay or _answer(key, "conflict", answer)
                 continue
             self.results[index] = _answer(key, "accepted", None, answer)
+            self.payments.append(
+                Payment(day_of(new.body.created_at), "topup", new.body.method, new.body.amount_fen)
+            )
             row: dict[str, Any] = {
                 "kiosk_id": self.kiosk_id,
                 "key": key,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import central.business_db  # noqa: F401 - registers its tables on Base
+import central.business_db  # registers its tables on Base
+import central.history_db  # noqa: F401 - registers its tables on Base
 from central.db import Base
 
 connection = context.config.attributes.get("connection")
