@@ -32,6 +32,7 @@ def test_every_configured_device_is_built_and_healthy(app: KioskApp) -> None:
         "id_card_reader": "ok",
         "card_dispenser": "ok",
         "card_terminal": "ok",
+        "sim_reader": "ok",  # the in-process SIM card (no pcscd)
     }
     assert app.simulator_controls is not None
 

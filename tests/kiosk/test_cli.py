@@ -83,6 +83,7 @@ def test_doctor_reports_every_device(tmp_path: Path) -> None:
         "id_card_reader": "ok",
         "card_dispenser": "ok",
         "card_terminal": "ok",
+        "sim_reader": "ok",
     }
     status = run("-c", str(path), "queue", "status")
     assert status.returncode == 0

@@ -55,8 +55,8 @@ def test_catalogue_lists_every_offered_service(app: KioskApp) -> None:
     assert states["account.query"].available
     assert states["change.plan"].available
     assert states["topup.card"].available  # the nexo terminal simulator
-    # The shipped demo config has no SIM reader (it needs pcscd): said so.
-    assert states["sim.sale"].reason_key == "service.not_installed"
+    assert states["sim.sale"].available  # the in-process SIM card, no pcscd
+    assert states["sim.replacement"].available
     assert app.service("lottery").reason_key == "service.not_offered"
 
 
@@ -126,8 +126,17 @@ def test_a_new_customer_finishes_the_previous_session(app: KioskApp) -> None:
     assert app.desk.session is second
 
 
-def test_sim_services_need_their_devices(app: KioskApp) -> None:
-    """The demo config has no PC/SC SIM writer: the SIM flows say so instead of failing."""
+def test_sim_services_need_their_devices(tmp_path: Path) -> None:
+    """A config without a SIM writer: the SIM flows say so instead of failing."""
+    app = KioskApp(load_config(write_config(tmp_path, **{"devices.sim_reader": None})))
+    app.start()
+    try:
+        _sim_services_refused(app)
+    finally:
+        app.stop()
+
+
+def _sim_services_refused(app: KioskApp) -> None:
     from kiosk.errors import JournalError
 
     assert app.desk is not None
