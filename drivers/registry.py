@@ -40,7 +40,8 @@ class SimulatedAcceptorSettings(_Settings):
 class Id003Settings(_Settings):
     # serial_for_url URL of the acceptor's port: /dev/ttyS1, rfc2217://..., spy://...
     url: str = Field(default="", description="empty with simulate: the simulator's pty")
-    # Escrow code → denomination in fen, from the firmware's sheet (protocols.md: check).
+    # Escrow code → denomination in fen, from the firmware's sheet (check it:
+    # docs/protocols.md#bill-acceptor-id-003).
     escrow_codes: dict[int, int] = Field(default_factory=lambda: dict(DEFAULT_ESCROW_CODES))
     poll_interval_s: float = Field(default=0.2, gt=0, le=2)
     timeout_s: float = Field(default=0.3, gt=0, le=5)
@@ -60,7 +61,8 @@ class Id003Settings(_Settings):
 class IdCardSettings(_Settings):
     url: str = Field(default="", description="empty with simulate: the simulator's pty")
     baudrate: int = Field(default=115200, description="some modules default to 9600")
-    poll_s: float = Field(default=0.3, ge=0.3, le=5)  # protocols.md: no faster than 300 ms
+    # no faster than 300 ms: docs/protocols.md#polling-and-card-presence
+    poll_s: float = Field(default=0.3, ge=0.3, le=5)
     timeout_s: float = Field(default=1.0, gt=0, le=10)
 
 
@@ -110,7 +112,8 @@ class EscposUsbSettings(_Settings):
 
 
 class NexoSettings(_Settings):
-    """Bank card terminal over nexo Sale-to-POI (protocols.md): where it is and how patient."""
+    """Bank card terminal over nexo Sale-to-POI: where it is and how patient
+    (docs/protocols.md#bank-card-terminal-nexo)."""
 
     transport: Literal["tcp", "http"] = "tcp"
     # http: the terminal's endpoint, http(s)://host[:port]/path; tcp uses host and port.

@@ -5,8 +5,7 @@
 - Every relative link in README.md and docs/*.md names a file that exists, and a `#anchor` names
   a heading of that file (GitHub's rule for heading anchors).
 - Every `docs/<page>.md#anchor` cited anywhere (code comments included) names a real heading.
-- Citations of the old notes by bare name (`DESIGN.md`, `protocols.md`) are gone, except in the
-  files listed in PENDING_BARE_CITATIONS, which other work is changing right now.
+- Citations of the old notes by bare name (`DESIGN.md`, `protocols.md`) are gone.
 """
 
 from __future__ import annotations
@@ -23,22 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 THIS_FILE = "tests/test_docs.py"  # names the patterns it looks for: not a citation
 OUTSIDE = "../" + "shared/"
 
-# Files still citing the old notes by bare name; each entry should disappear once its owner
-# replaces the citation with a docs/ link. Do not add to this list.
-PENDING_BARE_CITATIONS = frozenset(
-    {
-        "config.yaml",
-        "drivers/registry.py",
-        "drivers/simcard/apdu.py",
-        "drivers/simcard/contents.py",
-        "drivers/simcard/emulator.py",
-        "drivers/simcard/pcsc_session.py",
-        "tests/drivers/test_escpos_status.py",
-        "tests/kiosk/test_card_topup.py",
-        "tests/kiosk/test_catalogue.py",
-        "tests/security/test_fuzz_id003.py",
-    }
-)
+# Files still citing the old notes by bare name (none: keep it so).
+PENDING_BARE_CITATIONS: frozenset[str] = frozenset()
 
 _LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)

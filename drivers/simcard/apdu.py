@@ -1,4 +1,5 @@
-"""Pure ISO 7816-4 / ETSI TS 102 221 / GSM 11.11 APDU codec for SIM cards (protocols.md).
+"""Pure ISO 7816-4 / ETSI TS 102 221 / GSM 11.11 APDU codec for SIM cards
+(docs/protocols.md#sim-reader-and-writer-pcsc).
 
 Bytes in, values out: command builders, status word classification, FCP / GSM response parsing,
 EF_DIR records (the files' contents — ICCID, IMSI, SMSP, vendor files — are in `contents`).

@@ -1,5 +1,6 @@
-"""The contents of a SIM's files, encoded and decoded (protocols.md): ICCID (swapped BCD with a
-Luhn check digit), IMSI, the SMSP service centre, and our vendor profile's Ki and PIN files.
+"""The contents of a SIM's files, encoded and decoded
+(docs/protocols.md#sim-reader-and-writer-pcsc): ICCID (swapped BCD with a Luhn check digit),
+IMSI, the SMSP service centre, and our vendor profile's Ki and PIN files.
 Pure: bytes in, values out; every decoder rejects malformed input with `SimDataError`.
 """
 

@@ -3,7 +3,7 @@
 vpcd listens on 127.0.0.1:35963 (reader "Virtual PCD 00 00"). Every message both ways is a 2-byte
 big-endian length and a payload; a 1-byte payload from vpcd is a control code (0 power off, 1 power
 on, 2 reset, 4 "send ATR"), a longer one a command APDU answered with the response APDU. Closing
-the socket is card removal (protocols.md, "Testing PC/SC without a card").
+the socket is card removal (docs/protocols.md#testing-pcsc-without-a-card).
 
 Three card profiles (`drivers.simcard.card_profiles`): `usim` (a personalised UICC, class 00,
 `61xx` + `00 C0` GET RESPONSE, ETSI TS 102 221 / 3GPP TS 31.102), `gsm` (a 2G SIM, class A0,

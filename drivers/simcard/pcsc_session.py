@@ -4,7 +4,8 @@ pcscd's return codes mapped to our errors). What is not pcscd's (response parsin
 RESPONSE, file access) is in `card_session`, shared with the in-process card.
 
 A fresh context per operation is deliberate: it survives pcscd restarts and readers unplugged and
-plugged back, where a long-lived context goes stale (protocols.md, PC/SC).
+plugged back, where a long-lived context goes stale
+(docs/protocols.md#sim-reader-and-writer-pcsc).
 """
 
 from __future__ import annotations

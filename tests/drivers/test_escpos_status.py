@@ -21,7 +21,7 @@ from drivers.escpos.status import (
 )
 from drivers.interfaces import DeviceHealth, HealthLevel, PrinterStatus
 
-# Written out from protocols.md, not taken from the codec's own table.
+# Written out from docs/protocols.md#real-time-status-dle-eot, not taken from the codec's own table.
 BITS: dict[int, dict[str, int]] = {
     1: {"offline": 0x08},
     2: {"cover_open": 0x04, "feed_button": 0x08, "stopped_paper_end": 0x20, "error": 0x40},

@@ -246,7 +246,8 @@ def test_kill_9_while_the_customer_is_at_the_terminal(
     os.kill(child.pid, signal.SIGKILL)
     assert child.wait(10) == -signal.SIGKILL
     child.stdout.close()
-    # The terminal goes on without the kiosk (protocols.md): the customer's card is approved.
+    # The terminal goes on without the kiosk (docs/protocols.md#bank-card-terminal-nexo): the
+    # customer's card is approved.
     wait_until(rig.simulator.engine.approvals, what="the terminal's approval")
     # Restart: a new journal on the same file, recovery, then the terminal is asked.
     rig.journal.close()

@@ -63,7 +63,8 @@ def test_everything_up_everything_available() -> None:
 
 
 def test_offline_leaves_only_the_payments() -> None:
-    """DESIGN.md: cash and card payments work offline; everything asking central does not."""
+    """docs/design.md#services-and-when-they-run: cash and card payments work offline;
+    everything asking central does not."""
     states = _states(ALL_UP, online=False)
     payments = {"topup.cash", "topup.card", "bill.cash", "bill.card"}
     assert {k for k, s in states.items() if s.available} == payments

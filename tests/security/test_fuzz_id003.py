@@ -166,9 +166,10 @@ def test_a_stream_cut_anywhere_decodes_as_the_whole(
 @FUZZ
 @given(st.binary(max_size=60), frames, st.binary(max_size=60))
 def test_a_valid_frame_is_found_inside_garbage(prefix: bytes, frame: Frame, tail: bytes) -> None:
-    """Resync (protocols.md: skip to the next FC): once MAX_FRAME bytes have followed, every
-    false start in the garbage has been ruled out, so the frame is found — unless the garbage
-    itself holds a CRC-valid frame that swallows it (then that frame is really on the wire)."""
+    """Resync (docs/protocols.md#bill-acceptor-id-003: skip to the next FC): once MAX_FRAME
+    bytes have followed, every false start in the garbage has been ruled out, so the frame is
+    found — unless the garbage itself holds a CRC-valid frame that swallows it (then that frame
+    is really on the wire)."""
     encoded = frame.encode()
     stream = prefix + encoded + tail + b"\x00" * MAX_FRAME
     out = FrameReader().feed(stream)
