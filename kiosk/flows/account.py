@@ -17,7 +17,7 @@ from kiosk import documents
 from kiosk.central_api import CentralApi
 from kiosk.central_models import Balance, Bill, Invoice, UsageKind, UsagePage, UsageRecord
 from kiosk.customer_session import CustomerSession
-from kiosk.errors import CentralRefused, CentralUnavailable, PrintFailed
+from kiosk.errors import CentralRefused, CentralUnavailable, KioskError, PrintFailed
 from kiosk.metrics import Outcome, ServiceMetrics
 
 log = logging.getLogger(__name__)
@@ -131,24 +131,34 @@ class AccountServices:
         return len(records)
 
     def print_invoice(self, number: str) -> Invoice:
-        """Central records the print first (it decides whether this copy is a reprint, 补打);
-        a print that then fails is logged for ops and the customer can print again."""
+        """Print the invoice, then record the print at central: only a copy the printer
+        confirmed counts (issue 19: a printer out of paper left the invoice "printed once",
+        and the customer's first real copy said 补打). Whether this copy is a reprint comes from
+        the count central holds now; a print central then fails to record is logged for ops
+        (the customer has their paper; the count is one short, never one long)."""
         self._require_printer()
 
-        def record() -> Invoice:
-            return self._session.call(lambda t: self._ctx.api.record_invoice_print(t, number))
+        def current() -> Invoice:
+            listed = self._session.call(self._ctx.api.invoices).invoices
+            for invoice in listed:
+                if invoice.number == number:
+                    return invoice
+            raise CentralRefused(
+                f"no invoice {number} for this line", code="invoice.not_found", status=404
+            )
 
-        invoice = self._counted(INVOICE, record)
+        invoice = self._counted(INVOICE, current)
+        copy = invoice.model_copy(update={"print_count": invoice.print_count + 1})
         document = documents.invoice_copy(
-            self._ctx.kiosk_name, self._msisdn(), invoice, self._ctx.clock()
+            self._ctx.kiosk_name, self._msisdn(), copy, self._ctx.clock()
         )
+        self._print(document)  # PrintFailed: nothing recorded, the customer may try again
         try:
-            self._print(document)
-        except PrintFailed:
-            log.error("invoice %s recorded as printed (count %d) but the printer failed",
-                      invoice.number, invoice.print_count)  # fmt: skip
-            raise
-        return invoice
+            return self._session.call(lambda t: self._ctx.api.record_invoice_print(t, number))
+        except KioskError as exc:
+            log.error("invoice %s printed (copy %d) but central did not record it: %s",
+                      number, copy.print_count, exc)  # fmt: skip
+            return copy
 
     # --- internals ------------------------------------------------------------------------
 

@@ -121,6 +121,26 @@ def test_printer_failure_is_a_clear_error(
     assert failed.value.message_key == "printer.paper_out"
 
 
+def test_an_invoice_the_printer_did_not_print_is_not_counted(
+    account: AccountServices, printer: RecordingPrinter
+) -> None:
+    """GIVEN a printer out of paper WHEN the customer prints an invoice THEN the print fails
+    and central counts nothing; WHEN the paper is back THEN the first real copy is the original
+    (no 补打), counted once (issue 19: it was recorded before printing and said 已打印 1 次)."""
+    invoice = account.invoices()[0]
+    printer.fail = True
+    with pytest.raises(PrintFailed) as failed:
+        account.print_invoice(invoice.number)
+    assert failed.value.message_key == "printer.paper_out"
+    assert account.invoices()[0].print_count == invoice.print_count
+    printer.fail = False
+    printed = account.print_invoice(invoice.number)
+    assert printed.print_count == invoice.print_count + 1
+    assert account.invoices()[0].print_count == invoice.print_count + 1
+    if invoice.print_count == 0:
+        assert "补打" not in printer.printed[-1].plain_text()
+
+
 def test_no_printer_means_no_invoice_and_no_print_recorded(
     api: CentralApi, metrics: ServiceMetrics, session: CustomerSession
 ) -> None:
