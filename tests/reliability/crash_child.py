@@ -42,6 +42,8 @@ from kiosk.app import KioskApp
 from kiosk.config import load_config
 from kiosk.errors import JournalError
 from kiosk.journal import Entry, Journal
+from tests.support import WaitTimeout
+from tests.support import wait_until as support_wait_until
 
 TOPUP_MSISDN = "13800138000"  # 张三
 BILL_MSISDN = "13900139000"  # 李四: pays toward the balance, any amount
@@ -84,10 +86,9 @@ def announcing(
         say("journalled", seq, entry.txn_id, entry.kind)
         if mine == stop_at:
             if hold is None:
-                time.sleep(3600)  # SIGKILLed here
-            else:
-                while not hold.exists():
-                    time.sleep(0.005)
+                time.sleep(3600)  # the scenario: SIGKILLed here
+            else:  # held until the parent lets it go on
+                support_wait_until(hold.exists, 3600, f"{hold} (the parent's go)", interval=0.005)
         return seq
 
     Journal.__init__ = init  # type: ignore[method-assign]
@@ -98,14 +99,18 @@ _apps: list[KioskApp] = []  # this process's kiosk, once built
 
 
 def wait_until(condition: Callable[[], bool], timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
+    """tests.support's wait_until, ended early by a disk failure (the kiosk out of service)."""
+
+    def holds() -> bool:
         for app in _apps:
             if app.out_of_service_reason is not None:
                 raise JournalError(app.out_of_service_reason)  # the disk failed meanwhile
-        if time.monotonic() > deadline:
-            raise SystemExit("crash_child: timed out")
-        time.sleep(0.005)
+        return condition()
+
+    try:
+        support_wait_until(holds, timeout_s, interval=0.005)
+    except WaitTimeout as exc:
+        raise SystemExit(f"crash_child: {exc}") from exc  # the parent sees the child end
 
 
 def _notes(paid: Callable[[], int], notes: tuple[int, ...]) -> None:
@@ -201,7 +206,7 @@ def out_of_service(app: KioskApp) -> None:
     except JournalError as exc:
         say("refused", exc.message_key)
     say("halted")
-    time.sleep(3600)
+    time.sleep(3600)  # the scenario: halted until the parent kills it
 
 
 def main(argv: list[str]) -> None:

@@ -36,6 +36,8 @@ from kiosk.errors import KioskError
 from kiosk.flows.topup import State as TopUpState
 from kiosk.flows.topup import TopUpSnapshot
 from tests.conftest import REPO
+from tests.support import WaitTimeout
+from tests.support import wait_until as support_wait_until
 
 CUSTOMER_MSISDN = "13800138000"  # 张三's line in central's demo data
 TEXT_FILES = sorted((REPO / "ui" / "qml").rglob("*Texts.qml"))
@@ -104,12 +106,12 @@ def health_of(app: KioskApp) -> dict[str, tuple[str, str, str]]:
 
 
 def wait_until(condition: Callable[[], Any], timeout_s: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.02)
+    """tests.support's wait_until, answering the last value instead of failing: the journeys'
+    callers assert it with what the customer saw, and central_sees reports a no."""
+    try:
+        return support_wait_until(condition, timeout_s, interval=0.02)
+    except WaitTimeout:
+        return condition()
 
 
 def ops_get(app: KioskApp, path: str, **params: Any) -> Any:
@@ -202,6 +204,7 @@ def cash_topup(
             acceptor.insert_note(note)
         if notes_during:  # until each note is in the cash box or back with the customer
             wait_until(lambda: not acceptor._queue and acceptor._note is None, 10)
+        # The scenario: the customer stands a while with the fault before confirming.
         time.sleep(settle_s if device == "bill_acceptor" else 0)
     finally:
         if flow.snapshot.state is TopUpState.CASH:  # also when the journey broke off
@@ -263,7 +266,10 @@ def id_card_read(app: KioskApp, fault: Callable[[], None], identity: str = "vali
     out = Outcome()
     simulator = _handle(app, "id_card_reader")
     simulator.remove_card()
-    wait_until(lambda: False, 0.7)  # let the reader see the empty field
+    polls = len(simulator.requests)  # the reader sees the empty field (two polls) first
+    support_wait_until(
+        lambda: len(simulator.requests) >= polls + 2, what="polls of the empty field"
+    )
     fault()
     simulator.place_card(identity)
     event = app.ops.id_cards.wait(4.0)

@@ -104,7 +104,7 @@ class FaultProxy:
                     )
                     return
                 if fault == "delay":
-                    time.sleep(self.delay_s)
+                    time.sleep(self.delay_s)  # the scenario: a slow network
                 with socket.create_connection(self.upstream, timeout=10) as server:
                     server.sendall(request)
                     response = _read_http(server)

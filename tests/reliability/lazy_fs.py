@@ -36,9 +36,10 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
+
+from tests.support.waiting import WaitTimeout, wait_until
 
 PAGE = 4096
 
@@ -343,11 +344,17 @@ class LazyMount:
         err.close()  # the child has its own copy
         assert self._proc.stdout is not None
         assert self._proc.stdout.readline().strip() == "mounting"
-        deadline = time.monotonic() + 10
-        while not os.path.ismount(self.mountpoint):
-            if self._proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"lazy_fs did not mount {self.mountpoint}: {self._log()}")
-            time.sleep(0.005)
+        proc = self._proc
+
+        def mounted() -> bool:
+            if proc.poll() is not None:
+                raise RuntimeError(f"lazy_fs exited before mounting: {self._log()}")
+            return os.path.ismount(self.mountpoint)
+
+        try:
+            wait_until(mounted, 10, f"lazy_fs to mount {self.mountpoint}", interval=0.005)
+        except WaitTimeout as exc:
+            raise RuntimeError(f"{exc}: {self._log()}") from exc
 
     def command(self, *words: str) -> str:
         proc = self._proc
@@ -378,15 +385,17 @@ class LazyMount:
         proc = self._proc
         if proc is None:
             return
-        for attempt in range(200):
+
+        def unmounted() -> bool:  # busy while the kiosk's last file handles close
             done = subprocess.run(
                 ["umount", str(self.mountpoint)], capture_output=True, check=False
             )
-            if done.returncode == 0 or not os.path.ismount(self.mountpoint):
-                break
-            if attempt == 199:
-                subprocess.run(["umount", "-l", str(self.mountpoint)], check=False)
-            time.sleep(0.01)
+            return done.returncode == 0 or not os.path.ismount(self.mountpoint)
+
+        try:
+            wait_until(unmounted, 5, f"{self.mountpoint} to unmount")
+        except WaitTimeout:
+            subprocess.run(["umount", "-l", str(self.mountpoint)], check=False)
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:

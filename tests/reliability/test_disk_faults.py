@@ -120,10 +120,10 @@ class Probe:
         acceptor = self.rig.acceptor
         before = len(acceptor.stacked_fen)
         acceptor.insert_note(PROBE_NOTE_FEN)  # at once: the inhibit may still be on its way
-        time.sleep(1.0)  # fifty polls of the driver
+        time.sleep(1.0)  # the scenario: the next customer comes a second (fifty polls) later
         self.acceptor_state = acceptor.state
         acceptor.insert_note(PROBE_NOTE_FEN)  # a second later: the acceptor must be shut
-        time.sleep(0.5)
+        time.sleep(0.5)  # the scenario: time for a shut acceptor to (wrongly) take the note
         queued = acceptor.withdraw_queued()
         self.still_queued = queued
         stacked = acceptor.stacked_fen

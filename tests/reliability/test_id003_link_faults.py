@@ -22,7 +22,6 @@ in `make test`; KIOSK_SOAK=1 adds longer delays and a second note after each fau
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +40,7 @@ from kiosk.flows.cash_intake import StackIntents
 from kiosk.flows.topup import TopUpContext, TopUpFlow, TopUpLimits
 from kiosk.journal import Journal
 from tests.kiosk.fakes import RecordingPrinter
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -140,13 +140,6 @@ class Kiosk:
         self.journal.close()
 
 
-def _wait(condition: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.005)
-
-
 @pytest.fixture
 def make_kiosk(tmp_path: Path) -> Iterator[Callable[[str], Kiosk]]:
     made: list[tuple[Kiosk, Id003Simulator]] = []
@@ -157,7 +150,7 @@ def make_kiosk(tmp_path: Path) -> Iterator[Callable[[str], Kiosk]]:
         kiosk = Kiosk(tmp_path, sim, story)
         made.append((kiosk, sim))
         kiosk.flow.submit_number("13800138000")  # enables the acceptor
-        _wait(lambda: sim.state is Status.IDLING, "the acceptor enabled")
+        wait_until(lambda: sim.state is Status.IDLING, what="the acceptor enabled")
         return kiosk
 
     yield make
@@ -170,10 +163,12 @@ def _run_note(kiosk: Kiosk, faults: tuple[LinkFault, ...], delay_s: float) -> No
     sim = kiosk.sim
     sim.link.arm(*faults, delay_s=delay_s)
     sim.insert_note(NOTE_FEN)
-    _wait(lambda: sim.link.anchored, "the note in escrow")
-    _wait(kiosk.settled, "the note settled")
+    wait_until(lambda: sim.link.anchored, what="the note in escrow")
+    wait_until(kiosk.settled, what="the note settled")
     # The driver confirms a resting unit over two polls; a stalled line may hold one more.
-    _wait(lambda: kiosk.acceptor.last_status is Status.IDLING, "the driver seeing the rest")
+    wait_until(
+        lambda: kiosk.acceptor.last_status is Status.IDLING, what="the driver seeing the rest"
+    )
 
 
 def _assert_books_balance(kiosk: Kiosk, notes_in: int) -> None:
@@ -227,8 +222,10 @@ def test_one_broken_frame_never_unbalances_the_books(
     if SOAK:  # and the acceptor goes on: a second note, no fault
         kiosk.sim.link.disarm()
         kiosk.sim.insert_note(1000)
-        _wait(lambda: len(kiosk.sim.stacked) + len(kiosk.sim.returned) == 2, "second note")
-        _wait(kiosk.settled, "the second note settled")
+        wait_until(
+            lambda: len(kiosk.sim.stacked) + len(kiosk.sim.returned) == 2, what="second note"
+        )
+        wait_until(kiosk.settled, what="the second note settled")
         _assert_books_balance(kiosk, 2)
 
 

@@ -40,17 +40,11 @@ from tests.central.conftest import KIOSKS, Central, central, shared_central  # n
 from tests.conftest import write_config
 from tests.kiosk.test_sim_replacement import ADM, FakeSimWriter
 from tests.security.leak_scanner import scan_paths
+from tests.support import wait_until
 
 pytestmark = pytest.mark.timeout(120)
 ID_NUMBER = "110101199003074477"  # the simulator's "valid" card; central's registry knows it
 TRAFFIC = ["bill_acceptor", "printer", "id_card_reader", "card_terminal"]
-
-
-def _wait(condition: object, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
-        time.sleep(0.02)
-    assert condition(), "timed out"  # type: ignore[operator]
 
 
 @pytest.fixture
@@ -83,7 +77,7 @@ def _app_journeys(app: KioskApp) -> None:
     controls = app.simulator_controls
     assert controls is not None
     controls.insert_note(5000)
-    _wait(lambda: cash.snapshot.credited_fen == 5000)
+    wait_until(lambda: cash.snapshot.credited_fen == 5000)
     done = cash.confirm()
     app.end_flow()
     card = app.new_card_topup().pay("13900139000", 3000)
@@ -92,7 +86,7 @@ def _app_journeys(app: KioskApp) -> None:
     for key in (f"{done.txn_id}:topup", f"{card.txn_id}:topup"):
         assert app.store.wait_until_acked(key, 15) is not None, key
     printer = app.simulators["printer"].handle
-    _wait(lambda: len(printer.jobs) >= 2)  # type: ignore[attr-defined]
+    wait_until(lambda: len(printer.jobs) >= 2)  # type: ignore[attr-defined]
 
 
 def _read_id_card() -> IdCardRead:
@@ -152,7 +146,7 @@ def _sim_sale(
         while paid < reservation.price_fen:
             acceptor.insert_note(10000)
             paid += 10000
-            _wait(lambda: flow._data["paid_fen"] == paid)  # noqa: B023
+            wait_until(lambda: flow._data["paid_fen"] == paid)  # noqa: B023
         flow.finish_payment()
         flow.issue()
         assert flow.state is State.DONE

@@ -420,6 +420,7 @@ def test_parallel_cli_processes_do_not_exceed_the_limit(cli_config: KioskConfig)
                          stderr=subprocess.PIPE, text=True, cwd=REPO)
         for _ in range(16)
     ]  # fmt: skip
+    # Synchronisation by time (soak only): the CLI shows no sign that it waits for the PIN.
     time.sleep(15)  # every process has started and waits for its PIN
     for n, process in enumerate(processes):
         assert process.stdin is not None
