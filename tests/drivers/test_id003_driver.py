@@ -29,6 +29,9 @@ from drivers.interfaces import (
     PowerUpWithNote,
 )
 from tests.support import holds_for, wait_until
+from tests.support.id003 import fast_acceptor, id003_sim
+
+__all__ = ["id003_sim"]  # a fixture
 
 pytestmark = pytest.mark.timeout(60)
 ALL_NOTES = frozenset(DEFAULT_CODES_FEN.values())
@@ -106,19 +109,15 @@ class Rig:
 
 
 @pytest.fixture
-def rig() -> Iterator[Rig]:
-    with Id003Simulator(power_off_polls=3) as sim:
-        driver = Id003BillAcceptor(
-            sim.url, codes_fen=DEFAULT_CODES_FEN, poll_interval_s=0.01, timeout_s=0.1,
-            max_silent_polls=3,
-        )  # fmt: skip
-        made = Rig(sim, driver)
-        made.count_frames()
-        driver.start(made.listener, lambda fen: made.decide(fen))  # noqa: PLW0108 - late-bound
-        driver.enable(ALL_NOTES)
-        made.wait_health("ok")
-        yield made
-        driver.close()
+def rig(id003_sim: Id003Simulator) -> Iterator[Rig]:
+    driver = fast_acceptor(id003_sim.url)
+    made = Rig(id003_sim, driver)
+    made.count_frames()
+    driver.start(made.listener, lambda fen: made.decide(fen))  # noqa: PLW0108 - late-bound
+    driver.enable(ALL_NOTES)
+    made.wait_health("ok")
+    yield made
+    driver.close()
 
 
 def test_notes_are_credited_only_after_vend_valid(rig: Rig) -> None:
@@ -264,8 +263,7 @@ def test_a_unit_table_that_disagrees_with_the_config_stops_the_acceptor() -> Non
     the acceptor inhibited: no note goes in at a wrong value."""
     unit = dict(DEFAULT_CODES_FEN) | {0x63: 2000}
     with Id003Simulator(power_off_polls=1, unit_codes_fen=unit) as sim:
-        driver = Id003BillAcceptor(sim.url, codes_fen=DEFAULT_CODES_FEN, poll_interval_s=0.01,
-                                   timeout_s=0.1)  # fmt: skip
+        driver = fast_acceptor(sim.url, max_silent_polls=5)  # the driver's default
         made = Rig(sim, driver)
         driver.start(made.listener, lambda _fen: EscrowDecision.STACK)
         driver.enable(ALL_NOTES)

@@ -13,7 +13,6 @@ payment and SIM flows take notes through."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 import pytest
 
 from drivers.id003.codec import Status
-from drivers.id003.driver import Id003BillAcceptor
 from drivers.id003.simulator import DEFAULT_CODES_FEN, Id003Simulator
 from drivers.interfaces import EscrowDecision
 from kiosk.cash_router import CashRouter
@@ -34,6 +32,9 @@ from tests.kiosk import test_sim_replacement_fee as fee
 from tests.kiosk import test_sim_sale as sale
 from tests.kiosk.fakes import RecordingPrinter
 from tests.support import wait_until
+from tests.support.id003 import fast_acceptor, id003_sim
+
+__all__ = ["id003_sim"]  # a fixture
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -94,24 +95,18 @@ def _failing_intents(journal: Journal, how: str) -> list[str]:
     return attempted
 
 
-@pytest.fixture
-def sim() -> Iterator[Id003Simulator]:
-    with Id003Simulator(power_off_polls=3) as made:
-        yield made
-
-
 @pytest.mark.parametrize("how", list(FAILURES))
 def test_a_topup_note_whose_intent_fails_is_returned_and_the_kiosk_goes_out_of_service(
-    how: str, sim: Id003Simulator, tmp_path: Path
+    how: str, id003_sim: Id003Simulator, tmp_path: Path
 ) -> None:
     """GIVEN a cash top-up over the ID-003 driver WHEN journalling a note's stack intent fails
     (`how`) THEN the acceptor returns the note and stacks nothing, the flow fails and the kiosk
     goes out of service (its acceptor disabled), and a later note is returned without another
     journal write."""
+    sim = id003_sim
     journal = Journal(tmp_path / "kiosk.db")
     attempted = _failing_intents(journal, how)
-    acceptor = Id003BillAcceptor(sim.url, codes_fen=DEFAULT_CODES_FEN, poll_interval_s=0.01,
-                                 timeout_s=0.1, max_silent_polls=3)  # fmt: skip
+    acceptor = fast_acceptor(sim.url)
     failures: list[JournalError] = []
 
     def out_of_service(error: JournalError) -> None:

@@ -11,7 +11,6 @@ router on the same pseudo-terminal — the simulator, like the hardware, outlive
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import pytest
 
 from drivers.id003.codec import Status
 from drivers.id003.driver import Id003BillAcceptor
-from drivers.id003.simulator import DEFAULT_CODES_FEN, Id003Simulator
+from drivers.id003.simulator import Id003Simulator
 from drivers.interfaces import BillEvent, NoteCredited, PowerUpWithNote
 from kiosk.cash_router import CashRouter
 from kiosk.config import NOTE_DENOMINATIONS_FEN
@@ -30,6 +29,9 @@ from kiosk.journal import Entry, Journal
 from kiosk.recovery import recover
 from tests.kiosk.fakes import RecordingPrinter
 from tests.support import holds_for, wait_until
+from tests.support.id003 import fast_acceptor, id003_sim
+
+__all__ = ["id003_sim"]  # a fixture
 
 pytestmark = [
     pytest.mark.timeout(60),
@@ -44,8 +46,7 @@ class _Died(BaseException):
 
 
 def _driver(sim: Id003Simulator) -> Id003BillAcceptor:
-    return Id003BillAcceptor(sim.url, codes_fen=DEFAULT_CODES_FEN, poll_interval_s=0.01,
-                             timeout_s=0.1, max_silent_polls=3)  # fmt: skip
+    return fast_acceptor(sim.url)  # type: ignore[no-any-return]
 
 
 class FirstLife:
@@ -98,12 +99,6 @@ class FirstLife:
         self.journal.close()
 
 
-@pytest.fixture
-def sim() -> Iterator[Id003Simulator]:
-    with Id003Simulator(power_off_polls=3) as made:
-        yield made
-
-
 def _reboot(folder: Path, sim: Id003Simulator) -> tuple[Journal, Id003BillAcceptor, list[Any]]:
     """The next boot, as KioskApp.start does it: journal, recovery, then the acceptor with the
     router's standby in place before its first poll."""
@@ -122,11 +117,12 @@ def _cash_box(journal: Journal) -> list[int]:
 
 
 def test_a_note_stacking_when_the_kiosk_dies_is_vouchered_on_the_next_boot(
-    tmp_path: Path, sim: Id003Simulator
+    tmp_path: Path, id003_sim: Id003Simulator
 ) -> None:
     """GIVEN a top-up whose first note the acceptor is stacking (STACK sent, the intent
     journalled) WHEN the kiosk dies before vend valid is journalled and boots again THEN the
     note is in the journal's cash box, vouchered to the customer's transaction, once."""
+    sim = id003_sim
     life = FirstLife(tmp_path, sim)
     life.die_on_event(NoteCredited)
     life.flow.submit_number(MSISDN)
@@ -155,11 +151,12 @@ def test_a_note_stacking_when_the_kiosk_dies_is_vouchered_on_the_next_boot(
 
 
 def test_a_note_in_escrow_when_the_kiosk_dies_goes_back_and_the_intent_is_closed(
-    tmp_path: Path, sim: Id003Simulator
+    tmp_path: Path, id003_sim: Id003Simulator
 ) -> None:
     """GIVEN the intent to stack a note journalled WHEN the kiosk dies before STACK goes out
     (the note waits in escrow) and boots again THEN the note is returned (no customer), nothing
     enters the cash box and the intent is closed as returned."""
+    sim = id003_sim
     life = FirstLife(tmp_path, sim)
     life.die_after_journalling("cash.stack_intent")
     life.flow.submit_number(MSISDN)

@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 
 from drivers.id003.codec import Command, Frame
-from drivers.id003.driver import Id003BillAcceptor
 from drivers.id003.link_faults import corrupted
-from drivers.id003.simulator import DEFAULT_CODES_FEN, Id003Simulator
+from drivers.id003.simulator import Id003Simulator
 from kiosk.cash_router import CashRouter
 from kiosk.config import NOTE_DENOMINATIONS_FEN
 from kiosk.flows.topup import State, TopUpContext, TopUpFlow, TopUpLimits, TopUpSnapshot
 from kiosk.journal import Journal
 from tests.kiosk.fakes import RecordingPrinter
 from tests.support import wait_until
+from tests.support.id003 import fast_acceptor, id003_sim
+
+__all__ = ["id003_sim"]  # a fixture
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -27,10 +29,7 @@ class Rig:
     def __init__(self, tmp_path: Path, sim: Id003Simulator) -> None:
         self.sim = sim
         self.journal = Journal(tmp_path / "kiosk.db")
-        self.acceptor = Id003BillAcceptor(
-            sim.url, codes_fen=DEFAULT_CODES_FEN, poll_interval_s=0.01, timeout_s=0.1,
-            max_silent_polls=3,
-        )  # fmt: skip
+        self.acceptor = fast_acceptor(sim.url)
         self.router = CashRouter()
         self.acceptor.start(self.router.on_event, self.router.escrow_policy)
         self.snapshots: list[TopUpSnapshot] = []
@@ -56,11 +55,10 @@ class Rig:
 
 
 @pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
-    with Id003Simulator(power_off_polls=3) as sim:
-        made = Rig(tmp_path, sim)
-        yield made
-        made.close()
+def rig(tmp_path: Path, id003_sim: Id003Simulator) -> Iterator[Rig]:
+    made = Rig(tmp_path, id003_sim)
+    yield made
+    made.close()
 
 
 def test_topup_over_id003(rig: Rig) -> None:
