@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY_DIRS := kiosk drivers ui offline_queue central tests benchmarks
 
-.PHONY: demo test setup lint typecheck imports pytest run install soak
+.PHONY: demo test setup lint typecheck imports pytest run install soak gallery
 
 setup:
 	@bash scripts/bootstrap.sh
@@ -34,6 +34,12 @@ test: lint typecheck imports pytest
 # The long fault-injection runs (1,000+ crash injections and the like), not part of `make test`.
 soak: setup
 	KIOSK_SOAK=1 QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -p no:cacheprovider tests/reliability tests/offline_queue/test_kill9.py tests/security tests/central/test_central_concurrency.py
+
+# Contact sheets of every screen, one PNG per language × orientation, in test-artifacts/gallery/
+# (the screen tests take the screenshots; tests/ui/gallery.py tiles them).
+gallery: setup
+	QT_QPA_PLATFORM=offscreen QT_QUICK_BACKEND=software $(BIN)/pytest -p no:xdist -q tests/ui/test_every_screen.py -k normal
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.ui.gallery
 
 # Lay the kiosk out on this Debian machine as systemd services (as root), or into a staging
 # root: `make install DESTDIR=/tmp/stage`. Options: INSTALL_FLAGS="--central --start".

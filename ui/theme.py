@@ -39,7 +39,7 @@ HIGH_CONTRAST = {
     "warning": "#FFD400",
     "error": "#FF6B6B",
 }
-LARGE_TEXT_SCALE = 1.3
+LARGE_TEXT_SCALE = 1.5  # issue 19: every screen is laid out for 1.5× text
 
 
 class Theme(QObject):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QPointF, Qt
 from PySide6.QtGui import QImage
@@ -46,7 +47,27 @@ def tap(window: QQuickWindow, name: str) -> None:
     if not item.isVisible() or not item.isEnabled():
         raise TouchError(f"{name!r} is not tappable (visible={item.isVisible()}, "
                          f"enabled={item.isEnabled()})")  # fmt: skip
+    scroll_into_view(window, item)
     click(window, item)
+
+
+def scroll_into_view(window: QQuickWindow, item: QQuickItem) -> None:
+    """What a customer does before tapping something below the fold: swipe the scrolling area
+    it is in until it shows whole (as far as the area can scroll)."""
+    parent: QQuickItem | None = item.parentItem()
+    while parent is not None:
+        if parent.inherits("QQuickFlickable") and bool(parent.property("interactive")):
+            top = item.mapToItem(parent, QPointF(0, 0)).y()
+            bottom = top + item.height()
+            y = float(parent.property("contentY"))
+            limit = max(0.0, float(parent.property("contentHeight")) - parent.height())
+            if top < 0:
+                y += top
+            elif bottom > parent.height():
+                y += min(bottom - parent.height(), top)
+            parent.setProperty("contentY", min(max(0.0, y), limit))
+        parent = cast("QQuickItem | None", parent.parentItem())  # None above the root
+    settle(window)
 
 
 def click(window: QQuickWindow, item: QQuickItem) -> None:

@@ -200,6 +200,10 @@ class KioskViewModel(QObject):
     def _get_kiosk_name(self) -> str:
         return self._app.config.kiosk.name
 
+    def _get_kiosk_name_en(self) -> str:
+        # kiosk.name_en is not in every config (issue 19 asks the core for it): "" if absent.
+        return str(getattr(self._app.config.kiosk, "name_en", "") or "")
+
     def _get_large_text(self) -> bool:
         return self._large_text
 
@@ -224,6 +228,7 @@ class KioskViewModel(QObject):
     idleSecondsLeft = Property(int, _get_idle_seconds_left, notify=changed)  # noqa: N815
     simulator = Property(bool, _get_simulator, constant=True)
     kioskName = Property(str, _get_kiosk_name, constant=True)  # noqa: N815
+    kioskNameEn = Property(str, _get_kiosk_name_en, constant=True)  # noqa: N815
     largeText = Property(bool, _get_large_text, notify=changed)  # noqa: N815
     highContrast = Property(bool, _get_high_contrast, notify=changed)  # noqa: N815
     customerDisplay = Property(str, _get_customer_display, notify=changed)  # noqa: N815

@@ -80,7 +80,7 @@ def test_attempts_left_show_before_any_wrong_pin(
     assert wait_until(
         lambda: (
             text_of(ui, "maintenance.pin.attempts")
-            == f"{attempts} attempt(s) left before maintenance locks"
+            == f"{attempts} attempts left before maintenance locks"  # English numerus forms
         )
     )
     assert ui.warnings == []

@@ -46,3 +46,31 @@ def test_ts_file_is_complete_and_current(folder: Path, tmp_path: Path) -> None:
         elif not ("".join(translation.itertext())).strip():
             problems.append(f"empty: {text}")
     assert problems == [], f"run pyside6-lupdate on {folder} and translate:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_english_plurals_have_their_forms(folder: Path, tmp_path: Path) -> None:
+    """English is the source language, but a qsTr() with %n needs English numerus forms ("1 note",
+    "3 notes", not "3 note(s)"): ui/i18n/<domain>_en.ts holds exactly those, all translated."""
+    qml = sorted(str(p) for p in folder.glob("*.qml"))
+    if not any("%n" in Path(p).read_text(encoding="utf-8") for p in qml):
+        return
+    domain = "kiosk" if folder == QML else folder.name
+    source = REPO / "ui" / "i18n" / f"{domain}_en.ts"
+    assert source.exists(), f"missing {source.relative_to(REPO)}: pyside6-lupdate -pluralonly"
+    copy = tmp_path / source.name
+    shutil.copy(source, copy)
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    subprocess.run([str(lupdate), *qml, "-pluralonly", "-ts", str(copy)], check=True,
+                   capture_output=True)  # fmt: skip
+    problems = []
+    for message in ET.parse(copy).iter("message"):  # noqa: S314 - our own file
+        text = message.findtext("source") or ""
+        translation = message.find("translation")
+        assert translation is not None
+        forms = ["".join(f.itertext()) for f in translation.iter("numerusform")]
+        if translation.get("type") in ("unfinished", "vanished", "obsolete") or len(forms) != 2:
+            problems.append(f"{translation.get('type') or 'forms'}: {text}")
+        elif any("(s)" in form for form in forms):
+            problems.append(f"not plural: {forms}")
+    assert problems == [], "\n".join(problems)

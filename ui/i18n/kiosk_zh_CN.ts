@@ -4,22 +4,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="45"/>
+        <location filename="../qml/AttractScreen.qml" line="57"/>
         <source>Mobile services, any time</source>
         <translation>移动服务，随时为您</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="59"/>
+        <location filename="../qml/AttractScreen.qml" line="67"/>
         <source>Top up, pay bills, print records, get a new SIM card</source>
         <translation>充值缴费、打印详单、办理新卡</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="76"/>
+        <location filename="../qml/AttractScreen.qml" line="92"/>
         <source>Touch the screen to start</source>
         <translation>请触摸屏幕开始</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="76"/>
+        <location filename="../qml/AttractScreen.qml" line="92"/>
         <source>Starting up, one moment</source>
         <translation>正在启动，请稍候</translation>
     </message>
@@ -53,7 +53,7 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../qml/Header.qml" line="23"/>
+        <location filename="../qml/Header.qml" line="30"/>
         <source>Logged in: %1</source>
         <translation>已登录：%1</translation>
     </message>
@@ -95,7 +95,7 @@
 <context>
     <name>MenuScreen</name>
     <message>
-        <location filename="../qml/MenuScreen.qml" line="17"/>
+        <location filename="../qml/MenuScreen.qml" line="22"/>
         <source>Choose a service</source>
         <translation>请选择业务</translation>
     </message>
@@ -111,6 +111,19 @@
         <location filename="../qml/OutOfServiceScreen.qml" line="29"/>
         <source>Please use another kiosk or the service counter.</source>
         <translation>请使用其他终端或前往营业柜台办理。</translation>
+    </message>
+</context>
+<context>
+    <name>ScrollHint</name>
+    <message>
+        <location filename="../qml/ScrollHint.qml" line="29"/>
+        <source>▲ Swipe down to see the top</source>
+        <translation>▲ 向下滑动可回到顶部</translation>
+    </message>
+    <message>
+        <location filename="../qml/ScrollHint.qml" line="30"/>
+        <source>▼ More below: swipe up to see it</source>
+        <translation>▼ 下方还有内容：向上滑动查看</translation>
     </message>
 </context>
 <context>
@@ -262,102 +275,107 @@
         <translation>请稍候</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="82"/>
+        <location filename="../qml/Texts.qml" line="84"/>
+        <source>Mobile services self-service kiosk</source>
+        <translation>移动业务自助服务终端</translation>
+    </message>
+    <message>
+        <location filename="../qml/Texts.qml" line="91"/>
         <source>Top up</source>
         <translation>话费充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="83"/>
+        <location filename="../qml/Texts.qml" line="92"/>
         <source>Top up by card</source>
         <translation>银行卡充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="84"/>
+        <location filename="../qml/Texts.qml" line="93"/>
         <source>Pay bill</source>
         <translation>缴纳话费账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="85"/>
+        <location filename="../qml/Texts.qml" line="94"/>
         <source>Pay bill by card</source>
         <translation>银行卡缴费</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="86"/>
+        <location filename="../qml/Texts.qml" line="95"/>
         <source>Balance and bills</source>
         <translation>余额与账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="87"/>
+        <location filename="../qml/Texts.qml" line="96"/>
         <source>Print invoice</source>
         <translation>打印发票</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="88"/>
+        <location filename="../qml/Texts.qml" line="97"/>
         <source>Change plan</source>
         <translation>套餐变更</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="89"/>
+        <location filename="../qml/Texts.qml" line="98"/>
         <source>Services on/off</source>
         <translation>业务开通/关闭</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="90"/>
+        <location filename="../qml/Texts.qml" line="99"/>
         <source>New SIM card</source>
         <translation>新号入网</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="91"/>
+        <location filename="../qml/Texts.qml" line="100"/>
         <source>Replace SIM card</source>
         <translation>补换SIM卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="99"/>
+        <location filename="../qml/Texts.qml" line="108"/>
         <source>Pay cash to any mobile number</source>
         <translation>现金为任意手机号码充值</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="100"/>
+        <location filename="../qml/Texts.qml" line="109"/>
         <source>Pay with a bank card</source>
         <translation>使用银行卡支付</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="101"/>
+        <location filename="../qml/Texts.qml" line="110"/>
         <source>Pay this month&apos;s bill in cash</source>
         <translation>现金缴纳本月账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="102"/>
+        <location filename="../qml/Texts.qml" line="111"/>
         <source>Pay this month&apos;s bill by card</source>
         <translation>银行卡缴纳本月账单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="103"/>
+        <location filename="../qml/Texts.qml" line="112"/>
         <source>Balance, bills and call records</source>
         <translation>余额、账单和通话详单</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="104"/>
+        <location filename="../qml/Texts.qml" line="113"/>
         <source>Print a VAT invoice</source>
         <translation>打印增值税发票</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="105"/>
+        <location filename="../qml/Texts.qml" line="114"/>
         <source>See plans and switch</source>
         <translation>查看并更换套餐</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="106"/>
+        <location filename="../qml/Texts.qml" line="115"/>
         <source>Data packs, roaming and more</source>
         <translation>流量包、国际漫游等</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="107"/>
+        <location filename="../qml/Texts.qml" line="116"/>
         <source>Choose a number, get a SIM card</source>
         <translation>自选号码，即时领卡</translation>
     </message>
     <message>
-        <location filename="../qml/Texts.qml" line="108"/>
+        <location filename="../qml/Texts.qml" line="117"/>
         <source>Lost or broken SIM card</source>
         <translation>SIM卡丢失或损坏</translation>
     </message>

@@ -12,74 +12,74 @@
 <context>
     <name>MaintenanceCash</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="41"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="39"/>
         <source>Collected</source>
         <translation>已清出</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="41"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="39"/>
         <source>In the cash box</source>
         <translation>钱箱内</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="48"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="46"/>
         <source>No notes</source>
         <translation>没有纸币</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="100"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="98"/>
         <source>%1 of %2 notes</source>
         <translation>%1 / %2 张</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="121"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="119"/>
         <source>Never collected</source>
         <translation>从未清机</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="122"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="120"/>
         <source>Last collected: %1</source>
         <translation>上次清机：%1</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="131"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="129"/>
         <source>Slip printed</source>
         <translation>凭条已打印</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="132"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="130"/>
         <source>The slip did not print</source>
         <translation>凭条未打印</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="142"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="140"/>
         <source>Collect cash</source>
         <translation>清机</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="151"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="149"/>
         <source>Reprint slip</source>
         <translation>重打凭条</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="179"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="177"/>
         <source>Collect %1 (%n note(s)) now?</source>
         <translation>
             <numerusform>现在清机 %1（%n 张）？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="188"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="186"/>
         <source>The counts go to zero and a slip prints. Take the slip with the cash.</source>
         <translation>张数将归零并打印凭条。请将凭条与现金一并取走。</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="200"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="198"/>
         <source>No, keep it</source>
         <translation>不，保留</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="208"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="206"/>
         <source>Yes, collect</source>
         <translation>是，清机</translation>
     </message>
@@ -87,22 +87,22 @@
 <context>
     <name>MaintenanceDevices</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="75"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="78"/>
         <source>Self-test: %1</source>
         <translation>自检：%1</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="88"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="91"/>
         <source>Testing…</source>
         <translation>自检中…</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="88"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="91"/>
         <source>Test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="102"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="113"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -110,87 +110,87 @@
 <context>
     <name>MaintenanceHome</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="13"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="11"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="13"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="11"/>
         <source>Status and self-tests</source>
         <translation>状态与自检</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="14"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="12"/>
         <source>Cash box</source>
         <translation>钱箱</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="14"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="12"/>
         <source>Counts and collection</source>
         <translation>张数与清机</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="15"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="13"/>
         <source>Paper</source>
         <translation>打印纸</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="15"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="13"/>
         <source>Record a new roll</source>
         <translation>记录换纸</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="16"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="14"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="16"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="14"/>
         <source>Sync and dead letters</source>
         <translation>同步与死信</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="17"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="15"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="17"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="15"/>
         <source>Recent log lines</source>
         <translation>最近日志</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="18"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="16"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="18"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="16"/>
         <source>Version and configuration</source>
         <translation>版本与配置</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="19"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="17"/>
         <source>Service on/off</source>
         <translation>服务开关</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="19"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="17"/>
         <source>Out-of-service switch</source>
         <translation>暂停服务开关</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="20"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="18"/>
         <source>Exit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="20"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="18"/>
         <source>Back to customers</source>
         <translation>返回顾客服务</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="29"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="27"/>
         <source>Maintenance · %1</source>
         <translation>维护 · %1</translation>
     </message>
@@ -211,7 +211,7 @@
 <context>
     <name>MaintenancePaper</name>
     <message>
-        <location filename="../qml/maintenance/MaintenancePaper.qml" line="39"/>
+        <location filename="../qml/maintenance/MaintenancePaper.qml" line="38"/>
         <source>Paper refilled</source>
         <translation>已换纸</translation>
     </message>
@@ -219,12 +219,12 @@
 <context>
     <name>MaintenancePin</name>
     <message>
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="25"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="24"/>
         <source>Maintenance mode</source>
         <translation>维护模式</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="46"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="45"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
@@ -236,12 +236,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="66"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="67"/>
         <source>Locked: try again in %1</source>
         <translation>已锁定：%1 后再试</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="76"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="77"/>
         <source>Enter</source>
         <translation>确定</translation>
     </message>
@@ -249,79 +249,79 @@
 <context>
     <name>MaintenanceQueue</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="29"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="28"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="30"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="29"/>
         <source>Oldest waiting</source>
         <translation>最早等待</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="32"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="31"/>
         <source>Delivered</source>
         <translation>已送达</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="33"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="32"/>
         <source>Dead letters</source>
         <translation>死信</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="34"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="33"/>
         <source>Central</source>
         <translation>中心</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="35"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="34"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="35"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="34"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="75"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="77"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="84"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="86"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="92"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="94"/>
         <source>No dead letters</source>
         <translation>没有死信</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="137"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="141"/>
         <source>%n attempt(s) · %1 ago · %2</source>
         <translation>
             <numerusform>已尝试 %n 次 · %1 前 · %2</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="152"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="156"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="161"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="165"/>
         <source>Discard…</source>
         <translation>放弃…</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="190"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="194"/>
         <source>Give up %1 for good? Choose the reason.</source>
         <translation>永久放弃 %1？请选择原因。</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="219"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="223"/>
         <source>No, keep it</source>
         <translation>不，保留</translation>
     </message>
@@ -329,22 +329,22 @@
 <context>
     <name>MaintenanceService</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceService.qml" line="24"/>
+        <location filename="../qml/maintenance/MaintenanceService.qml" line="23"/>
         <source>Out of service</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceService.qml" line="24"/>
+        <location filename="../qml/maintenance/MaintenanceService.qml" line="23"/>
         <source>In service</source>
         <translation>正常服务中</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceService.qml" line="45"/>
+        <location filename="../qml/maintenance/MaintenanceService.qml" line="44"/>
         <source>Put back in service</source>
         <translation>恢复服务</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceService.qml" line="45"/>
+        <location filename="../qml/maintenance/MaintenanceService.qml" line="44"/>
         <source>Take out of service</source>
         <translation>暂停服务</translation>
     </message>

@@ -9,7 +9,7 @@
         <translation>或在键盘上输入金额（元，%1）</translation>
     </message>
     <message>
-        <location filename="../qml/payment/AmountChoice.qml" line="67"/>
+        <location filename="../qml/payment/AmountChoice.qml" line="71"/>
         <source>Other amount</source>
         <translation>其他金额</translation>
     </message>
@@ -17,42 +17,42 @@
 <context>
     <name>BillCashScreen</name>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="25"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="23"/>
         <source>Bill for %1: %2</source>
         <translation>%1 的话费：%2</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="50"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="48"/>
         <source>Inserted</source>
         <translation>已投入</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="73"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="75"/>
         <source>Still to pay</source>
         <translation>还需支付</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="95"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="101"/>
         <source>%1 above the bill will be added to your balance.</source>
         <translation>超出话费的 %1 将存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="96"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="102"/>
         <source>No change is given: anything above the amount due goes to your balance.</source>
         <translation>本机不找零：超出应缴金额的部分将存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="106"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="112"/>
         <source>Please wait…</source>
         <translation>请稍候…</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="106"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="112"/>
         <source>Pay now with %1</source>
         <translation>现在以 %1 缴费</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="126"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="132"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
@@ -65,22 +65,22 @@
         <translation>手机号码</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="53"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="58"/>
         <source>Account holder: %1</source>
         <translation>机主：%1</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="62"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="67"/>
         <source>This line is suspended. Paying the whole bill turns it back on.</source>
         <translation>该号码已停机，缴清全部欠费后将恢复开通。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="79"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="84"/>
         <source>Nothing is due</source>
         <translation>无欠费</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="79"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="84"/>
         <source>Unpaid months</source>
         <translation>未缴月份</translation>
     </message>
@@ -90,17 +90,17 @@
         <translation>应缴合计</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="151"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="152"/>
         <source>No change is given: anything above the amount due goes to your balance.</source>
         <translation>本机不找零：超出应缴金额的部分将存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="163"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="164"/>
         <source>Pay %1 in cash</source>
         <translation>现金缴费 %1</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillDueScreen.qml" line="164"/>
+        <location filename="../qml/payment/BillDueScreen.qml" line="165"/>
         <source>Pay %1 by card</source>
         <translation>银行卡支付 %1</translation>
     </message>
@@ -176,12 +176,12 @@
 <context>
     <name>NumberEntry</name>
     <message>
-        <location filename="../qml/payment/NumberEntry.qml" line="48"/>
+        <location filename="../qml/payment/NumberEntry.qml" line="53"/>
         <source>Mobile number</source>
         <translation>手机号码</translation>
     </message>
     <message>
-        <location filename="../qml/payment/NumberEntry.qml" line="60"/>
+        <location filename="../qml/payment/NumberEntry.qml" line="65"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
@@ -189,22 +189,22 @@
 <context>
     <name>PaymentAmountScreen</name>
     <message>
-        <location filename="../qml/payment/PaymentAmountScreen.qml" line="36"/>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="34"/>
         <source>%1 to %2</source>
         <translation>%1 至 %2</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentAmountScreen.qml" line="47"/>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="45"/>
         <source>Choose an amount</source>
         <translation>请选择金额</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentAmountScreen.qml" line="48"/>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="46"/>
         <source>Pay %1 in cash</source>
         <translation>现金缴费 %1</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentAmountScreen.qml" line="49"/>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="47"/>
         <source>Pay %1 by card</source>
         <translation>银行卡支付 %1</translation>
     </message>
@@ -212,12 +212,12 @@
 <context>
     <name>PaymentCardScreen</name>
     <message>
-        <location filename="../qml/payment/PaymentCardScreen.qml" line="20"/>
+        <location filename="../qml/payment/PaymentCardScreen.qml" line="18"/>
         <source>Bill payment for %1</source>
         <translation>为 %1 缴话费</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentCardScreen.qml" line="21"/>
+        <location filename="../qml/payment/PaymentCardScreen.qml" line="19"/>
         <source>Top-up for %1</source>
         <translation>为 %1 充值</translation>
     </message>
@@ -225,47 +225,47 @@
 <context>
     <name>PaymentResultScreen</name>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="45"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="43"/>
         <source>%1 for %2: not confirmed yet</source>
         <translation>%2 的 %1：尚未确认</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="46"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="44"/>
         <source>%1 paid for %2</source>
         <translation>已为 %2 缴费 %1</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="47"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="45"/>
         <source>%1 topped up to %2</source>
         <translation>已为 %2 充值 %1</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="58"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="56"/>
         <source>Card %1 · approval code %2</source>
         <translation>卡号 %1 · 授权码 %2</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="69"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="67"/>
         <source>%1 above the bill was added to your balance.</source>
         <translation>超出话费的 %1 已存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="80"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="78"/>
         <source>%1 of the bill is still due.</source>
         <translation>仍有 %1 话费未缴。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="91"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="89"/>
         <source>Received by the operator</source>
         <translation>运营商已收到</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="92"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="90"/>
         <source>Accepted — the operator will receive it shortly</source>
         <translation>已受理，稍后到账</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="102"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="100"/>
         <source>Reference: %1</source>
         <translation>交易编号：%1</translation>
     </message>

@@ -20,15 +20,27 @@ Rectangle {
         interval: 3500
         repeat: true
         running: screen.offers.length > 1
-        onTriggered: screen.shown = (screen.shown + 1) % screen.offers.length
+        onTriggered: swap.restart()
+    }
+    // The next offer fades in; a language switch changes the words at once (a Behavior on
+    // the text would hold the old language back until its fade ended).
+    SequentialAnimation {
+        id: swap
+        NumberAnimation { target: banner; property: "opacity"; to: 0; duration: 200 }
+        ScriptAction { script: screen.shown = (screen.shown + 1) % Math.max(1, screen.offers.length) }
+        NumberAnimation { target: banner; property: "opacity"; to: 1; duration: 300 }
     }
 
     Column {
         anchors.centerIn: parent
         spacing: 50 * screen.u
         Text {
+            objectName: "attract.name"
             anchors.horizontalCenter: parent.horizontalCenter
-            text: vm.kioskName
+            width: screen.width - 120 * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: texts.kioskName()
             color: "white"
             font.pixelSize: 96 * screen.u
             font.bold: true
@@ -36,7 +48,7 @@ Rectangle {
         Text {
             objectName: "attract.banner"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1500 * screen.u
+            width: Math.min(1500 * screen.u, screen.width - 120 * screen.u)
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             readonly property var offer: screen.offers.length > 0
@@ -45,24 +57,24 @@ Rectangle {
                         : qsTr("Mobile services, any time")
             color: "#DCE8F7"
             font.pixelSize: 56 * screen.u
-            Behavior on text {
-                SequentialAnimation {
-                    NumberAnimation { target: banner; property: "opacity"; to: 0; duration: 200 }
-                    PropertyAction {}
-                    NumberAnimation { target: banner; property: "opacity"; to: 1; duration: 300 }
-                }
-            }
             id: banner
         }
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(1500 * screen.u, screen.width - 120 * screen.u)
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
             text: qsTr("Top up, pay bills, print records, get a new SIM card")
             color: "#B8CCE6"
             font.pixelSize: 40 * screen.u
         }
         Rectangle {
+            objectName: "attract.pill"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 760 * screen.u; height: 150 * screen.u
+            // As wide as its words (English is longer), never wider than the screen.
+            width: Math.min(screen.width - 80 * screen.u,
+                            Math.max(760 * screen.u, prompt.implicitWidth + 120 * screen.u))
+            height: Math.max(150 * screen.u, prompt.height + 40 * screen.u)
             radius: 75 * screen.u
             color: "white"
             SequentialAnimation on opacity {
@@ -71,8 +83,12 @@ Rectangle {
                 NumberAnimation { from: 0.6; to: 1; duration: 1200 }
             }
             Text {
+                id: prompt
                 objectName: "attract.prompt"
                 anchors.centerIn: parent
+                width: Math.min(implicitWidth, screen.width - 200 * screen.u)
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
                 text: vm.ready ? qsTr("Touch the screen to start") : qsTr("Starting up, one moment")
                 color: "#0B5CAD"
                 font.pixelSize: 56 * screen.u

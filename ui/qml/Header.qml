@@ -4,13 +4,20 @@ import QtQuick
 // high contrast — on every screen but the attract screen.
 Rectangle {
     property real u: 1
+    id: header
     color: theme.primaryDark === "#000000" ? theme.bar : theme.primary
+    Texts { id: texts }
 
     Text {
+        objectName: "header.name"
         anchors { left: parent.left; leftMargin: 48 * u; verticalCenter: parent.verticalCenter }
-        width: parent.width - 660 * u
-        elide: Text.ElideRight
-        text: vm.kioskName
+        width: switches.x - 72 * u
+        height: parent.height - 16 * u
+        verticalAlignment: Text.AlignVCenter
+        wrapMode: Text.WordWrap
+        fontSizeMode: Text.Fit
+        minimumPixelSize: 16 * u
+        text: texts.kioskName()
         color: theme.onPrimary === "#000000" ? theme.text : theme.onPrimary
         font.pixelSize: 44 * u * theme.textScale
         font.bold: true
@@ -26,6 +33,7 @@ Rectangle {
     }
 
     Row {
+        id: switches
         anchors { right: parent.right; rightMargin: 40 * u; verticalCenter: parent.verticalCenter }
         spacing: 20 * u
         KioskButton {

@@ -19,30 +19,40 @@ Rectangle {
     border.color: secondary ? theme.primary : "transparent"
     border.width: secondary ? 3 * u : 0
 
-    Column {
-        anchors.centerIn: parent
-        width: parent.width - 24 * button.u
-        spacing: 6 * button.u
-        Text {
-            width: parent.width
-            horizontalAlignment: Text.AlignHCenter
-            elide: Text.ElideRight
-            text: button.label
-            color: !button.enabled ? theme.onDisabled : (button.secondary ? theme.primary : theme.onPrimary)
-            font.pixelSize: button.labelSize * button.u * theme.textScale
-            font.bold: true
-        }
-        Text {
-            width: parent.width
-            horizontalAlignment: Text.AlignHCenter
-            wrapMode: Text.WordWrap
-            maximumLineCount: 2
-            elide: Text.ElideRight
-            visible: button.sublabel !== ""
-            text: button.sublabel
-            color: !button.enabled ? theme.onDisabled : (button.secondary ? theme.muted : theme.onPrimary)
-            font.pixelSize: 28 * button.u * theme.textScale
-        }
+    // The label (and the one-line hint under it) fit the button: long words wrap onto a second
+    // line and, only if that is not enough, the text gets smaller — never cut off ("Engl…").
+    readonly property real inset: 12 * u
+    readonly property real labelArea: sublabel !== "" ? (height - 2 * inset) * 0.5 : height - 2 * inset
+    Text {
+        id: labelText
+        x: button.inset; y: button.inset
+        width: button.width - 2 * button.inset
+        height: button.labelArea
+        horizontalAlignment: Text.AlignHCenter
+        verticalAlignment: button.sublabel !== "" ? Text.AlignBottom : Text.AlignVCenter
+        wrapMode: Text.WordWrap
+        maximumLineCount: 2
+        fontSizeMode: Text.Fit
+        minimumPixelSize: Math.max(12, button.labelSize * button.u * 0.5)
+        text: button.label
+        color: !button.enabled ? theme.onDisabled : (button.secondary ? theme.primary : theme.onPrimary)
+        font.pixelSize: button.labelSize * button.u * theme.textScale
+        font.bold: true
+    }
+    Text {
+        x: button.inset; y: button.inset + button.labelArea + 6 * button.u
+        width: button.width - 2 * button.inset
+        height: button.height - y - button.inset
+        horizontalAlignment: Text.AlignHCenter
+        verticalAlignment: Text.AlignTop
+        wrapMode: Text.WordWrap
+        maximumLineCount: 3
+        fontSizeMode: Text.Fit
+        minimumPixelSize: Math.max(12, 14 * button.u)
+        visible: button.sublabel !== ""
+        text: button.sublabel
+        color: !button.enabled ? theme.onDisabled : (button.secondary ? theme.muted : theme.onPrimary)
+        font.pixelSize: 28 * button.u * theme.textScale
     }
 
     MouseArea {

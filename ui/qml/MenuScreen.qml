@@ -1,19 +1,24 @@
 import QtQuick
 
 // Service menu: one large button per service this kiosk offers; a service that cannot run now
-// is greyed out and says why, one that runs without a receipt says so.
-Item {
+// is greyed out and says why, one that runs without a receipt says so. The tiles fill the
+// screen's own area, as many columns as its width takes; more rows than fit scroll.
+ScreenPage {
     id: screen
     objectName: "screen.menu"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
-    readonly property bool portrait: Window.height > Window.width
+    designWidth: portrait ? 1080 : 1920
     Texts { id: texts }
 
     Column {
+        id: column
         anchors.centerIn: parent
-        spacing: 40 * screen.u
+        width: parent.width - 2 * 48 * screen.u
+        spacing: 28 * screen.u
         Text {
-            anchors.horizontalCenter: parent.horizontalCenter
+            objectName: "menu.title"
+            width: parent.width
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
             text: qsTr("Choose a service")
             font.pixelSize: 64 * screen.u * theme.textScale
             font.bold: true
@@ -21,26 +26,27 @@ Item {
         }
         Prompt {
             objectName: "menu.message"
-            anchors.horizontalCenter: parent.horizontalCenter
-            width: grid.width
+            width: parent.width
             u: screen.u
             visible: vm.messageKey !== ""
             error: true
         }
         Grid {
             id: grid
-            anchors.horizontalCenter: parent.horizontalCenter
-            columns: screen.portrait ? 2 : (vm.services.length > 6 ? 4 : 3)
-            spacing: 32 * screen.u
+            readonly property int count: vm.services.length
+            columns: screen.portrait ? 2 : (count > 6 ? 4 : 3)
+            spacing: 24 * screen.u
+            readonly property real tileWidth: (column.width - (columns - 1) * spacing) / columns
             Repeater {
                 model: vm.services
                 Column {
                     required property var modelData
+                    width: grid.tileWidth
                     spacing: 8 * screen.u
                     KioskButton {
                         objectName: "menu." + modelData.key
-                        width: (screen.portrait ? 820 : 400) * screen.u
-                        height: 250 * screen.u
+                        width: parent.width
+                        height: (screen.portrait ? 240 : 180) * screen.u * Math.max(1, theme.textScale * 0.85)
                         u: screen.u
                         enabled: modelData.available
                         label: texts.serviceLabel(modelData.key)

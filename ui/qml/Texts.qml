@@ -75,6 +75,15 @@ QtObject {
         }
     }
 
+    // The kiosk's name in the customer's language: the configured one in Chinese; in English
+    // the configured English name (kiosk.name_en), else what the kiosk is.
+    function kioskName() {
+        void vm.language
+        if (vm.language !== "en")
+            return vm.kioskName
+        return vm.kioskNameEn !== "" ? vm.kioskNameEn : qsTr("Mobile services self-service kiosk")
+    }
+
     // The menu's name and one-line description of each service (catalogue keys).
     function serviceLabel(key) {
         void vm.language

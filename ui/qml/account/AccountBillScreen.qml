@@ -2,10 +2,9 @@ import QtQuick
 import ".."
 
 // The monthly bill: a month picker, the bill's items and total, and a Print button.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.account.bill"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool english: vm.language === "en"
     AccountTexts { id: names }
 
@@ -62,6 +61,8 @@ Item {
                             Text {
                                 anchors { left: parent.left; verticalCenter: parent.verticalCenter }
                                 width: parent.width * 0.65
+                                fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                                minimumPixelSize: 16
                                 elide: Text.ElideRight
                                 text: screen.english ? modelData.nameEn : modelData.nameZh
                                 font.pixelSize: 38 * screen.u * theme.textScale

@@ -3,10 +3,9 @@ import ".."
 
 // Invoices (发票): a few per page, each with its own Print button; a printed one says how many
 // times it was printed (from the second print on central marks the copy as a reprint).
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.account.invoices"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     AccountTexts { id: names }
 
     Column {
@@ -38,7 +37,8 @@ Item {
                     required property var modelData
                     required property int index
                     objectName: "account.invoice." + index
-                    width: 1720 * screen.u; height: 124 * screen.u
+                    width: Math.min(1720 * screen.u, screen.width - 48 * screen.u)
+                    height: Math.max(124 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
                     radius: 14 * screen.u
                     color: theme.surface
                     border.color: theme.border
@@ -50,6 +50,8 @@ Item {
                         Text {
                             width: 320 * screen.u
                             anchors.verticalCenter: parent.verticalCenter
+                            fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                            minimumPixelSize: 16
                             elide: Text.ElideRight
                             text: names.monthLabel(row.modelData.month)
                             font.pixelSize: 36 * screen.u * theme.textScale
@@ -63,6 +65,8 @@ Item {
                             Text {
                                 objectName: "account.invoice." + row.index + ".number"
                                 width: parent.width
+                                fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                                minimumPixelSize: 16
                                 elide: Text.ElideRight
                                 text: qsTr("No. %1").arg(row.modelData.number)
                                 font.pixelSize: 32 * screen.u * theme.textScale
@@ -71,6 +75,8 @@ Item {
                             Text {
                                 objectName: "account.invoice." + row.index + ".printed"
                                 width: parent.width
+                                fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                                minimumPixelSize: 16
                                 elide: Text.ElideRight
                                 text: row.modelData.printCount > 0
                                       ? qsTr("Times printed: %1").arg(row.modelData.printCount)
@@ -95,6 +101,8 @@ Item {
                             Text {
                                 width: parent.width
                                 horizontalAlignment: Text.AlignRight
+                                fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                                minimumPixelSize: 16
                                 elide: Text.ElideLeft
                                 text: qsTr("incl. tax %1").arg(row.modelData.tax)
                                 font.pixelSize: 28 * screen.u * theme.textScale

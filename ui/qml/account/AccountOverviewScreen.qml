@@ -2,10 +2,9 @@ import QtQuick
 import ".."
 
 // Account overview: the balance, the latest monthly bill, and what to look at or print next.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.account.overview"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool english: vm.language === "en"
     AccountTexts { id: names }
 
@@ -26,7 +25,7 @@ Item {
             spacing: 40 * screen.u
 
             Rectangle {
-                width: 860 * screen.u; height: 400 * screen.u
+                width: 860 * screen.u; height: Math.max(400 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
                 radius: 20 * screen.u
                 color: theme.surface
                 border.color: theme.border
@@ -39,6 +38,8 @@ Item {
                         objectName: "account.owner"
                         width: parent.width
                         horizontalAlignment: Text.AlignHCenter
+                        fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                        minimumPixelSize: 16
                         elide: Text.ElideRight
                         text: account.loaded ? qsTr("%1 · %2").arg(account.ownerName).arg(account.numberDisplay) : ""
                         font.pixelSize: 36 * screen.u * theme.textScale
@@ -64,6 +65,8 @@ Item {
                         objectName: "account.plan"
                         width: parent.width
                         horizontalAlignment: Text.AlignHCenter
+                        fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                        minimumPixelSize: 16
                         elide: Text.ElideRight
                         visible: account.loaded
                         text: qsTr("Plan: %1").arg(screen.english ? account.planNameEn : account.planNameZh)
@@ -75,7 +78,7 @@ Item {
             }
 
             Rectangle {
-                width: 860 * screen.u; height: 400 * screen.u
+                width: 860 * screen.u; height: Math.max(400 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
                 radius: 20 * screen.u
                 color: theme.surface
                 border.color: theme.border

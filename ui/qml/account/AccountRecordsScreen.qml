@@ -3,12 +3,12 @@ import ".."
 
 // Call detail records (详单): a type filter on the left, the month picker, one page of records
 // and big Previous / Next buttons on the right; Print prints the chosen month and type.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.account.records"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     // columns of the table (design units): time, type, direction, other party, amount, charge
     readonly property var columns: [290, 150, 170, 300, 240, 220]
+    readonly property real rowHeight: 52 * u * theme.textScale
     AccountTexts { id: names }
 
     Column {
@@ -78,7 +78,7 @@ Item {
 
                 Rectangle {
                     width: right.width
-                    height: 56 * screen.u + 7 * 52 * screen.u
+                    height: head.height + 7 * screen.rowHeight
                     radius: 12 * screen.u
                     color: theme.surface
                     border.color: theme.border
@@ -87,7 +87,7 @@ Item {
                     Row {
                         id: head
                         x: 20 * screen.u
-                        height: 56 * screen.u
+                        height: 56 * screen.u * theme.textScale
                         Repeater {
                             model: [qsTr("Time"), qsTr("Type"), qsTr("Direction"),
                                     qsTr("Other party"), qsTr("Usage"), qsTr("Charge")]
@@ -98,6 +98,8 @@ Item {
                                 height: head.height
                                 verticalAlignment: Text.AlignVCenter
                                 horizontalAlignment: index >= 4 ? Text.AlignRight : Text.AlignLeft
+                                fontSizeMode: Text.HorizontalFit
+                                minimumPixelSize: 18 * screen.u
                                 elide: Text.ElideRight
                                 text: modelData
                                 font.pixelSize: 30 * screen.u * theme.textScale
@@ -116,7 +118,7 @@ Item {
                                 required property var modelData
                                 required property int index
                                 objectName: "account.record." + index
-                                height: 52 * screen.u
+                                height: screen.rowHeight
                                 readonly property var cells: [
                                     modelData.when, names.kindLabel(modelData.kind),
                                     names.directionLabel(modelData.kind, modelData.direction),
@@ -132,6 +134,8 @@ Item {
                                         height: record.height
                                         verticalAlignment: Text.AlignVCenter
                                         horizontalAlignment: index >= 4 ? Text.AlignRight : Text.AlignLeft
+                                        fontSizeMode: Text.HorizontalFit
+                                        minimumPixelSize: 18 * screen.u
                                         elide: Text.ElideRight
                                         text: modelData
                                         font.pixelSize: 32 * screen.u * theme.textScale

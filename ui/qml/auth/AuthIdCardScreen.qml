@@ -2,12 +2,10 @@ import QtQuick
 import ".."
 
 // Log in with the resident ID card: a picture of where it goes, then "checking" once it is read.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.auth.idcard"
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
     AuthTexts { id: authTexts }
 

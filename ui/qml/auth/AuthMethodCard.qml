@@ -15,8 +15,11 @@ Rectangle {
     color: !enabled ? theme.disabled : (area.pressed ? theme.bar : theme.surface)
     border.color: enabled ? theme.primary : theme.border
     border.width: 5 * u
+    // What the picture and words need: the screen makes the card at least this tall.
+    readonly property real needed: layout.height + 48 * u
 
     Grid {
+        id: layout
         anchors.centerIn: parent
         columns: card.horizontal ? 2 : 1
         spacing: 24 * card.u

@@ -2,12 +2,10 @@ import QtQuick
 import ".."
 
 // How to log in: service password, SMS code or ID card, each with a picture.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.auth.method"
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
     AuthTexts { id: authTexts }
 
@@ -37,7 +35,7 @@ Item {
 
             AuthMethodCard {
                 objectName: "auth.method.password"
-                width: cards.cardWidth; height: cards.cardHeight
+                width: cards.cardWidth; height: Math.max(cards.cardHeight, needed)
                 u: screen.u
                 horizontal: screen.portrait
                 title: qsTr("Service password")
@@ -47,7 +45,7 @@ Item {
             }
             AuthMethodCard {
                 objectName: "auth.method.sms"
-                width: cards.cardWidth; height: cards.cardHeight
+                width: cards.cardWidth; height: Math.max(cards.cardHeight, needed)
                 u: screen.u
                 horizontal: screen.portrait
                 title: qsTr("SMS code")
@@ -57,7 +55,7 @@ Item {
             }
             AuthMethodCard {
                 objectName: "auth.method.id_card"
-                width: cards.cardWidth; height: cards.cardHeight
+                width: cards.cardWidth; height: Math.max(cards.cardHeight, needed)
                 u: screen.u
                 horizontal: screen.portrait
                 enabled: auth.idCardAvailable

@@ -2,12 +2,10 @@ import QtQuick
 import ".."
 
 // The mobile number to log in with, on the on-screen keypad (grouped as 138 0013 8000).
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.auth.number"
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
     AuthTexts { id: authTexts }
 
@@ -40,13 +38,18 @@ Item {
                 color: authTexts.isError(vm.messageKey) ? theme.error : theme.text
             }
             Rectangle {
-                width: parent.width; height: 140 * screen.u
+                width: parent.width; height: Math.max(140 * screen.u, display.implicitHeight + 24 * screen.u)
                 radius: 12 * screen.u
                 color: theme.surface
                 border.color: auth.numberValid ? theme.success : theme.border
                 border.width: 4 * screen.u
                 Text {
+                    id: display
                     objectName: "auth.number.display"
+                    width: parent.width - 32 * screen.u  // the box: smaller rather than out of it
+                    horizontalAlignment: Text.AlignHCenter
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: 20
                     anchors.centerIn: parent
                     text: auth.numberDisplay === "" ? qsTr("Mobile number") : auth.numberDisplay
                     color: auth.numberDisplay === "" ? theme.border : theme.text

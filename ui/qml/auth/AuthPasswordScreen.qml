@@ -3,12 +3,10 @@ import ".."
 
 // The 6-digit service password, shown as dots; wrong ones say how many tries are left, and a
 // locked number offers the other ways in.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.auth.password"
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
     AuthTexts { id: authTexts }
 

@@ -2,12 +2,10 @@ import QtQuick
 import ".."
 
 // Log in with a code texted to the number: send the code, type it, send again after a wait.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.auth.sms"
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
     AuthTexts { id: authTexts }
 

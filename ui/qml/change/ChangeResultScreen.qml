@@ -2,10 +2,9 @@ import QtQuick
 import ".."
 
 // Result: central applied the change; what the customer has now.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.change.result"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool en: vm.language === "en"
     readonly property var result: change.result
     readonly property string name: result.kind === undefined ? "" : (en ? result.nameEn : result.nameZh)

@@ -3,86 +3,78 @@ import ".."
 
 // The value-added services with their on/off state and one button per service to switch it the
 // other way; the confirmation page follows (nothing changes before the texted code).
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.change.services"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool en: vm.language === "en"
     ChangeTexts { id: changeTexts }
 
-    Flickable {
-        anchors.fill: parent
-        contentHeight: content.height + 40 * screen.u
-        interactive: contentHeight > height
-        clip: true
+    Column {
+        id: content
+        y: 30 * screen.u
+        anchors.horizontalCenter: parent.horizontalCenter
+        width: 1500 * screen.u
+        spacing: 24 * screen.u
 
-        Column {
-            id: content
-            y: 30 * screen.u
-            anchors.horizontalCenter: parent.horizontalCenter
-            width: 1500 * screen.u
-            spacing: 24 * screen.u
+        Prompt {
+            objectName: "change.message"
+            width: parent.width
+            u: screen.u
+            error: changeTexts.isProblem(vm.messageKey)
+        }
 
-            Prompt {
-                objectName: "change.message"
-                width: parent.width
-                u: screen.u
-                error: changeTexts.isProblem(vm.messageKey)
-            }
+        Repeater {
+            model: change.serviceList
+            Rectangle {
+                id: row
+                required property var modelData
+                objectName: "change.serviceRow." + modelData.code
+                width: content.width
+                height: Math.max(150 * screen.u, rowText.height + 40 * screen.u)
+                radius: 18 * screen.u
+                color: theme.surface
+                border.color: modelData.on ? theme.success : theme.border
+                border.width: (modelData.on ? 5 : 2) * screen.u
 
-            Repeater {
-                model: change.serviceList
-                Rectangle {
-                    id: row
-                    required property var modelData
-                    objectName: "change.serviceRow." + modelData.code
-                    width: content.width
-                    height: Math.max(150 * screen.u, rowText.height + 40 * screen.u)
-                    radius: 18 * screen.u
-                    color: theme.surface
-                    border.color: modelData.on ? theme.success : theme.border
-                    border.width: (modelData.on ? 5 : 2) * screen.u
-
-                    Column {
-                        id: rowText
-                        anchors { left: parent.left; leftMargin: 32 * screen.u; verticalCenter: parent.verticalCenter }
-                        width: parent.width - 32 * screen.u - stateText.width - toggle.width - 100 * screen.u
-                        spacing: 6 * screen.u
-                        Text {
-                            width: parent.width
-                            wrapMode: Text.WordWrap
-                            text: screen.en ? row.modelData.nameEn : row.modelData.nameZh
-                            font.pixelSize: 42 * screen.u * theme.textScale
-                            font.bold: true
-                            color: theme.text
-                        }
-                        Text {
-                            text: row.modelData.free ? qsTr("Free") : qsTr("%1 a month").arg(row.modelData.feeText)
-                            font.pixelSize: 32 * screen.u * theme.textScale
-                            color: theme.muted
-                        }
-                    }
+                Column {
+                    id: rowText
+                    anchors { left: parent.left; leftMargin: 32 * screen.u; verticalCenter: parent.verticalCenter }
+                    width: parent.width - 32 * screen.u - stateText.width - toggle.width - 100 * screen.u
+                    spacing: 6 * screen.u
                     Text {
-                        id: stateText
-                        objectName: "change.serviceState." + row.modelData.code
-                        anchors { right: toggle.left; rightMargin: 40 * screen.u; verticalCenter: parent.verticalCenter }
-                        text: row.modelData.on ? qsTr("On") : qsTr("Off")
+                        width: parent.width
+                        wrapMode: Text.WordWrap
+                        text: screen.en ? row.modelData.nameEn : row.modelData.nameZh
                         font.pixelSize: 42 * screen.u * theme.textScale
                         font.bold: true
-                        color: row.modelData.on ? theme.success : theme.muted
+                        color: theme.text
                     }
-                    KioskButton {
-                        id: toggle
-                        objectName: "change.service." + row.modelData.code
-                        anchors { right: parent.right; rightMargin: 24 * screen.u; verticalCenter: parent.verticalCenter }
-                        width: 360 * screen.u; height: 110 * screen.u
-                        u: screen.u
-                        labelSize: 38
-                        secondary: row.modelData.on
-                        enabled: !change.busy
-                        label: row.modelData.on ? qsTr("Switch off") : qsTr("Switch on")
-                        onClicked: change.toggleService(row.modelData.code)
+                    Text {
+                        text: row.modelData.free ? qsTr("Free") : qsTr("%1 a month").arg(row.modelData.feeText)
+                        font.pixelSize: 32 * screen.u * theme.textScale
+                        color: theme.muted
                     }
+                }
+                Text {
+                    id: stateText
+                    objectName: "change.serviceState." + row.modelData.code
+                    anchors { right: toggle.left; rightMargin: 40 * screen.u; verticalCenter: parent.verticalCenter }
+                    text: row.modelData.on ? qsTr("On") : qsTr("Off")
+                    font.pixelSize: 42 * screen.u * theme.textScale
+                    font.bold: true
+                    color: row.modelData.on ? theme.success : theme.muted
+                }
+                KioskButton {
+                    id: toggle
+                    objectName: "change.service." + row.modelData.code
+                    anchors { right: parent.right; rightMargin: 24 * screen.u; verticalCenter: parent.verticalCenter }
+                    width: 360 * screen.u; height: 110 * screen.u
+                    u: screen.u
+                    labelSize: 38
+                    secondary: row.modelData.on
+                    enabled: !change.busy
+                    label: row.modelData.on ? qsTr("Switch off") : qsTr("Switch on")
+                    onClicked: change.toggleService(row.modelData.code)
                 }
             }
         }

@@ -3,10 +3,10 @@ import ".."
 
 // About: the software version and the configuration this kiosk runs with (secrets shown as ***
 // by the core), scrolled by dragging.
-Item {
+ScreenPage {
     id: screen
+    scrolls: false
     objectName: "screen.maintenance.about"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
 
     Column {
         id: top
@@ -47,6 +47,8 @@ Item {
             spacing: 24 * screen.u
             Text {
                 width: rows.width * 0.42
+                fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                minimumPixelSize: 16
                 elide: Text.ElideLeft
                 text: modelData.key
                 font.pixelSize: 30 * screen.u * theme.textScale

@@ -3,11 +3,9 @@ import ".."
 
 // Cash box: notes per denomination, the total and how full the box is; "Collect cash" asks to
 // confirm, then the counts go to zero and the collection slip prints.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.maintenance.cash"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
-    readonly property bool portrait: Window.height > Window.width
 
     Prompt {
         id: prompt

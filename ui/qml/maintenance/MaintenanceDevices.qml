@@ -3,11 +3,10 @@ import ".."
 
 // Device status: one row per installed device with its health; printer, bill acceptor and ID
 // card reader have a self-test whose result shows in their row.
-Item {
+ScreenPage {
     id: screen
+    scrolls: false
     objectName: "screen.maintenance.devices"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
-    readonly property bool portrait: Window.height > Window.width
     MaintenanceTexts { id: mt }
 
     function levelColour(level) {
@@ -27,7 +26,7 @@ Item {
         objectName: "maintenance.devices.list"
         anchors {
             top: prompt.bottom; topMargin: 24 * screen.u
-            bottom: refresh.top; bottomMargin: 24 * screen.u
+            bottom: devicesHint.top; bottomMargin: 8 * screen.u
             horizontalCenter: parent.horizontalCenter
         }
         width: Math.min(parent.width - 96 * screen.u, 1600 * screen.u)
@@ -38,7 +37,7 @@ Item {
             required property var modelData
             objectName: "maintenance.device." + modelData.name
             width: list.width
-            height: (screen.portrait ? 260 : 140) * screen.u
+            height: Math.max((screen.portrait ? 260 : 140) * screen.u, children[0].height + 24 * screen.u)
             radius: 14 * screen.u
             color: theme.surface
             border.color: theme.border
@@ -50,6 +49,8 @@ Item {
                 spacing: 6 * screen.u
                 Text {
                     width: parent.width
+                    fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                    minimumPixelSize: 16
                     elide: Text.ElideRight
                     text: mt.deviceName(modelData.name)
                     font.pixelSize: 42 * screen.u * theme.textScale
@@ -60,7 +61,7 @@ Item {
                     objectName: "maintenance.device." + modelData.name + ".status"
                     width: parent.width
                     wrapMode: Text.WordWrap
-                    maximumLineCount: screen.portrait ? 3 : 1
+                    maximumLineCount: 3
                     elide: Text.ElideRight
                     text: mt.levelName(modelData.level) + " · " + modelData.code
                           + (modelData.detail !== "" ? " · " + modelData.detail : "")
@@ -70,6 +71,8 @@ Item {
                 Text {
                     objectName: "maintenance.device." + modelData.name + ".result"
                     width: parent.width
+                    fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                    minimumPixelSize: 16
                     elide: Text.ElideRight
                     visible: modelData.test.state !== ""
                     text: qsTr("Self-test: %1").arg(mt.testResult(modelData.test))
@@ -89,6 +92,14 @@ Item {
                 onClicked: maintenance.selfTest(modelData.name)
             }
         }
+    }
+
+    ScrollHint {
+        id: devicesHint
+        anchors { left: list.left; right: list.right; bottom: refresh.top; bottomMargin: 16 * screen.u }
+        flickable: list
+        keepsRoom: true
+        u: screen.u
     }
 
     KioskButton {

@@ -2,11 +2,9 @@ import QtQuick
 import ".."
 
 // Maintenance home: one tile per function; Exit returns the kiosk to its customers.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.maintenance.home"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
-    readonly property bool portrait: Window.height > Window.width
     MaintenanceTexts { id: mt }
 
     readonly property var tiles: [

@@ -3,10 +3,10 @@ import ".."
 
 // The most recent log lines (newest first; personal data already scrubbed by the core),
 // scrolled by dragging.
-Item {
+ScreenPage {
     id: screen
+    scrolls: false
     objectName: "screen.maintenance.logs"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
 
     Prompt {
         id: prompt

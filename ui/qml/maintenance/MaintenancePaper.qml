@@ -3,10 +3,9 @@ import ".."
 
 // Paper: the printer's paper state; after fitting a new roll the technician records the refill
 // (the near-end warning ends).
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.maintenance.paper"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     MaintenanceTexts { id: mt }
 
     Column {

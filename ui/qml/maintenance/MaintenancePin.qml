@@ -4,10 +4,9 @@ import ".."
 // The technician's PIN after a badge or the hidden touch sequence: masked digits on the shared
 // keypad, the attempts left (from the start, not only after a wrong PIN), and the lockout's
 // countdown. Enter sends any PIN typed: the gate says what is wrong with one (too short, wrong).
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.maintenance.pin"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool locked: maintenance.lockSecondsLeft > 0
 
     Row {
@@ -53,6 +52,7 @@ Item {
                 objectName: "maintenance.pin.attempts"
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
                 visible: maintenance.attemptsLeft > 0 && !screen.locked
                 text: qsTr("%n attempt(s) left before maintenance locks", "", maintenance.attemptsLeft)
                 font.pixelSize: 38 * screen.u * theme.textScale
@@ -62,6 +62,7 @@ Item {
                 objectName: "maintenance.pin.lock"
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
                 visible: screen.locked
                 text: qsTr("Locked: try again in %1").arg(maintenance.lockText)
                 font.pixelSize: 44 * screen.u * theme.textScale

@@ -4,11 +4,10 @@ import ".."
 // The outbox toward central: how many items wait and for how long, whether central answers,
 // "Sync now", and the dead letters (items central refused for good) with Retry and Discard —
 // a discard needs a reason, which the core journals.
-Item {
+ScreenPage {
     id: screen
+    scrolls: false
     objectName: "screen.maintenance.queue"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
-    readonly property bool portrait: Window.height > Window.width
     MaintenanceTexts { id: mt }
 
     Prompt {
@@ -36,7 +35,7 @@ Item {
             ]
             Rectangle {
                 required property var modelData
-                width: 300 * screen.u; height: 150 * screen.u
+                width: 300 * screen.u; height: Math.max(150 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
                 radius: 14 * screen.u
                 color: theme.surface
                 border.color: theme.border
@@ -46,6 +45,9 @@ Item {
                     spacing: 6 * screen.u
                     Text {
                         anchors.horizontalCenter: parent.horizontalCenter
+                        width: 276 * screen.u
+                        horizontalAlignment: Text.AlignHCenter
+                        wrapMode: Text.WordWrap
                         text: modelData.label
                         font.pixelSize: 30 * screen.u * theme.textScale
                         color: theme.muted
@@ -99,7 +101,7 @@ Item {
         objectName: "maintenance.dead.list"
         anchors {
             top: actions.bottom; topMargin: 24 * screen.u
-            bottom: parent.bottom; bottomMargin: 24 * screen.u
+            bottom: deadHint.top; bottomMargin: 8 * screen.u
             horizontalCenter: parent.horizontalCenter
         }
         width: Math.min(parent.width - 96 * screen.u, 1700 * screen.u)
@@ -111,7 +113,7 @@ Item {
             required property var modelData
             objectName: "maintenance.dead." + modelData.key
             width: list.width
-            height: (screen.portrait ? 300 : 150) * screen.u
+            height: Math.max((screen.portrait ? 300 : 150) * screen.u, children[0].height + 24 * screen.u)
             radius: 14 * screen.u
             color: theme.surface
             border.color: theme.error
@@ -122,6 +124,8 @@ Item {
                 spacing: 6 * screen.u
                 Text {
                     width: parent.width
+                    fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                    minimumPixelSize: 16
                     elide: Text.ElideMiddle
                     text: modelData.kind + " · " + modelData.key
                     font.pixelSize: 34 * screen.u * theme.textScale
@@ -132,7 +136,7 @@ Item {
                     objectName: "maintenance.dead." + modelData.key + ".error"
                     width: parent.width
                     wrapMode: Text.WordWrap
-                    maximumLineCount: screen.portrait ? 3 : 1
+                    maximumLineCount: 3
                     elide: Text.ElideRight
                     text: qsTr("%n attempt(s) · %1 ago · %2", "", modelData.attempts)
                           .arg(modelData.age).arg(modelData.error)
@@ -221,5 +225,13 @@ Item {
                 }
             }
         }
+    }
+
+    ScrollHint {
+        id: deadHint
+        anchors { left: list.left; right: list.right; bottom: parent.bottom; bottomMargin: 16 * screen.u }
+        flickable: list
+        keepsRoom: true
+        u: screen.u
     }
 }

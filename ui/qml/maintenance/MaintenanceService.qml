@@ -3,10 +3,9 @@ import ".."
 
 // The out-of-service switch: while it is on, customers see that this kiosk is out of service
 // and no service can start. It survives a restart until switched back.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.maintenance.service"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
 
     Column {
         anchors.centerIn: parent

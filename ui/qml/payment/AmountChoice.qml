@@ -56,13 +56,17 @@ Grid {
         }
 
         Rectangle {
-            width: parent.width; height: 120 * choice.u
+            width: parent.width; height: Math.max(120 * choice.u, children[0].height + 24 * choice.u)  // its content, centred
             radius: 12 * choice.u
             color: theme.surface
             border.color: choice.customText !== "" ? theme.primary : theme.border
             border.width: 4 * choice.u
             Text {
                 objectName: "amount.custom"
+                width: parent.width - 32 * choice.u  // the box: smaller rather than out of it
+                horizontalAlignment: Text.AlignHCenter
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: 20
                 anchors.centerIn: parent
                 text: choice.customText === "" ? qsTr("Other amount") : choice.customText
                 color: choice.customText === "" ? theme.border : theme.text

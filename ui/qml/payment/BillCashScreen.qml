@@ -4,13 +4,11 @@ import ".."
 // Paying a bill in cash: what is due, what was put in, what is still owed; anything above the
 // amount goes to the balance (no change). The payment completes by itself once the amount is
 // reached; "Pay now" pays with what is in so far.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.payment.cash"
     // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     Column {
@@ -39,7 +37,7 @@ Item {
             columns: screen.portrait ? 1 : 2
             spacing: 40 * screen.u
             Rectangle {
-                width: 640 * screen.u; height: 240 * screen.u
+                width: 640 * screen.u; height: Math.max(240 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
                 radius: 20 * screen.u
                 color: theme.surface
                 Column {
@@ -53,6 +51,10 @@ Item {
                     }
                     Text {
                         objectName: "cash.total"
+                        width: parent.parent.width - 32 * screen.u  // the box: smaller rather than out of it
+                        horizontalAlignment: Text.AlignHCenter
+                        fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: 20
                         anchors.horizontalCenter: parent.horizontalCenter
                         text: payment.paidText
                         font.pixelSize: 100 * screen.u * theme.textScale
@@ -62,7 +64,7 @@ Item {
                 }
             }
             Rectangle {
-                width: 640 * screen.u; height: 240 * screen.u
+                width: 640 * screen.u; height: Math.max(240 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
                 radius: 20 * screen.u
                 color: theme.surface
                 Column {
@@ -76,6 +78,10 @@ Item {
                     }
                     Text {
                         objectName: "cash.owed"
+                        width: parent.parent.width - 32 * screen.u  // the box: smaller rather than out of it
+                        horizontalAlignment: Text.AlignHCenter
+                        fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: 20
                         anchors.horizontalCenter: parent.horizontalCenter
                         text: payment.stillOwedText
                         font.pixelSize: 100 * screen.u * theme.textScale

@@ -2,13 +2,11 @@ import QtQuick
 import ".."
 
 // The bill: whose line (owner masked by central), the unpaid months, the total due, and Pay.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.payment.bill"
     // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     Column {
@@ -29,7 +27,7 @@ Item {
 
             // Whose bill it is.
             Rectangle {
-                width: 700 * screen.u; height: 420 * screen.u
+                width: 700 * screen.u; height: Math.max(420 * screen.u, children[0].height + 60 * screen.u)
                 radius: 20 * screen.u
                 color: theme.surface
                 Column {
@@ -37,12 +35,17 @@ Item {
                     width: parent.width - 60 * screen.u
                     spacing: 18 * screen.u
                     Text {
+                        width: parent.width
+                        wrapMode: Text.WordWrap
                         text: qsTr("Mobile number")
                         font.pixelSize: 34 * screen.u * theme.textScale
                         color: theme.muted
                     }
                     Text {
                         objectName: "bill.number"
+                        width: parent.width
+                        fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: 24
                         text: payment.numberDisplay
                         font.pixelSize: 60 * screen.u * theme.textScale
                         font.bold: true
@@ -50,6 +53,8 @@ Item {
                     }
                     Text {
                         objectName: "bill.owner"
+                        width: parent.width
+                        wrapMode: Text.WordWrap
                         text: qsTr("Account holder: %1").arg(payment.owner)
                         font.pixelSize: 40 * screen.u * theme.textScale
                         color: theme.text
@@ -68,7 +73,7 @@ Item {
 
             // What is due, month by month.
             Rectangle {
-                width: 760 * screen.u; height: 420 * screen.u
+                width: 760 * screen.u; height: Math.max(420 * screen.u, children[0].height + 60 * screen.u)
                 radius: 20 * screen.u
                 color: theme.surface
                 Column {
@@ -80,39 +85,31 @@ Item {
                         font.pixelSize: 34 * screen.u * theme.textScale
                         color: theme.muted
                     }
-                    // Up to 24 months: four rows show, the rest scroll (a Repeater creates its
-                    // rows at once; a ListView's would still be incubating if the customer
-                    // taps Pay straight away).
-                    Flickable {
+                    // Every unpaid month (up to 24), so the months add up to the total on
+                    // screen; a long list makes the whole page scroll, with its hint.
+                    Column {
+                        id: monthRows
                         objectName: "bill.months"
                         width: parent.width
-                        height: 4 * 58 * screen.u
-                        clip: true
-                        contentHeight: monthRows.height
-                        boundsBehavior: Flickable.StopAtBounds
-                        Column {
-                            id: monthRows
-                            width: parent.width
-                            Repeater {
-                                model: payment.months
-                                Item {
-                                    required property var modelData
-                                    required property int index
-                                    objectName: "bill.month." + index
-                                    width: monthRows.width
-                                    height: 58 * screen.u
-                                    Text {
-                                        anchors { left: parent.left; verticalCenter: parent.verticalCenter }
-                                        text: parent.modelData.month
-                                        font.pixelSize: 38 * screen.u * theme.textScale
-                                        color: theme.text
-                                    }
-                                    Text {
-                                        anchors { right: parent.right; verticalCenter: parent.verticalCenter }
-                                        text: parent.modelData.amount
-                                        font.pixelSize: 38 * screen.u * theme.textScale
-                                        color: theme.text
-                                    }
+                        Repeater {
+                            model: payment.months
+                            Item {
+                                required property var modelData
+                                required property int index
+                                objectName: "bill.month." + index
+                                width: monthRows.width
+                                height: 58 * screen.u * theme.textScale
+                                Text {
+                                    anchors { left: parent.left; verticalCenter: parent.verticalCenter }
+                                    text: parent.modelData.month
+                                    font.pixelSize: 38 * screen.u * theme.textScale
+                                    color: theme.text
+                                }
+                                Text {
+                                    anchors { right: parent.right; verticalCenter: parent.verticalCenter }
+                                    text: parent.modelData.amount
+                                    font.pixelSize: 38 * screen.u * theme.textScale
+                                    color: theme.text
                                 }
                             }
                         }
@@ -120,15 +117,19 @@ Item {
                     Rectangle { width: parent.width; height: 2 * screen.u; color: theme.border }
                     Item {
                         width: parent.width
-                        height: 70 * screen.u
+                        height: 70 * screen.u * theme.textScale
                         Text {
                             anchors { left: parent.left; verticalCenter: parent.verticalCenter }
+                            width: parent.width - due.width - 16 * screen.u
+                            fontSizeMode: Text.HorizontalFit
+                            minimumPixelSize: 20
                             text: qsTr("Total due")
                             font.pixelSize: 42 * screen.u * theme.textScale
                             font.bold: true
                             color: theme.text
                         }
                         Text {
+                            id: due
                             objectName: "bill.due"
                             anchors { right: parent.right; verticalCenter: parent.verticalCenter }
                             text: payment.dueText

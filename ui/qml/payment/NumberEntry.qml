@@ -37,13 +37,18 @@ Grid {
         }
 
         Rectangle {
-            width: parent.width; height: 140 * entry.u
+            width: parent.width; height: Math.max(140 * entry.u, display.implicitHeight + 24 * entry.u)
             radius: 12 * entry.u
             color: theme.surface
             border.color: entry.numberValid ? theme.success : theme.border
             border.width: 4 * entry.u
             Text {
+                id: display
                 objectName: "number.display"
+                width: parent.width - 32 * entry.u  // the box: smaller rather than out of it
+                horizontalAlignment: Text.AlignHCenter
+                fontSizeMode: Text.HorizontalFit
+                minimumPixelSize: 20
                 anchors.centerIn: parent
                 text: entry.numberDisplay === "" ? qsTr("Mobile number") : entry.numberDisplay
                 color: entry.numberDisplay === "" ? theme.border : theme.text

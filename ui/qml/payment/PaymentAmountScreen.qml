@@ -3,13 +3,11 @@ import ".."
 
 // How much: a preset or a typed amount, then pay (by card for a top-up; for a bill whose
 // amount central could not tell, by the bill's method).
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.payment.amount"
     // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     Column {

@@ -2,13 +2,11 @@ import QtQuick
 import ".."
 
 // The number to top up by card, or whose bill to pay.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.payment.number"
     // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     NumberEntry {

@@ -3,13 +3,11 @@ import ".."
 
 // Result of a card top-up or a bill payment: paid (✓) or in doubt (!), the amount, the card
 // (masked by the terminal) and approval code, what went to the balance, and the reference.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.payment.result"
     // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool doubt: payment.resultKind === "in_doubt"
     Texts { id: texts }
 

@@ -3,11 +3,9 @@ import ".."
 
 // The service agreement: read to the end (a tap on "Scroll down" pages through it), sign with a
 // finger in the box, then "I agree". Landscape: text left, signature right; portrait: stacked.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.sim.agreement"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
-    readonly property bool portrait: Window.height > Window.width
 
     Column {
         anchors.centerIn: parent
@@ -39,6 +37,7 @@ Item {
                         id: reader
                         objectName: "sim.agreement.text"
                         anchors { fill: parent; margins: 28 * screen.u }
+                        clip: true
                         contentWidth: width
                         contentHeight: body.height
                         boundsBehavior: Flickable.StopAtBounds
@@ -71,6 +70,11 @@ Item {
                             ].join("\n\n")
                         }
                     }
+                }
+                ScrollHint {
+                    width: 1080 * screen.u
+                    flickable: reader
+                    u: screen.u
                 }
                 Row {
                     spacing: 20 * screen.u

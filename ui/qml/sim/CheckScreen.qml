@@ -3,10 +3,9 @@ import ".."
 
 // The real-name check's answer: who was checked (masked), and Continue — or why not, and try
 // again with the card.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.sim.check"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
 
     Column {
         anchors.centerIn: parent
@@ -44,6 +43,10 @@ Item {
                 }
                 Text {
                     objectName: "sim.check.id"
+                    width: parent.parent.width - 32 * screen.u  // the box: smaller rather than out of it
+                    horizontalAlignment: Text.AlignHCenter
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: 20
                     anchors.horizontalCenter: parent.horizontalCenter
                     text: qsTr("ID number: %1").arg(sim.maskedId)
                     font.pixelSize: 48 * screen.u * theme.textScale

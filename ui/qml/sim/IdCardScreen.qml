@@ -2,10 +2,9 @@ import QtQuick
 import ".."
 
 // Put the ID card on the reader: a picture of the card going onto the reader, and one sentence.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.sim.idcard"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool failed: vm.messageKey.indexOf("idcard.") === 0
                                    || vm.messageKey.indexOf("realname.") === 0
                                    || vm.messageKey.indexOf("auth.") === 0

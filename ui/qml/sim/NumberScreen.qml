@@ -5,11 +5,9 @@ import ".."
 // or lucky numbers only), a page of numbers, a tap reserves one (with the reservation's
 // countdown), Next goes on.
 // Landscape: the numbers on the left, the digit filter's keypad on the right; portrait: stacked.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.sim.numbers"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
-    readonly property bool portrait: Window.height > Window.width
 
     Column {
         anchors.centerIn: parent
@@ -125,6 +123,8 @@ Item {
                         Text {
                             objectName: "sim.reserved.number"
                             width: parent.width
+                            fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                            minimumPixelSize: 16
                             elide: Text.ElideRight
                             text: sim.reserved ? qsTr("Reserved: %1").arg(sim.reservedDisplay)
                                                : qsTr("%n number(s) found", "", sim.totalNumbers)
@@ -136,6 +136,8 @@ Item {
                             objectName: "sim.reserved.countdown"
                             visible: sim.reserved
                             width: parent.width
+                            fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
+                            minimumPixelSize: 16
                             elide: Text.ElideRight
                             text: qsTr("Held for you for %1").arg(sim.countdownText)
                             font.pixelSize: 30 * screen.u * theme.textScale

@@ -4,10 +4,9 @@ import ".."
 // Pay for the number (SIM sale) or the replacement fee: cash (live total, what is still owed)
 // or, when the flow offers it, a bank card. With money in there is no Cancel: pay the rest, or
 // stop and take a voucher.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.sim.pay"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool replacement: sim.mode === "replacement"
 
     Column {
@@ -64,12 +63,12 @@ Item {
         Rectangle {
             visible: sim.method === "cash"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1100 * screen.u; height: 250 * screen.u
+            width: 1100 * screen.u; height: Math.max(250 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
             radius: 20 * screen.u
             color: theme.surface
             Row {
                 anchors.centerIn: parent
-                spacing: 120 * screen.u
+                spacing: 60 * screen.u
                 Column {
                     spacing: 8 * screen.u
                     Text {
@@ -80,6 +79,10 @@ Item {
                     }
                     Text {
                         objectName: "sim.pay.paid"
+                        width: 500 * screen.u  // half the box: smaller rather than out of it
+                        horizontalAlignment: Text.AlignHCenter
+                        fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: 20
                         anchors.horizontalCenter: parent.horizontalCenter
                         text: sim.paidText
                         font.pixelSize: 100 * screen.u * theme.textScale
@@ -97,6 +100,10 @@ Item {
                     }
                     Text {
                         objectName: "sim.pay.owed"
+                        width: 500 * screen.u  // half the box: smaller rather than out of it
+                        horizontalAlignment: Text.AlignHCenter
+                        fontSizeMode: Text.HorizontalFit
+                        minimumPixelSize: 20
                         anchors.horizontalCenter: parent.horizontalCenter
                         text: sim.owedText
                         font.pixelSize: 100 * screen.u * theme.textScale
@@ -109,6 +116,9 @@ Item {
         Text {
             visible: sim.method === "cash"
             anchors.horizontalCenter: parent.horizontalCenter
+            width: 1100 * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
             text: screen.replacement
                   ? qsTr("%n note(s) accepted · no change is given; any extra is credited to your line", "", sim.noteCount)
                   : qsTr("%n note(s) accepted · no change is given; any extra is credit on the new line", "", sim.noteCount)

@@ -3,10 +3,9 @@ import ".."
 
 // The card's journey: data prepared, the SIM written and checked, handed out — each ticked as
 // it is done. Nothing to tap: the machine is working.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.sim.progress"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
 
     Column {
         anchors.centerIn: parent

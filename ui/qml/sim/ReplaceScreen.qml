@@ -2,10 +2,9 @@ import QtQuick
 import ".."
 
 // Replacement: which line gets a new card, what it costs, and the one button that starts it.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.sim.replace"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
 
     Column {
         anchors.centerIn: parent

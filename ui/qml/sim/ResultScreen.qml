@@ -3,10 +3,9 @@ import ".."
 
 // The end: take the SIM card (sale or replacement), or — when the card could not be issued —
 // what happened to the money (a voucher to take, or a card payment refunded).
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.sim.result"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     readonly property bool ok: sim.outcome === "sold" || sim.outcome === "replaced"
     Texts { id: texts }
 

@@ -2,10 +2,9 @@ import QtQuick
 import ".."
 
 // Insert cash: the live total, how much more may be inserted, Confirm when done.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.topup.cash"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     Column {
@@ -27,7 +26,7 @@ Item {
         }
         Rectangle {
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 900 * screen.u; height: 260 * screen.u
+            width: 900 * screen.u; height: Math.max(260 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
             radius: 20 * screen.u
             color: theme.surface
             Column {
@@ -41,6 +40,10 @@ Item {
                 }
                 Text {
                     objectName: "cash.total"
+                    width: parent.parent.width - 32 * screen.u  // the box: smaller rather than out of it
+                    horizontalAlignment: Text.AlignHCenter
+                    fontSizeMode: Text.HorizontalFit
+                    minimumPixelSize: 20
                     anchors.horizontalCenter: parent.horizontalCenter
                     text: topup.creditedText
                     font.pixelSize: 120 * screen.u * theme.textScale
@@ -50,6 +53,7 @@ Item {
             }
         }
         Text {
+            objectName: "cash.notes"
             anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("%n note(s) accepted · up to %1 more", "", topup.noteCount).arg(topup.remainingText)
             font.pixelSize: 36 * screen.u * theme.textScale

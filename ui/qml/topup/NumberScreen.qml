@@ -4,13 +4,11 @@ import "../payment"
 
 // Number entry on an on-screen keypad (the NumberEntry shared with the card payments); the
 // number is grouped as 138 0013 8000.
-Item {
+ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920
     objectName: "screen.topup.number"
     // Portrait (1080×1920): the same items stacked, on a unit laid out for 1080 wide.
-    readonly property bool portrait: Window.height > Window.width
-    readonly property real u: portrait ? Math.min(Window.width / 1080, Window.height / 1920)
-                                       : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     NumberEntry {

@@ -2,10 +2,9 @@ import QtQuick
 import ".."
 
 // Result: what was paid, whether central confirmed it, and whether the receipt printed.
-Item {
+ScreenPage {
     id: screen
     objectName: "screen.topup.result"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
 
     Column {
