@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from drivers.cardterminal.driver import NexoCardTerminal
 from drivers.cardterminal.simulator import Scenario, TerminalSimulator
 from drivers.interfaces import CardDeclined, CardInDoubt
 from drivers.simulated.bill_acceptor import SimulatedBillAcceptor
@@ -28,8 +29,10 @@ from kiosk.recovery import recover
 from offline_queue import OutboxStore
 from tests.central.conftest import KIOSKS, Central
 from tests.kiosk.fakes import RecordingPrinter
-from tests.kiosk.test_card_topup import _terminal
 from tests.support.builders import deliver_outbox, feed_notes, simulated_cash
+from tests.support.cardterminal import nexo_terminal
+
+__all__ = ["nexo_terminal"]  # a fixture
 
 pytestmark = pytest.mark.timeout(90)
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()
@@ -62,13 +65,16 @@ class Rig:
 
 
 @pytest.fixture
-def rig(api: CentralApi, central: Central, tmp_path: Path) -> Iterator[Rig]:
+def rig(
+    api: CentralApi,
+    central: Central,
+    tmp_path: Path,
+    nexo_terminal: tuple[TerminalSimulator, NexoCardTerminal],
+) -> Iterator[Rig]:
     journal = Journal(tmp_path / "kiosk.db")
     acceptor, router = simulated_cash()
     printer = RecordingPrinter()
-    simulator = TerminalSimulator("tcp", stage_s=0.01)
-    simulator.start()
-    terminal = _terminal(simulator.url)
+    simulator, terminal = nexo_terminal
     metrics = ServiceMetrics(tmp_path / "m.json")
     failures: list[JournalError] = []
     card = CardTopUpContext(
@@ -84,8 +90,6 @@ def rig(api: CentralApi, central: Central, tmp_path: Path) -> Iterator[Rig]:
         acceptor=acceptor, attach_cash=router.attach, card=card, clock=lambda: NOW,
     )  # fmt: skip
     yield Rig(context, journal, acceptor, printer, simulator, central, metrics)
-    terminal.close()
-    simulator.stop()
     acceptor.close()
     journal.close()
 

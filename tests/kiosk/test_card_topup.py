@@ -20,7 +20,6 @@ import pytest
 
 from drivers.cardterminal.driver import NexoCardTerminal
 from drivers.cardterminal.simulator import Scenario, TerminalSimulator
-from drivers.cardterminal.transport import transport_for_url
 from drivers.interfaces import CardApproved, CardCancelled, CardDeclined, CardInDoubt
 from kiosk.errors import FlowError, JournalError
 from kiosk.flows.card_topup import (
@@ -37,22 +36,13 @@ from tests.central.conftest import KIOSKS, Central
 from tests.conftest import REPO
 from tests.kiosk.fakes import RecordingPrinter
 from tests.support import wait_until
+from tests.support.cardterminal import nexo_terminal
+
+__all__ = ["nexo_terminal"]  # a fixture
 
 pytestmark = pytest.mark.timeout(90)
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()
 MSISDN = "13800138000"
-
-
-def _terminal(url: str) -> NexoCardTerminal:
-    return NexoCardTerminal(
-        transport_for_url(url, width=4),
-        sale_id="K1",
-        poi_id="SIMPOI01",
-        payment_timeout_s=5,
-        request_timeout_s=2,
-        recovery_s=3,
-        status_interval_s=0.1,
-    )
 
 
 @dataclass
@@ -66,10 +56,8 @@ class Rig:
 
 
 @pytest.fixture
-def rig(tmp_path: Path) -> Iterator[Rig]:
-    simulator = TerminalSimulator("tcp", stage_s=0.01)
-    simulator.start()
-    terminal = _terminal(simulator.url)
+def rig(tmp_path: Path, nexo_terminal: tuple[TerminalSimulator, NexoCardTerminal]) -> Iterator[Rig]:
+    simulator, terminal = nexo_terminal
     journal = Journal(tmp_path / "kiosk.db")
     printer = RecordingPrinter()
     failures: list[JournalError] = []
@@ -80,8 +68,6 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
         clock=lambda: NOW,
     )  # fmt: skip
     yield Rig(simulator, terminal, journal, printer, context, failures)
-    terminal.close()
-    simulator.stop()
     journal.close()
 
 

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from central.business_db import Account, AccountEvent
+from drivers.cardterminal.driver import NexoCardTerminal
 from drivers.cardterminal.simulator import Scenario, TerminalSimulator
 from drivers.dispenser.driver import DispenserDriver
 from drivers.dispenser.simulator import DispenserSimulator
@@ -39,9 +40,11 @@ from kiosk.recovery import recover
 from tests.central.business_client import Biz
 from tests.central.conftest import Central
 from tests.kiosk.fakes import RecordingPrinter, crash_after
-from tests.kiosk.test_card_topup import _terminal
 from tests.kiosk.test_sim_replacement import ADM, NOW, FakeSimWriter, zhang_san
 from tests.support.builders import deliver_outbox, feed_notes, simulated_cash
+from tests.support.cardterminal import nexo_terminal
+
+__all__ = ["nexo_terminal"]  # a fixture
 
 pytestmark = pytest.mark.timeout(90)
 FEE = 2000  # ¥20.00
@@ -62,12 +65,12 @@ class Rig:
 
 
 @pytest.fixture
-def rig(api: CentralApi, tmp_path: Path) -> Iterator[Rig]:
+def rig(
+    api: CentralApi, tmp_path: Path, nexo_terminal: tuple[TerminalSimulator, NexoCardTerminal]
+) -> Iterator[Rig]:
     journal = Journal(tmp_path / "kiosk.db")
     acceptor, router = simulated_cash()
-    simulator = TerminalSimulator("tcp", stage_s=0.01)
-    simulator.start()
-    terminal = _terminal(simulator.url)
+    simulator, terminal = nexo_terminal
     writer = FakeSimWriter()
     mechanism = DispenserSimulator(stock=10)
     printer = RecordingPrinter()
@@ -82,8 +85,6 @@ def rig(api: CentralApi, tmp_path: Path) -> Iterator[Rig]:
     session.login_id_card(MSISDN, zhang_san(), date(2026, 11, 22))
     flow = SimReplacementFlow(context, session)
     yield Rig(flow, context, journal, acceptor, writer, mechanism, printer, session, simulator)
-    terminal.close()
-    simulator.stop()
     acceptor.close()
     journal.close()
 

@@ -4,7 +4,6 @@ payment reversed at the terminal, the number released); an answer in doubt settl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -20,27 +19,20 @@ from kiosk.flows.sim_issue import SimIssueFailed
 from kiosk.flows.sim_sale import SimSaleFlow, State
 from kiosk.recovery import recover
 from tests.central.conftest import Central
-from tests.kiosk.test_card_topup import _terminal
 from tests.kiosk.test_sim_sale import NOW, Rig, _deliver, _pay, _to_payment, rig  # noqa: F401
+from tests.support.cardterminal import nexo_terminal
+
+__all__ = ["nexo_terminal"]  # a fixture
 
 pytestmark = pytest.mark.timeout(90)
 
 
 @pytest.fixture
-def terminal() -> Iterator[tuple[TerminalSimulator, NexoCardTerminal]]:
-    simulator = TerminalSimulator("tcp", stage_s=0.01)
-    simulator.start()
-    driver = _terminal(simulator.url)
-    yield simulator, driver
-    driver.close()
-    simulator.stop()
-
-
-@pytest.fixture
 def card_rig(
     rig: Rig,  # noqa: F811
-    terminal: tuple[TerminalSimulator, NexoCardTerminal],
+    nexo_terminal: tuple[TerminalSimulator, NexoCardTerminal],
 ) -> tuple[Rig, TerminalSimulator]:
+    terminal = nexo_terminal
     context = replace(rig.context, terminal=terminal[1])
     rig.context = context
     rig.flow = SimSaleFlow(context)
