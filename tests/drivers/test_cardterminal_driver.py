@@ -1,4 +1,6 @@
-"""nexo card terminal driver against its simulator over real loopback sockets (TCP and HTTP)."""
+"""nexo card terminal driver against its simulator over real loopback sockets (TCP and HTTP)
+(its registry entry: test_cardterminal_registry.py; a scripted terminal whose answers do not
+fit: test_cardterminal_mismatch.py)."""
 
 from __future__ import annotations
 
@@ -11,32 +13,20 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from drivers import registry
-from drivers.cardterminal.codec import decode_from_sale, encode
 from drivers.cardterminal.driver import NexoCardTerminal
 from drivers.cardterminal.messages import (
-    CardResult,
     Category,
-    MessageHeader,
-    PaymentRequest,
-    PaymentResponse,
-    ResponseStatus,
-    Result,
-    SaleMessage,
-    TransactionStatusRequest,
-    TransactionStatusResponse,
 )
 from drivers.cardterminal.simulator import MASKED_PAN, TEST_PAN, Scenario, TerminalSimulator
 from drivers.cardterminal.transport import transport_for_url
-from drivers.errors import AnswerLost, DeviceUnavailable, DriverConfigError
+from drivers.errors import DeviceUnavailable
 from drivers.interfaces import (
     CardApproved,
     CardCancelled,
@@ -486,198 +476,5 @@ def test_kiosk_killed_after_sending_recovers_the_approval_exactly_once(
         assert approved.request.sale_transaction_id == "SALE-42"
         with sim.engine.lock:
             assert sim.engine.received.count(Category.PAYMENT) == 1
-    finally:
-        sim.stop()
-
-
-# --- registry ---------------------------------------------------------------------------------
-
-SETTINGS = {"sale_id": "KIOSK01", "poi_id": "POI01"}
-
-
-@pytest.mark.parametrize("transport", ["tcp", "http"])
-def test_registry_simulate_starts_the_terminal_and_points_the_driver_at_it(transport: str) -> None:
-    built = registry.build_device(
-        "card_terminal", "nexo", {**SETTINGS, "transport": transport, "recovery_s": 1},
-        simulate=True, key_path="devices.card_terminal",
-    )  # fmt: skip
-    assert built.simulator is not None
-    try:
-        assert isinstance(built.device, NexoCardTerminal)
-        assert isinstance(built.simulator.handle, TerminalSimulator)
-        assert built.device.transport.url == built.simulator.url
-        assert built.simulator.url.startswith(transport)
-        assert built.device.recovery_s == 1
-        outcome = built.device.pay(300, "SALE-R", built.device.new_service_id())
-        assert isinstance(outcome, CardApproved)
-        assert outcome.amount_fen == 300
-    finally:
-        built.device.close()
-        built.simulator.stop()
-
-
-def test_registry_builds_real_transports_from_settings() -> None:
-    tcp = registry.build_device(
-        "card_terminal", "nexo", {**SETTINGS, "host": "10.0.0.9", "port": 9000},
-        simulate=False, key_path="k",
-    )  # fmt: skip
-    assert tcp.device.transport.url == "tcp://10.0.0.9:9000"
-    assert tcp.device.transport.width == 4
-    https = registry.build_device(
-        "card_terminal", "nexo",
-        {**SETTINGS, "transport": "http", "url": "https://10.0.0.9:8443/nexo"},
-        simulate=False, key_path="k",
-    )  # fmt: skip
-    assert https.device.transport.url == "https://10.0.0.9:8443/nexo"
-
-
-@pytest.mark.parametrize(
-    ("settings", "message"),
-    [
-        ({}, "k.settings.sale_id: Field required"),
-        ({**SETTINGS, "speed": 1}, "k.settings.speed: unknown key"),
-        ({**SETTINGS, "transport": "udp"}, "k.settings.transport"),
-        ({**SETTINGS, "url": "ftp://x"}, "k.settings.url"),
-        ({**SETTINGS, "length_prefix_bytes": 3}, "k.settings.length_prefix_bytes"),
-        ({**SETTINGS, "payment_timeout_s": 0}, "k.settings.payment_timeout_s"),
-        ({**SETTINGS, "port": 70000}, "k.settings.port"),
-    ],
-)
-def test_registry_refuses_bad_settings(settings: dict[str, object], message: str) -> None:
-    with pytest.raises(DriverConfigError) as caught:
-        registry.validate_settings("card_terminal", "nexo", settings, simulate=False, key_path="k")
-    assert str(caught.value).startswith(message)
-
-
-@pytest.mark.parametrize(
-    "settings",
-    [{**SETTINGS}, {**SETTINGS, "host": "h"}, {**SETTINGS, "transport": "http"},
-     {**SETTINGS, "transport": "http", "url": "http://h/", "port": 1}],
-)  # fmt: skip
-def test_registry_needs_an_address_without_simulate(settings: dict[str, object]) -> None:
-    with pytest.raises(DriverConfigError, match="needs settings"):
-        registry.build_device("card_terminal", "nexo", settings, simulate=False, key_path="k")
-
-
-# --- answers that do not fit the request (scripted terminal, no sockets) ----------------------
-
-
-class _Conversation:
-    can_send_more = False
-
-    def __init__(self, replies: list[bytes]) -> None:
-        self.replies = replies
-
-    def receive(self, deadline: float) -> bytes:
-        if not self.replies:
-            raise AnswerLost("closed")
-        return self.replies.pop(0)
-
-    def send_more(self, payload: bytes) -> None:
-        raise AssertionError("not used")
-
-    def close(self) -> None:
-        pass
-
-
-class ScriptedTransport:
-    """Each request is answered by the next function of the script."""
-
-    url = "scripted://"
-
-    def __init__(self, *script: Callable[[SaleMessage], list[bytes]]) -> None:
-        self.script = list(script)
-        self.sent: list[SaleMessage] = []
-
-    def open(self, payload: bytes) -> _Conversation:
-        request = decode_from_sale(payload)
-        self.sent.append(request)
-        return _Conversation(self.script.pop(0)(request))
-
-    def notify(self, payload: bytes) -> None:
-        self.sent.append(decode_from_sale(payload))
-
-    def probe(self) -> bool:
-        return True
-
-
-def _answer(request: SaleMessage, poi_id: str = "POI01", service_id: str | None = None) -> Any:
-    head = request.header
-    return MessageHeader(
-        head.message_category, "Response", service_id or head.service_id, head.sale_id, poi_id
-    )
-
-
-def _approval(header: MessageHeader, approval_code: str | None = "A1") -> PaymentResponse:
-    card = CardResult(MASKED_PAN, "UnionPay", 1234, "CNY", approval_code)
-    return PaymentResponse(header, ResponseStatus(Result.SUCCESS), "SALE-1", "P1", None, card)
-
-
-def _repeat_approval_of(transport: ScriptedTransport) -> Callable[[SaleMessage], list[bytes]]:
-    """A status answer repeating an approval of the first payment this transport sent."""
-
-    def reply(request: SaleMessage) -> list[bytes]:
-        first = transport.sent[0]
-        assert isinstance(request, TransactionStatusRequest)
-        assert isinstance(first, PaymentRequest)
-        assert request.reference.service_id == first.header.service_id
-        repeated = _approval(_answer(first))
-        ok = ResponseStatus(Result.SUCCESS)
-        return [encode(TransactionStatusResponse(_answer(request), ok, repeated))]
-
-    return reply
-
-
-@pytest.mark.parametrize(
-    ("first_answer", "why"),
-    [
-        (lambda r: [encode(_approval(_answer(r, service_id="OTHER01")))], "another request"),
-        (lambda r: [encode(_approval(_answer(r, poi_id="POI99")))], "another POIID"),
-        (lambda r: [b'{"SaleToPOIResponse": 7}'], "garbage"),
-        (lambda r: [], "closed without a word"),
-    ],
-)
-def test_an_answer_that_does_not_fit_is_resolved_by_status(first_answer: Any, why: str) -> None:
-    transport = ScriptedTransport(first_answer)
-    transport.script.append(_repeat_approval_of(transport))
-    driver = NexoCardTerminal(
-        transport, sale_id="KIOSK01", poi_id="POI01", recovery_s=1, status_interval_s=0.01
-    )
-    outcome = driver.pay(1234, "SALE-1", driver.new_service_id())
-    assert outcome == CardApproved(1234, MASKED_PAN, "UnionPay", "A1", "P1"), why
-    assert [type(m).__name__ for m in transport.sent] == [
-        "PaymentRequest",
-        "TransactionStatusRequest",
-    ]
-
-
-def test_an_approval_without_approval_code_is_still_an_approval() -> None:
-    """Money moved: a missing receipt detail (Adyen's published approvals often carry no
-    ApprovalCode) must not turn the answer into a lost one (it was a ProtocolError)."""
-    transport = ScriptedTransport(lambda r: [encode(_approval(_answer(r), approval_code=None))])
-    driver = NexoCardTerminal(transport, sale_id="KIOSK01", poi_id="POI01", recovery_s=0)
-    outcome = driver.pay(1234, "SALE-1", driver.new_service_id())
-    assert outcome == CardApproved(1234, MASKED_PAN, "UnionPay", "", "P1")
-    assert [type(m).__name__ for m in transport.sent] == ["PaymentRequest"]
-
-
-def test_status_saying_not_found_means_the_payment_never_arrived() -> None:
-    def not_found(request: SaleMessage) -> list[bytes]:
-        status = ResponseStatus(Result.FAILURE, "NotFound")
-        return [encode(TransactionStatusResponse(_answer(request), status))]
-
-    driver = NexoCardTerminal(
-        ScriptedTransport(lambda r: [], not_found), sale_id="KIOSK01", poi_id="POI01"
-    )
-    assert driver.pay(1234, "SALE-1", driver.new_service_id()) == CardFailed("not_received")
-
-
-def test_registry_starts_the_simulator_on_its_own_for_kiosk_sim() -> None:
-    sim = registry.start_simulator("nexo", {**SETTINGS, "transport": "http"})
-    try:
-        assert isinstance(sim.handle, TerminalSimulator)
-        assert sim.url.startswith("http://127.0.0.1:")
-        driver = make_driver(sim.url)
-        assert isinstance(driver.pay(100, "SALE-SIM", driver.new_service_id()), CardApproved)
     finally:
         sim.stop()
