@@ -38,6 +38,19 @@ class KioskSection(_Strict):
     idle_timeout_s: int = Field(default=90, ge=10, le=3600)
     # The last seconds of the idle timeout show a countdown ("still there? touch the screen").
     idle_warning_s: int = Field(default=20, ge=3, le=120)
+    # Where the kiosk stands, sent with each heartbeat: central's ops console groups, filters
+    # and charts the fleet by region (大区) / city / hall (营业厅); location is the spot in the
+    # hall ("entrance, left"). Optional: a kiosk that does not say is in no group.
+    region: str | None = Field(default=None, min_length=1, max_length=64)
+    city: str | None = Field(default=None, min_length=1, max_length=64)
+    hall: str | None = Field(default=None, min_length=1, max_length=64)
+    location: str | None = Field(default=None, min_length=1, max_length=128)
+
+    def place(self) -> dict[str, str]:
+        """region / city / hall / location as set (the heartbeat's optional fields)."""
+        fields = {"region": self.region, "city": self.city, "hall": self.hall}
+        fields["location"] = self.location
+        return {name: value for name, value in fields.items() if value is not None}
 
 
 class EmbeddedCentral(_Strict):

@@ -93,7 +93,11 @@ class HealthSnapshot:
 
 
 def wire_body(
-    snapshot: HealthSnapshot, sent_at: datetime, interval_s: int, acked: Sequence[str]
+    snapshot: HealthSnapshot,
+    sent_at: datetime,
+    interval_s: int,
+    acked: Sequence[str],
+    place: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The heartbeat body exactly as central's HeartbeatRequest accepts it. Figures the kiosk
     could not read (disk space) are left out; central takes every optional field as absent."""
@@ -134,6 +138,7 @@ def wire_body(
             for e in snapshot.error_reports[-MAX_ERRORS:]
         ],
     }
+    body.update(place or {})  # region / city / hall / location: where the kiosk stands
     free, total = snapshot.disk_free_bytes, snapshot.disk_total_bytes
     if free is not None and total and 0 <= free <= total:
         body["disk_free_bytes"] = free
@@ -228,8 +233,10 @@ class HealthReporter:
         min_gap_s: float = 1.0,
         ca_bundle: str | None = None,
         client_cert: tuple[str, str] | None = None,
+        place: Mapping[str, str] | None = None,
     ) -> None:
         self._base = url.rstrip("/")
+        self._place = dict(place or {})
         self._snapshot = snapshot
         self._commands = dict(commands)
         if log_lines is not None:
@@ -319,7 +326,7 @@ class HealthReporter:
                 return False
             self.last_snapshot = snapshot
             acked = self._ledger.pending_acks()[:MAX_ACKS]
-            body = wire_body(snapshot, datetime.now(UTC), self._interval_s, acked)
+            body = wire_body(snapshot, datetime.now(UTC), self._interval_s, acked, self._place)
             try:
                 commands = self._post_compatible(body)
             except (requests.RequestException, ValueError) as exc:

@@ -98,6 +98,7 @@ class Operations:
             timeout_s=app.config.health.timeout_s,
             ca_bundle=central.ca_bundle_path,
             client_cert=central.client_pair,
+            place=app.config.kiosk.place(),
         )
         self.reporter.start()
 

@@ -237,7 +237,8 @@ def test_heartbeat_body_matches_central_schema() -> None:
         uptime_s=12.7,
         error_reports=(ErrorReport(1_700_000_000.0, "printer.offline", "ERROR printer"),),
     )
-    body = wire_body(snapshot, NOW, 60, ["c1"])
+    place = {"region": "华南", "city": "广州", "hall": "天河营业厅", "location": "入口左侧"}
+    body = wire_body(snapshot, NOW, 60, ["c1"], place)
     schemas = _schemas()
     for schema, part in (
         ("HeartbeatRequest", body),
@@ -249,5 +250,6 @@ def test_heartbeat_body_matches_central_schema() -> None:
         assert set(part) == set(properties), schema
         assert set(schemas[schema].get("required", [])) <= set(part)  # type: ignore[arg-type]
     optional = {"uptime_s", "disk_free_bytes", "disk_total_bytes", "last_errors", "services"}
+    optional |= set(place)  # where the kiosk stands: a kiosk may not say
     assert not optional & set(schemas["HeartbeatRequest"]["required"])  # type: ignore[operator]
     assert "last_success_at" not in schemas["QueueState"]["required"]  # type: ignore[operator]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from kiosk.app import validate_config
 from kiosk.config import load_config
@@ -142,3 +143,16 @@ def test_replacement_fee_is_whole_non_negative_fen(tmp_path: Path) -> None:
                          ("10", "integer"), (10_000_000, "less than or equal")):  # fmt: skip
         with pytest.raises(ConfigError, match=rf"sim\.replacement_fee_fen: .*{problem}"):
             load_config(write_config(tmp_path, **{"sim.replacement_fee_fen": bad}))
+
+
+def test_the_kiosks_place_is_optional_and_bounded(tmp_path: Path) -> None:
+    """GIVEN region/city/hall/location in the kiosk section THEN the heartbeat carries the ones
+    set; an empty or overlong one is a config error naming the key."""
+    from kiosk.config import KioskSection
+
+    section = KioskSection(id="K1", region="华南", hall="天河营业厅")
+    assert section.place() == {"region": "华南", "hall": "天河营业厅"}
+    assert KioskSection(id="K1").place() == {}
+    for bad in ({"hall": ""}, {"location": "x" * 129}):
+        with pytest.raises(ValidationError):
+            KioskSection(id="K1", **bad)
