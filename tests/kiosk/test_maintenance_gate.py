@@ -8,7 +8,6 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,39 +32,18 @@ from kiosk.maintenance_auth import (
 )
 from kiosk.maintenance_status import PaperMonitor, ServiceSwitch
 from tests.conftest import write_config
+from tests.kiosk.maintenance_rig import BADGE, FAST, PIN, Clock, config, journal
 from tests.support import holds_for
+
+__all__ = ["config", "journal"]  # fixtures (on this file's technicians)
 
 pytestmark = pytest.mark.timeout(60)
 
-FAST = 2**10
-PIN, BADGE = "246810", "110105199001011234"
-
-
-@dataclass
-class Clock:
-    now: float = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
 
 @pytest.fixture(scope="module")
-def technicians() -> list[dict[str, Any]]:
+def technicians() -> list[dict[str, Any]]:  # one technician (the shared rig has two)
     return [{"id": "T001", "name": "王工", "pin_hash": hash_secret(PIN, n=FAST),
              "badge_hashes": [hash_secret(BADGE, n=FAST)]}]  # fmt: skip
-
-
-@pytest.fixture
-def config(tmp_path: Path, technicians: list[dict[str, Any]]) -> KioskConfig:
-    return load_config(write_config(tmp_path, **{"maintenance.technicians": technicians}))
-
-
-@pytest.fixture
-def journal(config: KioskConfig) -> Iterator[Journal]:
-    config.data_dir.mkdir(parents=True, exist_ok=True)
-    opened = Journal(config.data_dir / "kiosk.db")
-    yield opened
-    opened.close()
 
 
 def gate_for(config: KioskConfig, journal: Journal, clock: Clock) -> MaintenanceGate:
