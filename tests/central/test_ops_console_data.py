@@ -195,7 +195,9 @@ def test_pages_on_postgresql(pg_central: Central) -> None:
     clock = FakeClock()
     pg_central.app.state.clock = clock
     try:
-        beat(pg_central, clock, "K1", **SHANGHAI, **sessions(4, 3))
+        beat(pg_central, clock, "K1", **SHANGHAI, **sessions(1, 1))
+        jam = [{"name": "acceptor", "level": "error", "code": "jam", "message_key": "j"}]
+        beat(pg_central, clock, "K1", devices=jam, **SHANGHAI, **sessions(4, 3))  # the delta
         pg_central.sync_results([item("pg", topup_body(txn_id="pg", created_at=local_now(clock)))])
         for path, params in (
             ("/ops/console", {}),
@@ -215,5 +217,8 @@ def test_pages_on_postgresql(pg_central: Central) -> None:
         shown = parse(overview.text)
         assert shown.by_id("today")["data-fen"] == "5000"
         assert shown.by_id("today")["data-diversion-rate"] == "0.7500"
+        with pg_central.storage.sessions() as session:
+            codes = session.scalars(select(HealthEvent.code).order_by(HealthEvent.id))
+            assert list(codes) == ["first_heartbeat", "jam"]
     finally:
         del pg_central.app.state.clock
