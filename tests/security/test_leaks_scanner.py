@@ -20,8 +20,6 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
 from tests.security.leak_scanner import (
-    ARTIFACTS_ENV,
-    SuiteLeakScan,
     find_in_text,
     luhn_ok,
     main,
@@ -29,6 +27,7 @@ from tests.security.leak_scanner import (
     scan_file,
     scan_paths,
 )
+from tests.security.suite_leak_scan import ARTIFACTS_ENV, SuiteLeakScan
 
 PAN = "6212345678901232"  # UnionPay prefix, Luhn-valid
 VISA = "4111111111111111"
