@@ -12,7 +12,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -180,10 +179,8 @@ def test_busy_while_another_payment_runs(rig: Rig) -> None:
 def test_timeout_aborts_then_recovers_the_terminals_answer(rig: Rig) -> None:
     rig.sim.scenario = Scenario.TIMEOUT
     rig.driver.payment_timeout_s = 0.5
-    started = time.monotonic()
-    outcome, service_id, _ = pay(rig)
+    outcome, service_id, _ = pay(rig)  # the terminal never answers: only the timeout ends it
     assert outcome == CardCancelled()  # the abort ended it; status told us so
-    assert time.monotonic() - started < 3
     assert rig.received(Category.ABORT) == 1
     assert rig.received(Category.TRANSACTION_STATUS) >= 1
     assert rig.driver.status(service_id) == CardCancelled()
@@ -228,10 +225,9 @@ def test_abort_during_payment_cancels(rig: Rig) -> None:
     with ThreadPoolExecutor(1) as pool:
         future, service_id = pay_in_background(rig, pool)
         assert rig.sim.engine.wait_for_payment(10) is not None
-        started = time.monotonic()
         rig.driver.abort(service_id)
+        # Cancelled, not approved at the end of the 2 s stage: the abort ended it.
         assert future.result(timeout=10) == CardCancelled()
-        assert time.monotonic() - started < 1.5
     assert rig.received(Category.ABORT) == 1
     assert rig.sim.engine.approvals() == []
 
@@ -371,14 +367,12 @@ def test_a_failing_progress_listener_does_not_lose_the_answer(rig: Rig) -> None:
 
 
 def test_close_ends_a_waiting_payment_in_doubt(rig: Rig) -> None:
-    rig.sim.engine.stage_s = 5.0
+    rig.sim.engine.stage_s = 60.0  # the terminal would answer long after result()'s 10 s
     with ThreadPoolExecutor(1) as pool:
         future, service_id = pay_in_background(rig, pool)
         assert rig.sim.engine.wait_for_payment(10) is not None
-        started = time.monotonic()
         rig.driver.close()
         assert future.result(timeout=10) == CardInDoubt(service_id)
-        assert time.monotonic() - started < 2
 
 
 def test_closed_driver(rig: Rig) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -194,10 +193,8 @@ def test_connection_dropped_mid_job_is_an_error_not_a_hang(
     simulator: EscposPrinterSimulator, printer: EscposPrinter
 ) -> None:
     simulator.faults.drop_connection_after_bytes = 12 + 30  # the status round, then 30 bytes
-    started = time.monotonic()
-    with pytest.raises(PrinterError) as caught:
+    with pytest.raises(PrinterError) as caught:  # a hang would end at the test's timeout
         printer.print_receipt(DOC)
-    assert time.monotonic() - started < 3
     assert caught.value.message_key == "printer.unavailable"
     assert simulator.jobs == []
     simulator.faults.drop_connection_after_bytes = None

@@ -176,10 +176,9 @@ def test_wait_until_acked_answers_at_once_for_settled_items(tmp_path: Path) -> N
     store.mark_dead("k2", "rejected", now=1.0)
     assert store.wait_until_acked("k0", 0) == {"topup_id": 7}
     assert store.wait_until_acked("k1", 0) == {}
-    started = time.monotonic()
-    assert store.wait_until_acked("k2", 5.0) is None  # dead: no point waiting
-    assert store.wait_until_acked("unknown", 5.0) is None
-    assert time.monotonic() - started < 2.0
+    # An hour's timeout: that they answer at all (within the test's timeout) shows no wait.
+    assert store.wait_until_acked("k2", 3600.0) is None  # dead: no point waiting
+    assert store.wait_until_acked("unknown", 3600.0) is None
     store.close()
 
 
@@ -188,19 +187,18 @@ def test_wait_until_acked_times_out_on_a_pending_item(tmp_path: Path) -> None:
     store = OutboxStore(tmp_path / "q.db")
     started = time.monotonic()
     assert store.wait_until_acked("k0", 0.3, poll_s=0.05) is None
-    assert 0.3 <= time.monotonic() - started < 2.0
+    assert time.monotonic() - started >= 0.3  # it waited out its timeout
     store.close()
 
 
 def test_wait_until_acked_wakes_on_this_stores_write(tmp_path: Path) -> None:
-    """poll_s is 30 s: an answer within 5 s means the store's own write woke the waiter."""
+    """poll_s is 30 s and the timeout 20 s: any answer means the store's own write woke the
+    waiter (without it, the wait would end at the timeout with None)."""
     fill(tmp_path / "q.db", 1)
     store = OutboxStore(tmp_path / "q.db")
     timer = threading.Timer(0.2, lambda: store.mark_acked("k0", {"ok": True}, now=1.0))
     timer.start()
-    started = time.monotonic()
     assert store.wait_until_acked("k0", 20.0, poll_s=30.0) == {"ok": True}
-    assert time.monotonic() - started < 5.0
     timer.join()
     store.close()
 
