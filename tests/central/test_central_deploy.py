@@ -102,10 +102,10 @@ def test_migrate_seed_and_kiosk_commands(tmp_path: Path) -> None:
     db = db_url(tmp_path)
     first = central("migrate", "--db", db)
     assert (first.returncode, first.stderr) == (0, "")
-    assert first.stdout == f"database {db} upgraded from empty to 0001\n"
+    assert first.stdout == f"database {db} upgraded from empty to 0002\n"
     assert (
         central("migrate", "--db", db).stdout
-        == f"database {db} is at revision 0001: nothing to do\n"
+        == f"database {db} is at revision 0002: nothing to do\n"
     )
     assert central("seed", "--db", db).stdout == "demo data seeded\n"
     assert central("seed", "--db", db).stdout == "demo data already present: nothing done\n"

@@ -253,3 +253,21 @@ def test_heartbeat_body_matches_central_schema() -> None:
     optional |= set(place)  # where the kiosk stands: a kiosk may not say
     assert not optional & set(schemas["HeartbeatRequest"]["required"])  # type: ignore[operator]
     assert "last_success_at" not in schemas["QueueState"]["required"]  # type: ignore[operator]
+
+
+def test_the_retry_for_an_older_central_leaves_the_place_out() -> None:
+    """GIVEN a heartbeat with the kiosk's place WHEN central is older than the place (422 on
+    unknown fields) THEN the retry's body has none of it, as for the other optional figures."""
+    from kiosk.health_reporter import legacy_body
+
+    snapshot = HealthSnapshot(
+        software_version="1.2.3",
+        out_of_service_reason=None,
+        devices={"printer": HEALTH_OK},
+        queue=QueueFigures(0, 0, 0.0),
+        cash_box={},
+    )
+    place = {"region": "华南", "city": "广州", "hall": "天河营业厅", "location": "入口左侧"}
+    body = wire_body(snapshot, NOW, 60, [], place)
+    assert set(place) <= set(body)
+    assert not set(place) & set(legacy_body(body))
