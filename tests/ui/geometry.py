@@ -198,6 +198,7 @@ def _placed(problems: list[str], name: str, rect: QRectF, ctx: _Context, kind: s
     hides what lies outside it."""
     shown = rect.intersected(ctx.clip)
     if ctx.scroller is not None:
+        _scrolled(problems, name, rect, ctx, kind)
         return
     if shown.isEmpty():
         problems.append(f"{kind} {name} is clipped away entirely")
@@ -206,6 +207,22 @@ def _placed(problems: list[str], name: str, rect: QRectF, ctx: _Context, kind: s
         problems.append(f"{kind} {name} lies outside its area ({where})")
     elif not _within(rect, ctx.clip):
         problems.append(f"{kind} {name} is cut off by its clip")
+
+
+def _scrolled(problems: list[str], name: str, rect: QRectF, ctx: _Context, kind: str) -> None:
+    """In a scroll view, out of sight is fine only in a direction it scrolls: what a page that
+    scrolls up and down cuts off at its side, no swipe brings back."""
+    scroller = ctx.scroller
+    assert scroller is not None
+    across = float(scroller.property("contentWidth")) > scroller.width() + TOLERANCE
+    down = float(scroller.property("contentHeight")) > scroller.height() + TOLERANCE
+    clip = ctx.clip
+    sideways = rect.left() < clip.left() - TOLERANCE or rect.right() > clip.right() + TOLERANCE
+    updown = rect.top() < clip.top() - TOLERANCE or rect.bottom() > clip.bottom() + TOLERANCE
+    if sideways and not across:
+        problems.append(f"{kind} {name} is cut off at the side of a scroll view")
+    elif updown and not down:
+        problems.append(f"{kind} {name} is cut off by a scroll view that does not scroll")
 
 
 def _hinted(root: QQuickItem, flickable: QQuickItem) -> bool:

@@ -18,7 +18,8 @@ BROKEN = Path(__file__).parent / "qml" / "BrokenScreen.qml"
 def test_a_broken_screen_is_caught(ui_session: UiSession) -> None:
     """GIVEN a screen with its title over the header, a tile under the footer, two texts over
     each other, an elided label, words wider than their pill, a tiny button, a list that
-    scrolls without a hint and two overlapping buttons WHEN the check scans it THEN each of
+    scrolls without a hint, two overlapping buttons and words cut off at the side of a page that
+    scrolls only up and down WHEN the check scans it THEN each of
     them is reported."""
     window = ui_session.window
     window.resize(1920, 1080)
@@ -38,6 +39,7 @@ def test_a_broken_screen_is_caught(ui_session: UiSession) -> None:
         "tap target broken.small is 40×40 px, under 15 mm",
         "broken.list scrolls with no scroll hint showing",
         "control broken.a overlaps control broken.b",
+        "text broken.wide is cut off at the side of a scroll view",
     }
     missed = [e for e in expected if e not in problems]
     assert missed == [], problems

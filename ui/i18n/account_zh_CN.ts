@@ -4,27 +4,27 @@
 <context>
     <name>AccountBillScreen</name>
     <message>
-        <location filename="../qml/account/AccountBillScreen.qml" line="50"/>
+        <location filename="../qml/account/AccountBillScreen.qml" line="54"/>
         <source>Bill for %1</source>
         <translation>%1 账单</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountBillScreen.qml" line="85"/>
+        <location filename="../qml/account/AccountBillScreen.qml" line="89"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountBillScreen.qml" line="103"/>
+        <location filename="../qml/account/AccountBillScreen.qml" line="107"/>
         <source>Paid</source>
         <translation>已缴清</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountBillScreen.qml" line="103"/>
+        <location filename="../qml/account/AccountBillScreen.qml" line="107"/>
         <source>Not paid yet</source>
         <translation>尚未缴费</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountBillScreen.qml" line="118"/>
+        <location filename="../qml/account/AccountBillScreen.qml" line="122"/>
         <source>Print this bill</source>
         <translation>打印该月账单</translation>
     </message>
@@ -32,42 +32,42 @@
 <context>
     <name>AccountInvoicesScreen</name>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="71"/>
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="76"/>
         <source>No. %1</source>
         <translation>发票号码 %1</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="82"/>
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="87"/>
         <source>Times printed: %1</source>
         <translation>已打印 %1 次</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="83"/>
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="88"/>
         <source>Not printed yet</source>
         <translation>尚未打印</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="107"/>
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="111"/>
         <source>incl. tax %1</source>
         <translation>含税 %1</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="120"/>
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="124"/>
         <source>Reprint</source>
         <translation>补打</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="120"/>
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="124"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="131"/>
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="135"/>
         <source>No invoices</source>
         <translation>没有发票</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountInvoicesScreen.qml" line="142"/>
+        <location filename="../qml/account/AccountInvoicesScreen.qml" line="146"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
@@ -75,67 +75,67 @@
 <context>
     <name>AccountOverviewScreen</name>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="44"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="46"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="51"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="53"/>
         <source>Balance</source>
         <translation>账户余额</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="72"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="74"/>
         <source>Plan: %1</source>
         <translation>套餐：%1</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="73"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="75"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="73"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="75"/>
         <source>Suspended</source>
         <translation>停机</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="94"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="96"/>
         <source>Latest bill: %1</source>
         <translation>最近账单：%1</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="95"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="97"/>
         <source>Latest bill</source>
         <translation>最近账单</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="113"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="115"/>
         <source>Paid</source>
         <translation>已缴清</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="113"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="115"/>
         <source>Not paid yet</source>
         <translation>尚未缴费</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="130"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="133"/>
         <source>Monthly bill</source>
         <translation>月账单</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="138"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="141"/>
         <source>Call records</source>
         <translation>详单查询</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="147"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="150"/>
         <source>Print balance</source>
         <translation>打印余额</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountOverviewScreen.qml" line="158"/>
+        <location filename="../qml/account/AccountOverviewScreen.qml" line="161"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
@@ -143,17 +143,17 @@
 <context>
     <name>AccountPager</name>
     <message>
-        <location filename="../qml/account/AccountPager.qml" line="24"/>
+        <location filename="../qml/account/AccountPager.qml" line="27"/>
         <source>‹ Previous</source>
         <translation>‹ 上一页</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountPager.qml" line="32"/>
+        <location filename="../qml/account/AccountPager.qml" line="36"/>
         <source>Page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountPager.qml" line="43"/>
+        <location filename="../qml/account/AccountPager.qml" line="47"/>
         <source>Next ›</source>
         <translation>下一页 ›</translation>
     </message>
@@ -169,52 +169,52 @@
 <context>
     <name>AccountRecordsScreen</name>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="59"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="66"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="60"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="67"/>
         <source>this month and type</source>
         <translation>所选月份和类型</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="92"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="100"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="92"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="100"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="92"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="100"/>
         <source>Direction</source>
         <translation>方向</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="93"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="101"/>
         <source>Other party</source>
         <translation>对方号码</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="93"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="101"/>
         <source>Usage</source>
         <translation>时长/流量</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="93"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="101"/>
         <source>Charge</source>
         <translation>费用</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="153"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="161"/>
         <source>No records</source>
         <translation>没有记录</translation>
     </message>
     <message>
-        <location filename="../qml/account/AccountRecordsScreen.qml" line="164"/>
+        <location filename="../qml/account/AccountRecordsScreen.qml" line="172"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>ChangeConfirmScreen</name>
     <message numerus="yes">
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="149"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="158"/>
         <source>%n attempt(s) left</source>
         <translation>
             <numerusform>%n attempt left</numerusform>

@@ -4,127 +4,127 @@
 <context>
     <name>ChangeConfirmScreen</name>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="64"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="66"/>
         <source>Please check the change</source>
         <translation>请核对变更内容</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="85"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="88"/>
         <source>Plan</source>
         <translation>套餐</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="85"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="88"/>
         <source>Service</source>
         <translation>业务</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="87"/>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="94"/>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="100"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="90"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="98"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="105"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="93"/>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="121"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="97"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="129"/>
         <source>Monthly fee</source>
         <translation>月费</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="99"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="104"/>
         <source>Data</source>
         <translation>流量</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="105"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="111"/>
         <source>Calls and texts</source>
         <translation>通话和短信</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="107"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="113"/>
         <source>%1 → %2 min, %3 → %4 texts</source>
         <translation>通话 %1 → %2 分钟，短信 %3 → %4 条</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="115"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="122"/>
         <source>Change</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="116"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="123"/>
         <source>Off → On</source>
         <translation>未开通 → 已开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="116"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="123"/>
         <source>On → Off</source>
         <translation>已开通 → 已退订</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="123"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="131"/>
         <source>Free</source>
         <translation>免费</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="124"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="132"/>
         <source>%1 a month from now</source>
         <translation>从现在起 %1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="125"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="133"/>
         <source>%1 a month no longer charged</source>
         <translation>不再收取 %1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="129"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="138"/>
         <source>Takes effect</source>
         <translation>生效时间</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="130"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="139"/>
         <source>As soon as you confirm</source>
         <translation>确认后立即生效</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="192"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="201"/>
         <source>in %1 s</source>
         <translation>%1 秒后可用</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="177"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="186"/>
         <source>6-digit code</source>
         <translation>6 位验证码</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="147"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="156"/>
         <source>Code sent to %1</source>
         <translation>验证码已发送至 %1</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="148"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="157"/>
         <source> (%1)</source>
         <translation>（%1）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="149"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="158"/>
         <source>%n attempt(s) left</source>
         <translation>
             <numerusform>还可尝试 %n 次</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="191"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="200"/>
         <source>Send code</source>
         <translation>获取验证码</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="191"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="200"/>
         <source>Resend code</source>
         <translation>重新获取</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeConfirmScreen.qml" line="159"/>
+        <location filename="../qml/change/ChangeConfirmScreen.qml" line="168"/>
         <source>Confirm change</source>
         <translation>确认变更</translation>
     </message>
@@ -132,58 +132,58 @@
 <context>
     <name>ChangePlansScreen</name>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="24"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="27"/>
         <source>Your plan: %1 · %2 a month</source>
         <translation>您的套餐：%1 · %2/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="77"/>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="109"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="80"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="112"/>
         <source>%1 a month</source>
         <translation>%1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="84"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="87"/>
         <source>%1 data</source>
         <translation>流量 %1</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="85"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="88"/>
         <source>%1 min calls</source>
         <translation>通话 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="86"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="89"/>
         <source>%1 texts</source>
         <translation>短信 %1 条</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="99"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="102"/>
         <source>This is your plan now</source>
         <translation>这是您当前的套餐</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="100"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="103"/>
         <source>Compared with your plan:</source>
         <translation>与您当前套餐相比：</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="110"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="113"/>
         <source>%1 data · %2 min</source>
         <translation>流量 %1 · 通话 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="118"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="121"/>
         <source>Takes effect as soon as you confirm</source>
         <translation>确认后立即生效</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="128"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="131"/>
         <source>Your plan</source>
         <translation>当前套餐</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="128"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="131"/>
         <source>Choose</source>
         <translation>选择</translation>
     </message>
@@ -191,22 +191,22 @@
 <context>
     <name>ChangeResultScreen</name>
     <message>
-        <location filename="../qml/change/ChangeResultScreen.qml" line="33"/>
+        <location filename="../qml/change/ChangeResultScreen.qml" line="34"/>
         <source>Your plan is now %1</source>
         <translation>您的套餐现为%1</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeResultScreen.qml" line="35"/>
+        <location filename="../qml/change/ChangeResultScreen.qml" line="36"/>
         <source>%1 is now on</source>
         <translation>%1已开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeResultScreen.qml" line="36"/>
+        <location filename="../qml/change/ChangeResultScreen.qml" line="37"/>
         <source>%1 is now off</source>
         <translation>%1已退订</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeResultScreen.qml" line="43"/>
+        <location filename="../qml/change/ChangeResultScreen.qml" line="44"/>
         <source>Reference: %1</source>
         <translation>业务流水号：%1</translation>
     </message>
@@ -214,32 +214,32 @@
 <context>
     <name>ChangeServicesScreen</name>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="53"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="56"/>
         <source>Free</source>
         <translation>免费</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="53"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="56"/>
         <source>%1 a month</source>
         <translation>%1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="62"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="65"/>
         <source>On</source>
         <translation>已开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="62"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="65"/>
         <source>Off</source>
         <translation>未开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="76"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="79"/>
         <source>Switch off</source>
         <translation>退订</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="76"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="79"/>
         <source>Switch on</source>
         <translation>开通</translation>
     </message>

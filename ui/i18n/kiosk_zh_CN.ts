@@ -4,22 +4,22 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="57"/>
+        <location filename="../qml/AttractScreen.qml" line="60"/>
         <source>Mobile services, any time</source>
         <translation>移动服务，随时为您</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="67"/>
+        <location filename="../qml/AttractScreen.qml" line="70"/>
         <source>Top up, pay bills, print records, get a new SIM card</source>
         <translation>充值缴费、打印详单、办理新卡</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="92"/>
+        <location filename="../qml/AttractScreen.qml" line="95"/>
         <source>Touch the screen to start</source>
         <translation>请触摸屏幕开始</translation>
     </message>
     <message>
-        <location filename="../qml/AttractScreen.qml" line="92"/>
+        <location filename="../qml/AttractScreen.qml" line="95"/>
         <source>Starting up, one moment</source>
         <translation>正在启动，请稍候</translation>
     </message>
@@ -103,12 +103,12 @@
 <context>
     <name>OutOfServiceScreen</name>
     <message>
-        <location filename="../qml/OutOfServiceScreen.qml" line="16"/>
+        <location filename="../qml/OutOfServiceScreen.qml" line="19"/>
         <source>Out of service</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../qml/OutOfServiceScreen.qml" line="29"/>
+        <location filename="../qml/OutOfServiceScreen.qml" line="38"/>
         <source>Please use another kiosk or the service counter.</source>
         <translation>请使用其他终端或前往营业柜台办理。</translation>
     </message>

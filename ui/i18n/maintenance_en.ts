@@ -4,7 +4,7 @@
 <context>
     <name>MaintenanceCash</name>
     <message numerus="yes">
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="177"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="178"/>
         <source>Collect %1 (%n note(s)) now?</source>
         <translation>
             <numerusform>Collect %1 (%n note) now?</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>MaintenancePin</name>
     <message numerus="yes">
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="57"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="60"/>
         <source>%n attempt(s) left before maintenance locks</source>
         <translation>
             <numerusform>%n attempt left before maintenance locks</numerusform>
@@ -26,7 +26,7 @@
 <context>
     <name>MaintenanceQueue</name>
     <message numerus="yes">
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="141"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="142"/>
         <source>%n attempt(s) · %1 ago · %2</source>
         <translation>
             <numerusform>%n attempt · %1 ago · %2</numerusform>

@@ -4,7 +4,7 @@
 <context>
     <name>MaintenanceAbout</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceAbout.qml" line="20"/>
+        <location filename="../qml/maintenance/MaintenanceAbout.qml" line="21"/>
         <source>Software version %1</source>
         <translation>软件版本 %1</translation>
     </message>
@@ -12,74 +12,74 @@
 <context>
     <name>MaintenanceCash</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="39"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="40"/>
         <source>Collected</source>
         <translation>已清出</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="39"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="40"/>
         <source>In the cash box</source>
         <translation>钱箱内</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="46"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="47"/>
         <source>No notes</source>
         <translation>没有纸币</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="98"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="99"/>
         <source>%1 of %2 notes</source>
         <translation>%1 / %2 张</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="119"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="120"/>
         <source>Never collected</source>
         <translation>从未清机</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="120"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="121"/>
         <source>Last collected: %1</source>
         <translation>上次清机：%1</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="129"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="130"/>
         <source>Slip printed</source>
         <translation>凭条已打印</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="130"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="131"/>
         <source>The slip did not print</source>
         <translation>凭条未打印</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="140"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="141"/>
         <source>Collect cash</source>
         <translation>清机</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="149"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="150"/>
         <source>Reprint slip</source>
         <translation>重打凭条</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="177"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="178"/>
         <source>Collect %1 (%n note(s)) now?</source>
         <translation>
             <numerusform>现在清机 %1（%n 张）？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="186"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="187"/>
         <source>The counts go to zero and a slip prints. Take the slip with the cash.</source>
         <translation>张数将归零并打印凭条。请将凭条与现金一并取走。</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="198"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="199"/>
         <source>No, keep it</source>
         <translation>不，保留</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceCash.qml" line="206"/>
+        <location filename="../qml/maintenance/MaintenanceCash.qml" line="207"/>
         <source>Yes, collect</source>
         <translation>是，清机</translation>
     </message>
@@ -87,22 +87,22 @@
 <context>
     <name>MaintenanceDevices</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="78"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="79"/>
         <source>Self-test: %1</source>
         <translation>自检：%1</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="91"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="92"/>
         <source>Testing…</source>
         <translation>自检中…</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="91"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="92"/>
         <source>Test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="113"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="114"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -110,87 +110,87 @@
 <context>
     <name>MaintenanceHome</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="11"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="12"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="11"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="12"/>
         <source>Status and self-tests</source>
         <translation>状态与自检</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="12"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="13"/>
         <source>Cash box</source>
         <translation>钱箱</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="12"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="13"/>
         <source>Counts and collection</source>
         <translation>张数与清机</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="13"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="14"/>
         <source>Paper</source>
         <translation>打印纸</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="13"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="14"/>
         <source>Record a new roll</source>
         <translation>记录换纸</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="14"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="15"/>
         <source>Queue</source>
         <translation>队列</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="14"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="15"/>
         <source>Sync and dead letters</source>
         <translation>同步与死信</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="15"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="16"/>
         <source>Logs</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="15"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="16"/>
         <source>Recent log lines</source>
         <translation>最近日志</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="16"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="17"/>
         <source>About</source>
         <translation>关于</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="16"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="17"/>
         <source>Version and configuration</source>
         <translation>版本与配置</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="17"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="18"/>
         <source>Service on/off</source>
         <translation>服务开关</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="17"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="18"/>
         <source>Out-of-service switch</source>
         <translation>暂停服务开关</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="18"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="19"/>
         <source>Exit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="18"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="19"/>
         <source>Back to customers</source>
         <translation>返回顾客服务</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceHome.qml" line="27"/>
+        <location filename="../qml/maintenance/MaintenanceHome.qml" line="31"/>
         <source>Maintenance · %1</source>
         <translation>维护 · %1</translation>
     </message>
@@ -198,12 +198,12 @@
 <context>
     <name>MaintenanceLogs</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceLogs.qml" line="35"/>
+        <location filename="../qml/maintenance/MaintenanceLogs.qml" line="36"/>
         <source>No log lines</source>
         <translation>没有日志</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceLogs.qml" line="79"/>
+        <location filename="../qml/maintenance/MaintenanceLogs.qml" line="80"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -211,7 +211,7 @@
 <context>
     <name>MaintenancePaper</name>
     <message>
-        <location filename="../qml/maintenance/MaintenancePaper.qml" line="38"/>
+        <location filename="../qml/maintenance/MaintenancePaper.qml" line="39"/>
         <source>Paper refilled</source>
         <translation>已换纸</translation>
     </message>
@@ -219,29 +219,29 @@
 <context>
     <name>MaintenancePin</name>
     <message>
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="24"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="27"/>
         <source>Maintenance mode</source>
         <translation>维护模式</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="45"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="48"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="57"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="60"/>
         <source>%n attempt(s) left before maintenance locks</source>
         <translation>
             <numerusform>还可尝试 %n 次，之后维护模式将锁定</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="67"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="70"/>
         <source>Locked: try again in %1</source>
         <translation>已锁定：%1 后再试</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenancePin.qml" line="77"/>
+        <location filename="../qml/maintenance/MaintenancePin.qml" line="80"/>
         <source>Enter</source>
         <translation>确定</translation>
     </message>
@@ -249,79 +249,79 @@
 <context>
     <name>MaintenanceQueue</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="28"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="29"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="29"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="30"/>
         <source>Oldest waiting</source>
         <translation>最早等待</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="31"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="32"/>
         <source>Delivered</source>
         <translation>已送达</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="32"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="33"/>
         <source>Dead letters</source>
         <translation>死信</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="33"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="34"/>
         <source>Central</source>
         <translation>中心</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="34"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="35"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="34"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="35"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="77"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="78"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="86"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="87"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="94"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="95"/>
         <source>No dead letters</source>
         <translation>没有死信</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="141"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="142"/>
         <source>%n attempt(s) · %1 ago · %2</source>
         <translation>
             <numerusform>已尝试 %n 次 · %1 前 · %2</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="156"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="157"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="165"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="166"/>
         <source>Discard…</source>
         <translation>放弃…</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="194"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="195"/>
         <source>Give up %1 for good? Choose the reason.</source>
         <translation>永久放弃 %1？请选择原因。</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="223"/>
+        <location filename="../qml/maintenance/MaintenanceQueue.qml" line="224"/>
         <source>No, keep it</source>
         <translation>不，保留</translation>
     </message>
@@ -329,22 +329,22 @@
 <context>
     <name>MaintenanceService</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceService.qml" line="23"/>
+        <location filename="../qml/maintenance/MaintenanceService.qml" line="24"/>
         <source>Out of service</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceService.qml" line="23"/>
+        <location filename="../qml/maintenance/MaintenanceService.qml" line="24"/>
         <source>In service</source>
         <translation>正常服务中</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceService.qml" line="44"/>
+        <location filename="../qml/maintenance/MaintenanceService.qml" line="45"/>
         <source>Put back in service</source>
         <translation>恢复服务</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceService.qml" line="44"/>
+        <location filename="../qml/maintenance/MaintenanceService.qml" line="45"/>
         <source>Take out of service</source>
         <translation>暂停服务</translation>
     </message>

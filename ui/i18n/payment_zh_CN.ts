@@ -148,27 +148,27 @@
         <translation>请按照银行卡终端上的提示操作</translation>
     </message>
     <message>
-        <location filename="../qml/payment/CardPayment.qml" line="50"/>
+        <location filename="../qml/payment/CardPayment.qml" line="53"/>
         <source>Amount to pay: %1</source>
         <translation>支付金额：%1</translation>
     </message>
     <message>
-        <location filename="../qml/payment/CardPayment.qml" line="60"/>
+        <location filename="../qml/payment/CardPayment.qml" line="63"/>
         <source>Insert or tap your card</source>
         <translation>插卡或挥卡</translation>
     </message>
     <message>
-        <location filename="../qml/payment/CardPayment.qml" line="60"/>
+        <location filename="../qml/payment/CardPayment.qml" line="63"/>
         <source>Enter your PIN</source>
         <translation>输入密码</translation>
     </message>
     <message>
-        <location filename="../qml/payment/CardPayment.qml" line="60"/>
+        <location filename="../qml/payment/CardPayment.qml" line="63"/>
         <source>Bank approval</source>
         <translation>银行确认</translation>
     </message>
     <message>
-        <location filename="../qml/payment/CardPayment.qml" line="160"/>
+        <location filename="../qml/payment/CardPayment.qml" line="163"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>

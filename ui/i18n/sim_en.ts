@@ -4,7 +4,7 @@
 <context>
     <name>NumberScreen</name>
     <message numerus="yes">
-        <location filename="../qml/sim/NumberScreen.qml" line="130"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="132"/>
         <source>%n number(s) found</source>
         <translation>
             <numerusform>%n number found</numerusform>
@@ -15,7 +15,7 @@
 <context>
     <name>PayScreen</name>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="123"/>
+        <location filename="../qml/sim/PayScreen.qml" line="128"/>
         <source>%n note(s) accepted · no change is given; any extra is credited to your line</source>
         <translation>
             <numerusform>%n note accepted · no change is given; any extra is credited to your line</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="124"/>
+        <location filename="../qml/sim/PayScreen.qml" line="129"/>
         <source>%n note(s) accepted · no change is given; any extra is credit on the new line</source>
         <translation>
             <numerusform>%n note accepted · no change is given; any extra is credit on the new line</numerusform>

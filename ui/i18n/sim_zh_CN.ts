@@ -4,97 +4,97 @@
 <context>
     <name>AgreementScreen</name>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="60"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="61"/>
         <source>Mobile telecommunications service agreement</source>
         <translation>移动电话业务入网服务协议</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="61"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="62"/>
         <source>1. You open a mobile line in your own name. The operator has checked your resident ID card with the national real-name register; the line may only be used by you or people you are responsible for.</source>
         <translation>一、您以本人名义办理入网。运营商已通过全国实名登记系统核验您的居民身份证；本号码仅限您本人或由您负责的人使用。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="62"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="63"/>
         <source>2. The number you chose is yours once the SIM card is issued. The number fee shown is paid once. Any money paid above it is credited to the new line as its opening balance.</source>
         <translation>二、SIM 卡发出后，您所选号码即归您使用。所示选号费一次性收取，多付的金额将作为新号码的开户预存款。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="63"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="64"/>
         <source>3. The line starts on the basic plan shown at the kiosk. Monthly fees and charges for calls, messages and data follow the published tariff. You can change the plan at any time at a kiosk, in the app or at a service hall.</source>
         <translation>三、新号码默认使用终端上所示的基础套餐。月费及通话、短信、流量费用按公布的资费标准收取。您可随时在自助终端、手机营业厅或营业厅变更套餐。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="64"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="65"/>
         <source>4. Your first service password is sent to the new number by SMS. Change it soon, keep it secret, and keep your SIM card safe. Report a lost card at once so the line can be suspended.</source>
         <translation>四、初始服务密码将以短信发送至新号码。请尽快修改并妥善保密，保管好您的 SIM 卡。卡片丢失请立即挂失停机。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="65"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="66"/>
         <source>5. You must not use the line for fraud, spam, harassment or anything unlawful, nor resell it. The operator may suspend a line used in breach of the law or of this agreement.</source>
         <translation>五、不得将本号码用于诈骗、垃圾信息、骚扰等违法用途，不得转售。违反法律或本协议的，运营商可暂停服务。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="66"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="67"/>
         <source>6. Your personal data is used to provide the service, to meet the law, and is protected as the Personal Information Protection Law requires. It is not sold.</source>
         <translation>六、您的个人信息仅用于提供服务和履行法定义务，并依照《个人信息保护法》予以保护，绝不出售。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="67"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="68"/>
         <source>7. If a line stays unpaid, the operator may limit or suspend it after notice. Any balance left when you close the line is refunded as the tariff says.</source>
         <translation>七、欠费未缴的，运营商可在通知后限制或暂停服务。销户时的余额按资费规定退还。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="68"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="69"/>
         <source>8. Disputes are settled by talking first; you can also complain to the operator&apos;s hotline 10086 or to the telecommunications regulator.</source>
         <translation>八、发生争议时双方先行协商；您也可拨打客服热线 10086 或向电信管理机构投诉。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="69"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="70"/>
         <source>By tapping &quot;I agree&quot; and signing, you confirm you have read and accept this agreement.</source>
         <translation>点击“我同意”并签名，即表示您已阅读并接受本协议。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="87"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="88"/>
         <source>Scroll down ▼</source>
         <translation>向下翻页 ▼</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="93"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="96"/>
         <source>✓ Read to the end</source>
         <translation>✓ 已阅读完毕</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="93"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="96"/>
         <source>Read to the end to continue</source>
         <translation>请读到协议末尾再继续</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="103"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="106"/>
         <source>Sign here with your finger</source>
         <translation>请用手指在此签名</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="116"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="119"/>
         <source>Signature</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="186"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="189"/>
         <source>Clear the signature</source>
         <translation>清除签名</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="194"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="197"/>
         <source>I agree</source>
         <translation>我同意</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="195"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="198"/>
         <source>Read the agreement to the end first</source>
         <translation>请先读完协议</translation>
     </message>
     <message>
-        <location filename="../qml/sim/AgreementScreen.qml" line="196"/>
+        <location filename="../qml/sim/AgreementScreen.qml" line="199"/>
         <source>Sign in the box first</source>
         <translation>请先在框内签名</translation>
     </message>
@@ -102,27 +102,27 @@
 <context>
     <name>CheckScreen</name>
     <message>
-        <location filename="../qml/sim/CheckScreen.qml" line="40"/>
+        <location filename="../qml/sim/CheckScreen.qml" line="41"/>
         <source>Name: %1</source>
         <translation>姓名：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/CheckScreen.qml" line="51"/>
+        <location filename="../qml/sim/CheckScreen.qml" line="52"/>
         <source>ID number: %1</source>
         <translation>身份证号：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/CheckScreen.qml" line="57"/>
+        <location filename="../qml/sim/CheckScreen.qml" line="58"/>
         <source>Lines in your name: %1 of %2 allowed</source>
         <translation>名下号码：%1 个（最多 %2 个）</translation>
     </message>
     <message>
-        <location filename="../qml/sim/CheckScreen.qml" line="70"/>
+        <location filename="../qml/sim/CheckScreen.qml" line="71"/>
         <source>Choose a number</source>
         <translation>选择号码</translation>
     </message>
     <message>
-        <location filename="../qml/sim/CheckScreen.qml" line="80"/>
+        <location filename="../qml/sim/CheckScreen.qml" line="81"/>
         <source>Try again with the ID card</source>
         <translation>重新读取身份证</translation>
     </message>
@@ -130,17 +130,17 @@
 <context>
     <name>IdCardScreen</name>
     <message>
-        <location filename="../qml/sim/IdCardScreen.qml" line="47"/>
+        <location filename="../qml/sim/IdCardScreen.qml" line="48"/>
         <source>ID card here</source>
         <translation>身份证放这里</translation>
     </message>
     <message>
-        <location filename="../qml/sim/IdCardScreen.qml" line="97"/>
+        <location filename="../qml/sim/IdCardScreen.qml" line="98"/>
         <source>Only the owner of the line can replace its SIM card.</source>
         <translation>仅机主本人可以补换 SIM 卡。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/IdCardScreen.qml" line="98"/>
+        <location filename="../qml/sim/IdCardScreen.qml" line="99"/>
         <source>Your ID card is checked with the national real-name register. Keep it on the reader until it beeps.</source>
         <translation>您的身份证将通过全国实名系统核验。请将身份证放在读卡区，听到提示音后再取走。</translation>
     </message>
@@ -148,90 +148,90 @@
 <context>
     <name>NumberScreen</name>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="42"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="44"/>
         <source>✓ No 4</source>
         <translation>✓ 不含 4</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="42"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="44"/>
         <source>No 4</source>
         <translation>不含 4</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="53"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="55"/>
         <source>All prices</source>
         <translation>全部价格</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="54"/>
-        <location filename="../qml/sim/NumberScreen.qml" line="76"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="56"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="78"/>
         <source>Free</source>
         <translation>免费</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="55"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="57"/>
         <source>Lucky</source>
         <translation>靓号</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="56"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="58"/>
         <source>Up to ¥100</source>
         <translation>¥100 以内</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="86"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="88"/>
         <source>No numbers to show</source>
         <translation>暂无可选号码</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="107"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="109"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="129"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="131"/>
         <source>Reserved: %1</source>
         <translation>已预留：%1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/NumberScreen.qml" line="130"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="132"/>
         <source>%n number(s) found</source>
         <translation>
             <numerusform>共找到 %n 个号码</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="142"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="144"/>
         <source>Held for you for %1</source>
         <translation>为您保留 %1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="152"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="154"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="171"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="173"/>
         <source>Ends with</source>
         <translation>尾号</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="171"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="173"/>
         <source>Contains</source>
         <translation>包含数字</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="188"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="190"/>
         <source>e.g. 88</source>
         <translation>例如 88</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="188"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="190"/>
         <source>e.g. 168</source>
         <translation>如 168</translation>
     </message>
     <message>
-        <location filename="../qml/sim/NumberScreen.qml" line="199"/>
+        <location filename="../qml/sim/NumberScreen.qml" line="201"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
@@ -239,81 +239,81 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="20"/>
+        <location filename="../qml/sim/PayScreen.qml" line="24"/>
         <source>New SIM card for %1 · fee %2</source>
         <translation>为 %1 补换卡 · 费用 %2</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="21"/>
+        <location filename="../qml/sim/PayScreen.qml" line="25"/>
         <source>Number %1 · price %2</source>
         <translation>号码 %1 · 价格 %2</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="47"/>
+        <location filename="../qml/sim/PayScreen.qml" line="51"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="48"/>
+        <location filename="../qml/sim/PayScreen.qml" line="52"/>
         <source>Banknotes, no change given</source>
         <translation>纸币支付，不找零</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="56"/>
+        <location filename="../qml/sim/PayScreen.qml" line="60"/>
         <source>Bank card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="57"/>
+        <location filename="../qml/sim/PayScreen.qml" line="61"/>
         <source>Follow the card terminal</source>
         <translation>请按刷卡机提示操作</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="76"/>
+        <location filename="../qml/sim/PayScreen.qml" line="81"/>
         <source>Inserted</source>
         <translation>已投入</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="97"/>
+        <location filename="../qml/sim/PayScreen.qml" line="102"/>
         <source>Still to pay</source>
         <translation>还需支付</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="123"/>
+        <location filename="../qml/sim/PayScreen.qml" line="128"/>
         <source>%n note(s) accepted · no change is given; any extra is credited to your line</source>
         <translation>
             <numerusform>已收 %n 张纸币 · 不找零，多付金额存入您的号码</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="124"/>
+        <location filename="../qml/sim/PayScreen.qml" line="129"/>
         <source>%n note(s) accepted · no change is given; any extra is credit on the new line</source>
         <translation>
             <numerusform>已收 %n 张纸币 · 不找零，多付金额存入新号码</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="136"/>
+        <location filename="../qml/sim/PayScreen.qml" line="141"/>
         <source>Stop and print a voucher for %1</source>
         <translation>停止付款并打印 %1 的退款凭证</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="144"/>
+        <location filename="../qml/sim/PayScreen.qml" line="149"/>
         <source>Amount on the card terminal: %1</source>
         <translation>刷卡金额：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="155"/>
+        <location filename="../qml/sim/PayScreen.qml" line="160"/>
         <source>Ask the terminal again</source>
         <translation>再次查询刷卡结果</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="163"/>
+        <location filename="../qml/sim/PayScreen.qml" line="168"/>
         <source>The number is held for you for %1</source>
         <translation>号码为您保留 %1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="176"/>
+        <location filename="../qml/sim/PayScreen.qml" line="189"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
@@ -321,22 +321,22 @@
 <context>
     <name>ProgressScreen</name>
     <message>
-        <location filename="../qml/sim/ProgressScreen.qml" line="66"/>
+        <location filename="../qml/sim/ProgressScreen.qml" line="68"/>
         <source>Preparing your card&apos;s data</source>
         <translation>准备写卡数据</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ProgressScreen.qml" line="67"/>
+        <location filename="../qml/sim/ProgressScreen.qml" line="69"/>
         <source>Writing and checking the SIM card</source>
         <translation>写入并校验 SIM 卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ProgressScreen.qml" line="68"/>
+        <location filename="../qml/sim/ProgressScreen.qml" line="70"/>
         <source>Handing out the SIM card</source>
         <translation>出卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ProgressScreen.qml" line="79"/>
+        <location filename="../qml/sim/ProgressScreen.qml" line="84"/>
         <source>This takes about a minute. Please stay here.</source>
         <translation>大约需要一分钟，请不要离开。</translation>
     </message>
@@ -344,32 +344,32 @@
 <context>
     <name>ReplaceScreen</name>
     <message>
-        <location filename="../qml/sim/ReplaceScreen.qml" line="32"/>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="33"/>
         <source>New SIM card for %1</source>
         <translation>为 %1 补换新卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ReplaceScreen.qml" line="40"/>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="41"/>
         <source>Fee: %1</source>
         <translation>费用：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ReplaceScreen.qml" line="41"/>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="42"/>
         <source>Fee: free of charge</source>
         <translation>费用：免费</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ReplaceScreen.qml" line="49"/>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="50"/>
         <source>You keep your number, plan and balance. The old SIM card stops working as soon as the new one is issued.</source>
         <translation>号码、套餐和余额保持不变。新卡发出后，旧卡立即失效。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ReplaceScreen.qml" line="61"/>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="62"/>
         <source>Pay %1 and replace my SIM card</source>
         <translation>支付 %1 并补换卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ReplaceScreen.qml" line="62"/>
+        <location filename="../qml/sim/ReplaceScreen.qml" line="63"/>
         <source>Replace my SIM card</source>
         <translation>补换 SIM 卡</translation>
     </message>
@@ -377,42 +377,42 @@
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../qml/sim/ResultScreen.qml" line="34"/>
+        <location filename="../qml/sim/ResultScreen.qml" line="38"/>
         <source>Your new number: %1</source>
         <translation>您的新号码：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ResultScreen.qml" line="35"/>
+        <location filename="../qml/sim/ResultScreen.qml" line="39"/>
         <source>Number %1 now works with the new card</source>
         <translation>号码 %1 已启用新卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ResultScreen.qml" line="45"/>
+        <location filename="../qml/sim/ResultScreen.qml" line="49"/>
         <source>Your service password is sent by SMS to the new number. Take your receipt too.</source>
         <translation>服务密码将以短信发送到新号码。请同时取走凭条。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ResultScreen.qml" line="46"/>
+        <location filename="../qml/sim/ResultScreen.qml" line="50"/>
         <source>The old SIM card no longer works.</source>
         <translation>旧 SIM 卡已失效。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ResultScreen.qml" line="57"/>
+        <location filename="../qml/sim/ResultScreen.qml" line="61"/>
         <source>Take the printed voucher for %1. A service hall refunds it or puts it on your account.</source>
         <translation>请取走 %1 的退款凭证，可到营业厅退款或存入您的账户。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ResultScreen.qml" line="58"/>
+        <location filename="../qml/sim/ResultScreen.qml" line="62"/>
         <source>Your card payment of %1 has been refunded to your card.</source>
         <translation>您刷卡支付的 %1 已退回原卡。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ResultScreen.qml" line="68"/>
+        <location filename="../qml/sim/ResultScreen.qml" line="72"/>
         <source>Reason: %1</source>
         <translation>原因：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/ResultScreen.qml" line="78"/>
+        <location filename="../qml/sim/ResultScreen.qml" line="82"/>
         <source>The unfinished SIM card was kept safely inside the kiosk.</source>
         <translation>未完成的 SIM 卡已安全回收在终端内。</translation>
     </message>

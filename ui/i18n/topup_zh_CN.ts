@@ -4,34 +4,34 @@
 <context>
     <name>CashScreen</name>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="16"/>
+        <location filename="../qml/topup/CashScreen.qml" line="17"/>
         <source>Topping up %1</source>
         <translation>正在为 %1 充值</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="37"/>
+        <location filename="../qml/topup/CashScreen.qml" line="38"/>
         <source>Inserted</source>
         <translation>已投入</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/topup/CashScreen.qml" line="58"/>
+        <location filename="../qml/topup/CashScreen.qml" line="59"/>
         <source>%n note(s) accepted · up to %1 more</source>
         <translation>
             <numerusform>已收 %n 张纸币 · 最多还可投入 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="68"/>
+        <location filename="../qml/topup/CashScreen.qml" line="69"/>
         <source>Please wait…</source>
         <translation>请稍候…</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="68"/>
+        <location filename="../qml/topup/CashScreen.qml" line="69"/>
         <source>Confirm top-up of %1</source>
         <translation>确认充值 %1</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="80"/>
+        <location filename="../qml/topup/CashScreen.qml" line="89"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
@@ -39,22 +39,22 @@
 <context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../qml/topup/ResultScreen.qml" line="30"/>
+        <location filename="../qml/topup/ResultScreen.qml" line="34"/>
         <source>%1 to %2</source>
         <translation>%1 已充值到 %2</translation>
     </message>
     <message>
-        <location filename="../qml/topup/ResultScreen.qml" line="36"/>
+        <location filename="../qml/topup/ResultScreen.qml" line="43"/>
         <source>Credited to the account</source>
         <translation>已到账</translation>
     </message>
     <message>
-        <location filename="../qml/topup/ResultScreen.qml" line="37"/>
+        <location filename="../qml/topup/ResultScreen.qml" line="44"/>
         <source>Accepted — it will be credited shortly</source>
         <translation>已受理，稍后到账</translation>
     </message>
     <message>
-        <location filename="../qml/topup/ResultScreen.qml" line="43"/>
+        <location filename="../qml/topup/ResultScreen.qml" line="50"/>
         <source>Reference: %1</source>
         <translation>流水号：%1</translation>
     </message>

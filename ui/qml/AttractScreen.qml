@@ -6,7 +6,10 @@ import QtQuick
 Rectangle {
     id: screen
     objectName: "screen.attract"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    // The whole window is its area (no header or footer); portrait at full size, not shrunk.
+    readonly property real u: Window.height > Window.width
+                              ? Math.min(Window.width / 1080, Window.height / 1920)
+                              : Math.min(Window.width / 1920, Window.height / 1080)
     Texts { id: texts }
     gradient: Gradient {
         GradientStop { position: 0.0; color: theme.primary === "#FFD400" ? "#000000" : "#0B5CAD" }

@@ -4,7 +4,10 @@ import QtQuick
 Rectangle {
     id: screen
     objectName: "screen.out_of_service"
-    readonly property real u: Math.min(Window.width / 1920, Window.height / 1080)
+    // The whole window is its area (no header or footer); portrait at full size, not shrunk.
+    readonly property real u: Window.height > Window.width
+                              ? Math.min(Window.width / 1080, Window.height / 1920)
+                              : Math.min(Window.width / 1920, Window.height / 1080)
     color: "#3A3F47"
     Texts { id: texts }
 
@@ -20,12 +23,18 @@ Rectangle {
         }
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
+            width: screen.width - 120 * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
             text: texts.message(vm.messageKey === "" ? "error.out_of_service" : vm.messageKey)
             font.pixelSize: 44 * screen.u
             color: "#E0E4EA"
         }
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
+            width: screen.width - 120 * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
             text: qsTr("Please use another kiosk or the service counter.")
             font.pixelSize: 40 * screen.u
             color: "#E0E4EA"

@@ -74,4 +74,13 @@ Item {
         x: 1450; y: 150; width: 300; height: 150
         label: "B"
     }
+    Flickable {  // scrolls up and down, but its words run off its side
+        x: 100; y: 500
+        width: 300; height: 200
+        clip: true
+        contentWidth: width
+        contentHeight: 600
+        Text { objectName: "broken.wide"; text: "Pay this month's bill in cash"; font.pixelSize: 40 }
+    }
+    ScrollHint { x: 100; y: 700; width: 300; flickable: parent.children[parent.children.length - 2] }
 }

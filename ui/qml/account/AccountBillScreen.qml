@@ -4,6 +4,7 @@ import ".."
 // The monthly bill: a month picker, the bill's items and total, and a Print button.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.account.bill"
     readonly property bool english: vm.language === "en"
     AccountTexts { id: names }
@@ -15,7 +16,7 @@ ScreenPage {
         Prompt {
             objectName: "account.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1760 * screen.u
+            width: Math.min(1760 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
             error: vm.messageKey === "error.central_unavailable"
         }
@@ -23,18 +24,21 @@ ScreenPage {
         AccountMonths {
             anchors.horizontalCenter: parent.horizontalCenter
             u: screen.u
+            available: screen.width - 96 * screen.u
             prefix: "account.billMonth"
             months: account.billMonths
             selected: account.billMonth
             onChosen: function(month) { account.chooseBillMonth(month) }
         }
 
-        Row {
+        // Landscape: the bill, and Print beside it; portrait: Print under it.
+        Grid {
             anchors.horizontalCenter: parent.horizontalCenter
+            columns: screen.portrait ? 1 : 2
             spacing: 40 * screen.u
 
             Rectangle {
-                width: 1100 * screen.u
+                width: Math.min(1100 * screen.u, screen.width - 96 * screen.u)
                 height: billColumn.implicitHeight + 48 * screen.u
                 radius: 20 * screen.u
                 color: theme.surface
@@ -108,7 +112,7 @@ ScreenPage {
             }
 
             Column {
-                width: 620 * screen.u
+                width: screen.portrait ? Math.min(1100 * screen.u, screen.width - 96 * screen.u) : 620 * screen.u
                 spacing: 24 * screen.u
                 KioskButton {
                     objectName: "account.printBill"

@@ -5,6 +5,7 @@ import ".."
 // times it was printed (from the second print on central marks the copy as a reprint).
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.account.invoices"
     AccountTexts { id: names }
 
@@ -16,14 +17,14 @@ ScreenPage {
         Prompt {
             objectName: "account.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1760 * screen.u
+            width: Math.min(1760 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
             visible: account.printState === ""
             error: vm.messageKey === "error.central_unavailable"
         }
         AccountPrintResult {
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1760 * screen.u
+            width: Math.min(1760 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
         }
 
@@ -44,12 +45,17 @@ ScreenPage {
                     border.color: theme.border
                     border.width: 2 * screen.u
 
-                    Row {
+                    // Landscape: month, number and amount side by side; portrait: stacked, left
+                    // of the Print button.
+                    Grid {
+                        id: info
                         anchors { left: parent.left; leftMargin: 30 * screen.u; verticalCenter: parent.verticalCenter }
-                        spacing: 24 * screen.u
+                        columns: screen.portrait ? 1 : 3
+                        verticalItemAlignment: Grid.AlignVCenter
+                        spacing: (screen.portrait ? 6 : 24) * screen.u
+                        readonly property real stacked: row.width - 360 * screen.u
                         Text {
-                            width: 320 * screen.u
-                            anchors.verticalCenter: parent.verticalCenter
+                            width: screen.portrait ? info.stacked : 320 * screen.u
                             fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
                             minimumPixelSize: 16
                             elide: Text.ElideRight
@@ -59,8 +65,7 @@ ScreenPage {
                             color: theme.text
                         }
                         Column {
-                            width: 700 * screen.u
-                            anchors.verticalCenter: parent.verticalCenter
+                            width: screen.portrait ? info.stacked : 700 * screen.u
                             spacing: 4 * screen.u
                             Text {
                                 objectName: "account.invoice." + row.index + ".number"
@@ -86,13 +91,12 @@ ScreenPage {
                             }
                         }
                         Column {
-                            width: 300 * screen.u
-                            anchors.verticalCenter: parent.verticalCenter
+                            width: screen.portrait ? info.stacked : 300 * screen.u
                             spacing: 4 * screen.u
                             Text {
                                 objectName: "account.invoice." + row.index + ".amount"
                                 width: parent.width
-                                horizontalAlignment: Text.AlignRight
+                                horizontalAlignment: screen.portrait ? Text.AlignLeft : Text.AlignRight
                                 text: row.modelData.amount
                                 font.pixelSize: 44 * screen.u * theme.textScale
                                 font.bold: true
@@ -100,7 +104,7 @@ ScreenPage {
                             }
                             Text {
                                 width: parent.width
-                                horizontalAlignment: Text.AlignRight
+                                horizontalAlignment: screen.portrait ? Text.AlignLeft : Text.AlignRight
                                 fontSizeMode: Text.HorizontalFit  // smaller rather than cut off
                                 minimumPixelSize: 16
                                 elide: Text.ElideLeft
@@ -147,6 +151,7 @@ ScreenPage {
             anchors.horizontalCenter: parent.horizontalCenter
             visible: account.invoicePages > 1
             u: screen.u
+            available: screen.width - 96 * screen.u
             prefix: "account.invoicePage"
             page: account.invoicePage
             pages: account.invoicePages

@@ -4,6 +4,7 @@ import ".."
 // Account overview: the balance, the latest monthly bill, and what to look at or print next.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.account.overview"
     readonly property bool english: vm.language === "en"
     AccountTexts { id: names }
@@ -15,17 +16,18 @@ ScreenPage {
         Prompt {
             objectName: "account.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1760 * screen.u
+            width: Math.min(1760 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
             error: vm.messageKey === "error.central_unavailable"
         }
 
-        Row {
+        Grid {  // side by side; portrait: one above the other
             anchors.horizontalCenter: parent.horizontalCenter
+            columns: screen.portrait ? 1 : 2
             spacing: 40 * screen.u
 
             Rectangle {
-                width: 860 * screen.u; height: Math.max(400 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
+                width: Math.min(860 * screen.u, screen.width - 96 * screen.u); height: Math.max((screen.portrait ? 300 : 400) * screen.u, children[0].height + 24 * screen.u)  // its content, centred
                 radius: 20 * screen.u
                 color: theme.surface
                 border.color: theme.border
@@ -78,7 +80,7 @@ ScreenPage {
             }
 
             Rectangle {
-                width: 860 * screen.u; height: Math.max(400 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
+                width: Math.min(860 * screen.u, screen.width - 96 * screen.u); height: Math.max((screen.portrait ? 300 : 400) * screen.u, children[0].height + 24 * screen.u)  // its content, centred
                 radius: 20 * screen.u
                 color: theme.surface
                 border.color: theme.border
@@ -118,7 +120,8 @@ ScreenPage {
             }
         }
 
-        Row {
+        Grid {  // the three buttons in a row; portrait: under each other
+            columns: screen.portrait ? 1 : 3
             anchors.horizontalCenter: parent.horizontalCenter
             spacing: 40 * screen.u
             visible: account.loaded
@@ -161,7 +164,7 @@ ScreenPage {
 
         AccountPrintResult {
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1760 * screen.u
+            width: Math.min(1760 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
         }
     }

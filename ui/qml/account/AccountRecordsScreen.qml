@@ -5,10 +5,13 @@ import ".."
 // and big Previous / Next buttons on the right; Print prints the chosen month and type.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.account.records"
     // columns of the table (design units): time, type, direction, other party, amount, charge
     readonly property var columns: [290, 150, 170, 300, 240, 220]
     readonly property real rowHeight: 52 * u * theme.textScale
+    // The table's columns narrow to the width there is (portrait), their words with them.
+    readonly property real columnScale: Math.min(1, (right.width - 40 * u) / (1370 * u))
     AccountTexts { id: names }
 
     Column {
@@ -19,31 +22,35 @@ ScreenPage {
         Prompt {
             objectName: "account.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1760 * screen.u
+            width: Math.min(1760 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
             visible: account.printState === ""
             error: vm.messageKey === "error.central_unavailable"
         }
         AccountPrintResult {
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1760 * screen.u
+            width: Math.min(1760 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
         }
 
-        Row {
+        // Landscape: the filters left of the table; portrait: in a row above it.
+        Grid {
             anchors.horizontalCenter: parent.horizontalCenter
+            columns: screen.portrait ? 1 : 2
             spacing: 36 * screen.u
 
-            Column {
+            Grid {
                 id: filters
-                width: 340 * screen.u
+                columns: screen.portrait ? 5 : 1
+                readonly property real buttonWidth: screen.portrait
+                    ? (right.width - 4 * spacing) / 5 : 340 * screen.u
                 spacing: 14 * screen.u
                 Repeater {
                     model: ["", "voice", "sms", "data"]
                     KioskButton {
                         required property string modelData
                         objectName: "account.kind." + (modelData === "" ? "all" : modelData)
-                        width: filters.width; height: 110 * screen.u
+                        width: filters.buttonWidth; height: 110 * screen.u
                         u: screen.u
                         secondary: account.kind !== modelData
                         enabled: !vm.busy
@@ -53,7 +60,7 @@ ScreenPage {
                 }
                 KioskButton {
                     objectName: "account.printRecords"
-                    width: filters.width; height: 120 * screen.u
+                    width: filters.buttonWidth; height: (screen.portrait ? 110 : 120) * screen.u
                     u: screen.u
                     enabled: account.recordsTotal > 0 && !vm.busy && account.printState !== "printing"
                     label: qsTr("Print")
@@ -64,13 +71,14 @@ ScreenPage {
 
             Column {
                 id: right
-                width: 1440 * screen.u
+                width: Math.min(1440 * screen.u, screen.width - 96 * screen.u)
                 spacing: 12 * screen.u
 
                 AccountMonths {
                     u: screen.u
                     prefix: "account.recordsMonth"
                     buttonWidth: 226
+                    available: right.width
                     months: account.recordMonths
                     selected: account.recordsMonth
                     onChosen: function(month) { account.chooseRecordsMonth(month) }
@@ -94,7 +102,7 @@ ScreenPage {
                             Text {
                                 required property string modelData
                                 required property int index
-                                width: screen.columns[index] * screen.u
+                                width: screen.columns[index] * screen.u * screen.columnScale
                                 height: head.height
                                 verticalAlignment: Text.AlignVCenter
                                 horizontalAlignment: index >= 4 ? Text.AlignRight : Text.AlignLeft
@@ -130,7 +138,7 @@ ScreenPage {
                                         required property string modelData
                                         required property int index
                                         objectName: "account.record." + record.index + "." + index
-                                        width: screen.columns[index] * screen.u
+                                        width: screen.columns[index] * screen.u * screen.columnScale
                                         height: record.height
                                         verticalAlignment: Text.AlignVCenter
                                         horizontalAlignment: index >= 4 ? Text.AlignRight : Text.AlignLeft
@@ -172,6 +180,7 @@ ScreenPage {
                     AccountPager {
                         anchors.centerIn: parent
                         u: screen.u
+                        available: right.width
                         prefix: "account.page"
                         page: account.page
                         pages: account.pages

@@ -6,6 +6,7 @@ import ".."
 // asks central for the code; it can be sent again after a countdown. Back cancels the change.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.change.confirm"
     readonly property bool en: vm.language === "en"
     readonly property var target: change.target
@@ -27,6 +28,7 @@ ScreenPage {
         property string name: ""  // objectName of the value, for the touch tests
         property string label: ""
         property string value: ""
+        property real available: 990 * u  // the width it has: the value takes what the label leaves
         spacing: 20 * u
         Text {
             width: 300 * detailRow.u
@@ -37,7 +39,7 @@ ScreenPage {
         }
         Text {
             objectName: detailRow.name
-            width: 670 * detailRow.u
+            width: detailRow.available - 320 * detailRow.u
             wrapMode: Text.WordWrap
             text: detailRow.value
             font.pixelSize: 34 * detailRow.u * theme.textScale
@@ -57,7 +59,7 @@ ScreenPage {
         verticalItemAlignment: Grid.AlignTop
 
         Column {
-            width: 1040 * screen.u
+            width: Math.min(1040 * screen.u, screen.width - 96 * screen.u)
             spacing: 14 * screen.u
 
             Text {
@@ -81,6 +83,7 @@ ScreenPage {
                     spacing: 6 * screen.u
                     DetailRow {
                         u: screen.u
+                        available: details.parent.width - 48 * screen.u
                         name: "change.detail.what"
                         label: screen.isPlan ? qsTr("Plan") : qsTr("Service")
                         value: screen.isPlan
@@ -89,18 +92,21 @@ ScreenPage {
                     }
                     DetailRow {
                         u: screen.u
+                        available: details.parent.width - 48 * screen.u
                         visible: screen.isPlan
                         label: qsTr("Monthly fee")
                         value: screen.isPlan ? qsTr("%1 → %2").arg(screen.from.feeText).arg(screen.to.feeText) : ""
                     }
                     DetailRow {
                         u: screen.u
+                        available: details.parent.width - 48 * screen.u
                         visible: screen.isPlan
                         label: qsTr("Data")
                         value: screen.isPlan ? qsTr("%1 → %2").arg(screen.from.dataText).arg(screen.to.dataText) : ""
                     }
                     DetailRow {
                         u: screen.u
+                        available: details.parent.width - 48 * screen.u
                         visible: screen.isPlan
                         label: qsTr("Calls and texts")
                         value: screen.isPlan
@@ -110,6 +116,7 @@ ScreenPage {
                     }
                     DetailRow {
                         u: screen.u
+                        available: details.parent.width - 48 * screen.u
                         name: "change.detail.switch"
                         visible: !screen.isPlan
                         label: qsTr("Change")
@@ -117,6 +124,7 @@ ScreenPage {
                     }
                     DetailRow {
                         u: screen.u
+                        available: details.parent.width - 48 * screen.u
                         visible: !screen.isPlan
                         label: qsTr("Monthly fee")
                         value: screen.service.code === undefined ? ""
@@ -126,6 +134,7 @@ ScreenPage {
                     }
                     DetailRow {
                         u: screen.u
+                        available: details.parent.width - 48 * screen.u
                         label: qsTr("Takes effect")
                         value: qsTr("As soon as you confirm")
                     }

@@ -18,6 +18,9 @@ ScreenPage {
         spacing: 20 * screen.u
 
         Text {
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
             objectName: "change.currentPlan"
             anchors.horizontalCenter: parent.horizontalCenter
             text: change.currentPlan.code === undefined ? ""

@@ -4,6 +4,7 @@ import ".."
 // Result: central applied the change; what the customer has now.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.change.result"
     readonly property bool en: vm.language === "en"
     readonly property var result: change.result

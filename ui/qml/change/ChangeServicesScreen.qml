@@ -5,6 +5,7 @@ import ".."
 // other way; the confirmation page follows (nothing changes before the texted code).
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.change.services"
     readonly property bool en: vm.language === "en"
     ChangeTexts { id: changeTexts }
@@ -13,7 +14,7 @@ ScreenPage {
         id: content
         y: 30 * screen.u
         anchors.horizontalCenter: parent.horizontalCenter
-        width: 1500 * screen.u
+        width: Math.min(1500 * screen.u, screen.width - 96 * screen.u)
         spacing: 24 * screen.u
 
         Prompt {
@@ -43,13 +44,15 @@ ScreenPage {
                     spacing: 6 * screen.u
                     Text {
                         width: parent.width
-                        wrapMode: Text.WordWrap
+                        wrapMode: Text.Wrap  // a word longer than the line breaks rather than runs over
                         text: screen.en ? row.modelData.nameEn : row.modelData.nameZh
                         font.pixelSize: 42 * screen.u * theme.textScale
                         font.bold: true
                         color: theme.text
                     }
                     Text {
+                        width: parent.width
+                        wrapMode: Text.WordWrap
                         text: row.modelData.free ? qsTr("Free") : qsTr("%1 a month").arg(row.modelData.feeText)
                         font.pixelSize: 32 * screen.u * theme.textScale
                         color: theme.muted
@@ -68,7 +71,7 @@ ScreenPage {
                     id: toggle
                     objectName: "change.service." + row.modelData.code
                     anchors { right: parent.right; rightMargin: 24 * screen.u; verticalCenter: parent.verticalCenter }
-                    width: 360 * screen.u; height: 110 * screen.u
+                    width: (screen.portrait ? 280 : 360) * screen.u; height: 110 * screen.u
                     u: screen.u
                     labelSize: 38
                     secondary: row.modelData.on

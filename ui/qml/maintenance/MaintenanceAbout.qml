@@ -5,6 +5,7 @@ import ".."
 // by the core), scrolled by dragging.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     scrolls: false
     objectName: "screen.maintenance.about"
 

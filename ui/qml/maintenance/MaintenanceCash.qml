@@ -5,6 +5,7 @@ import ".."
 // confirm, then the counts go to zero and the collection slip prints.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.maintenance.cash"
 
     Prompt {

@@ -5,6 +5,7 @@ import ".."
 // card reader have a self-test whose result shows in their row.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     scrolls: false
     objectName: "screen.maintenance.devices"
     MaintenanceTexts { id: mt }

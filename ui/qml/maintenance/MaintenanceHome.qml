@@ -4,6 +4,7 @@ import ".."
 // Maintenance home: one tile per function; Exit returns the kiosk to its customers.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.maintenance.home"
     MaintenanceTexts { id: mt }
 
@@ -22,6 +23,9 @@ ScreenPage {
         anchors.centerIn: parent
         spacing: 36 * screen.u
         Text {
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
             objectName: "maintenance.home.title"
             anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("Maintenance · %1").arg(maintenance.technician)
@@ -45,7 +49,7 @@ ScreenPage {
                 KioskButton {
                     required property var modelData
                     objectName: "maintenance.tile." + modelData.key
-                    width: (screen.portrait ? 820 : 400) * screen.u
+                    width: screen.portrait ? (screen.width - 96 * screen.u - grid.spacing) / 2 : 400 * screen.u
                     height: 220 * screen.u
                     u: screen.u
                     secondary: modelData.key === "exit"

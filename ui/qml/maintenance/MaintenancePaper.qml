@@ -5,6 +5,7 @@ import ".."
 // (the near-end warning ends).
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.maintenance.paper"
     MaintenanceTexts { id: mt }
 

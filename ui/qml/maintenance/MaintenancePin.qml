@@ -6,17 +6,20 @@ import ".."
 // countdown. Enter sends any PIN typed: the gate says what is wrong with one (too short, wrong).
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.maintenance.pin"
     readonly property bool locked: maintenance.lockSecondsLeft > 0
 
-    Row {
+    Grid {  // the PIN beside the keypad; portrait: above it
         anchors.centerIn: parent
+        columns: screen.portrait ? 1 : 2
         spacing: 80 * screen.u
+        verticalItemAlignment: Grid.AlignVCenter
+        horizontalItemAlignment: Grid.AlignHCenter
 
         Column {
-            anchors.verticalCenter: parent.verticalCenter
             spacing: 36 * screen.u
-            width: 880 * screen.u
+            width: Math.min(880 * screen.u, screen.width - 96 * screen.u)
 
             Text {
                 width: parent.width
@@ -80,7 +83,6 @@ ScreenPage {
         }
 
         Keypad {
-            anchors.verticalCenter: parent.verticalCenter
             u: screen.u
             enabled: !screen.locked
             onDigit: function(d) { maintenance.pressDigit(d) }

@@ -6,6 +6,7 @@ import ".."
 // a discard needs a reason, which the core journals.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     scrolls: false
     objectName: "screen.maintenance.queue"
     MaintenanceTexts { id: mt }

@@ -5,6 +5,7 @@ import ".."
 // and no service can start. It survives a restart until switched back.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.maintenance.service"
 
     Column {

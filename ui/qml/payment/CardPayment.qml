@@ -45,6 +45,9 @@ Column {
     }
 
     Text {
+        width: Math.min(implicitWidth, Window.width - 96 * card.u)
+        wrapMode: Text.WordWrap
+        horizontalAlignment: Text.AlignHCenter
         objectName: "card.amount"
         anchors.horizontalCenter: parent.horizontalCenter
         text: qsTr("Amount to pay: %1").arg(card.amountText)

@@ -5,6 +5,7 @@ import ".."
 // finger in the box, then "I agree". Landscape: text left, signature right; portrait: stacked.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.sim.agreement"
 
     Column {
@@ -14,7 +15,7 @@ ScreenPage {
         Prompt {
             objectName: "sim.agreement.prompt"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1800 * screen.u
+            width: Math.min(1800 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
             font.pixelSize: 42 * screen.u * theme.textScale
         }
@@ -72,7 +73,7 @@ ScreenPage {
                     }
                 }
                 ScrollHint {
-                    width: 1080 * screen.u
+                    width: Math.min(1080 * screen.u, screen.width - 96 * screen.u)
                     flickable: reader
                     u: screen.u
                 }
@@ -90,6 +91,8 @@ ScreenPage {
                     }
                     Text {
                         anchors.verticalCenter: parent.verticalCenter
+                        width: Math.min(implicitWidth, Math.min(1080 * screen.u, screen.width - 96 * screen.u) - 440 * screen.u)
+                        wrapMode: Text.WordWrap
                         text: sim.readToEnd ? qsTr("✓ Read to the end") : qsTr("Read to the end to continue")
                         font.pixelSize: 32 * screen.u * theme.textScale
                         color: sim.readToEnd ? theme.success : theme.muted

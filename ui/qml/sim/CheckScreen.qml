@@ -5,12 +5,13 @@ import ".."
 // again with the card.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.sim.check"
 
     Column {
         anchors.centerIn: parent
         spacing: 32 * screen.u
-        width: 1400 * screen.u
+        width: Math.min(1400 * screen.u, screen.width - 96 * screen.u)
 
         Text {
             anchors.horizontalCenter: parent.horizontalCenter

@@ -4,6 +4,7 @@ import ".."
 // Put the ID card on the reader: a picture of the card going onto the reader, and one sentence.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.sim.idcard"
     readonly property bool failed: vm.messageKey.indexOf("idcard.") === 0
                                    || vm.messageKey.indexOf("realname.") === 0
@@ -16,7 +17,7 @@ ScreenPage {
         Prompt {
             objectName: "sim.idcard.prompt"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1500 * screen.u
+            width: Math.min(1500 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
             error: screen.failed
         }
@@ -90,7 +91,7 @@ ScreenPage {
 
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1500 * screen.u
+            width: Math.min(1500 * screen.u, screen.width - 96 * screen.u)
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: sim.mode === "replacement"

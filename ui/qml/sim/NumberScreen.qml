@@ -7,6 +7,7 @@ import ".."
 // Landscape: the numbers on the left, the digit filter's keypad on the right; portrait: stacked.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.sim.numbers"
 
     Column {
@@ -16,7 +17,7 @@ ScreenPage {
         Prompt {
             objectName: "sim.numbers.prompt"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1800 * screen.u
+            width: Math.min(1800 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
             font.pixelSize: 42 * screen.u * theme.textScale
             error: vm.messageKey.indexOf("number.") === 0 || vm.messageKey === "sim.no_numbers"
@@ -29,14 +30,15 @@ ScreenPage {
 
             // --- the numbers ------------------------------------------------------------
             Column {
+                id: numbersColumn
                 spacing: 20 * screen.u
-                width: 1240 * screen.u
+                width: Math.min(1240 * screen.u, screen.width - 96 * screen.u)
 
                 Row {
                     spacing: 16 * screen.u
                     KioskButton {
                         objectName: "sim.filter.nofour"
-                        width: 230 * screen.u; height: 110 * screen.u
+                        width: (numbersColumn.width - 64 * screen.u) / 5; height: 110 * screen.u
                         u: screen.u; labelSize: 34
                         secondary: !sim.noFour
                         label: sim.noFour ? qsTr("✓ No 4") : qsTr("No 4")
@@ -47,7 +49,7 @@ ScreenPage {
                         KioskButton {
                             required property string modelData
                             objectName: "sim.filter.band." + modelData
-                            width: 230 * screen.u; height: 110 * screen.u
+                            width: (numbersColumn.width - 64 * screen.u) / 5; height: 110 * screen.u
                             u: screen.u; labelSize: 31
                             secondary: sim.band !== modelData
                             label: modelData === "any" ? qsTr("All prices")
@@ -68,7 +70,7 @@ ScreenPage {
                             required property var modelData
                             required property int index
                             objectName: "sim.number." + index
-                            width: 299 * screen.u; height: 110 * screen.u
+                            width: (numbersColumn.width - 42 * screen.u) / 4; height: 110 * screen.u
                             u: screen.u; labelSize: 32
                             secondary: !modelData.selected
                             enabled: !vm.busy
@@ -118,7 +120,7 @@ ScreenPage {
                         onClicked: sim.nextPage()
                     }
                     Column {
-                        width: 520 * screen.u
+                        width: numbersColumn.width - 720 * screen.u
                         anchors.verticalCenter: parent.verticalCenter
                         Text {
                             objectName: "sim.reserved.number"

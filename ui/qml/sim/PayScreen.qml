@@ -6,6 +6,7 @@ import ".."
 // stop and take a voucher.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.sim.pay"
     readonly property bool replacement: sim.mode === "replacement"
 
@@ -14,6 +15,9 @@ ScreenPage {
         spacing: 26 * screen.u
 
         Text {
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
             objectName: "sim.pay.title"
             anchors.horizontalCenter: parent.horizontalCenter
             text: screen.replacement
@@ -25,7 +29,7 @@ ScreenPage {
         Prompt {
             objectName: "sim.pay.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1400 * screen.u
+            width: Math.min(1400 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
             font.pixelSize: 42 * screen.u * theme.textScale
             error: vm.messageKey === "cash.note_rejected" || vm.messageKey === "sim.card_declined"
@@ -61,6 +65,7 @@ ScreenPage {
 
         // Cash: the live total and what is still owed.
         Rectangle {
+            id: cashBox
             visible: sim.method === "cash"
             anchors.horizontalCenter: parent.horizontalCenter
             width: 1100 * screen.u; height: Math.max(250 * screen.u, children[0].height + 24 * screen.u)  // its content, centred
@@ -79,7 +84,7 @@ ScreenPage {
                     }
                     Text {
                         objectName: "sim.pay.paid"
-                        width: 500 * screen.u  // half the box: smaller rather than out of it
+                        width: (cashBox.width - 108 * screen.u) / 2  // half the box: smaller rather than out of it
                         horizontalAlignment: Text.AlignHCenter
                         fontSizeMode: Text.HorizontalFit
                         minimumPixelSize: 20
@@ -100,7 +105,7 @@ ScreenPage {
                     }
                     Text {
                         objectName: "sim.pay.owed"
-                        width: 500 * screen.u  // half the box: smaller rather than out of it
+                        width: (cashBox.width - 108 * screen.u) / 2  // half the box: smaller rather than out of it
                         horizontalAlignment: Text.AlignHCenter
                         fontSizeMode: Text.HorizontalFit
                         minimumPixelSize: 20
@@ -116,7 +121,7 @@ ScreenPage {
         Text {
             visible: sim.method === "cash"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1100 * screen.u
+            width: Math.min(1100 * screen.u, screen.width - 96 * screen.u)
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: screen.replacement
@@ -167,12 +172,20 @@ ScreenPage {
     }
 
     // Developer aid, shown only with a simulated acceptor: put notes into it.
-    Column {
+    Grid {
         visible: sim.simulator && sim.method === "cash"
-        anchors { right: parent.right; rightMargin: 48 * screen.u; verticalCenter: parent.verticalCenter }
+        // at the right; portrait: along the bottom
+        columns: screen.portrait ? 5 : 1
+        anchors.right: screen.portrait ? undefined : parent.right
+        anchors.rightMargin: 48 * screen.u
+        anchors.verticalCenter: screen.portrait ? undefined : parent.verticalCenter
+        anchors.bottom: screen.portrait ? parent.bottom : undefined
+        anchors.bottomMargin: 30 * screen.u
+        anchors.horizontalCenter: screen.portrait ? parent.horizontalCenter : undefined
+        verticalItemAlignment: Grid.AlignVCenter
+        horizontalItemAlignment: Grid.AlignHCenter
         spacing: 16 * screen.u
         Text {
-            anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("Simulator:")
             font.pixelSize: 28 * screen.u * theme.textScale
             color: theme.border

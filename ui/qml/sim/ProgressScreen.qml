@@ -5,6 +5,7 @@ import ".."
 // it is done. Nothing to tap: the machine is working.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.sim.progress"
 
     Column {
@@ -14,7 +15,7 @@ ScreenPage {
         Prompt {
             objectName: "sim.progress.prompt"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1400 * screen.u
+            width: Math.min(1400 * screen.u, screen.width - 96 * screen.u)
             u: screen.u
         }
 
@@ -62,7 +63,8 @@ ScreenPage {
                     Text {
                         objectName: "sim.step.text." + row.index
                         anchors.verticalCenter: parent.verticalCenter
-                        width: 900 * screen.u
+                        width: Math.min(900 * screen.u, screen.width - 96 * screen.u - 140 * screen.u)
+                        wrapMode: Text.WordWrap
                         text: row.index === 0 ? qsTr("Preparing your card's data")
                             : row.index === 1 ? qsTr("Writing and checking the SIM card")
                             : qsTr("Handing out the SIM card")
@@ -75,6 +77,9 @@ ScreenPage {
         }
 
         Text {
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
             anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("This takes about a minute. Please stay here.")
             font.pixelSize: 36 * screen.u * theme.textScale

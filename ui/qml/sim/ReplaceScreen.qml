@@ -4,12 +4,13 @@ import ".."
 // Replacement: which line gets a new card, what it costs, and the one button that starts it.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.sim.replace"
 
     Column {
         anchors.centerIn: parent
         spacing: 36 * screen.u
-        width: 1400 * screen.u
+        width: Math.min(1400 * screen.u, screen.width - 96 * screen.u)
 
         Prompt {
             objectName: "sim.replace.prompt"
@@ -55,7 +56,7 @@ ScreenPage {
         KioskButton {
             objectName: "sim.replace.confirm"
             anchors.horizontalCenter: parent.horizontalCenter
-            width: 1100 * screen.u; height: 130 * screen.u
+            width: Math.min(1100 * screen.u, screen.width - 96 * screen.u); height: 130 * screen.u
             u: screen.u
             enabled: !vm.busy
             label: sim.priceFen > 0 ? qsTr("Pay %1 and replace my SIM card").arg(sim.priceText)

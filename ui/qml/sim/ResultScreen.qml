@@ -5,6 +5,7 @@ import ".."
 // what happened to the money (a voucher to take, or a card payment refunded).
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.sim.result"
     readonly property bool ok: sim.outcome === "sold" || sim.outcome === "replaced"
     Texts { id: texts }
@@ -12,7 +13,7 @@ ScreenPage {
     Column {
         anchors.centerIn: parent
         spacing: 30 * screen.u
-        width: 1500 * screen.u
+        width: Math.min(1500 * screen.u, screen.width - 96 * screen.u)
 
         Text {
             anchors.horizontalCenter: parent.horizontalCenter
@@ -28,6 +29,9 @@ ScreenPage {
             font.bold: true
         }
         Text {
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
             objectName: "sim.result.number"
             visible: screen.ok
             anchors.horizontalCenter: parent.horizontalCenter

@@ -4,6 +4,7 @@ import ".."
 // Insert cash: the live total, how much more may be inserted, Confirm when done.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.topup.cash"
     Texts { id: texts }
 
@@ -71,12 +72,20 @@ ScreenPage {
     }
 
     // Developer aid, shown only with a simulated acceptor: put notes into it.
-    Column {
+    Grid {
         visible: topup.simulator
-        anchors { right: parent.right; rightMargin: 48 * screen.u; verticalCenter: parent.verticalCenter }
+        // at the right; portrait: along the bottom
+        columns: screen.portrait ? 5 : 1
+        anchors.right: screen.portrait ? undefined : parent.right
+        anchors.rightMargin: 48 * screen.u
+        anchors.verticalCenter: screen.portrait ? undefined : parent.verticalCenter
+        anchors.bottom: screen.portrait ? parent.bottom : undefined
+        anchors.bottomMargin: 30 * screen.u
+        anchors.horizontalCenter: screen.portrait ? parent.horizontalCenter : undefined
+        verticalItemAlignment: Grid.AlignVCenter
+        horizontalItemAlignment: Grid.AlignHCenter
         spacing: 16 * screen.u
         Text {
-            anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("Simulator:")
             font.pixelSize: 28 * screen.u * theme.textScale
             color: theme.border

@@ -4,6 +4,7 @@ import ".."
 // Result: what was paid, whether central confirmed it, and whether the receipt printed.
 ScreenPage {
     id: screen
+    designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     objectName: "screen.topup.result"
     Texts { id: texts }
 
@@ -25,6 +26,9 @@ ScreenPage {
             color: theme.text
         }
         Text {
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
             objectName: "result.amount"
             anchors.horizontalCenter: parent.horizontalCenter
             text: qsTr("%1 to %2").arg(topup.creditedText).arg(topup.numberDisplay)
@@ -32,6 +36,9 @@ ScreenPage {
             color: theme.text
         }
         Text {
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
             anchors.horizontalCenter: parent.horizontalCenter
             text: topup.creditedOnline ? qsTr("Credited to the account")
                                     : qsTr("Accepted — it will be credited shortly")
