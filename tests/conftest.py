@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.support.cardterminal import nexo_terminal
+from tests.support.id003 import id003_sim
 from tests.support.pcscd import set_up_client_socket
+
+# Fixtures every test directory may use (tests/support).
+__all__ = ["id003_sim", "nexo_terminal"]
 
 REPO = Path(__file__).resolve().parent.parent
 _PCSCD_DIR: Path | None = None

@@ -29,9 +29,7 @@ from drivers.interfaces import (
     PowerUpWithNote,
 )
 from tests.support import holds_for, wait_until
-from tests.support.id003 import fast_acceptor, id003_sim
-
-__all__ = ["id003_sim"]  # a fixture
+from tests.support.id003 import fast_acceptor
 
 pytestmark = pytest.mark.timeout(60)
 ALL_NOTES = frozenset(DEFAULT_CODES_FEN.values())

@@ -30,9 +30,6 @@ from offline_queue import OutboxStore
 from tests.central.conftest import KIOSKS, Central
 from tests.kiosk.fakes import RecordingPrinter
 from tests.support.builders import deliver_outbox, feed_notes, simulated_cash
-from tests.support.cardterminal import nexo_terminal
-
-__all__ = ["nexo_terminal"]  # a fixture
 
 pytestmark = pytest.mark.timeout(90)
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()

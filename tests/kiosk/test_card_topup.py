@@ -36,9 +36,6 @@ from tests.central.conftest import KIOSKS, Central
 from tests.conftest import REPO
 from tests.kiosk.fakes import RecordingPrinter
 from tests.support import wait_until
-from tests.support.cardterminal import nexo_terminal
-
-__all__ = ["nexo_terminal"]  # a fixture
 
 pytestmark = pytest.mark.timeout(90)
 NOW = datetime(2026, 11, 22, 10, 30).astimezone()

@@ -32,9 +32,7 @@ from tests.kiosk import test_sim_replacement_fee as fee
 from tests.kiosk import test_sim_sale as sale
 from tests.kiosk.fakes import RecordingPrinter
 from tests.support import wait_until
-from tests.support.id003 import fast_acceptor, id003_sim
-
-__all__ = ["id003_sim"]  # a fixture
+from tests.support.id003 import fast_acceptor
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -42,9 +42,6 @@ from tests.central.conftest import Central
 from tests.kiosk.fakes import RecordingPrinter, crash_after
 from tests.kiosk.test_sim_replacement import ADM, NOW, FakeSimWriter, zhang_san
 from tests.support.builders import deliver_outbox, feed_notes, simulated_cash
-from tests.support.cardterminal import nexo_terminal
-
-__all__ = ["nexo_terminal"]  # a fixture
 
 pytestmark = pytest.mark.timeout(90)
 FEE = 2000  # ¥20.00

@@ -20,9 +20,6 @@ from kiosk.flows.sim_sale import SimSaleFlow, State
 from kiosk.recovery import recover
 from tests.central.conftest import Central
 from tests.kiosk.test_sim_sale import NOW, Rig, _deliver, _pay, _to_payment, rig  # noqa: F401
-from tests.support.cardterminal import nexo_terminal
-
-__all__ = ["nexo_terminal"]  # a fixture
 
 pytestmark = pytest.mark.timeout(90)
 

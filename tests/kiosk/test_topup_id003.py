@@ -18,9 +18,7 @@ from kiosk.flows.topup import State, TopUpContext, TopUpFlow, TopUpLimits, TopUp
 from kiosk.journal import Journal
 from tests.kiosk.fakes import RecordingPrinter
 from tests.support import wait_until
-from tests.support.id003 import fast_acceptor, id003_sim
-
-__all__ = ["id003_sim"]  # a fixture
+from tests.support.id003 import fast_acceptor
 
 pytestmark = pytest.mark.timeout(60)
 
