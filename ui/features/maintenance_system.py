@@ -52,11 +52,13 @@ class SystemPanel:
         self.online = True
         self.dead = [
             {"key": "topup-5f2c", "kind": "topup.v1", "attempts": 1,
-             "error": "msisdn: unknown", "age": "1:02:03"},
+             "error": "amount_fen: Field required", "age": "1:02:03"},
         ]  # fmt: skip
-        self.logs = [
-            '{"level": "WARNING", "logger": "kiosk.app", "message": "printer: paper near end"}',
-            '{"level": "INFO", "logger": "kiosk.sync", "message": "batch delivered (3)"}',
+        self.logs = [  # as kiosk/logging_setup.py writes them
+            '{"ts": "2026-11-30T08:15:02.120+00:00", "level": "WARNING", "logger": "kiosk.app", '
+            '"msg": "printer: paper near end", "where": "app:412"}',
+            '{"ts": "2026-11-30T08:14:57.003+00:00", "level": "INFO", "logger": "kiosk.sync", '
+            '"msg": "batch delivered (3)"}',
         ]
         self.version = "0.1.0"
         self.about = about_rows({

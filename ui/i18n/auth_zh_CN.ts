@@ -75,12 +75,17 @@
 <context>
     <name>AuthNumberScreen</name>
     <message>
-        <location filename="../qml/auth/AuthNumberScreen.qml" line="54"/>
+        <location filename="../qml/auth/AuthNumberScreen.qml" line="28"/>
+        <source>Log in: your own mobile number</source>
+        <translation>登录：请输入您本人的手机号码</translation>
+    </message>
+    <message>
+        <location filename="../qml/auth/AuthNumberScreen.qml" line="64"/>
         <source>Mobile number</source>
         <translation>手机号码</translation>
     </message>
     <message>
-        <location filename="../qml/auth/AuthNumberScreen.qml" line="65"/>
+        <location filename="../qml/auth/AuthNumberScreen.qml" line="75"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
@@ -245,7 +250,7 @@
     </message>
     <message>
         <location filename="../qml/auth/AuthTexts.qml" line="25"/>
-        <source>Too many ID cards that are not the owner&apos;s: ID card login is locked for this number for 30 minutes</source>
+        <source>Too many ID cards that are not the owner's: ID card login is locked for this number for 30 minutes</source>
         <translation>非机主身份证尝试次数过多，该号码的身份证登录已锁定 30 分钟</translation>
     </message>
     <message>
@@ -290,7 +295,7 @@
     </message>
     <message>
         <location filename="../qml/auth/AuthTexts.qml" line="36"/>
-        <source>This ID card&apos;s number is not valid</source>
+        <source>This ID card's number is not valid</source>
         <translation>该身份证号码无效</translation>
     </message>
     <message>

@@ -214,32 +214,37 @@
 <context>
     <name>ChangeServicesScreen</name>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="56"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="57"/>
         <source>Free</source>
         <translation>免费</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="56"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="57"/>
         <source>%1 a month</source>
         <translation>%1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="65"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="59"/>
+        <source>Calls, texts and data abroad are charged at roaming rates.</source>
+        <translation>在境外通话、短信和上网按国际漫游资费收费。</translation>
+    </message>
+    <message>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="68"/>
         <source>On</source>
         <translation>已开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="65"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="68"/>
         <source>Off</source>
         <translation>未开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="79"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="82"/>
         <source>Switch off</source>
         <translation>退订</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="79"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="82"/>
         <source>Switch on</source>
         <translation>开通</translation>
     </message>

@@ -127,6 +127,39 @@
     </message>
 </context>
 <context>
+    <name>TakeYourThings</name>
+    <message>
+        <location filename="../qml/TakeYourThings.qml" line="16"/>
+        <source>your new SIM card</source>
+        <translation>新的SIM卡</translation>
+    </message>
+    <message>
+        <location filename="../qml/TakeYourThings.qml" line="17"/>
+        <source>your ID card</source>
+        <translation>您的身份证</translation>
+    </message>
+    <message>
+        <location filename="../qml/TakeYourThings.qml" line="18"/>
+        <source>your bank card</source>
+        <translation>您的银行卡</translation>
+    </message>
+    <message>
+        <location filename="../qml/TakeYourThings.qml" line="19"/>
+        <source>your receipt</source>
+        <translation>凭条</translation>
+    </message>
+    <message>
+        <location filename="../qml/TakeYourThings.qml" line="20"/>
+        <source>your voucher</source>
+        <translation>退款凭证</translation>
+    </message>
+    <message>
+        <location filename="../qml/TakeYourThings.qml" line="29"/>
+        <source>Before you go, please take:</source>
+        <translation>离开前请取走：</translation>
+    </message>
+</context>
+<context>
     <name>Texts</name>
     <message>
         <location filename="../qml/Texts.qml" line="38"/>
@@ -341,12 +374,12 @@
     </message>
     <message>
         <location filename="../qml/Texts.qml" line="110"/>
-        <source>Pay this month&apos;s bill in cash</source>
+        <source>Pay this month's bill in cash</source>
         <translation>现金缴纳本月账单</translation>
     </message>
     <message>
         <location filename="../qml/Texts.qml" line="111"/>
-        <source>Pay this month&apos;s bill by card</source>
+        <source>Pay this month's bill by card</source>
         <translation>银行卡缴纳本月账单</translation>
     </message>
     <message>

@@ -87,22 +87,22 @@
 <context>
     <name>MaintenanceDevices</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="79"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="78"/>
         <source>Self-test: %1</source>
         <translation>自检：%1</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="92"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="91"/>
         <source>Testing…</source>
         <translation>自检中…</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="92"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="91"/>
         <source>Test</source>
         <translation>自检</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="114"/>
+        <location filename="../qml/maintenance/MaintenanceDevices.qml" line="113"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -198,12 +198,12 @@
 <context>
     <name>MaintenanceLogs</name>
     <message>
-        <location filename="../qml/maintenance/MaintenanceLogs.qml" line="36"/>
+        <location filename="../qml/maintenance/MaintenanceLogs.qml" line="37"/>
         <source>No log lines</source>
         <translation>没有日志</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceLogs.qml" line="80"/>
+        <location filename="../qml/maintenance/MaintenanceLogs.qml" line="81"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -378,7 +378,7 @@
     </message>
     <message>
         <location filename="../qml/maintenance/MaintenanceTexts.qml" line="13"/>
-        <source>A customer&apos;s payment is in progress. Try again later.</source>
+        <source>A customer's payment is in progress. Try again later.</source>
         <translation>顾客正在付款，请稍后再试。</translation>
     </message>
     <message>
@@ -418,7 +418,7 @@
     </message>
     <message>
         <location filename="../qml/maintenance/MaintenanceTexts.qml" line="21"/>
-        <source>Self-test failed: see the device&apos;s result</source>
+        <source>Self-test failed: see the device's result</source>
         <translation>自检失败：请查看该设备的结果</translation>
     </message>
     <message>
@@ -547,87 +547,258 @@
         <translation>银行卡终端</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="61"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="63"/>
+        <source>Working</source>
+        <translation>工作正常</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="65"/>
+        <source>Starting up</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="66"/>
+        <source>Not started yet</source>
+        <translation>尚未启动</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="68"/>
+        <source>Not answering: check its cable and power</source>
+        <translation>无响应：请检查数据线和电源</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="70"/>
+        <source>Cannot be reached: check its network cable</source>
+        <translation>无法连接：请检查网线</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="71"/>
+        <source>Reports a fault: run its self-test</source>
+        <translation>报告故障：请执行自检</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="72"/>
+        <source>Paper is running low: fit a new roll soon</source>
+        <translation>纸张即将用完：请尽快更换纸卷</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="73"/>
+        <source>Out of paper: fit a new roll</source>
+        <translation>缺纸：请更换纸卷</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="74"/>
+        <source>Cannot tell how much paper is left</source>
+        <translation>无法判断剩余纸量</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="75"/>
+        <source>The cover is open: close it</source>
+        <translation>机盖未关：请关好</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="76"/>
+        <source>A note is stuck: clear the note path</source>
+        <translation>纸币卡住：请清理纸币通道</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="77"/>
+        <source>The cash box is full: collect the cash</source>
+        <translation>钱箱已满：请清点取款</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="78"/>
+        <source>The cash box is nearly full: collect the cash soon</source>
+        <translation>钱箱将满：请尽快清点取款</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="79"/>
+        <source>Few SIM cards left: refill the dispenser</source>
+        <translation>SIM卡即将用完：请补充发卡机</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="80"/>
+        <source>No SIM cards left: refill the dispenser</source>
+        <translation>SIM卡已用完：请补充发卡机</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="81"/>
+        <source>A card is waiting in the exit slot</source>
+        <translation>出卡口有卡未取</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="82"/>
+        <source>A card is still in the reader</source>
+        <translation>读卡器中仍有卡</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="83"/>
+        <source>The reject bin is full: empty it</source>
+        <translation>废卡箱已满：请清空</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="84"/>
+        <source>No security module (SAM) found</source>
+        <translation>未检测到安全模块（SAM）</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="86"/>
+        <source>Its answers make no sense: check the cable, then restart it</source>
+        <translation>应答异常：请检查数据线后重启设备</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="87"/>
+        <source>Its note settings do not match the configuration</source>
+        <translation>纸币面额设置与配置不符</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="88"/>
+        <source>Closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="89"/>
+        <source>Restarted a moment ago</source>
+        <translation>刚刚重启</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="90"/>
+        <source>Several errors recently: see the logs</source>
+        <translation>近期多次出错：请查看日志</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="91"/>
+        <source>The disk is nearly full</source>
+        <translation>磁盘空间将满</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="92"/>
+        <source>The disk is full: nothing can be recorded</source>
+        <translation>磁盘已满：无法记录交易</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="93"/>
+        <source>Cannot tell how full the disk is</source>
+        <translation>无法判断磁盘使用情况</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="94"/>
+        <source>Code: %1</source>
+        <translation>代码：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="112"/>
+        <source>(no time)</source>
+        <translation>（无时间）</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="114"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="115"/>
+        <source>Info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="125"/>
+        <source>central refused it: %1 is missing</source>
+        <translation>中心拒收：缺少 %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="128"/>
+        <source>central refused it: it does not know this %1</source>
+        <translation>中心拒收：无法识别该 %1</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="129"/>
+        <source>central refused it: %1</source>
+        <translation>中心拒收：%1</translation>
+    </message>
+    <message>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="135"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="62"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="115"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="136"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="63"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="137"/>
         <source>Fault</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="64"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="138"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="71"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="145"/>
         <source>Paper OK</source>
         <translation>纸量正常</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="72"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="146"/>
         <source>Paper near its end</source>
         <translation>纸将用尽</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="73"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="147"/>
         <source>Out of paper</source>
         <translation>缺纸</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="74"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="148"/>
         <source>Paper state unknown</source>
         <translation>纸张状态未知</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="82"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="156"/>
         <source>Testing…</source>
         <translation>自检中…</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="83"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="157"/>
         <source>Passed</source>
         <translation>通过</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="84"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="158"/>
         <source>Failed: no card was placed</source>
         <translation>失败：未放置卡片</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="85"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="159"/>
         <source>Failed: not installed</source>
         <translation>失败：未安装</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="86"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="160"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="94"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="168"/>
         <source>Settled at the counter</source>
         <translation>已在柜台处理</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="95"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="169"/>
         <source>Duplicate of another item</source>
         <translation>与其他条目重复</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="96"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="170"/>
         <source>Test data</source>
         <translation>测试数据</translation>
     </message>
     <message>
-        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="97"/>
+        <location filename="../qml/maintenance/MaintenanceTexts.qml" line="171"/>
         <source>Refused for good: escalate</source>
         <translation>中心永久拒绝：上报</translation>
     </message>

@@ -42,17 +42,27 @@
         <translation>本机不找零：超出应缴金额的部分将存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="112"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="113"/>
+        <source>This line is suspended: it is turned back on only once the whole bill is paid. Less than that is credited, and the line stays suspended.</source>
+        <translation>该号码已停机：须缴清全部欠费才会复机。不足部分计入余额，号码仍保持停机。</translation>
+    </message>
+    <message>
+        <location filename="../qml/payment/BillCashScreen.qml" line="125"/>
+        <source>Back and Cancel are off: notes cannot be given back. Press Pay now to pay %1 towards the bill; if you leave, it is paid in for you.</source>
+        <translation>已投入纸币，无法退回，因此“返回”和“取消”不可用。请按下方缴费按钮，将 %1 用于缴费；如您离开，系统也会自动为您缴入。</translation>
+    </message>
+    <message>
+        <location filename="../qml/payment/BillCashScreen.qml" line="135"/>
         <source>Please wait…</source>
         <translation>请稍候…</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="112"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="135"/>
         <source>Pay now with %1</source>
         <translation>现在以 %1 缴费</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="132"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="155"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
@@ -119,7 +129,7 @@
     </message>
     <message>
         <location filename="../qml/payment/CardPayment.qml" line="35"/>
-        <source>Waiting for your bank&apos;s approval…</source>
+        <source>Waiting for your bank's approval…</source>
         <translation>正在等待银行确认…</translation>
     </message>
     <message>
@@ -139,7 +149,7 @@
     </message>
     <message>
         <location filename="../qml/payment/CardPayment.qml" line="41"/>
-        <source>The bank&apos;s answer has not arrived. Do not pay again.</source>
+        <source>The bank's answer has not arrived. Do not pay again.</source>
         <translation>尚未收到银行的答复，请勿重复支付。</translation>
     </message>
     <message>
@@ -176,12 +186,12 @@
 <context>
     <name>NumberEntry</name>
     <message>
-        <location filename="../qml/payment/NumberEntry.qml" line="53"/>
+        <location filename="../qml/payment/NumberEntry.qml" line="66"/>
         <source>Mobile number</source>
         <translation>手机号码</translation>
     </message>
     <message>
-        <location filename="../qml/payment/NumberEntry.qml" line="65"/>
+        <location filename="../qml/payment/NumberEntry.qml" line="78"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
@@ -189,22 +199,27 @@
 <context>
     <name>PaymentAmountScreen</name>
     <message>
-        <location filename="../qml/payment/PaymentAmountScreen.qml" line="34"/>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="23"/>
+        <source>Top up by card for %1</source>
+        <translation>为 %1 刷卡充值</translation>
+    </message>
+    <message>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="45"/>
         <source>%1 to %2</source>
         <translation>%1 至 %2</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentAmountScreen.qml" line="45"/>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="56"/>
         <source>Choose an amount</source>
         <translation>请选择金额</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentAmountScreen.qml" line="46"/>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="57"/>
         <source>Pay %1 in cash</source>
         <translation>现金缴费 %1</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentAmountScreen.qml" line="47"/>
+        <location filename="../qml/payment/PaymentAmountScreen.qml" line="58"/>
         <source>Pay %1 by card</source>
         <translation>银行卡支付 %1</translation>
     </message>
@@ -220,6 +235,24 @@
         <location filename="../qml/payment/PaymentCardScreen.qml" line="19"/>
         <source>Top-up for %1</source>
         <translation>为 %1 充值</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentNumberScreen</name>
+    <message>
+        <location filename="../qml/payment/PaymentNumberScreen.qml" line="15"/>
+        <source>Pay a bill by card: whose mobile number?</source>
+        <translation>刷卡缴话费：请输入要缴费的手机号码</translation>
+    </message>
+    <message>
+        <location filename="../qml/payment/PaymentNumberScreen.qml" line="16"/>
+        <source>Pay a bill in cash: whose mobile number?</source>
+        <translation>现金缴话费：请输入要缴费的手机号码</translation>
+    </message>
+    <message>
+        <location filename="../qml/payment/PaymentNumberScreen.qml" line="17"/>
+        <source>Top up by card: whose mobile number?</source>
+        <translation>刷卡充值：请输入要充值的手机号码</translation>
     </message>
 </context>
 <context>
@@ -245,27 +278,32 @@
         <translation>卡号 %1 · 授权码 %2</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="67"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="68"/>
+        <source>Do not pay again. The kiosk asks the bank again by itself: if your card was charged, the money goes to %1; if it was not, nothing is taken. If it has not arrived by tomorrow, call 10086 or go to a service hall with the reference below.</source>
+        <translation>请勿重复支付。本终端会自动再次向银行确认：如已扣款，款项将充入 %1；如未扣款，则不会收取任何费用。如明天仍未到账，请凭下方参考号拨打10086或前往营业厅。</translation>
+    </message>
+    <message>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="79"/>
         <source>%1 above the bill was added to your balance.</source>
         <translation>超出话费的 %1 已存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="78"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="90"/>
         <source>%1 of the bill is still due.</source>
         <translation>仍有 %1 话费未缴。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="89"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="101"/>
         <source>Received by the operator</source>
         <translation>运营商已收到</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="90"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="102"/>
         <source>Accepted — the operator will receive it shortly</source>
         <translation>已受理，稍后到账</translation>
     </message>
     <message>
-        <location filename="../qml/payment/PaymentResultScreen.qml" line="100"/>
+        <location filename="../qml/payment/PaymentResultScreen.qml" line="112"/>
         <source>Reference: %1</source>
         <translation>交易编号：%1</translation>
     </message>
@@ -304,7 +342,7 @@
     </message>
     <message>
         <location filename="../qml/payment/PaymentTexts.qml" line="15"/>
-        <source>Waiting for your bank&apos;s approval…</source>
+        <source>Waiting for your bank's approval…</source>
         <translation>正在等待银行确认…</translation>
     </message>
     <message>
@@ -339,7 +377,7 @@
     </message>
     <message>
         <location filename="../qml/payment/PaymentTexts.qml" line="22"/>
-        <source>The bank&apos;s answer has not arrived. Do not pay again: if money was taken, it will be credited.</source>
+        <source>The bank's answer has not arrived. Do not pay again: if money was taken, it will be credited.</source>
         <translation>尚未收到银行的答复。请勿重复支付：如已扣款，款项将自动入账。</translation>
     </message>
     <message>

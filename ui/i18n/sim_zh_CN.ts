@@ -45,12 +45,12 @@
     </message>
     <message>
         <location filename="../qml/sim/AgreementScreen.qml" line="69"/>
-        <source>8. Disputes are settled by talking first; you can also complain to the operator&apos;s hotline 10086 or to the telecommunications regulator.</source>
+        <source>8. Disputes are settled by talking first; you can also complain to the operator's hotline 10086 or to the telecommunications regulator.</source>
         <translation>八、发生争议时双方先行协商；您也可拨打客服热线 10086 或向电信管理机构投诉。</translation>
     </message>
     <message>
         <location filename="../qml/sim/AgreementScreen.qml" line="70"/>
-        <source>By tapping &quot;I agree&quot; and signing, you confirm you have read and accept this agreement.</source>
+        <source>By tapping "I agree" and signing, you confirm you have read and accept this agreement.</source>
         <translation>点击“我同意”并签名，即表示您已阅读并接受本协议。</translation>
     </message>
     <message>
@@ -294,26 +294,31 @@
     </message>
     <message>
         <location filename="../qml/sim/PayScreen.qml" line="141"/>
+        <source>Back and Cancel are off: notes cannot be given back. Pay the rest for your SIM card, or stop and take a voucher for %1 (a service hall refunds it); if you leave, the voucher is printed for you.</source>
+        <translation>已投入纸币，无法退回，因此“返回”和“取消”不可用。请付清余款领取SIM卡，或停止办理并领取 %1 的退款凭证（可在营业厅退款）；如您离开，系统会自动打印凭证。</translation>
+    </message>
+    <message>
+        <location filename="../qml/sim/PayScreen.qml" line="153"/>
         <source>Stop and print a voucher for %1</source>
         <translation>停止付款并打印 %1 的退款凭证</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="149"/>
+        <location filename="../qml/sim/PayScreen.qml" line="161"/>
         <source>Amount on the card terminal: %1</source>
         <translation>刷卡金额：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="160"/>
+        <location filename="../qml/sim/PayScreen.qml" line="172"/>
         <source>Ask the terminal again</source>
         <translation>再次查询刷卡结果</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="168"/>
+        <location filename="../qml/sim/PayScreen.qml" line="180"/>
         <source>The number is held for you for %1</source>
         <translation>号码为您保留 %1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="189"/>
+        <location filename="../qml/sim/PayScreen.qml" line="201"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
@@ -322,7 +327,7 @@
     <name>ProgressScreen</name>
     <message>
         <location filename="../qml/sim/ProgressScreen.qml" line="68"/>
-        <source>Preparing your card&apos;s data</source>
+        <source>Preparing your card's data</source>
         <translation>准备写卡数据</translation>
     </message>
     <message>
@@ -388,8 +393,8 @@
     </message>
     <message>
         <location filename="../qml/sim/ResultScreen.qml" line="49"/>
-        <source>Your service password is sent by SMS to the new number. Take your receipt too.</source>
-        <translation>服务密码将以短信发送到新号码。请同时取走凭条。</translation>
+        <source>Your service password is sent by SMS to the new number.</source>
+        <translation>服务密码将以短信发送到新号码。</translation>
     </message>
     <message>
         <location filename="../qml/sim/ResultScreen.qml" line="50"/>
@@ -571,7 +576,7 @@
     </message>
     <message>
         <location filename="../qml/sim/SimTexts.qml" line="42"/>
-        <source>The new card&apos;s data is not ready. Please start again.</source>
+        <source>The new card's data is not ready. Please start again.</source>
         <translation>新卡数据尚未就绪，请重新开始。</translation>
     </message>
     <message>

@@ -21,40 +21,63 @@
         </translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="69"/>
+        <location filename="../qml/topup/CashScreen.qml" line="71"/>
+        <source>Back and Cancel are off: notes cannot be given back. Press Confirm to top up %1; if you leave, it is topped up for you.</source>
+        <translation>已投入纸币，无法退回，因此“返回”和“取消”不可用。请按“确认”充值 %1；如您离开，系统也会自动为您充值。</translation>
+    </message>
+    <message>
+        <location filename="../qml/topup/CashScreen.qml" line="81"/>
         <source>Please wait…</source>
         <translation>请稍候…</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="69"/>
+        <location filename="../qml/topup/CashScreen.qml" line="81"/>
         <source>Confirm top-up of %1</source>
         <translation>确认充值 %1</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="89"/>
+        <location filename="../qml/topup/CashScreen.qml" line="101"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
 </context>
 <context>
+    <name>NumberScreen</name>
+    <message>
+        <location filename="../qml/topup/NumberScreen.qml" line="17"/>
+        <source>Top up in cash: whose mobile number?</source>
+        <translation>现金充值：请输入要充值的手机号码</translation>
+    </message>
+</context>
+<context>
     <name>ResultScreen</name>
     <message>
-        <location filename="../qml/topup/ResultScreen.qml" line="34"/>
+        <location filename="../qml/topup/ResultScreen.qml" line="28"/>
+        <source>Money received: the top-up reaches the line shortly.</source>
+        <translation>已收款：充值稍后到账。</translation>
+    </message>
+    <message>
+        <location filename="../qml/topup/ResultScreen.qml" line="39"/>
         <source>%1 to %2</source>
         <translation>%1 已充值到 %2</translation>
     </message>
     <message>
-        <location filename="../qml/topup/ResultScreen.qml" line="43"/>
+        <location filename="../qml/topup/ResultScreen.qml" line="49"/>
         <source>Credited to the account</source>
         <translation>已到账</translation>
     </message>
     <message>
-        <location filename="../qml/topup/ResultScreen.qml" line="44"/>
-        <source>Accepted — it will be credited shortly</source>
-        <translation>已受理，稍后到账</translation>
+        <location filename="../qml/topup/ResultScreen.qml" line="50"/>
+        <source>Please take your receipt.</source>
+        <translation>请取走凭条。</translation>
     </message>
     <message>
-        <location filename="../qml/topup/ResultScreen.qml" line="50"/>
+        <location filename="../qml/topup/ResultScreen.qml" line="51"/>
+        <source>No receipt could be printed; keep the reference below.</source>
+        <translation>凭条未能打印，请记下下方参考号。</translation>
+    </message>
+    <message>
+        <location filename="../qml/topup/ResultScreen.qml" line="57"/>
         <source>Reference: %1</source>
         <translation>流水号：%1</translation>
     </message>
@@ -84,7 +107,7 @@
     <message>
         <location filename="../qml/topup/TopupTexts.qml" line="11"/>
         <source>Note accepted. Insert more, or press Confirm.</source>
-        <translation>纸币已收。可继续投币，或按“确认”。</translation>
+        <translation>纸币已收。可继续放入纸币，或按“确认”。</translation>
     </message>
     <message>
         <location filename="../qml/topup/TopupTexts.qml" line="12"/>

@@ -21,6 +21,16 @@ ScreenPage {
             width: 880 * screen.u
 
             Text {
+                objectName: "auth.number.title"
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
+                text: qsTr("Log in: your own mobile number")
+                font.pixelSize: 56 * screen.u * theme.textScale
+                font.bold: true
+                color: theme.primary
+            }
+            Text {
                 objectName: "auth.method.chosen"
                 width: parent.width
                 horizontalAlignment: Text.AlignHCenter

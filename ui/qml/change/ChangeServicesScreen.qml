@@ -53,7 +53,10 @@ ScreenPage {
                     Text {
                         width: parent.width
                         wrapMode: Text.WordWrap
-                        text: row.modelData.free ? qsTr("Free") : qsTr("%1 a month").arg(row.modelData.feeText)
+                        // Roaming costs nothing to switch on; what is used abroad is charged.
+                        text: (row.modelData.free ? qsTr("Free") : qsTr("%1 a month").arg(row.modelData.feeText))
+                              + (row.modelData.code === "ROAMING"
+                                 ? "\n" + qsTr("Calls, texts and data abroad are charged at roaming rates.") : "")
                         font.pixelSize: 32 * screen.u * theme.textScale
                         color: theme.muted
                     }

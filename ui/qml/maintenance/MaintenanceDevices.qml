@@ -64,8 +64,7 @@ ScreenPage {
                     wrapMode: Text.WordWrap
                     maximumLineCount: 3
                     elide: Text.ElideRight
-                    text: mt.levelName(modelData.level) + " · " + modelData.code
-                          + (modelData.detail !== "" ? " · " + modelData.detail : "")
+                    text: mt.levelName(modelData.level) + " · " + mt.deviceStatus(modelData.code)
                     font.pixelSize: 32 * screen.u * theme.textScale
                     color: screen.levelColour(modelData.level)
                 }

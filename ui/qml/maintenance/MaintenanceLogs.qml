@@ -8,6 +8,7 @@ ScreenPage {
     designWidth: portrait ? 1080 : 1920  // portrait: its own arrangement, at full size
     scrolls: false
     objectName: "screen.maintenance.logs"
+    MaintenanceTexts { id: mt }
 
     Prompt {
         id: prompt
@@ -50,7 +51,7 @@ ScreenPage {
                 required property string modelData
                 width: lines.width - 24 * screen.u
                 wrapMode: Text.WrapAnywhere
-                text: modelData
+                text: mt.logLine(modelData)
                 font.family: "monospace"
                 font.pixelSize: 26 * screen.u * theme.textScale
                 color: modelData.indexOf("ERROR") >= 0 || modelData.indexOf("CRITICAL") >= 0

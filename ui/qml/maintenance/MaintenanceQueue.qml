@@ -140,7 +140,7 @@ ScreenPage {
                     maximumLineCount: 3
                     elide: Text.ElideRight
                     text: qsTr("%n attempt(s) · %1 ago · %2", "", modelData.attempts)
-                          .arg(modelData.age).arg(modelData.error)
+                          .arg(modelData.age).arg(mt.refusal(modelData.error))
                     font.pixelSize: 28 * screen.u * theme.textScale
                     color: theme.error
                 }

@@ -55,6 +55,80 @@ QtObject {
         }
     }
 
+    // A device's state in a sentence a technician acts on (the driver's code, prefix or not:
+    // "paper_near_end", "printer.cover_open"); an unknown code is shown as a code, labelled.
+    function deviceStatus(code) {
+        void vm.language
+        switch (code.split(".").pop()) {
+        case "ok": return qsTr("Working")
+        case "starting":
+        case "power_up": return qsTr("Starting up")
+        case "not_started": return qsTr("Not started yet")
+        case "unavailable":
+        case "no_answer": return qsTr("Not answering: check its cable and power")
+        case "offline":
+        case "unreachable": return qsTr("Cannot be reached: check its network cable")
+        case "error": return qsTr("Reports a fault: run its self-test")
+        case "paper_near_end": return qsTr("Paper is running low: fit a new roll soon")
+        case "paper_out": return qsTr("Out of paper: fit a new roll")
+        case "paper_unknown": return qsTr("Cannot tell how much paper is left")
+        case "cover_open": return qsTr("The cover is open: close it")
+        case "jam": return qsTr("A note is stuck: clear the note path")
+        case "cash_box_full": return qsTr("The cash box is full: collect the cash")
+        case "cash_box_near_full": return qsTr("The cash box is nearly full: collect the cash soon")
+        case "stock_low": return qsTr("Few SIM cards left: refill the dispenser")
+        case "empty": return qsTr("No SIM cards left: refill the dispenser")
+        case "card_at_exit": return qsTr("A card is waiting in the exit slot")
+        case "card_in_reader": return qsTr("A card is still in the reader")
+        case "reject_bin_full": return qsTr("The reject bin is full: empty it")
+        case "no_sam": return qsTr("No security module (SAM) found")
+        case "protocol_error":
+        case "garbled": return qsTr("Its answers make no sense: check the cable, then restart it")
+        case "denomination_mismatch": return qsTr("Its note settings do not match the configuration")
+        case "closed": return qsTr("Closed")
+        case "recently_restarted": return qsTr("Restarted a moment ago")
+        case "recent_errors": return qsTr("Several errors recently: see the logs")
+        case "disk_low": return qsTr("The disk is nearly full")
+        case "disk_full": return qsTr("The disk is full: nothing can be recorded")
+        case "disk_unknown": return qsTr("Cannot tell how full the disk is")
+        default: return qsTr("Code: %1").arg(code)
+        }
+    }
+
+    // A log line as a person reads it: local time, level, what happened, where. JSON lines
+    // (kiosk/logging_setup.py) are taken apart; anything else is shown as it is.
+    function logLine(line) {
+        void vm.language
+        var text = line.replace(/^<\d>/, "")
+        var entry
+        try {
+            entry = JSON.parse(text)
+        } catch (e) {
+            return text
+        }
+        if (entry === null || typeof entry !== "object")
+            return text
+        var when = entry.ts ? Qt.formatDateTime(new Date(entry.ts), "yyyy-MM-dd HH:mm:ss")
+                            : qsTr("(no time)")
+        var what = entry.msg !== undefined ? entry.msg : (entry.message !== undefined ? entry.message : "")
+        var level = entry.level === "ERROR" || entry.level === "CRITICAL" ? qsTr("Error")
+                  : entry.level === "WARNING" ? qsTr("Warning") : qsTr("Info")
+        return when + "  " + level + "  " + what
+               + (entry.logger ? "  (" + entry.logger + (entry.where ? ", " + entry.where : "") + ")" : "")
+    }
+
+    // A refusal from central as a sentence: "amount_fen: Field required" → what is missing.
+    function refusal(error) {
+        void vm.language
+        var missing = /^([A-Za-z_.]+): Field required$/.exec(error)
+        if (missing)
+            return qsTr("central refused it: %1 is missing").arg(missing[1])
+        var unknown = /^([A-Za-z_.]+): unknown$/.exec(error)
+        if (unknown)
+            return qsTr("central refused it: it does not know this %1").arg(unknown[1])
+        return qsTr("central refused it: %1").arg(error)
+    }
+
     function levelName(level) {
         void vm.language
         switch (level) {

@@ -12,6 +12,7 @@ ScreenPage {
     Texts { id: texts }
 
     Column {
+        id: mainColumn
         anchors.centerIn: parent
         spacing: 26 * screen.u
 
@@ -103,6 +104,29 @@ ScreenPage {
             font.pixelSize: 36 * screen.u * theme.textScale
             color: payment.overFen > 0 ? theme.success : theme.muted
         }
+        Text {
+            objectName: "cash.suspended"
+            visible: payment.suspended
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(1100 * screen.u, screen.width - 96 * screen.u)
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("This line is suspended: it is turned back on only once the whole bill is paid. Less than that is credited, and the line stays suspended.")
+            font.pixelSize: 34 * screen.u * theme.textScale
+            color: theme.warning
+        }
+        // Back and Cancel go grey once a note is in: say why, and what becomes of the money.
+        Text {
+            objectName: "cash.locked"
+            visible: payment.paidFen > 0
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(1100 * screen.u, screen.width - 96 * screen.u)
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("Back and Cancel are off: notes cannot be given back. Press Pay now to pay %1 towards the bill; if you leave, it is paid in for you.").arg(payment.paidText)
+            font.pixelSize: 34 * screen.u * theme.textScale
+            color: theme.warning
+        }
         KioskButton {
             objectName: "cash.finish"
             anchors.horizontalCenter: parent.horizontalCenter
@@ -118,12 +142,12 @@ ScreenPage {
     // portrait: along the bottom).
     Grid {
         visible: payment.simulator
+        // portrait: the last row of the page's own column, never over it
+        parent: screen.portrait ? mainColumn : mainColumn.parent
         columns: screen.portrait ? 5 : 1
         anchors.right: screen.portrait ? undefined : parent.right
         anchors.rightMargin: 40 * screen.u
         anchors.verticalCenter: screen.portrait ? undefined : parent.verticalCenter
-        anchors.bottom: screen.portrait ? parent.bottom : undefined
-        anchors.bottomMargin: 30 * screen.u
         anchors.horizontalCenter: screen.portrait ? parent.horizontalCenter : undefined
         verticalItemAlignment: Grid.AlignVCenter
         horizontalItemAlignment: Grid.AlignHCenter

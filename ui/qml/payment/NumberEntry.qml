@@ -7,6 +7,7 @@ import ".."
 Grid {
     id: entry
     property real u: 1
+    property string title: ""   // which service, and what number it asks for
     property string prompt: ""
     property bool error: false
     property string numberDisplay: ""
@@ -25,6 +26,18 @@ Grid {
     Column {
         spacing: 40 * entry.u
         width: 880 * entry.u
+
+        Text {
+            objectName: "number.title"
+            width: parent.width
+            visible: entry.title !== ""
+            wrapMode: Text.WordWrap
+            horizontalAlignment: Text.AlignHCenter
+            text: entry.title
+            font.pixelSize: 56 * entry.u * theme.textScale
+            font.bold: true
+            color: theme.primary
+        }
 
         Text {
             objectName: "number.prompt"

@@ -14,6 +14,17 @@ ScreenPage {
         anchors.centerIn: parent
         spacing: 28 * screen.u
 
+        Text {
+            objectName: "amount.for"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("Top up by card for %1").arg(payment.numberDisplay)
+            font.pixelSize: 52 * screen.u * theme.textScale
+            font.bold: true
+            color: theme.primary
+        }
         Prompt {
             objectName: "amount.prompt"
             anchors.horizontalCenter: parent.horizontalCenter

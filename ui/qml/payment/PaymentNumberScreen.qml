@@ -12,6 +12,9 @@ ScreenPage {
     NumberEntry {
         anchors.centerIn: parent
         u: screen.u
+        title: payment.isBill ? (payment.method === "card" ? qsTr("Pay a bill by card: whose mobile number?")
+                                                           : qsTr("Pay a bill in cash: whose mobile number?"))
+                              : qsTr("Top up by card: whose mobile number?")
         prompt: texts.message(vm.messageKey)
         error: vm.messageKey === "topup.invalid_number" || vm.messageKey === "bill.invalid_number"
                || vm.messageKey === "bill.unknown_number"

@@ -57,6 +57,18 @@ ScreenPage {
             font.pixelSize: 36 * screen.u * theme.textScale
             color: theme.muted
         }
+        // In doubt: what happens next, and who to ask (the answer may still come).
+        Text {
+            objectName: "result.next"
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1600) * screen.u
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            visible: screen.doubt
+            text: qsTr("Do not pay again. The kiosk asks the bank again by itself: if your card was charged, the money goes to %1; if it was not, nothing is taken. If it has not arrived by tomorrow, call 10086 or go to a service hall with the reference below.").arg(payment.numberDisplay)
+            font.pixelSize: 38 * screen.u * theme.textScale
+            color: theme.text
+        }
         Text {
             objectName: "result.over"
             anchors.horizontalCenter: parent.horizontalCenter
@@ -100,6 +112,13 @@ ScreenPage {
             text: qsTr("Reference: %1").arg(payment.txnRef)
             font.pixelSize: 30 * screen.u * theme.textScale
             color: theme.muted
+        }
+        TakeYourThings {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: (screen.portrait ? 1000 : 1600) * screen.u
+            u: screen.u
+            items: (payment.method === "card" || payment.maskedPan !== "" ? ["bankcard"] : [])
+                   .concat(payment.receiptPrinted ? ["receipt"] : [])
         }
     }
 }

@@ -11,6 +11,7 @@ ScreenPage {
     readonly property bool replacement: sim.mode === "replacement"
 
     Column {
+        id: mainColumn
         anchors.centerIn: parent
         spacing: 26 * screen.u
 
@@ -130,6 +131,18 @@ ScreenPage {
             font.pixelSize: 32 * screen.u * theme.textScale
             color: theme.muted
         }
+        // Back and Cancel go grey once a note is in: say why, and what becomes of the money.
+        Text {
+            objectName: "sim.pay.locked"
+            visible: sim.method === "cash" && sim.paidFen > 0
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(1100 * screen.u, screen.width - 96 * screen.u)
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("Back and Cancel are off: notes cannot be given back. Pay the rest for your SIM card, or stop and take a voucher for %1 (a service hall refunds it); if you leave, the voucher is printed for you.").arg(sim.paidText)
+            font.pixelSize: 34 * screen.u * theme.textScale
+            color: theme.warning
+        }
         KioskButton {
             objectName: "sim.pay.stop"
             visible: sim.canStop
@@ -175,12 +188,12 @@ ScreenPage {
     Grid {
         visible: sim.simulator && sim.method === "cash"
         // at the right; portrait: along the bottom
+        // portrait: the last row of the page's own column, never over it
+        parent: screen.portrait ? mainColumn : mainColumn.parent
         columns: screen.portrait ? 5 : 1
         anchors.right: screen.portrait ? undefined : parent.right
         anchors.rightMargin: 48 * screen.u
         anchors.verticalCenter: screen.portrait ? undefined : parent.verticalCenter
-        anchors.bottom: screen.portrait ? parent.bottom : undefined
-        anchors.bottomMargin: 30 * screen.u
         anchors.horizontalCenter: screen.portrait ? parent.horizontalCenter : undefined
         verticalItemAlignment: Grid.AlignVCenter
         horizontalItemAlignment: Grid.AlignHCenter

@@ -46,7 +46,7 @@ ScreenPage {
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: sim.outcome === "sold"
-                  ? qsTr("Your service password is sent by SMS to the new number. Take your receipt too.")
+                  ? qsTr("Your service password is sent by SMS to the new number.")
                   : qsTr("The old SIM card no longer works.")
             font.pixelSize: 38 * screen.u * theme.textScale
             color: theme.muted
@@ -82,6 +82,13 @@ ScreenPage {
             text: qsTr("The unfinished SIM card was kept safely inside the kiosk.")
             font.pixelSize: 36 * screen.u * theme.textScale
             color: theme.muted
+        }
+        TakeYourThings {
+            width: parent.width
+            u: screen.u
+            items: (screen.ok ? ["sim"] : []).concat(["idcard"])
+                   .concat(sim.method === "card" ? ["bankcard"] : [])
+                   .concat(screen.ok ? ["receipt"] : sim.outcome === "voucher" ? ["voucher"] : [])
         }
     }
 }

@@ -9,6 +9,7 @@ ScreenPage {
     Texts { id: texts }
 
     Column {
+        id: mainColumn
         anchors.centerIn: parent
         spacing: 30 * screen.u
 
@@ -60,6 +61,18 @@ ScreenPage {
             font.pixelSize: 36 * screen.u * theme.textScale
             color: theme.muted
         }
+        // Back and Cancel go grey once a note is in: say why, and what becomes of the money.
+        Text {
+            objectName: "cash.locked"
+            visible: topup.creditedFen > 0
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(1100 * screen.u, screen.width - 96 * screen.u)
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            text: qsTr("Back and Cancel are off: notes cannot be given back. Press Confirm to top up %1; if you leave, it is topped up for you.").arg(topup.creditedText)
+            font.pixelSize: 34 * screen.u * theme.textScale
+            color: theme.warning
+        }
         KioskButton {
             objectName: "cash.confirm"
             anchors.horizontalCenter: parent.horizontalCenter
@@ -75,12 +88,12 @@ ScreenPage {
     Grid {
         visible: topup.simulator
         // at the right; portrait: along the bottom
+        // portrait: the last row of the page's own column, never over it
+        parent: screen.portrait ? mainColumn : mainColumn.parent
         columns: screen.portrait ? 5 : 1
         anchors.right: screen.portrait ? undefined : parent.right
         anchors.rightMargin: 48 * screen.u
         anchors.verticalCenter: screen.portrait ? undefined : parent.verticalCenter
-        anchors.bottom: screen.portrait ? parent.bottom : undefined
-        anchors.bottomMargin: 30 * screen.u
         anchors.horizontalCenter: screen.portrait ? parent.horizontalCenter : undefined
         verticalItemAlignment: Grid.AlignVCenter
         horizontalItemAlignment: Grid.AlignHCenter

@@ -14,6 +14,7 @@ ScreenPage {
     NumberEntry {
         anchors.centerIn: parent
         u: screen.u
+        title: qsTr("Top up in cash: whose mobile number?")
         prompt: texts.message(vm.messageKey)
         error: vm.messageKey === "topup.invalid_number"
         numberDisplay: topup.numberDisplay

@@ -20,7 +20,12 @@ ScreenPage {
         Text {
             objectName: "result.message"
             anchors.horizontalCenter: parent.horizontalCenter
-            text: texts.message(vm.messageKey)
+            width: Math.min(implicitWidth, screen.width - 96 * screen.u)
+            horizontalAlignment: Text.AlignHCenter
+            wrapMode: Text.WordWrap
+            // Complete only once the operator has it; until then one message: on its way.
+            text: topup.creditedOnline ? texts.message(vm.messageKey)
+                                       : qsTr("Money received: the top-up reaches the line shortly.")
             font.pixelSize: 52 * screen.u * theme.textScale
             font.bold: true
             color: theme.text
@@ -40,8 +45,10 @@ ScreenPage {
             wrapMode: Text.WordWrap
             horizontalAlignment: Text.AlignHCenter
             anchors.horizontalCenter: parent.horizontalCenter
+            objectName: "result.status"
             text: topup.creditedOnline ? qsTr("Credited to the account")
-                                    : qsTr("Accepted — it will be credited shortly")
+                                    : topup.receiptPrinted ? qsTr("Please take your receipt.")
+                                    : qsTr("No receipt could be printed; keep the reference below.")
             font.pixelSize: 40 * screen.u * theme.textScale
             color: topup.creditedOnline ? theme.success : theme.warning
         }
@@ -50,6 +57,12 @@ ScreenPage {
             text: qsTr("Reference: %1").arg(topup.txnRef)
             font.pixelSize: 30 * screen.u * theme.textScale
             color: theme.muted
+        }
+        TakeYourThings {
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(1500 * screen.u, screen.width - 96 * screen.u)
+            u: screen.u
+            items: topup.receiptPrinted ? ["receipt"] : []
         }
     }
 }
