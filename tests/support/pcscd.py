@@ -148,9 +148,13 @@ class Pcscd:
         script = 'mount --bind "$1" /run/pcscd && shift && exec "$@"'
         # Not root: a user namespace of our own gives the right to mount inside it.
         user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+        # One process all along (each command execs the next): if the test run dies without
+        # its teardown, the daemon gets SIGTERM with it instead of outliving it.
+        orphan = ["setpriv", "--pdeathsig", "TERM"] if shutil.which("setpriv") else []
         self.proc = subprocess.Popen(
-            ["unshare", *user, "--mount", "--propagation", "private", "--", "sh", "-c", script,
-             "sh", str(self.run_dir), "pcscd", "--foreground", "--debug", "-c", str(self.conf_dir)],
+            [*orphan, "unshare", *user, "--mount", "--propagation", "private", "--", "sh", "-c",
+             script, "sh", str(self.run_dir), "pcscd", "--foreground", "--debug", "-c",
+             str(self.conf_dir)],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
