@@ -1,5 +1,6 @@
 """The virtual UICC (`usim` and `blank` profiles) driven APDU by APDU, no pcscd: every command it
-implements (ETSI TS 102 221 §11) and every refusal, with the status words the spec gives."""
+implements (ETSI TS 102 221 §11) and every refusal, with the status words the spec gives (reading,
+updating and VERIFY: test_virtual_uicc_access.py)."""
 
 from __future__ import annotations
 
