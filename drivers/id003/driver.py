@@ -83,6 +83,9 @@ class _Note:
     decision: EscrowDecision
     acknowledged: bool = False  # the unit ACKed our STACK-1/RETURN (else: its fate is unknown)
     credited: bool = False
+    # The unit said RETURNING or REJECTING since: the note is on its way back, so an escrow
+    # of the same denomination after it is the customer's next note, not this one still.
+    leaving: bool = False
 
 
 class Id003BillAcceptor:
@@ -325,8 +328,10 @@ class Id003BillAcceptor:
 
     def _on_note_status(self, status: Status, data: bytes, *, confirmed: bool) -> None:
         note = self._note
+        if note is not None and status in (Status.RETURNING, Status.REJECTING):
+            note.leaving = True
         if status is Status.ESCROW and data:
-            if note is not None and note.code == data[0]:
+            if note is not None and note.code == data[0] and not note.leaving:
                 if not note.acknowledged and not note.credited:
                     self._send_decision(note)  # the unit did not confirm it: say it again
             elif confirmed:

@@ -36,6 +36,7 @@ from drivers.interfaces import (
     EscrowDecision,
     NoteCredited,
     NoteEscrowed,
+    NoteReturned,
     PowerUpWithNote,
 )
 from drivers.serial_port import LazyPort
@@ -377,4 +378,33 @@ def test_a_vend_valid_after_an_acknowledged_return_is_a_note_found_in_the_stacke
     assert not [e for e in events if isinstance(e, NoteCredited)]
     assert events.count(PowerUpWithNote("stacker", 1000)) == 1
     assert PowerUpWithNote("stacker", None) not in events
+    check_no_phantom_credit(ledger)
+
+
+def test_a_note_of_the_same_value_right_after_a_returned_one_is_a_new_note() -> None:
+    """GIVEN a 1,000 note decided RETURN and the unit returning it WHEN the customer's next note,
+    also 1,000, is in escrow before the unit rested twice THEN it is a new note: the first is
+    reported returned, the second asked about and stacked (the driver took it for the first
+    one still in escrow, never decided it, and the unit's escrow timeout handed it back: a
+    power-loss journey hung on it)."""
+    decisions = iter([EscrowDecision.RETURN, EscrowDecision.STACK])
+    replies = [
+        [Frame(Status.ESCROW, b"\x63").encode()],  # poll: a 1,000 note in escrow
+        [Frame(Status.ESCROW, b"\x63").encode()],  # poll: confirmed
+        [Frame(Command.ACK).encode()],  # RETURN acknowledged
+        [Frame(Status.RETURNING).encode()],  # poll: on its way back
+        [Frame(Status.ACCEPTING).encode()],  # poll: the next note going in at once
+        [Frame(Status.ESCROW, b"\x63").encode()],  # poll: a 1,000 note in escrow again
+        [Frame(Status.ESCROW, b"\x63").encode()],  # poll: confirmed
+        [Frame(Command.ACK).encode()],  # STACK-1 acknowledged
+        [Frame(Status.STACKING).encode()],
+        [Frame(Status.VEND_VALID).encode()],
+        [b""],  # the ACK to vend valid expects no answer
+        [Frame(Status.STACKED).encode()],
+    ]
+    ledger = run_driver(replies, lambda _fen: next(decisions))
+    events = [event for event, _ in ledger.events]
+    assert ledger.decisions == [(1000, EscrowDecision.RETURN), (1000, EscrowDecision.STACK)]
+    assert NoteReturned(1000, "host_return") in events
+    assert [e for e in events if isinstance(e, NoteCredited)] == [NoteCredited(1000)]
     check_no_phantom_credit(ledger)
