@@ -38,7 +38,10 @@ from ui.viewmodel import KioskViewModel
 log = logging.getLogger(__name__)
 
 QML_MAIN = Path(__file__).parent / "qml" / "Main.qml"
-CJK_FONT = "WenQuanYi Micro Hei"
+CJK_FONT = "WenQuanYi Micro Hei"  # installed everywhere (fonts-wqy-microhei): the fallback
+# Preferred when installed (Debian fonts-noto-cjk): real bold weights, where WenQuanYi's bold
+# is faked by smearing the regular glyphs (issue 19: the bold 量 rendered as a blob).
+CJK_FONTS = ("Noto Sans CJK SC", CJK_FONT)
 
 
 def has_display() -> bool:
@@ -59,10 +62,12 @@ def ensure_application() -> QGuiApplication:
     if isinstance(existing, QGuiApplication):
         return existing
     application = QGuiApplication(sys.argv[:1])
-    if CJK_FONT in QFontDatabase.families():
-        application.setFont(QFont(CJK_FONT))
+    installed = QFontDatabase.families()
+    family = next((f for f in CJK_FONTS if f in installed), None)
+    if family is not None:
+        application.setFont(QFont(family))
     else:
-        log.warning("font %r not installed: Chinese may not render", CJK_FONT)
+        log.warning("fonts %r not installed: Chinese may not render", CJK_FONTS)
     return application
 
 
