@@ -99,3 +99,20 @@ def test_english_plurals(ui_session: UiSession) -> None:
 
 def text_in(ui_session: UiSession, name: str) -> str:
     return str(find_item(ui_session.window, name).property("text"))
+
+
+def test_a_step_strip_says_where_the_customer_is(ui_session: UiSession) -> None:
+    """GIVEN a multi-step journey WHEN on its second step THEN a strip under the header names
+    the service, step 2 of 4 and the number typed; the service menu has no strip."""
+    window = ui_session.window
+    window.resize(1920, 1080)
+    show(ui_session, "payment.amount", "en", "normal")
+    screenshot(window)
+    assert find_item(window, "step.strip").isVisible()
+    assert text_in(ui_session, "step.where") == "Top up by card · step 2 of 4: Amount"
+    assert text_in(ui_session, "step.entered") == "137 0013 7000"
+    area = _scene(find_item(window, "screenLoader"))  # the screen starts under the strip
+    assert _scene(find_item(window, "step.strip")).bottom() <= area.top() + 1
+    show(ui_session, "menu", "en", "normal")
+    screenshot(window)
+    assert not find_item(window, "step.strip").isVisible()

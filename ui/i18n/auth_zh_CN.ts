@@ -250,7 +250,7 @@
     </message>
     <message>
         <location filename="../qml/auth/AuthTexts.qml" line="25"/>
-        <source>Too many ID cards that are not the owner's: ID card login is locked for this number for 30 minutes</source>
+        <source>Too many ID cards that are not the owner&apos;s: ID card login is locked for this number for 30 minutes</source>
         <translation>非机主身份证尝试次数过多，该号码的身份证登录已锁定 30 分钟</translation>
     </message>
     <message>
@@ -295,7 +295,7 @@
     </message>
     <message>
         <location filename="../qml/auth/AuthTexts.qml" line="36"/>
-        <source>This ID card's number is not valid</source>
+        <source>This ID card&apos;s number is not valid</source>
         <translation>该身份证号码无效</translation>
     </message>
     <message>

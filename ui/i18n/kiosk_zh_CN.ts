@@ -127,6 +127,97 @@
     </message>
 </context>
 <context>
+    <name>StepStrip</name>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="18"/>
+        <location filename="../qml/StepStrip.qml" line="23"/>
+        <location filename="../qml/StepStrip.qml" line="26"/>
+        <location filename="../qml/StepStrip.qml" line="35"/>
+        <source>Number</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="18"/>
+        <location filename="../qml/StepStrip.qml" line="26"/>
+        <source>Insert cash</source>
+        <translation>投入纸币</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="18"/>
+        <location filename="../qml/StepStrip.qml" line="23"/>
+        <location filename="../qml/StepStrip.qml" line="26"/>
+        <location filename="../qml/StepStrip.qml" line="32"/>
+        <location filename="../qml/StepStrip.qml" line="35"/>
+        <location filename="../qml/StepStrip.qml" line="41"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="23"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="23"/>
+        <location filename="../qml/StepStrip.qml" line="26"/>
+        <source>Pay by card</source>
+        <translation>刷卡支付</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="26"/>
+        <source>Bill</source>
+        <translation>账单</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="32"/>
+        <location filename="../qml/StepStrip.qml" line="35"/>
+        <source>ID card</source>
+        <translation>身份证</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="32"/>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="32"/>
+        <location filename="../qml/StepStrip.qml" line="35"/>
+        <source>Pay</source>
+        <translation>付款</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="32"/>
+        <location filename="../qml/StepStrip.qml" line="35"/>
+        <source>SIM card</source>
+        <translation>领取SIM卡</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="35"/>
+        <source>Agreement</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="41"/>
+        <source>Choose a plan</source>
+        <translation>选择套餐</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="41"/>
+        <source>Choose a service</source>
+        <translation>选择业务</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="41"/>
+        <source>Confirm with the code</source>
+        <translation>验证码确认</translation>
+    </message>
+    <message>
+        <location filename="../qml/StepStrip.qml" line="80"/>
+        <source>%1 · step %2 of %3: %4</source>
+        <translation>%1 · 第 %2 步，共 %3 步：%4</translation>
+    </message>
+</context>
+<context>
     <name>TakeYourThings</name>
     <message>
         <location filename="../qml/TakeYourThings.qml" line="16"/>

@@ -378,7 +378,7 @@
     </message>
     <message>
         <location filename="../qml/maintenance/MaintenanceTexts.qml" line="13"/>
-        <source>A customer's payment is in progress. Try again later.</source>
+        <source>A customer&apos;s payment is in progress. Try again later.</source>
         <translation>顾客正在付款，请稍后再试。</translation>
     </message>
     <message>
@@ -418,7 +418,7 @@
     </message>
     <message>
         <location filename="../qml/maintenance/MaintenanceTexts.qml" line="21"/>
-        <source>Self-test failed: see the device's result</source>
+        <source>Self-test failed: see the device&apos;s result</source>
         <translation>自检失败：请查看该设备的结果</translation>
     </message>
     <message>

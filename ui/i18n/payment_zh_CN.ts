@@ -17,52 +17,52 @@
 <context>
     <name>BillCashScreen</name>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="23"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="24"/>
         <source>Bill for %1: %2</source>
         <translation>%1 的话费：%2</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="48"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="49"/>
         <source>Inserted</source>
         <translation>已投入</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="75"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="76"/>
         <source>Still to pay</source>
         <translation>还需支付</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="101"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="102"/>
         <source>%1 above the bill will be added to your balance.</source>
         <translation>超出话费的 %1 将存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="102"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="103"/>
         <source>No change is given: anything above the amount due goes to your balance.</source>
         <translation>本机不找零：超出应缴金额的部分将存入您的账户余额。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="113"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="114"/>
         <source>This line is suspended: it is turned back on only once the whole bill is paid. Less than that is credited, and the line stays suspended.</source>
         <translation>该号码已停机：须缴清全部欠费才会复机。不足部分计入余额，号码仍保持停机。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="125"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="126"/>
         <source>Back and Cancel are off: notes cannot be given back. Press Pay now to pay %1 towards the bill; if you leave, it is paid in for you.</source>
         <translation>已投入纸币，无法退回，因此“返回”和“取消”不可用。请按下方缴费按钮，将 %1 用于缴费；如您离开，系统也会自动为您缴入。</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="135"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="136"/>
         <source>Please wait…</source>
         <translation>请稍候…</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="135"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="136"/>
         <source>Pay now with %1</source>
         <translation>现在以 %1 缴费</translation>
     </message>
     <message>
-        <location filename="../qml/payment/BillCashScreen.qml" line="155"/>
+        <location filename="../qml/payment/BillCashScreen.qml" line="152"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
@@ -129,7 +129,7 @@
     </message>
     <message>
         <location filename="../qml/payment/CardPayment.qml" line="35"/>
-        <source>Waiting for your bank's approval…</source>
+        <source>Waiting for your bank&apos;s approval…</source>
         <translation>正在等待银行确认…</translation>
     </message>
     <message>
@@ -149,7 +149,7 @@
     </message>
     <message>
         <location filename="../qml/payment/CardPayment.qml" line="41"/>
-        <source>The bank's answer has not arrived. Do not pay again.</source>
+        <source>The bank&apos;s answer has not arrived. Do not pay again.</source>
         <translation>尚未收到银行的答复，请勿重复支付。</translation>
     </message>
     <message>
@@ -342,7 +342,7 @@
     </message>
     <message>
         <location filename="../qml/payment/PaymentTexts.qml" line="15"/>
-        <source>Waiting for your bank's approval…</source>
+        <source>Waiting for your bank&apos;s approval…</source>
         <translation>正在等待银行确认…</translation>
     </message>
     <message>
@@ -377,7 +377,7 @@
     </message>
     <message>
         <location filename="../qml/payment/PaymentTexts.qml" line="22"/>
-        <source>The bank's answer has not arrived. Do not pay again: if money was taken, it will be credited.</source>
+        <source>The bank&apos;s answer has not arrived. Do not pay again: if money was taken, it will be credited.</source>
         <translation>尚未收到银行的答复。请勿重复支付：如已扣款，款项将自动入账。</translation>
     </message>
     <message>

@@ -15,7 +15,7 @@
 <context>
     <name>PayScreen</name>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="128"/>
+        <location filename="../qml/sim/PayScreen.qml" line="129"/>
         <source>%n note(s) accepted · no change is given; any extra is credited to your line</source>
         <translation>
             <numerusform>%n note accepted · no change is given; any extra is credited to your line</numerusform>
@@ -23,7 +23,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="129"/>
+        <location filename="../qml/sim/PayScreen.qml" line="130"/>
         <source>%n note(s) accepted · no change is given; any extra is credit on the new line</source>
         <translation>
             <numerusform>%n note accepted · no change is given; any extra is credit on the new line</numerusform>

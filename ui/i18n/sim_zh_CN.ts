@@ -45,12 +45,12 @@
     </message>
     <message>
         <location filename="../qml/sim/AgreementScreen.qml" line="69"/>
-        <source>8. Disputes are settled by talking first; you can also complain to the operator's hotline 10086 or to the telecommunications regulator.</source>
+        <source>8. Disputes are settled by talking first; you can also complain to the operator&apos;s hotline 10086 or to the telecommunications regulator.</source>
         <translation>八、发生争议时双方先行协商；您也可拨打客服热线 10086 或向电信管理机构投诉。</translation>
     </message>
     <message>
         <location filename="../qml/sim/AgreementScreen.qml" line="70"/>
-        <source>By tapping "I agree" and signing, you confirm you have read and accept this agreement.</source>
+        <source>By tapping &quot;I agree&quot; and signing, you confirm you have read and accept this agreement.</source>
         <translation>点击“我同意”并签名，即表示您已阅读并接受本协议。</translation>
     </message>
     <message>
@@ -239,86 +239,86 @@
 <context>
     <name>PayScreen</name>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="24"/>
+        <location filename="../qml/sim/PayScreen.qml" line="25"/>
         <source>New SIM card for %1 · fee %2</source>
         <translation>为 %1 补换卡 · 费用 %2</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="25"/>
+        <location filename="../qml/sim/PayScreen.qml" line="26"/>
         <source>Number %1 · price %2</source>
         <translation>号码 %1 · 价格 %2</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="51"/>
+        <location filename="../qml/sim/PayScreen.qml" line="52"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="52"/>
+        <location filename="../qml/sim/PayScreen.qml" line="53"/>
         <source>Banknotes, no change given</source>
         <translation>纸币支付，不找零</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="60"/>
+        <location filename="../qml/sim/PayScreen.qml" line="61"/>
         <source>Bank card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="61"/>
+        <location filename="../qml/sim/PayScreen.qml" line="62"/>
         <source>Follow the card terminal</source>
         <translation>请按刷卡机提示操作</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="81"/>
+        <location filename="../qml/sim/PayScreen.qml" line="82"/>
         <source>Inserted</source>
         <translation>已投入</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="102"/>
+        <location filename="../qml/sim/PayScreen.qml" line="103"/>
         <source>Still to pay</source>
         <translation>还需支付</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="128"/>
+        <location filename="../qml/sim/PayScreen.qml" line="129"/>
         <source>%n note(s) accepted · no change is given; any extra is credited to your line</source>
         <translation>
             <numerusform>已收 %n 张纸币 · 不找零，多付金额存入您的号码</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/sim/PayScreen.qml" line="129"/>
+        <location filename="../qml/sim/PayScreen.qml" line="130"/>
         <source>%n note(s) accepted · no change is given; any extra is credit on the new line</source>
         <translation>
             <numerusform>已收 %n 张纸币 · 不找零，多付金额存入新号码</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="141"/>
+        <location filename="../qml/sim/PayScreen.qml" line="142"/>
         <source>Back and Cancel are off: notes cannot be given back. Pay the rest for your SIM card, or stop and take a voucher for %1 (a service hall refunds it); if you leave, the voucher is printed for you.</source>
         <translation>已投入纸币，无法退回，因此“返回”和“取消”不可用。请付清余款领取SIM卡，或停止办理并领取 %1 的退款凭证（可在营业厅退款）；如您离开，系统会自动打印凭证。</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="153"/>
+        <location filename="../qml/sim/PayScreen.qml" line="154"/>
         <source>Stop and print a voucher for %1</source>
         <translation>停止付款并打印 %1 的退款凭证</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="161"/>
+        <location filename="../qml/sim/PayScreen.qml" line="162"/>
         <source>Amount on the card terminal: %1</source>
         <translation>刷卡金额：%1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="172"/>
+        <location filename="../qml/sim/PayScreen.qml" line="173"/>
         <source>Ask the terminal again</source>
         <translation>再次查询刷卡结果</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="180"/>
+        <location filename="../qml/sim/PayScreen.qml" line="181"/>
         <source>The number is held for you for %1</source>
         <translation>号码为您保留 %1</translation>
     </message>
     <message>
-        <location filename="../qml/sim/PayScreen.qml" line="201"/>
+        <location filename="../qml/sim/PayScreen.qml" line="198"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>
@@ -327,7 +327,7 @@
     <name>ProgressScreen</name>
     <message>
         <location filename="../qml/sim/ProgressScreen.qml" line="68"/>
-        <source>Preparing your card's data</source>
+        <source>Preparing your card&apos;s data</source>
         <translation>准备写卡数据</translation>
     </message>
     <message>
@@ -576,7 +576,7 @@
     </message>
     <message>
         <location filename="../qml/sim/SimTexts.qml" line="42"/>
-        <source>The new card's data is not ready. Please start again.</source>
+        <source>The new card&apos;s data is not ready. Please start again.</source>
         <translation>新卡数据尚未就绪，请重新开始。</translation>
     </message>
     <message>

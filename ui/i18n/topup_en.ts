@@ -4,7 +4,7 @@
 <context>
     <name>CashScreen</name>
     <message numerus="yes">
-        <location filename="../qml/topup/CashScreen.qml" line="59"/>
+        <location filename="../qml/topup/CashScreen.qml" line="60"/>
         <source>%n note(s) accepted · up to %1 more</source>
         <translation>
             <numerusform>%n note accepted · up to %1 more</numerusform>

@@ -4,39 +4,39 @@
 <context>
     <name>CashScreen</name>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="17"/>
+        <location filename="../qml/topup/CashScreen.qml" line="18"/>
         <source>Topping up %1</source>
         <translation>正在为 %1 充值</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="38"/>
+        <location filename="../qml/topup/CashScreen.qml" line="39"/>
         <source>Inserted</source>
         <translation>已投入</translation>
     </message>
     <message numerus="yes">
-        <location filename="../qml/topup/CashScreen.qml" line="59"/>
+        <location filename="../qml/topup/CashScreen.qml" line="60"/>
         <source>%n note(s) accepted · up to %1 more</source>
         <translation>
             <numerusform>已收 %n 张纸币 · 最多还可投入 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="71"/>
+        <location filename="../qml/topup/CashScreen.qml" line="72"/>
         <source>Back and Cancel are off: notes cannot be given back. Press Confirm to top up %1; if you leave, it is topped up for you.</source>
         <translation>已投入纸币，无法退回，因此“返回”和“取消”不可用。请按“确认”充值 %1；如您离开，系统也会自动为您充值。</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="81"/>
+        <location filename="../qml/topup/CashScreen.qml" line="82"/>
         <source>Please wait…</source>
         <translation>请稍候…</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="81"/>
+        <location filename="../qml/topup/CashScreen.qml" line="82"/>
         <source>Confirm top-up of %1</source>
         <translation>确认充值 %1</translation>
     </message>
     <message>
-        <location filename="../qml/topup/CashScreen.qml" line="101"/>
+        <location filename="../qml/topup/CashScreen.qml" line="98"/>
         <source>Simulator:</source>
         <translation>模拟器：</translation>
     </message>

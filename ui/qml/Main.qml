@@ -33,12 +33,18 @@ Window {
         u: root.u
     }
 
+    StepStrip {
+        id: steps
+        anchors { left: parent.left; right: parent.right; top: header.bottom }
+        u: root.u
+    }
+
     Loader {
         id: screenLoader
         objectName: "screenLoader"
         anchors {
             left: parent.left; right: parent.right
-            top: header.bottom; bottom: footer.top
+            top: steps.bottom; bottom: footer.top
         }
         source: vm.screenSource
     }

@@ -9,6 +9,7 @@ Text {
     wrapMode: Text.WordWrap
     horizontalAlignment: Text.AlignHCenter
     text: promptTexts.message(key)
+    visible: text !== ""  // no empty line's worth of space when there is nothing to say
     font.pixelSize: 48 * u * theme.textScale
     color: error ? theme.error : theme.text
 }

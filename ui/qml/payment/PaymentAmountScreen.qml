@@ -12,7 +12,7 @@ ScreenPage {
 
     Column {
         anchors.centerIn: parent
-        spacing: 28 * screen.u
+        spacing: 16 * screen.u
 
         Text {
             objectName: "amount.for"
@@ -21,7 +21,7 @@ ScreenPage {
             horizontalAlignment: Text.AlignHCenter
             wrapMode: Text.WordWrap
             text: qsTr("Top up by card for %1").arg(payment.numberDisplay)
-            font.pixelSize: 52 * screen.u * theme.textScale
+            font.pixelSize: 40 * screen.u * theme.textScale
             font.bold: true
             color: theme.primary
         }

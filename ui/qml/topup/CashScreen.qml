@@ -87,14 +87,10 @@ ScreenPage {
     // Developer aid, shown only with a simulated acceptor: put notes into it.
     Grid {
         visible: topup.simulator
-        // at the right; portrait: along the bottom
-        // portrait: the last row of the page's own column, never over it
-        parent: screen.portrait ? mainColumn : mainColumn.parent
-        columns: screen.portrait ? 5 : 1
-        anchors.right: screen.portrait ? undefined : parent.right
-        anchors.rightMargin: 48 * screen.u
-        anchors.verticalCenter: screen.portrait ? undefined : parent.verticalCenter
-        anchors.horizontalCenter: screen.portrait ? parent.horizontalCenter : undefined
+        // the last row of the page's own column, never over what the customer reads
+        parent: mainColumn
+        columns: 5
+        anchors.horizontalCenter: parent.horizontalCenter
         verticalItemAlignment: Grid.AlignVCenter
         horizontalItemAlignment: Grid.AlignHCenter
         spacing: 16 * screen.u
