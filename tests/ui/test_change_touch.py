@@ -439,25 +439,26 @@ def test_lost_answer_is_confirmed_again_and_applied_once(
 
 
 def test_suspended_line_cannot_change_plan(ui_session: UiSession, kiosk_app: KioskApp) -> None:
-    """GIVEN a customer whose line is suspended WHEN they choose another plan and ask for the
-    code THEN central refuses before texting anything, and the plans page says why."""
+    """GIVEN a customer whose line is suspended WHEN the plans page opens THEN no plan can be
+    chosen (central would refuse: account.suspended), the page says why before any tap and
+    offers to pay the bill — nothing is texted, nothing journalled (issue 19: the buttons were
+    active and there was no route to pay)."""
     window, vm = ui_session.window, ui_session.vm
     log_in(ui_session, *WANG_WU)
     open_menu_item(ui_session, "change.plan", "change.plans")
-    tap(window, "change.plan.P58")
-    assert wait_until(lambda: vm.screen == "change.confirm")
-    tap(window, "change.send")
-    assert wait_until(
-        lambda: vm.screen == "change.plans" and vm.messageKey == "account.suspended", 15
-    )
-    assert text_of(ui_session, "change.message") == "您的号码已停机，请先缴清话费。"
+    assert wait_until(lambda: ui_session.features["change"].suspended, 15)
+    assert find_item(window, "change.suspended").isVisible()
+    assert not find_item(window, "change.plan.P58").isEnabled()
     save_screen(ui_session, "change-14-suspended")
     assert texted_codes(kiosk_app, WANG_WU[0]) == []
     assert central_plan(kiosk_app, WANG_WU[0]) == "P38"
     assert central_events(kiosk_app, WANG_WU[0]) == []
-    assert list(change_journal(kiosk_app).values()) == [["change.failed"]]
+    assert list(change_journal(kiosk_app).values()) == []
+    tap(window, "change.payBill")
+    assert wait_until(lambda: vm.screen == "payment.number")
+    assert wait_until(lambda: find_item(window, "nav.cancel").isEnabled(), 15)
     tap(window, "nav.cancel")
-    assert wait_until(lambda: vm.screen == "attract")
+    assert wait_until(lambda: vm.screen == "attract", 15)
     assert_session_left_nothing(ui_session)
     assert ui_session.warnings == []
 

@@ -14,9 +14,10 @@ import pytest
 
 from kiosk.flows.topup import State, TopUpSnapshot
 from tests.ui.test_every_screen import show
+from ui.features.change_preview import PREVIEW_BALANCE
 from ui.features.payment_state import TOPUP_CARD
 from ui.frontend import UiSession
-from ui.touch import find_item, screenshot
+from ui.touch import find_item, screenshot, tap, wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -182,3 +183,29 @@ def _texts(ui: UiSession) -> list[object]:
     from tests.ui.geometry import _all  # the visual tree, Loader items included
 
     return [i for i in _all(ui.window.contentItem()) if i.inherits("QQuickText") and i.isVisible()]
+
+
+@pytest.mark.parametrize("screen", ["change.plans", "change.services"])
+def test_a_suspended_line_cannot_change_and_is_offered_the_bill(
+    ui_session: UiSession, screen: str
+) -> None:
+    """GIVEN a suspended line WHEN its plans or services show THEN no change can be chosen, a
+    sentence says why, and Pay the bill leads to the bill payment."""
+    show(ui_session, screen, "en", "normal")
+    change = ui_session.features["change"]
+    change._balance = PREVIEW_BALANCE.model_copy(update={"status": "suspended"})  # type: ignore[attr-defined]
+    change.changed.emit()
+    screenshot(ui_session.window)
+    assert shown(ui_session, "change.suspended")
+    prefix = "change.plan." if screen == "change.plans" else "change.service."
+    buttons = [i for i in _items(ui_session) if i.objectName().startswith(prefix)]
+    assert buttons
+    assert not any(b.isEnabled() for b in buttons)
+    tap(ui_session.window, "change.payBill")
+    assert wait_until(lambda: ui_session.vm.screen == "payment.number")
+
+
+def _items(ui: UiSession) -> list[object]:
+    from tests.ui.geometry import _all
+
+    return [i for i in _all(ui.window.contentItem()) if i.isVisible()]

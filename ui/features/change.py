@@ -89,6 +89,11 @@ class ChangeViewModel(FeatureViewModel):
     def _get_result(self) -> dict[str, Any]:
         return result_row(self._change.done, self._change.request, self._catalogue)
 
+    def _get_suspended(self) -> bool:
+        # A suspended line's plan and services cannot change (central refuses with
+        # account.suspended): the screens say so before a tap, and offer to pay the bill.
+        return self._balance is not None and self._balance.status == "suspended"
+
     def _get_phone(self) -> str:
         session = self.nav.session
         customer = session.customer if session is not None else None
@@ -109,6 +114,7 @@ class ChangeViewModel(FeatureViewModel):
     resendSeconds = Property(int, lambda self: self._change.resend_left, notify=changed)  # noqa: N815
     attemptsLeft = Property(int, lambda self: self._change.attempts_left, notify=changed)  # noqa: N815
     phone = Property(str, _get_phone, notify=changed)
+    suspended = Property(bool, _get_suspended, notify=changed)
     busy = Property(bool, lambda self: self._busy, notify=changed)
     result = Property("QVariantMap", _get_result, notify=changed)
     txnRef = Property(str, lambda self: self._change.txn_ref(), notify=changed)  # noqa: N815

@@ -137,53 +137,63 @@
         <translation>您的套餐：%1 · %2/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="80"/>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="112"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="45"/>
+        <source>This line is suspended: its plan and services cannot be changed until the bill is paid.</source>
+        <translation>该号码已停机：缴清话费后才能变更套餐和业务。</translation>
+    </message>
+    <message>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="55"/>
+        <source>Pay the bill</source>
+        <translation>去缴话费</translation>
+    </message>
+    <message>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="105"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="137"/>
         <source>%1 a month</source>
         <translation>%1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="87"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="112"/>
         <source>%1 data</source>
         <translation>流量 %1</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="88"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="113"/>
         <source>%1 min calls</source>
         <translation>通话 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="89"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="114"/>
         <source>%1 texts</source>
         <translation>短信 %1 条</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="102"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="127"/>
         <source>This is your plan now</source>
         <translation>这是您当前的套餐</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="103"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="128"/>
         <source>Compared with your plan:</source>
         <translation>与您当前套餐相比：</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="113"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="138"/>
         <source>%1 data · %2 min</source>
         <translation>流量 %1 · 通话 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="121"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="146"/>
         <source>Takes effect as soon as you confirm</source>
         <translation>确认后立即生效</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="131"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="156"/>
         <source>Your plan</source>
         <translation>当前套餐</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangePlansScreen.qml" line="131"/>
+        <location filename="../qml/change/ChangePlansScreen.qml" line="156"/>
         <source>Choose</source>
         <translation>选择</translation>
     </message>
@@ -214,37 +224,47 @@
 <context>
     <name>ChangeServicesScreen</name>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="57"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="31"/>
+        <source>This line is suspended: its plan and services cannot be changed until the bill is paid.</source>
+        <translation>该号码已停机：缴清话费后才能变更套餐和业务。</translation>
+    </message>
+    <message>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="41"/>
+        <source>Pay the bill</source>
+        <translation>去缴话费</translation>
+    </message>
+    <message>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="82"/>
         <source>Free</source>
         <translation>免费</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="57"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="82"/>
         <source>%1 a month</source>
         <translation>%1/月</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="59"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="84"/>
         <source>Calls, texts and data abroad are charged at roaming rates.</source>
         <translation>在境外通话、短信和上网按国际漫游资费收费。</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="68"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="93"/>
         <source>On</source>
         <translation>已开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="68"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="93"/>
         <source>Off</source>
         <translation>未开通</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="82"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="107"/>
         <source>Switch off</source>
         <translation>退订</translation>
     </message>
     <message>
-        <location filename="../qml/change/ChangeServicesScreen.qml" line="82"/>
+        <location filename="../qml/change/ChangeServicesScreen.qml" line="107"/>
         <source>Switch on</source>
         <translation>开通</translation>
     </message>

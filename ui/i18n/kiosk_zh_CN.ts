@@ -465,12 +465,12 @@
     </message>
     <message>
         <location filename="../qml/Texts.qml" line="110"/>
-        <source>Pay this month's bill in cash</source>
+        <source>Pay this month&apos;s bill in cash</source>
         <translation>现金缴纳本月账单</translation>
     </message>
     <message>
         <location filename="../qml/Texts.qml" line="111"/>
-        <source>Pay this month's bill by card</source>
+        <source>Pay this month&apos;s bill by card</source>
         <translation>银行卡缴纳本月账单</translation>
     </message>
     <message>

@@ -31,6 +31,31 @@ ScreenPage {
             font.bold: true
             color: theme.text
         }
+        // A suspended line: nothing can change until the bill is paid — and the way to pay it.
+        Column {
+            visible: change.suspended
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: Math.min(1500 * screen.u, screen.width - 96 * screen.u)
+            spacing: 16 * screen.u
+            Text {
+                objectName: "change.suspended"
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
+                text: qsTr("This line is suspended: its plan and services cannot be changed until the bill is paid.")
+                font.pixelSize: 40 * screen.u * theme.textScale
+                font.bold: true
+                color: theme.warning
+            }
+            KioskButton {
+                objectName: "change.payBill"
+                anchors.horizontalCenter: parent.horizontalCenter
+                width: Math.min(700 * screen.u, parent.width); height: 120 * screen.u
+                u: screen.u
+                label: qsTr("Pay the bill")
+                onClicked: vm.startService("bill.cash")
+            }
+        }
         Prompt {
             objectName: "change.message"
             anchors.horizontalCenter: parent.horizontalCenter
@@ -127,7 +152,7 @@ ScreenPage {
                             width: parent.width; height: 110 * screen.u
                             u: screen.u
                             labelSize: 38
-                            enabled: !card.modelData.current && !change.busy
+                            enabled: !card.modelData.current && !change.busy && !change.suspended
                             label: card.modelData.current ? qsTr("Your plan") : qsTr("Choose")
                             onClicked: change.choosePlan(card.modelData.code)
                         }

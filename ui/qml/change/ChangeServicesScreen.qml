@@ -17,6 +17,31 @@ ScreenPage {
         width: Math.min(1500 * screen.u, screen.width - 96 * screen.u)
         spacing: 24 * screen.u
 
+        // A suspended line: nothing can change until the bill is paid — and the way to pay it.
+        Column {
+            visible: change.suspended
+            anchors.horizontalCenter: parent.horizontalCenter
+            width: parent.width
+            spacing: 16 * screen.u
+            Text {
+                objectName: "change.suspended"
+                width: parent.width
+                horizontalAlignment: Text.AlignHCenter
+                wrapMode: Text.WordWrap
+                text: qsTr("This line is suspended: its plan and services cannot be changed until the bill is paid.")
+                font.pixelSize: 40 * screen.u * theme.textScale
+                font.bold: true
+                color: theme.warning
+            }
+            KioskButton {
+                objectName: "change.payBill"
+                anchors.horizontalCenter: parent.horizontalCenter
+                width: Math.min(700 * screen.u, parent.width); height: 120 * screen.u
+                u: screen.u
+                label: qsTr("Pay the bill")
+                onClicked: vm.startService("bill.cash")
+            }
+        }
         Prompt {
             objectName: "change.message"
             width: parent.width
@@ -78,7 +103,7 @@ ScreenPage {
                     u: screen.u
                     labelSize: 38
                     secondary: row.modelData.on
-                    enabled: !change.busy
+                    enabled: !change.busy && !change.suspended
                     label: row.modelData.on ? qsTr("Switch off") : qsTr("Switch on")
                     onClicked: change.toggleService(row.modelData.code)
                 }
