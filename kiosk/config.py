@@ -33,6 +33,7 @@ class _Strict(BaseModel):
 class KioskSection(_Strict):
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
     name: str = "自助终端"
+    name_en: str = Field(default="", max_length=64)  # the name on English screens; "": generic
     data_dir: Path = Path("data")
     language: Literal["zh_CN", "en"] = "zh_CN"
     idle_timeout_s: int = Field(default=90, ge=10, le=3600)

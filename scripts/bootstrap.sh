@@ -16,6 +16,8 @@ APT_PACKAGES=(
   # CJK font so Chinese renders in screenshots and on the kiosk; Hanazono covers the rare
   # characters (CJK Extensions A-F: 䶮, 𠮷) a receipt prints as a picture (drivers/escpos).
   fonts-wqy-microhei fonts-hanazono fontconfig
+  # Noto Sans CJK: real bold weights for the UI (WenQuanYi's bold is faked: 量 became a blob).
+  fonts-noto-cjk
   # Libraries Qt 6 (PySide6 wheels) loads for the xcb and offscreen platforms.
   libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0

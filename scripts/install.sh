@@ -35,6 +35,7 @@ RUNTIME_PACKAGES=(
   cage                                  # kiosk-display.service
   pcscd libpcsclite1 libusb-1.0-0       # SIM reader (PC/SC), USB receipt printers
   fonts-wqy-microhei fonts-hanazono fontconfig   # CJK; rare name characters on receipts
+  fonts-noto-cjk                                 # the UI's CJK font with real bold weights
   libegl1 libgl1 libopengl0 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libwayland-client0 libwayland-cursor0 libwayland-egl1
 )
