@@ -136,7 +136,7 @@ def test_password_login_by_touch_opens_a_session_at_central(
     assert session.authenticated
     assert session.customer.method is AuthMethod.PASSWORD
     assert vm.customerDisplay == "138****8000"
-    assert find_item(window, "header.customer").isVisible()
+    assert wait_until(lambda: find_item(window, "header.customer").isVisible(), 15)
     assert central_sessions(kiosk_app, ZHANG_SAN) == [("password", 0)]
     _logged_in_at_central(kiosk_app, ZHANG_SAN)
     _nothing_typed_kept(ui_session)
@@ -298,7 +298,7 @@ def test_three_wrong_codes_need_a_new_code(ui_session: UiSession, kiosk_app: Kio
         tap(window, "auth.sms.submit")
         assert wait_until(lambda left=left: auth.attemptsLeft == left and not auth.busy, 15)
     assert not auth.codeSent
-    assert not find_item(window, "auth.sms.submit").isVisible()
+    assert wait_until(lambda: not find_item(window, "auth.sms.submit").isVisible(), 15)
     assert central_sessions(kiosk_app, LI_SI) == []
     assert ui_session.warnings == []
 
@@ -321,7 +321,7 @@ def test_id_card_login_with_wrong_cards_first(ui_session: UiSession, kiosk_app: 
     assert wait_until(lambda: vm.screen == "auth.idcard")
     assert vm.messageKey == "auth.place_card"
     assert auth.cardState == "waiting"
-    assert find_item(window, "auth.idcard.picture").isVisible()
+    assert wait_until(lambda: find_item(window, "auth.idcard.picture").isVisible(), 15)
     save_screen(ui_session, "auth-07-idcard-waiting")
 
     tap(window, "auth.sim.for_life")  # 李四's card, on the simulator's button

@@ -98,7 +98,7 @@ def test_bill_paid_in_cash_over_payment_goes_to_the_balance(
     _type_number(ui_session, PAID_UP)
     assert wait_until(lambda: vm.screen == "payment.bill", 15)
     assert vm.messageKey == "bill.nothing_due"
-    assert not find_item(window, "bill.pay").isVisible()
+    assert wait_until(lambda: not find_item(window, "bill.pay").isVisible(), 15)
     tap(window, "nav.back")
     assert wait_until(lambda: vm.screen == "payment.number")
 
@@ -107,8 +107,8 @@ def test_bill_paid_in_cash_over_payment_goes_to_the_balance(
     assert vm.messageKey == "bill.check_and_pay"
     assert text_of(ui_session, "bill.due") == format_cny(due)
     assert text_of(ui_session, "bill.owner") == "机主：王*"  # masked by central
-    assert find_item(window, "bill.suspended").isVisible()
-    assert find_item(window, "bill.change_note").isVisible()
+    assert wait_until(lambda: find_item(window, "bill.suspended").isVisible(), 15)
+    assert wait_until(lambda: find_item(window, "bill.change_note").isVisible(), 15)
     save_screen(ui_session, "bill-02-due")
     tap(window, "bill.pay")
     assert wait_until(lambda: vm.screen == "payment.cash", 15)
@@ -201,7 +201,8 @@ def test_logged_in_customer_pays_their_bill_by_card(
     assert wait_until(lambda: vm.screen == "payment.bill", 15)
     assert payment.digits == OWING
     assert text_of(ui_session, "bill.due") == format_cny(due)
-    assert not find_item(window, "bill.change_note").isVisible()  # a card pays it exactly
+    # a card pays it exactly
+    assert wait_until(lambda: not find_item(window, "bill.change_note").isVisible(), 15)
 
     terminal.scenario = Scenario.DECLINE
     tap(window, "bill.pay")
@@ -257,7 +258,7 @@ def test_offline_the_customer_chooses_the_amount_and_the_payment_is_pending(
     assert wait_until(lambda: vm.screen == "payment.result", 30)
     assert payment.resultKind == "paid"
     assert payment.creditedOnline is False
-    assert find_item(window, "result.status").isVisible()
+    assert wait_until(lambda: find_item(window, "result.status").isVisible(), 15)
     save_screen(ui_session, "bill-09-offline-pending")
     journal, store = kiosk_app.journal, kiosk_app.store
     assert journal is not None

@@ -447,8 +447,9 @@ def test_suspended_line_cannot_change_plan(ui_session: UiSession, kiosk_app: Kio
     log_in(ui_session, *WANG_WU)
     open_menu_item(ui_session, "change.plan", "change.plans")
     assert wait_until(lambda: ui_session.features["change"].suspended, 15)
-    assert find_item(window, "change.suspended").isVisible()
-    assert not find_item(window, "change.plan.P58").isEnabled()
+    # the screen follows the view-model through its bindings: wait for it, never read at once
+    assert wait_until(lambda: find_item(window, "change.suspended").isVisible(), 15)
+    assert wait_until(lambda: not find_item(window, "change.plan.P58").isEnabled(), 15)
     save_screen(ui_session, "change-14-suspended")
     assert texted_codes(kiosk_app, WANG_WU[0]) == []
     assert central_plan(kiosk_app, WANG_WU[0]) == "P38"

@@ -6,6 +6,9 @@ is kept under test-artifacts/screens/all/ for a person (and `make gallery`) to l
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import pytest
 from PySide6.QtCore import QCoreApplication
 
@@ -40,6 +43,19 @@ def show(ui_session: UiSession, screen: str, language: str, mode: str) -> None:
     QCoreApplication.processEvents()
 
 
+def settled_problems(window: Any, within_s: float = 3.0) -> list[str]:
+    """The geometry check's findings once the layout has settled: a switch of text size
+    re-lays rows and shrink-to-fit labels over more than one frame, and a loaded machine
+    (make test's workers) showed the in-between state. Frames are drawn until the check
+    passes or `within_s` is over; what remains then is a real defect."""
+    found = scan(window).problems
+    deadline = time.monotonic() + within_s
+    while found and time.monotonic() < deadline:
+        screenshot(window)  # one more frame: polish and layout run
+        found = scan(window).problems
+    return list(found)
+
+
 @pytest.mark.parametrize(("language", "mode"), MATRIX)
 def test_every_screen_fits(ui_session: UiSession, language: str, mode: str) -> None:
     """GIVEN the UI WHEN each screen is shown with its preview data in `language` and `mode`,
@@ -59,7 +75,8 @@ def test_every_screen_fits(ui_session: UiSession, language: str, mode: str) -> N
             if mode == "normal":
                 assert image.save(str(folder / f"{screen}-{language}-{orientation}.png"))
             assert ui_session.warnings == [], f"{screen} ({language}, {orientation}, {mode})"
-            problems += [f"{screen} ({orientation}): {p}" for p in scan(window).problems]
+            found = settled_problems(window)
+            problems += [f"{screen} ({orientation}): {p}" for p in found]
     assert problems == [], f"{len(problems)} layout problems ({language}, {mode}):\n" + "\n".join(
         problems
     )

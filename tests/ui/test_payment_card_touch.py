@@ -69,8 +69,9 @@ def test_card_topup_approved_reaches_central_once(
     assert wait_until(lambda: payment.stage == "pin_entry", 10)
     assert vm.messageKey == "payment.card_pin"
     assert text_of(ui_session, "card.amount").endswith("¥50.00")
-    assert find_item(window, "nav.cancel").isEnabled()  # the customer may stop it
-    assert not find_item(window, "nav.back").isEnabled()
+    # the customer may stop it
+    assert wait_until(lambda: find_item(window, "nav.cancel").isEnabled(), 15)
+    assert wait_until(lambda: not find_item(window, "nav.back").isEnabled(), 15)
     save_screen(ui_session, "payment-02-card-pin")
     assert wait_until(lambda: payment.stage == "authorising", 10)
     assert wait_until(lambda: vm.screen == "payment.result", 20)
@@ -122,8 +123,9 @@ def test_card_declined_takes_nothing_then_retry_with_a_typed_amount(
     assert vm.screen == "payment.card"
     assert vm.messageKey == "payment.card_declined"
     assert text_of(ui_session, "card.message") == "银行卡被拒绝，未扣款。"  # Chinese first
-    assert find_item(window, "card.retry").isVisible()
-    assert find_item(window, "nav.back").isEnabled()  # another amount, if they like
+    assert wait_until(lambda: find_item(window, "card.retry").isVisible(), 15)
+    # another amount, if they like
+    assert wait_until(lambda: find_item(window, "nav.back").isEnabled(), 15)
     save_screen(ui_session, "payment-04-declined")
     declined_txn = payment.customer_data()["card_flow"].txn_id  # type: ignore[union-attr]
     record = kiosk_app.journal.transaction(declined_txn)  # type: ignore[union-attr]

@@ -119,14 +119,14 @@ def test_menu_follows_device_health(ui_session: UiSession, kiosk_app: KioskApp) 
     assert wait_until(
         lambda: (vm.service_row("topup.cash") or {}).get("warning") == "service.no_receipt", 5
     )
-    assert find_item(window, "menu.topup.cash.warning").isVisible()
+    assert wait_until(lambda: find_item(window, "menu.topup.cash.warning").isVisible(), 15)
     save_screen(ui_session, "menu-no-receipt")
     acceptor_sim = kiosk_app.simulators["bill_acceptor"].handle
     acceptor_sim.faults.acceptor_jam = True  # type: ignore[attr-defined]
     assert wait_until(lambda: kiosk_app.refresh_health()["bill_acceptor"].code == "acceptor_jam", 5)
     assert wait_until(lambda: not vm.service_row("topup.cash")["available"], 5)
     assert vm.service_row("topup.cash")["reason"] == "service.acceptor_down"
-    assert not find_item(window, "menu.topup.cash").isEnabled()
+    assert wait_until(lambda: not find_item(window, "menu.topup.cash").isEnabled(), 15)
     assert "暂时无法收取现金" in find_item(window, "menu.topup.cash").property("sublabel")
     save_screen(ui_session, "menu-acceptor-down")
     acceptor_sim.faults.acceptor_jam = False  # type: ignore[attr-defined]

@@ -247,7 +247,7 @@ def test_sim_write_fault_after_payment_gives_a_voucher(
     assert vm.messageKey == "sim.voucher_printed"
     assert sim.outcomeKey == "sim.write_failed"
     assert "¥100.00" in text_of(ui_session, "sim.result.money")
-    assert find_item(window, "sim.result.captured").isVisible()
+    assert wait_until(lambda: find_item(window, "sim.result.captured").isVisible(), 15)
     assert text_of(ui_session, "sim.result.reason") == "原因：SIM 卡写入失败"
     save_screen(ui_session, "sim-fault-06-voucher")
 
