@@ -41,7 +41,9 @@ QML_MAIN = Path(__file__).parent / "qml" / "Main.qml"
 CJK_FONT = "WenQuanYi Micro Hei"  # installed everywhere (fonts-wqy-microhei): the fallback
 # Preferred when installed (Debian fonts-noto-cjk): real bold weights, where WenQuanYi's bold
 # is faked by smearing the regular glyphs (issue 19: the bold 量 rendered as a blob).
-CJK_FONTS = ("Noto Sans CJK SC", CJK_FONT)
+# WenQuanYi first: the screens' sizes and the geometry check are tuned to its metrics (with
+# Noto Sans CJK large text overran digit boxes and bill rows); Noto where it is missing.
+CJK_FONTS = (CJK_FONT, "Noto Sans CJK SC")
 
 
 def has_display() -> bool:
@@ -58,10 +60,12 @@ def prepare_environment(*, headless: bool) -> None:
 
 
 def ensure_application() -> QGuiApplication:
+    """The process's QGuiApplication (made if none), with the UI's CJK font — also on one made
+    elsewhere first (a test runner's), or text is measured in another font's metrics."""
     existing = QGuiApplication.instance()
-    if isinstance(existing, QGuiApplication):
-        return existing
-    application = QGuiApplication(sys.argv[:1])
+    application = (
+        existing if isinstance(existing, QGuiApplication) else QGuiApplication(sys.argv[:1])
+    )
     installed = QFontDatabase.families()
     family = next((f for f in CJK_FONTS if f in installed), None)
     if family is not None:

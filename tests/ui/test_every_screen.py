@@ -36,9 +36,10 @@ def show(ui_session: UiSession, screen: str, language: str, mode: str) -> None:
     show_preview(ui_session, screen)
     vm = ui_session.vm
     vm.setLanguage(language)
-    if mode == "large_text":
+    # Set, not toggled: whatever an earlier test in this worker left on stays out of it.
+    if vm.largeText != (mode == "large_text"):
         vm.toggleLargeText()
-    elif mode == "high_contrast":
+    if vm.highContrast != (mode == "high_contrast"):
         vm.toggleHighContrast()
     QCoreApplication.processEvents()
 
