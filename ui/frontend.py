@@ -38,11 +38,11 @@ from ui.viewmodel import KioskViewModel
 log = logging.getLogger(__name__)
 
 QML_MAIN = Path(__file__).parent / "qml" / "Main.qml"
-CJK_FONT = "WenQuanYi Micro Hei"  # installed everywhere (fonts-wqy-microhei): the fallback
-# Preferred when installed (Debian fonts-noto-cjk): real bold weights, where WenQuanYi's bold
-# is faked by smearing the regular glyphs (issue 19: the bold 量 rendered as a blob).
+CJK_FONT = "WenQuanYi Micro Hei"  # installed everywhere (fonts-wqy-microhei)
 # WenQuanYi first: the screens' sizes and the geometry check are tuned to its metrics (with
-# Noto Sans CJK large text overran digit boxes and bill rows); Noto where it is missing.
+# Noto Sans CJK, large text overran digit boxes and bill rows). Noto (Debian fonts-noto-cjk)
+# has real bold weights where WenQuanYi's bold is smeared (issue 19: the bold 量 a blob):
+# moving to it means re-tuning those screens first; it is the fallback until then.
 CJK_FONTS = (CJK_FONT, "Noto Sans CJK SC")
 
 
