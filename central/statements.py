@@ -6,7 +6,8 @@ Kept apart from db.py (tables, engine, storage): these are ways of writing SQL, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, any_, bindparam, insert, select
@@ -143,16 +144,26 @@ def driver_rows(
     transaction, past SQLAlchemy's statement machinery: for the few statements of a sync
     batch's hot path, whose compiling and result handling cost more of central's CPU than
     PostgreSQL spends on them (~0.1 ms each). Errors come out as SQLAlchemy's would."""
+    with _driver_cursor(session, sql, params) as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+
+
+@contextmanager
+def _driver_cursor(session: Session, sql: str, params: Any) -> Iterator[Any]:
+    """A cursor of the driver's connection under the session's transaction; the driver's
+    errors raised as SQLAlchemy's (IntegrityError, OperationalError, ...), so callers that
+    settle clashes or retry deadlocks (sync.py) see the same exceptions either way."""
     connection = session.connection()
     driver = connection.connection.driver_connection
     assert driver is not None
+    dbapi_error = connection.dialect.loaded_dbapi.Error
     try:
         with driver.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows: list[tuple[Any, ...]] = cursor.fetchall()
-            return rows
-    except connection.dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql, params, exc, connection.dialect.loaded_dbapi.Error) from exc
+            yield cursor
+    except dbapi_error as exc:
+        raise DBAPIError.instance(sql, params, exc, dbapi_error) from exc
 
 
 def executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -171,16 +182,10 @@ def executemany(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         if processor is not None:
             _convert_column(values, index, processor)
     names = ", ".join(columns)
-    driver = connection.connection.driver_connection  # psycopg's, inside our transaction
-    assert driver is not None
     statement = f"COPY {table.name} ({names}) FROM STDIN"
-    try:
-        with driver.cursor() as cursor, cursor.copy(statement) as copy:
-            for row_values in values:
-                copy.write_row(row_values)
-    except connection.dialect.loaded_dbapi.IntegrityError as exc:
-        # As SQLAlchemy would raise it, for the callers that settle clashes (sync.py).
-        raise IntegrityError(statement, None, exc) from exc
+    with _driver_cursor(session, statement, None) as cursor, cursor.copy(statement) as copy:
+        for row_values in values:
+            copy.write_row(row_values)
 
 
 def _convert_column(values: list[list[Any]], index: int, processor: Any) -> None:
